@@ -1,0 +1,82 @@
+"""The importable API: one function per command. Nothing here prints or exits.
+
+    from notepress import api
+    report = api.check("path/to/repo")          # every problem at once
+    result = api.build("path/to/repo")          # posts -> docs/blog/posts -> site/ -> audit
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+
+from . import blog, site
+from .audience import screen_public
+from .audit import Finding, audit_site
+from .config import Config, load_config
+from .entries import read_entries
+from .model import Entry
+from .problems import NotepressError, Problem, Report
+
+
+@dataclass(frozen=True)
+class Project:
+    config: Config
+    entries: list[Entry]
+    warnings: list[Problem]
+
+
+def check(root: Path | str, *, strict: bool = False) -> Report:
+    """Validate every entry and the rules of public pages. Problems are returned, not raised."""
+    try:
+        config = load_config(root, strict=strict)
+    except NotepressError as e:
+        report = Report(Path(root).resolve())
+        report.problems.extend(e.problems)
+        return report
+    entries, report = read_entries(config)
+    report.problems.extend(screen_public(entries, config).problems)
+    return report
+
+
+def load(root: Path | str, *, strict: bool = False) -> Project:
+    """Config and valid entries; raises NotepressError with every problem if any entry is invalid."""
+    config = load_config(root, strict=strict)
+    entries, report = read_entries(config)
+    report.raise_if_errors(strict)
+    return Project(config, entries, report.warnings)
+
+
+def generate_blog(root: Path | str, *, drafts: bool = False, redact: bool | None = None,
+                  strict: bool = False) -> tuple[Project, blog.Generated]:
+    """Validate, pass the public entries through the gate, write them as Material posts."""
+    project = load(root, strict=strict)
+    screened = screen_public(project.entries, project.config, drafts=drafts, redact=redact)
+    if screened.problems:
+        raise NotepressError(screened.problems)
+    return project, blog.generate(screened.entries, project.config)
+
+
+def audit(root: Path | str, site_dir: Path | str | None = None) -> list[Finding]:
+    """Scan a built site for content of non-public entries."""
+    project = load(root)
+    folder = Path(site_dir) if site_dir else project.config.site_dir
+    if not folder.is_dir():
+        raise NotepressError(f"{folder}: no built site here (run `notepress build` first)")
+    return audit_site(folder, project.entries, project.config, label=str(site_dir or folder.name))
+
+
+def build(root: Path | str, *, redact: bool | None = None, strict: bool = False, progress=None) -> site.Built:
+    """Generate the posts, build the site with the site engine, audit it, swap it into place."""
+    return site.build(Path(root).resolve(), redact=redact, strict=strict, progress=progress)
+
+
+def serve(root: Path | str, *, dev_addr: str | None = None, open_browser: bool = False) -> None:
+    site.serve(Path(root).resolve(), dev_addr=dev_addr, open_browser=open_browser)
+
+
+def new_entry(root: Path | str, etype: str, title: str, *, today: dt.date | None = None) -> Path:
+    from .scaffold import new_entry as _new
+
+    return _new(load_config(root), etype, title, today=today or dt.date.today())

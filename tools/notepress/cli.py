@@ -1,0 +1,197 @@
+"""Click commands only: parse options, call one API function, turn problems into messages."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from . import api
+from .entries import find_sources
+from .config import load_config
+from .problems import NotepressError
+
+
+class Failed(click.ClickException):
+    """Problems, one line each on stderr, then a count; exit code 1."""
+
+    exit_code = 1
+
+    def __init__(self, error: NotepressError, what: str = "problem"):
+        super().__init__(str(error))
+        self.lines = [str(p) for p in error.problems]
+        self.what = what
+
+    def show(self, file=None):
+        for line in self.lines:
+            click.echo(line, err=True)
+        n = len(self.lines)
+        click.echo(f"notepress: {n} {self.what}{'s' if n != 1 else ''} (fix {'them' if n != 1 else 'it'} and run again)",
+                   err=True)
+
+
+def directory_option(f):
+    """-C/--directory on every command, like git and make; the group's value is the default."""
+
+    def remember(ctx, param, value):
+        if value is not None:
+            ctx.ensure_object(dict)["root"] = value
+        return value
+
+    return click.option("-C", "--directory", "directory", type=click.Path(file_okay=False, path_type=Path),
+                        default=None, expose_value=False, callback=remember, is_eager=True,
+                        help="Run as if started in DIR (a writing repo).")(f)
+
+
+def root() -> Path:
+    ctx = click.get_current_context()
+    return Path((ctx.find_root().obj or {}).get("root") or ".")
+
+
+def progress(message: str) -> None:
+    click.echo(message, err=True)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@directory_option
+@click.version_option(package_name="notepress")
+def main():
+    """notepress: learning entries, customer insights and essays in git, published safely.
+
+    Entries are Markdown files with YAML front matter in posts/. Only entries whose own front
+    matter says `audience: public` (and that are not drafts) reach the public blog.
+
+    \b
+    Example:
+        notepress check
+        notepress -C ~/notes build
+    """
+
+
+@main.command()
+@directory_option
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
+              help="json: a machine-readable report on stdout.")
+@click.option("--strict", is_flag=True, help="Treat warnings (unknown keys, missing audience) as errors.")
+def check(fmt, strict):
+    """Validate every entry and the rules of public pages; report every problem at once.
+
+    Exit code 1 when there is an error (or a warning, with --strict).
+
+    \b
+    Example:
+        notepress check
+        notepress check --format json --strict
+    """
+    report = api.check(root(), strict=strict)
+    failing = report.problems if strict else report.errors
+    if fmt == "json":
+        click.echo(json.dumps({
+            "ok": not failing,
+            "errors": [p.as_dict() for p in report.errors],
+            "warnings": [p.as_dict() for p in report.warnings],
+        }, indent=2))
+    else:
+        for p in sorted(report.problems):
+            click.echo(str(p), err=True)
+        try:
+            count = len(find_sources(load_config(root())))
+        except NotepressError:
+            count = 0
+        if failing:
+            click.echo(f"notepress: {len(failing)} problem{'s' if len(failing) != 1 else ''} in {count} entries "
+                       "(fix them and run again)", err=True)
+        else:
+            click.echo(f"checked {count} entries: no errors"
+                       + (f", {len(report.warnings)} warnings" if report.warnings else ""))
+    sys.exit(1 if failing else 0)
+
+
+@main.command()
+@directory_option
+@click.option("--redact/--no-redact", default=None,
+              help="Replace confidential terms on public pages with `redact_with` instead of failing.")
+@click.option("--strict", is_flag=True, help="Treat warnings as errors.")
+def build(redact, strict):
+    """Validate, write the public posts into docs/blog/posts/, build site/ with MkDocs, audit it.
+
+    site/ is replaced only when the build and the leak audit succeed.
+
+    \b
+    Example:
+        notepress build
+        notepress -C ~/notes build --redact
+    """
+    try:
+        built = api.build(root(), redact=redact, strict=strict, progress=progress)
+    except NotepressError as e:
+        raise Failed(e)
+    click.echo(f"built {built.site_dir} in {built.seconds:.1f} s ({built.posts})")
+
+
+@main.command()
+@directory_option
+@click.option("-a", "--dev-addr", metavar="IP:PORT", default=None, help="Address to serve on (default 127.0.0.1:8000).")
+@click.option("--open", "open_browser", is_flag=True, help="Open the preview in a browser.")
+def serve(dev_addr, open_browser):
+    """Live preview of the blog, drafts shown and marked; rebuilds when posts/ changes.
+
+    \b
+    Example:
+        notepress serve --open
+    """
+    try:
+        api.serve(root(), dev_addr=dev_addr, open_browser=open_browser)
+    except NotepressError as e:
+        raise Failed(e)
+
+
+@main.command()
+@directory_option
+@click.argument("site_dir", required=False, type=click.Path(file_okay=False, path_type=Path))
+def audit(site_dir):
+    """Scan a built site for content of non-public entries; exit 1 listing each finding.
+
+    Looks in every file (pages, search index, feeds, sitemap, assets) for customer names,
+    confidential terms, titles, distinctive sentences and slugs of entries that are not public.
+
+    \b
+    Example:
+        notepress audit
+        notepress audit site/
+    """
+    try:
+        findings = api.audit(root(), site_dir)
+    except NotepressError as e:
+        raise Failed(e)
+    for f in findings:
+        click.echo(str(f), err=True)
+    if findings:
+        click.echo(f"notepress: {len(findings)} findings (make those entries public, or remove the text "
+                   "from public entries, then rebuild)", err=True)
+        sys.exit(1)
+    click.echo("audit: no content of non-public entries found")
+
+
+@main.command()
+@directory_option
+@click.argument("etype", metavar="TYPE", type=click.Choice(["learning", "insight", "essay"]))
+@click.argument("title")
+def new(etype, title):
+    """Create an entry from the TYPE's template with today's date, and print its path.
+
+    Audience is set explicitly: private for learning, internal for insight, public + draft for
+    essay. Never overwrites an existing file.
+
+    \b
+    Example:
+        notepress new learning "Asked finance how we recognise revenue"
+        notepress new insight "Northwind cannot reconcile partial payments"
+    """
+    try:
+        path = api.new_entry(root(), etype, title)
+    except NotepressError as e:
+        raise Failed(e)
+    click.echo(path.relative_to(Path(root()).resolve()).as_posix())

@@ -1,0 +1,279 @@
+"""posts/**/*.md -> validated Entry objects, with every problem as `path:line: field: message (fix)`.
+
+Reading never stops at the first problem: `read_entries` returns every entry that validated and a
+Report with every problem in the tree, so `check` can show them all at once.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from pathlib import Path
+
+from frontmatter.default_handlers import YAMLHandler
+from markdown.extensions.toc import slugify
+
+from .config import NAME_RE, Config, closest
+from .model import AUDIENCES, SOURCES, TYPES, Entry, Insight, Loop
+from .problems import Report
+from .yamlmap import Field, load_mapping
+
+BOUNDARY = YAMLHandler.FM_BOUNDARY  # python-frontmatter's own `---` rule
+
+COMMON = ("title", "date", "type", "audience", "tags", "draft", "summary", "slug", "authors")
+LEARNING = ("competencies", "action", "outcome", "learning", "next_step", "next_step_due", "next_step_done")
+INSIGHT = ("customer", "segment", "source", "themes", "quote", "importance", "evidence", "product_area")
+FIELDS_BY_TYPE = {"learning": COMMON + LEARNING, "insight": COMMON + INSIGHT, "essay": COMMON}
+ALL_FIELDS = COMMON + LEARNING + INSIGHT
+REQUIRED = {"learning": ("action", "learning"), "insight": ("customer", "source", "themes"), "essay": ()}
+
+
+def find_sources(config: Config) -> list[Path]:
+    if not config.posts_dir.is_dir():
+        return []
+    return sorted(p for p in config.posts_dir.rglob("*.md") if p.is_file() and not p.name.startswith("."))
+
+
+def read_entries(config: Config, report: Report | None = None) -> tuple[list[Entry], Report]:
+    """Read and validate every entry. Duplicate slugs are reported naming both files."""
+    report = report or Report(config.root)
+    if not config.posts_dir.is_dir():
+        report.error(config.posts_dir, 0, "", "posts folder not found",
+                     f"create {report.rel(config.posts_dir)}/ or set paths.posts in notepress.yml")
+    entries = [e for p in find_sources(config) if (e := read_entry(p, config, report)) is not None]
+    by_slug: dict[str, Entry] = {}
+    unique = []
+    for e in entries:
+        other = by_slug.get(e.slug)
+        if other is not None:
+            report.error(e.path, e.line_of("slug"), "slug",
+                         f'"{e.slug}" is also the slug of {other.source}',
+                         "give one of them another `slug:` or rename the file")
+            continue
+        by_slug[e.slug] = e
+        unique.append(e)
+    return unique, report
+
+
+def read_entry(path: Path, config: Config, report: Report) -> Entry | None:
+    raw = path.read_bytes()
+    if b"\x00" in raw:
+        report.error(path, 1, "", "is a binary file, not Markdown", "remove it or rename it without .md")
+        return None
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as e:
+        line = raw.count(b"\n", 0, e.start) + 1
+        report.error(path, line, "", f"is not UTF-8 text (byte 0x{raw[e.start]:02x})", "save the file as UTF-8")
+        return None
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if not text.strip():
+        report.error(path, 1, "front matter", "the file is empty",
+                     "start it with `---`, `title: ...`, `---` (or run `notepress new`)")
+        return None
+    opening = BOUNDARY.match(text)
+    if not opening:
+        report.error(path, 1, "front matter", "missing: the file must start with a `---` line",
+                     "add `---`, the fields, and a closing `---` at the top")
+        return None
+    closing = BOUNDARY.search(text, opening.end())
+    if not closing:
+        report.error(path, 1, "front matter", "is not closed", "add a `---` line after the last field")
+        return None
+    first_line = text.count("\n", 0, opening.end()) + 1
+    fields = load_mapping(text[opening.end():closing.start()], path, first_line, report)
+    if fields is None:
+        return None
+    start = closing.end() + (text.startswith("\n", closing.end()))
+    body, body_line = text[start:], text.count("\n", 0, start) + 1
+    return _validate(path, fields, body, body_line, config, report)
+
+
+class _Fields:
+    """Typed getters that record a problem and return None on bad input."""
+
+    def __init__(self, path: Path, fields: dict[str, Field], report: Report):
+        self.path, self.f, self.report = path, fields, report
+        self.ok = True
+
+    def line(self, name: str) -> int:
+        f = self.f.get(name)
+        return f.line if f else 1
+
+    def bad(self, name: str, message: str, fix: str) -> None:
+        self.ok = False
+        self.report.error(self.path, self.line(name), name, message, fix)
+
+    def present(self, name: str) -> bool:
+        f = self.f.get(name)
+        return f is not None and f.value is not None and f.value != ""
+
+    def text(self, name: str, required: bool = False) -> str:
+        if not self.present(name):
+            if required:
+                self.bad(name, "is missing", f"add `{name}: ...` to the front matter")
+            return ""
+        f = self.f[name]
+        if isinstance(f.value, (dict, list)) or isinstance(f.value, bool):
+            self.bad(name, f"must be text, not {type(f.value).__name__}", f"write `{name}: your text` (quote it if needed)")
+            return ""
+        return str(f.value).strip() if not isinstance(f.value, (dt.date,)) else f.raw or str(f.value)
+
+    def enum(self, name: str, choices: tuple[str, ...], required: bool = False) -> str | None:
+        if not self.present(name):
+            if required:
+                self.bad(name, "is missing", f"add `{name}:` with one of {', '.join(choices)}")
+            return None
+        v = self.f[name].value
+        if not isinstance(v, str) or v not in choices:
+            hint = f"write `{v.lower()}`" if isinstance(v, str) and v.lower() in choices else f"use one of {', '.join(choices)}"
+            self.bad(name, f"{self.f[name].raw or v!r} is not one of {', '.join(choices)}", hint)
+            return None
+        return v
+
+    def boolean(self, name: str) -> bool:
+        if name not in self.f:
+            return False
+        f = self.f[name]
+        if not isinstance(f.value, bool) or f.quoted or (f.raw or "").lower() not in ("true", "false"):
+            self.bad(name, f"{f.raw!r} is not true or false", "write true or false, without quotes")
+            return False
+        return f.value
+
+    def date(self, name: str, required: bool = False) -> dt.date | None:
+        if not self.present(name):
+            if required:
+                self.bad(name, "is missing", f"add `{name}: {dt.date.today().isoformat()}`")
+            return None
+        v = self.f[name].value
+        if isinstance(v, dt.datetime):
+            return v.date()
+        if isinstance(v, dt.date):
+            return v
+        if isinstance(v, str):
+            try:
+                return dt.date.fromisoformat(v.strip())
+            except ValueError:
+                pass
+        self.bad(name, f"{self.f[name].raw or v!r} is not a date", "write a real date as YYYY-MM-DD")
+        return None
+
+    def names(self, name: str, required: bool = False, pattern: re.Pattern | None = None) -> tuple[str, ...]:
+        if not self.present(name):
+            if required:
+                self.bad(name, "is missing", f"add `{name}: [first, second]`")
+            return ()
+        v = self.f[name].value
+        if isinstance(v, str):
+            v = [v]
+        if not isinstance(v, list) or not all(isinstance(x, (str, int)) and not isinstance(x, bool) for x in v):
+            self.bad(name, "must be a list of words", f"write `{name}: [first, second]`")
+            return ()
+        items = [str(x).strip() for x in v if str(x).strip()]
+        if pattern is not None:
+            wrong = [x for x in items if not pattern.match(x)]
+            if wrong:
+                self.bad(name, f"{wrong[0]!r} is not lower-case and hyphenated",
+                         f"write `{slugify(wrong[0], '-')}`")
+                return ()
+        if required and not items:
+            self.bad(name, "is empty", f"add at least one, e.g. `{name}: [first]`")
+        return tuple(dict.fromkeys(items))
+
+
+def _validate(path: Path, fields: dict[str, Field], body: str, body_line: int, config: Config,
+              report: Report) -> Entry | None:
+    g = _Fields(path, fields, report)
+    etype = g.enum("type", TYPES, required=True)
+    known = FIELDS_BY_TYPE.get(etype or "", ALL_FIELDS)
+    for key, f in fields.items():
+        if key in known:
+            continue
+        if key in ALL_FIELDS:
+            owner = "learning" if key in LEARNING else "insight"
+            report.warning(path, f.line, key, f"is a {owner} field, but this entry is type {etype}",
+                           f"remove it or set `type: {owner}`")
+        else:
+            report.warning(path, f.line, key, "is not a known field", closest(key, known))
+    title = g.text("title", required=True)
+    date = g.date("date", required=True)
+    if "audience" in fields:
+        audience = g.enum("audience", AUDIENCES, required=True)
+    else:
+        audience = "private"
+        report.warning(path, 1, "audience", "is missing, so the entry stays private",
+                       "add `audience: public`, `internal` or `private`")
+    draft = g.boolean("draft")
+    slug = g.text("slug")
+    if slug and not NAME_RE.match(slug):
+        g.bad("slug", f"{slug!r} is not lower-case and hyphenated", f"write `slug: {slugify(slug, '-')}`")
+    slug = slug or slugify(path.stem, "-")
+    if not slug:
+        g.bad("slug", f"cannot make a slug from the file name {path.name!r}", "add `slug: a-short-name`")
+    tags = g.names("tags")
+    authors = g.names("authors")
+    known_authors = {a.id for a in config.authors}
+    for a in authors:
+        if known_authors and a not in known_authors:
+            g.bad("authors", f"{a!r} is not an author in notepress.yml", closest(a, known_authors))
+    loop = insight = None
+    if etype == "learning":
+        comps = g.names("competencies", pattern=NAME_RE)
+        for c in comps:
+            if c not in config.competencies:
+                g.bad("competencies", f"{c!r} is not in the competency framework", closest(c, config.competencies))
+        done: dt.date | bool = False
+        if g.present("next_step_done"):
+            done = g.boolean("next_step_done") if isinstance(fields["next_step_done"].value, bool) \
+                else (g.date("next_step_done") or False)
+        loop = Loop(
+            competencies=comps,
+            action=g.text("action", required=True),
+            outcome=g.text("outcome"),
+            learning=g.text("learning", required=True),
+            next_step=g.text("next_step"),
+            next_step_due=g.date("next_step_due"),
+            next_step_done=done,
+        )
+    elif etype == "insight":
+        importance = 1
+        if g.present("importance"):
+            v = fields["importance"].value
+            if isinstance(v, bool) or not isinstance(v, int) or not 0 <= v <= 3:
+                g.bad("importance", f"{fields['importance'].raw!r} is not a whole number from 0 to 3",
+                      "write 0 (minor) to 3 (critical)")
+            else:
+                importance = v
+        evidence = g.text("evidence")
+        if evidence and not re.match(r"^(https?://|mailto:)\S+$", evidence):
+            g.bad("evidence", f"{evidence!r} is not a link", "write the URL of the ticket, call or recording")
+        insight = Insight(
+            customer=g.text("customer", required=True),
+            source=g.enum("source", SOURCES, required=True) or "other",
+            themes=g.names("themes", required=True),
+            segment=g.text("segment"),
+            quote=g.text("quote"),
+            importance=importance,
+            evidence=evidence,
+            product_area=g.text("product_area"),
+        )
+    if not g.ok or etype is None:
+        return None
+    return Entry(
+        path=path,
+        source=report.rel(path),
+        slug=slug,
+        type=etype,
+        title=title,
+        date=date,
+        audience=audience,
+        draft=draft,
+        body=body,
+        body_line=body_line,
+        tags=tags,
+        summary=g.text("summary"),
+        authors=authors,
+        loop=loop,
+        insight=insight,
+        lines={k: f.line for k, f in fields.items()},
+    )

@@ -1,0 +1,88 @@
+"""Links between entries: `[[slug]]`, `[[slug|label]]` and relative Markdown links to source files.
+
+Links inside fenced code blocks and inline code are left alone. `resolve` finds the entry a link
+points to; the audience gate decides whether it may be followed, the blog rewrites it.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from .model import Entry
+
+WIKILINK = re.compile(r"\[\[([^\[\]|#\n]+)(?:#([^\[\]|\n]*))?(?:\|([^\[\]\n]+))?\]\]")
+MDLINK = re.compile(r"(?<!!)\[([^\[\]\n]*)\]\(\s*<?([^()\s<>]+?)>?(?:\s+\"[^\"\n]*\")?\s*\)")
+CODE = re.compile(r"^(`{3,}|~{3,}).*?^\1[ \t]*$|`[^`\n]+`", re.MULTILINE | re.DOTALL)
+SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
+
+
+@dataclass(frozen=True)
+class Link:
+    start: int
+    end: int
+    kind: str  # "wiki" | "file"
+    target: str  # a slug (wiki) or a relative path (file)
+    label: str
+    anchor: str
+
+    @property
+    def written(self) -> str:
+        return f"[[{self.target}]]" if self.kind == "wiki" else self.target
+
+
+def find_links(text: str) -> Iterator[Link]:
+    """Entry links in `text`, in order. External URLs, anchors and non-.md files are not entry links."""
+    if "[" not in text:
+        return
+    code = [(m.start(), m.end()) for m in CODE.finditer(text)] if "`" in text or "~~~" in text else []
+
+    def in_code(pos: int) -> bool:
+        return any(a <= pos < b for a, b in code)
+
+    found = []
+    for m in WIKILINK.finditer(text):
+        if not in_code(m.start()):
+            found.append(Link(m.start(), m.end(), "wiki", m.group(1).strip(), (m.group(3) or "").strip(),
+                              (m.group(2) or "").strip()))
+    for m in MDLINK.finditer(text):
+        target = m.group(2)
+        path, _, anchor = target.partition("#")
+        if SCHEME.match(target) or path.startswith("/") or not path.endswith(".md") or in_code(m.start()):
+            continue
+        found.append(Link(m.start(), m.end(), "file", path, m.group(1), anchor))
+    yield from sorted(found, key=lambda link: link.start)
+
+
+class Resolver:
+    """Finds the entry a link points to, among all entries."""
+
+    def __init__(self, entries: list[Entry]):
+        self.by_slug = {e.slug: e for e in entries}
+        self.by_path = {e.path.resolve(): e for e in entries}
+
+    def __call__(self, link: Link, source: Entry) -> Entry | None:
+        if link.kind == "wiki":
+            return self.by_slug.get(link.target)
+        joined = posixpath.normpath(posixpath.join(source.path.parent.as_posix(), link.target))
+        return self.by_path.get(Path(joined).resolve())
+
+
+def rewrite(text: str, source: Entry, target_of: Callable[[Link, Entry], Entry | None],
+            href: Callable[[Entry], str]) -> str:
+    """Replace every entry link with a Markdown link to `href(target)`; unresolved ones become plain text."""
+    out, pos = [], 0
+    for link in find_links(text):
+        target = target_of(link, source)
+        out.append(text[pos:link.start])
+        label = link.label or (target.title if target else link.target)
+        if target is None:
+            out.append(label)
+        else:
+            out.append(f"[{label}]({href(target)}{'#' + link.anchor if link.anchor else ''})")
+        pos = link.end
+    out.append(text[pos:])
+    return "".join(out)

@@ -1,0 +1,79 @@
+"""The content model: plain frozen objects built only after validation.
+
+Later stages (audience, blog, newsletter, review) trust these types and never see raw front matter.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+
+TYPES = ("learning", "insight", "essay")
+AUDIENCES = ("public", "internal", "private")
+SOURCES = ("call", "interview", "support-ticket", "debugging", "sales", "survey", "other")
+
+
+@dataclass(frozen=True)
+class Loop:
+    """A learning entry's coaching loop: action, outcome, learning, next step."""
+
+    competencies: tuple[str, ...] = ()
+    action: str = ""
+    outcome: str = ""
+    learning: str = ""
+    next_step: str = ""
+    next_step_due: dt.date | None = None
+    next_step_done: dt.date | bool = False
+
+
+@dataclass(frozen=True)
+class Insight:
+    """What a customer told us, and where it came from."""
+
+    customer: str
+    source: str
+    themes: tuple[str, ...]
+    segment: str = ""
+    quote: str = ""
+    importance: int = 1
+    evidence: str = ""
+    product_area: str = ""
+
+
+@dataclass(frozen=True, eq=False)
+class Entry:
+    path: Path  # absolute
+    source: str  # path relative to the repo root, as shown in messages
+    slug: str
+    type: str
+    title: str
+    date: dt.date
+    audience: str
+    draft: bool
+    body: str
+    body_line: int  # file line where the body starts
+    tags: tuple[str, ...] = ()
+    summary: str = ""
+    authors: tuple[str, ...] = ()
+    loop: Loop | None = None
+    insight: Insight | None = None
+    lines: dict[str, int] = field(default_factory=dict)  # field -> line, for messages
+
+    def line_of(self, name: str) -> int:
+        return self.lines.get(name, 1)
+
+    def text_fields(self) -> dict[str, str]:
+        """Every piece of text a page about this entry shows, by field (lists joined by newlines).
+
+        An insight's customer and evidence link are never shown on a page, so they are not here.
+        """
+        out = {"title": self.title, "summary": self.summary, "tags": "\n".join(self.tags)}
+        if self.loop:
+            out.update(action=self.loop.action, outcome=self.loop.outcome, learning=self.loop.learning,
+                       next_step=self.loop.next_step, competencies="\n".join(self.loop.competencies))
+        if self.insight:
+            i = self.insight
+            out.update(segment=i.segment, themes="\n".join(i.themes), quote=i.quote, product_area=i.product_area)
+        out["body"] = self.body
+        return out

@@ -1,0 +1,104 @@
+"""The MkDocs plugin: `mkdocs build` and `mkdocs serve` typed in the repo show the current posts/.
+
+On every build it runs the same generation as `notepress build` (so the gate and its checks run),
+builds into a staging folder, audits it, and only then swaps it in for `site/`. While serving it
+shows drafts (marked by Material) and watches posts/ and notepress.yml.
+
+    plugins:
+      - notepress          # before blog, rss and search
+      - blog
+"""
+
+from __future__ import annotations
+
+import logging
+import shutil
+from pathlib import Path
+
+from mkdocs.config import config_options as c
+from mkdocs.config.base import Config as MkDocsPluginConfig
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import BasePlugin, event_priority
+
+from . import api
+from .audit import audit_site
+from .config import CONFIG_FILE
+from .output import recover, staging_dir, swap_in
+from .problems import NotepressError, Problem
+
+log = logging.getLogger("mkdocs.plugins.notepress")
+
+
+class NotepressPluginConfig(MkDocsPluginConfig):
+    redact = c.Optional(c.Type(bool))  # default: notepress.yml's `redact`
+    strict = c.Type(bool, default=False)  # unknown front matter keys are errors
+
+
+class NotepressPlugin(BasePlugin[NotepressPluginConfig]):
+    def __init__(self):
+        super().__init__()
+        self.command = "build"
+        self.overrides: dict = {}  # set by `notepress build` for its command-line options
+        self.progress = log.info
+        self.project = None
+        self.generated = None
+        self.findings = []
+        self.error: NotepressError | None = None
+        self.stage: Path | None = None
+        self.final: Path | None = None
+
+    def on_startup(self, *, command, dirty):
+        self.command = command
+
+    def on_config(self, config):
+        self.error, self.findings = None, []
+        root = Path(config.config_file_path).resolve().parent
+        options = {"redact": self.config.redact, "strict": self.config.strict, **self.overrides}
+        serving = self.command == "serve"
+        try:
+            self.project, self.generated = api.generate_blog(root, drafts=serving, **options)
+        except NotepressError as e:
+            self.error = e
+            raise PluginError(f"notepress: the blog was not generated:\n{e}")
+        for warning in self.project.warnings:
+            log.warning(str(warning))
+        self.progress(f"notepress: {self.generated.summary()}")
+        if self.project.config.site_url:
+            config.site_url = self.project.config.site_url
+        if not serving:
+            self.final = Path(config.site_dir)
+            recover(self.final)
+            self.stage = staging_dir(self.final)
+            config.site_dir = str(self.stage)
+        return config
+
+    def on_serve(self, server, config, builder):
+        cfg = self.project.config
+        server.watch(str(cfg.posts_dir))
+        if (cfg.root / CONFIG_FILE).exists():
+            server.watch(str(cfg.root / CONFIG_FILE))
+        return server
+
+    @event_priority(-100)  # after search, rss and sitemap have written their files
+    def on_post_build(self, config):
+        if self.stage is None:
+            return
+        stage, final = self.stage, self.final
+        self.stage = None
+        self.findings = audit_site(stage, self.project.entries, self.project.config, label=final.name)
+        if self.findings:
+            shutil.rmtree(stage, ignore_errors=True)
+            self.error = NotepressError([
+                Problem(f.file, 0, "", f"{f.kind} \"{f.text}\" of non-public {f.source} is in the built site",
+                        "make that entry public or remove the text; the last good site was kept")
+                for f in self.findings
+            ])
+            raise PluginError(f"notepress: leak audit failed, {final.name}/ was not replaced:\n{self.error}")
+        self.progress(f"notepress: audited {final.name}/: no content of non-public entries")
+        swap_in(stage, final)
+        config.site_dir = str(final)
+
+    def on_build_error(self, error):
+        if self.stage is not None:
+            shutil.rmtree(self.stage, ignore_errors=True)
+            self.stage = None

@@ -1,0 +1,36 @@
+"""`notepress new`: a new entry from its type's template (packaged, or overridden in templates/)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from pathlib import Path
+
+from markdown.extensions.toc import slugify
+
+from .config import Config
+from .model import TYPES
+from .problems import NotepressError
+from .templates import environment
+
+FOLDER = {"learning": "learning", "insight": "insights", "essay": "essays"}
+
+
+def new_entry(config: Config, etype: str, title: str, *, today: dt.date) -> Path:
+    if etype not in TYPES:
+        raise NotepressError(f"type: {etype!r} is not one of {', '.join(TYPES)} (pick one of them)")
+    title = " ".join(title.split())
+    slug = slugify(title, "-")
+    if not slug:
+        raise NotepressError(f"title: {title!r} has no letters or digits to make a file name from (add some)")
+    path = config.posts_dir / FOLDER[etype] / f"{today.isoformat()}-{slug}.md"
+    text = environment(config.root).get_template(f"entry-{etype}.md.jinja").render(
+        title=title, date=today.isoformat(), slug=slug)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:  # "x" mode: never overwrite, even if the file appears between a check and the write
+        with open(path, "x", encoding="utf-8", newline="\n") as f:
+            f.write(text)
+    except FileExistsError:
+        rel = os.path.relpath(path, config.root)
+        raise NotepressError(f"{rel}: already exists, not overwritten (choose another title or edit that file)")
+    return path

@@ -1,0 +1,100 @@
+"""The site-engine boundary: everything that knows about MkDocs outside the plugin lives here.
+
+A second engine (Zensical) would implement `build` and `serve` with the same signatures.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .problems import NotepressError
+
+ENGINE_CONFIG = "mkdocs.yml"
+
+
+@dataclass
+class Built:
+    site_dir: Path
+    posts: str  # the generation summary
+    seconds: float
+    warnings: list[str] = field(default_factory=list)
+
+
+class _Collect(logging.Handler):
+    """Keeps MkDocs' warnings and errors so they can be shown as notepress messages."""
+
+    def __init__(self, progress):
+        super().__init__(logging.INFO)
+        self.records: list[logging.LogRecord] = []
+        self.progress = progress
+
+    def emit(self, record):
+        if record.levelno >= logging.WARNING:
+            self.records.append(record)
+            if record.levelno == logging.WARNING and self.progress:
+                self.progress(f"mkdocs: warning: {record.getMessage()}")
+
+
+def _load(root: Path, handler: _Collect | None = None):
+    from mkdocs.config import load_config
+    from mkdocs.exceptions import Abort, ConfigurationError
+
+    config_file = root / ENGINE_CONFIG
+    if not config_file.is_file():
+        raise NotepressError(f"{ENGINE_CONFIG}: not found in {root} (run `notepress init` or add one)")
+    try:
+        config = load_config(config_file=str(config_file))
+    except (Abort, ConfigurationError) as e:
+        said = [r.getMessage() for r in (handler.records if handler else []) if r.levelno >= logging.ERROR]
+        raise NotepressError(f"{ENGINE_CONFIG}:1: {'; '.join(said) or e} (fix that setting in {ENGINE_CONFIG})")
+    plugin = config.plugins.get("notepress")
+    if plugin is None:
+        raise NotepressError(f"{ENGINE_CONFIG}:1: plugins: notepress is missing "
+                             "(add `- notepress` to plugins, before blog, rss and search)")
+    return config, plugin
+
+
+def build(root: Path, *, redact: bool | None = None, strict: bool = False, progress=None) -> Built:
+    from mkdocs.commands.build import build as mkdocs_build
+    from mkdocs.exceptions import MkDocsException
+
+    logger = logging.getLogger("mkdocs")
+    handler = _Collect(progress)
+    logger.addHandler(handler)
+    previous = logger.level
+    logger.setLevel(logging.INFO)
+    start = time.perf_counter()
+    try:
+        config, plugin = _load(root, handler)
+        plugin.overrides = {"strict": strict} | ({} if redact is None else {"redact": redact})
+        if progress:
+            plugin.progress = progress
+            progress(f"Building the site with MkDocs into {Path(config.site_dir).name}/ …")
+        config.plugins.on_startup(command="build", dirty=False)
+        try:
+            mkdocs_build(config)
+        except (MkDocsException, OSError) as e:
+            if plugin.error is not None:
+                raise plugin.error from None
+            errors = [r.getMessage() for r in handler.records if r.levelno >= logging.ERROR]
+            raise NotepressError(f"{ENGINE_CONFIG}: the site build failed: {'; '.join(errors) or e} "
+                                 "(fix what MkDocs reports, then run notepress build again)") from None
+        finally:
+            config.plugins.on_shutdown()
+        return Built(Path(config.site_dir), plugin.generated.summary(), time.perf_counter() - start,
+                     [r.getMessage() for r in handler.records if r.levelno == logging.WARNING])
+    finally:
+        logger.removeHandler(handler)
+        logger.setLevel(previous)
+
+
+def serve(root: Path, *, dev_addr: str | None = None, open_browser: bool = False) -> None:
+    """Live preview with drafts shown; rebuilds when posts/ or notepress.yml change."""
+    from mkdocs.commands.serve import serve as mkdocs_serve
+
+    _load(root)  # fail early with a notepress message
+    kwargs = {"dev_addr": dev_addr} if dev_addr else {}
+    mkdocs_serve(config_file=str(root / ENGINE_CONFIG), open_in_browser=open_browser, livereload=True, **kwargs)

@@ -1,0 +1,116 @@
+"""Strict YAML mappings with a line number per key (front matter and notepress.yml).
+
+PyYAML's C loader parses once; we keep the node tree so every field knows its line. Unsafe tags,
+aliases (and so alias bombs), duplicate keys and non-mapping documents are problems, never crashes.
+Lines are reported in the user's file: `first_line` is the file line where the YAML text starts.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+try:  # the C loader is much faster; fall back only where libyaml is missing
+    _Loader = yaml.CSafeLoader
+except AttributeError:  # pragma: no cover
+    _Loader = yaml.SafeLoader
+
+from .problems import Report
+
+MAX_NODES = 5_000
+
+
+@dataclass(frozen=True)
+class Field:
+    """One top-level value with where it came from."""
+
+    value: Any
+    line: int  # 1-based line in the user's file
+    raw: str | None  # the scalar as written, None for lists and mappings
+    quoted: bool
+
+
+def load_mapping(text: str, path: Path | str, first_line: int, report: Report) -> dict[str, Field] | None:
+    """Parse `text` as a YAML mapping. Problems go to `report`; returns None when unusable."""
+    loader = _Loader(text)
+    try:
+        try:
+            node = loader.get_single_node()
+        except yaml.MarkedYAMLError as e:
+            mark = e.problem_mark or e.context_mark
+            line = first_line + (mark.line if mark else 0)
+            problem = (e.problem or e.context or "invalid YAML").strip()
+            report.error(path, line, "yaml", problem,
+                         "check the indentation, and quote values that contain ': ' or start with a special character")
+            return None
+        except yaml.YAMLError as e:
+            report.error(path, first_line, "yaml", str(e).splitlines()[0], "fix the YAML syntax")
+            return None
+        if node is None:
+            report.error(path, first_line, "front matter", "is empty", "add `key: value` lines such as `title: ...`")
+            return None
+        if not isinstance(node, yaml.MappingNode):
+            report.error(path, first_line + node.start_mark.line, "front matter",
+                         "is not a mapping of `key: value` lines", "write one `key: value` per line")
+            return None
+        if not _tree_is_plain(node, path, first_line, report):
+            return None
+        fields: dict[str, Field] = {}
+        for key_node, value_node in node.value:
+            line = first_line + key_node.start_mark.line
+            if not isinstance(key_node, yaml.ScalarNode) or key_node.tag != "tag:yaml.org,2002:str":
+                report.error(path, line, "yaml", f"key {key_node.value!r} is not a plain name",
+                             "use a plain word as the key, such as `title:`")
+                continue
+            key = key_node.value
+            if key in fields:
+                report.error(path, line, key, f"appears twice (first on line {fields[key].line})",
+                             "keep one of them")
+                continue
+            try:
+                value = loader.construct_object(value_node, deep=True)
+            except yaml.constructor.ConstructorError as e:
+                report.error(path, line, key, f"unsupported YAML tag {value_node.tag!r}",
+                             "remove the `!tag` and write a plain value")
+                continue
+            except (ValueError, TypeError, OverflowError) as e:
+                report.error(path, line, key, f"{value_node.value!r} is not a valid value ({e})",
+                             "write a real date as YYYY-MM-DD" if "date" in key or "day" in str(e) or "month" in str(e)
+                             else "write a plain value")
+                continue
+            scalar = isinstance(value_node, yaml.ScalarNode)
+            fields[key] = Field(
+                value=value,
+                line=first_line + value_node.start_mark.line if scalar else line,
+                raw=value_node.value if scalar else None,
+                quoted=bool(scalar and value_node.style in ("'", '"')),
+            )
+        return fields
+    finally:
+        loader.dispose()
+
+
+def _tree_is_plain(root: yaml.Node, path, first_line: int, report: Report) -> bool:
+    """Reject aliases (a node reached twice), which also stops alias bombs, and huge documents."""
+    seen: set[int] = set()
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        if id(node) in seen:
+            report.error(path, first_line + node.start_mark.line, "yaml",
+                         "anchors and aliases (& and *) are not supported", "write the value out in full")
+            return False
+        seen.add(id(node))
+        if len(seen) > MAX_NODES:
+            report.error(path, first_line, "yaml", f"front matter has more than {MAX_NODES} values",
+                         "move long content into the body")
+            return False
+        if isinstance(node, yaml.MappingNode):
+            for k, v in node.value:
+                stack.extend((k, v))
+        elif isinstance(node, yaml.SequenceNode):
+            stack.extend(node.value)
+    return True
