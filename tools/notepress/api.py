@@ -14,7 +14,7 @@ from pathlib import Path
 from . import blog, site
 from .audience import screen_public
 from .audit import Finding, audit_site
-from .config import Config, load_config
+from .config import Config, load_config, read_config
 from .entries import read_entries
 from .model import Entry
 from .problems import NotepressError, Problem, Report
@@ -29,13 +29,9 @@ class Project:
 
 def check(root: Path | str, *, strict: bool = False) -> Report:
     """Validate every entry and the rules of public pages. Problems are returned, not raised."""
-    try:
-        config = load_config(root, strict=strict)
-    except NotepressError as e:
-        report = Report(Path(root).resolve())
-        report.problems.extend(e.problems)
-        return report
-    entries, report = read_entries(config)
+    report = Report(Path(root).resolve())
+    config = read_config(root, report)
+    entries, report = read_entries(config, report)
     report.problems.extend(screen_public(entries, config).problems)
     return report
 
@@ -45,7 +41,7 @@ def load(root: Path | str, *, strict: bool = False) -> Project:
     config = load_config(root, strict=strict)
     entries, report = read_entries(config)
     report.raise_if_errors(strict)
-    return Project(config, entries, report.warnings)
+    return Project(config, entries, [*config.warnings, *report.warnings])
 
 
 def generate_blog(root: Path | str, *, drafts: bool = False, redact: bool | None = None,

@@ -79,6 +79,11 @@ class PhraseMatcher:
             self.widths.add(width)
             self.index.setdefault(" ".join(words[:width]), []).append((words, phrase))
         self.widths_sorted = sorted(self.widths)
+        self.needs: dict[str, list[frozenset[str]]] = {}
+        for entries in self.index.values():
+            for words, _ in entries:
+                self.needs.setdefault(words[0], []).append(frozenset(words))
+        self.firsts = set(self.needs)
 
     def __bool__(self) -> bool:
         return bool(self.index)
@@ -86,13 +91,18 @@ class PhraseMatcher:
     def find(self, text: str) -> Iterator[Match]:
         if not self.index:
             return
+        words = {w.casefold() for w in set(WORD.findall(text))}  # per word, as phrases are folded
+        if self.firsts.isdisjoint(words):  # the common case, at C speed
+            return
+        if not any(need <= words for first in self.firsts.intersection(words) for need in self.needs[first]):
+            return  # no phrase has all its words in the text
         spans = [(m.start(), m.end()) for m in WORD.finditer(text)]
-        words = text.casefold()
-        tokens = [words[a:b] for a, b in spans] if len(words) == len(text) else \
-            [text[a:b].casefold() for a, b in spans]
+        tokens = [text[a:b].casefold() for a, b in spans]
         n = len(tokens)
-        index, widths = self.index, self.widths_sorted
+        index, widths, firsts = self.index, self.widths_sorted, self.firsts
         for i in range(n):
+            if tokens[i] not in firsts:
+                continue
             for width in widths:
                 if i + width > n:
                     break
@@ -124,6 +134,10 @@ def screen_public(entries: list[Entry], config: Config, *, drafts: bool = False,
     screened = []
     for entry in public:
         changes: dict[str, str] = {}
+        for m in matcher.find(entry.slug.replace("-", " ")):  # a URL cannot be redacted quietly
+            problems.append(Problem(entry.source, entry.line_of("slug"), "slug",
+                                    f'confidential term "{m.phrase}"',
+                                    f"set `slug:` to a name without it; the URL would be {entry.slug}"))
         for name, text in entry.text_fields().items():
             matches = list(matcher.find(text))
             if matches and redact:

@@ -16,14 +16,18 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from .audience import PhraseMatcher, Reader, confidential_terms, select
+import ahocorasick
+
+from .audience import Reader, confidential_terms, select
 from .config import Config
 from .model import Entry
 
 TAG = re.compile(r"</?[a-zA-Z!][^>]*>")
 SENTENCE = re.compile(r"(?<=[.!?])\s+|\n+")
 WORD = re.compile(r"\w+")
-PATH_SEGMENT = re.compile(r"/([\w.-]+?)(?:\.md|\.html)?(?=[/\"'#?\s)]|$)")
+NON_WORD = re.compile(r"\W+")
+MARKUP = re.compile(r"""=\s*"([^"]*)"|=\s*'([^']*)'|<!--(.*?)-->""", re.DOTALL)
+SLUG_CHAR = re.compile(r"[\w-]")
 MIN_TITLE_WORDS = 3
 MIN_SENTENCE_WORDS = 8
 
@@ -39,50 +43,80 @@ class Finding:
         return f'{self.file}: {self.kind} "{self.text}" (from {self.source})'
 
 
+def normalize(text: str) -> str:
+    """Words only, case-folded, single-spaced and padded, so that phrases match as whole words."""
+    return f" {NON_WORD.sub(' ', text.casefold()).strip()} "
+
+
 class Needles:
-    """What must not be in a public site, built from the entries and the config."""
+    """What must not be in a public site, built from the entries and the config.
+
+    Phrases are found with an Aho-Corasick automaton over normalized text: one pass over each
+    file, whatever the number of phrases.
+    """
 
     def __init__(self, entries: list[Entry], config: Config):
         public = select(entries, Reader.PUBLIC)
         public_ids = {id(e) for e in public}
         hidden = [e for e in entries if id(e) not in public_ids]
-        self.owner: dict[str, tuple[str, str]] = {}
         customers = {e.insight.customer: e.source for e in entries if e.insight}
-        for term in confidential_terms(entries, config):
-            self.owner[term.casefold()] = ("customer", customers[term]) if term in customers \
-                else ("confidential term", "notepress.yml")
-        phrases: dict[str, tuple[str, str]] = {}
+        terms = {term: ("customer", customers[term]) if term in customers else ("confidential term", "notepress.yml")
+                 for term in confidential_terms(entries, config)}
+        phrases: dict[str, tuple[str, str, str]] = {}  # normalized -> (kind, as written, source)
         for e in hidden:
-            if len(WORD.findall(e.title)) >= MIN_TITLE_WORDS:
-                phrases.setdefault(e.title, ("title", e.source))
+            candidates = [("title", e.title)] if len(WORD.findall(e.title)) >= MIN_TITLE_WORDS else []
             for name, text in e.text_fields().items():
-                if name == "title":
-                    continue
-                for sentence in SENTENCE.split(text):
-                    if len(WORD.findall(sentence)) >= MIN_SENTENCE_WORDS:
-                        phrases.setdefault(sentence.strip(), ("sentence", e.source))
-        if phrases:  # a phrase also written in a public entry is not a leak
-            written = PhraseMatcher(phrases)
+                if name != "title":
+                    candidates += [("sentence", s.strip()) for s in SENTENCE.split(text)
+                                   if len(WORD.findall(s)) >= MIN_SENTENCE_WORDS]
+            for kind, text in candidates:
+                phrases.setdefault(normalize(text), (kind, text, e.source))
+        if phrases:  # a phrase the writer also published in a public entry is not a leak
+            written = _automaton(phrases)
             for e in public:
-                for text in e.text_fields().values():
-                    for m in written.find(text):
-                        phrases.pop(m.phrase, None)
-        for phrase, kind in phrases.items():
-            self.owner.setdefault(phrase.casefold(), kind)
-        self.matcher = PhraseMatcher([*confidential_terms(entries, config), *phrases])
-        # Slugs are looked for as URL path segments; only distinctive ones (a hyphen or a digit).
+                for key in _hits(written, normalize("\n".join(e.text_fields().values()))):
+                    phrases.pop(key, None)
+        for term, (kind, source) in terms.items():  # terms always count, even if written in public
+            phrases[normalize(term)] = (kind, term, source)
+        self.automaton = _automaton(phrases) if phrases else None
+        # Slugs are looked for as they are (in URLs, file names, JSON), only distinctive ones:
+        # with a hyphen or a digit, so that a slug like `pricing` is not found in every page.
         self.slugs = {e.slug: e.source for e in hidden if re.search(r"[-\d]", e.slug)}
+        self.slug_automaton = ahocorasick.Automaton()
+        for slug in self.slugs:
+            self.slug_automaton.add_word(slug, slug)
+        self.slug_automaton.make_automaton() if self.slugs else None
 
-    def find(self, text: str, raw: str) -> list[tuple[str, str, str]]:
-        hits = []
-        for m in self.matcher.find(text):
-            kind, source = self.owner.get(m.phrase.casefold(), ("phrase", "?"))
-            hits.append((kind, m.phrase, source))
+    def find(self, raw: str, suffix: str) -> set[tuple[str, str, str]]:
+        """(kind, text, source) of everything found in a file's text, its markup and its URLs."""
+        hits: set[tuple[str, str, str]] = set()
+        if self.automaton:
+            for text in _texts(raw, suffix):
+                hits.update(self.automaton.get(key)[1:] for key in _hits(self.automaton, normalize(text)))
         if self.slugs:
-            for segment in set(PATH_SEGMENT.findall(raw)):
-                if segment in self.slugs:
-                    hits.append(("slug", segment, self.slugs[segment]))
+            for end, slug in self.slug_automaton.iter(raw):
+                start = end - len(slug) + 1
+                before = raw[start - 1] if start else " "
+                after = raw[end + 1] if end + 1 < len(raw) else " "
+                if not SLUG_CHAR.match(before) and not SLUG_CHAR.match(after):
+                    hits.add(("slug", slug, self.slugs[slug]))
         return hits
+
+
+def _automaton(phrases: dict[str, tuple[str, str, str]]) -> ahocorasick.Automaton:
+    automaton = ahocorasick.Automaton()
+    for key, value in phrases.items():
+        if key.strip():
+            automaton.add_word(key, (key, *value))
+    automaton.make_automaton()
+    return automaton
+
+
+def _hits(automaton: ahocorasick.Automaton, text: str) -> set[str]:
+    """The keys found in `text` (keys start and end with a space, so only whole words match)."""
+    if len(automaton) == 0:
+        return set()
+    return {value[0] for _, value in automaton.iter(text)}
 
 
 def audit_site(site_dir: Path, entries: list[Entry], config: Config, label: str | None = None) -> list[Finding]:
@@ -98,7 +132,7 @@ def audit_site(site_dir: Path, entries: list[Entry], config: Config, label: str 
         raw = _read_text(path)
         if raw is None:
             continue
-        for kind, text, source in needles.find(_visible_text(raw, path.suffix), raw):
+        for kind, text, source in needles.find(raw, path.suffix):
             findings.add(Finding(rel, kind, text, source))
     return sorted(findings)
 
@@ -115,20 +149,21 @@ def _read_text(path: Path) -> str | None:
     return data.decode("utf-8", errors="replace")
 
 
-def _visible_text(raw: str, suffix: str) -> str:
-    """The words a reader or a search engine gets from a file: JSON strings, unescaped HTML text."""
+def _texts(raw: str, suffix: str) -> tuple[str, str]:
+    """What a reader or a search engine gets from a file: its visible text (JSON strings, HTML
+    with tags removed and entities decoded), and its markup (attribute values, comments)."""
     text = raw
     if suffix == ".json":
         try:
             text = "\n".join(_strings(json.loads(raw)))
         except ValueError:
             pass
-    for _ in range(2):  # feeds carry escaped HTML: unescape, strip tags, once more
-        if "&" in text:
-            text = html.unescape(text)
-        if "<" in text:
-            text = TAG.sub(" ", text)
-    return text
+    if "&" in text:  # feeds carry escaped HTML: decode it so its markup is seen too
+        text = html.unescape(text)
+    markup = " \n ".join(html.unescape(g) for m in MARKUP.finditer(text) for g in m.groups() if g) \
+        if "=" in text or "<!--" in text else ""
+    visible = TAG.sub(" ", text) if "<" in text else text
+    return (html.unescape(visible) if "&" in visible else visible), markup
 
 
 def _strings(value) -> list[str]:

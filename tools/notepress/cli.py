@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 import click
@@ -28,8 +29,7 @@ class Failed(click.ClickException):
         for line in self.lines:
             click.echo(line, err=True)
         n = len(self.lines)
-        click.echo(f"notepress: {n} {self.what}{'s' if n != 1 else ''} (fix {'them' if n != 1 else 'it'} and run again)",
-                   err=True)
+        click.echo(f"notepress: {plural(n, self.what)} (fix {'them' if n != 1 else 'it'} and run again)", err=True)
 
 
 def directory_option(f):
@@ -37,7 +37,7 @@ def directory_option(f):
 
     def remember(ctx, param, value):
         if value is not None:
-            ctx.ensure_object(dict)["root"] = value
+            ctx.find_root().ensure_object(dict)["root"] = value
         return value
 
     return click.option("-C", "--directory", "directory", type=click.Path(file_okay=False, path_type=Path),
@@ -48,6 +48,10 @@ def directory_option(f):
 def root() -> Path:
     ctx = click.get_current_context()
     return Path((ctx.find_root().obj or {}).get("root") or ".")
+
+
+def plural(n: int, one: str, many: str | None = None) -> str:
+    return f"{n} {one if n == 1 else many or one + 's'}"
 
 
 def progress(message: str) -> None:
@@ -94,18 +98,18 @@ def check(fmt, strict):
             "warnings": [p.as_dict() for p in report.warnings],
         }, indent=2))
     else:
-        for p in sorted(report.problems):
-            click.echo(str(p), err=True)
+        for p in sorted(report.problems):  # under --strict, warnings are errors and read as such
+            click.echo(str(replace(p, severity="error") if strict else p), err=True)
         try:
             count = len(find_sources(load_config(root())))
         except NotepressError:
             count = 0
         if failing:
-            click.echo(f"notepress: {len(failing)} problem{'s' if len(failing) != 1 else ''} in {count} entries "
+            click.echo(f"notepress: {plural(len(failing), 'problem')} in {plural(count, 'entry', 'entries')} "
                        "(fix them and run again)", err=True)
         else:
-            click.echo(f"checked {count} entries: no errors"
-                       + (f", {len(report.warnings)} warnings" if report.warnings else ""))
+            click.echo(f"checked {plural(count, 'entry', 'entries')}: no errors"
+                       + (f", {plural(len(report.warnings), 'warning')}" if report.warnings else ""))
     sys.exit(1 if failing else 0)
 
 
@@ -169,7 +173,7 @@ def audit(site_dir):
     for f in findings:
         click.echo(str(f), err=True)
     if findings:
-        click.echo(f"notepress: {len(findings)} findings (make those entries public, or remove the text "
+        click.echo(f"notepress: {plural(len(findings), 'finding')} (make those entries public, or remove the text "
                    "from public entries, then rebuild)", err=True)
         sys.exit(1)
     click.echo("audit: no content of non-public entries found")

@@ -19,8 +19,8 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from .problems import NotepressError, Report
-from .yamlmap import Field, load_mapping
+from .problems import Problem, Report
+from .yamlmap import INVALID, Field, load_mapping
 
 CONFIG_FILE = "notepress.yml"
 
@@ -66,6 +66,7 @@ class Config:
     posts_dir: Path = Path("posts")
     docs_dir: Path = Path("docs")
     site_dir: Path = Path("site")
+    warnings: tuple[Problem, ...] = ()  # about notepress.yml, shown by every command
 
     @property
     def blog_posts_dir(self) -> Path:
@@ -79,23 +80,31 @@ def closest(word: str, choices) -> str:
 
 
 def load_config(root: Path | str, strict: bool = False) -> Config:
-    """Read `notepress.yml` under `root` (defaults when absent). Raises NotepressError."""
+    """Read `notepress.yml` under `root` (defaults when absent). Raises NotepressError on errors."""
+    report = Report(Path(root).resolve())
+    config = read_config(root, report)
+    report.raise_if_errors(strict)
+    return config
+
+
+def read_config(root: Path | str, report: Report) -> Config:
+    """Read `notepress.yml`, adding its problems to `report`; invalid settings fall back to defaults,
+    so that `check` can go on and report the entries' problems too."""
     root = Path(root).resolve()
     path = root / CONFIG_FILE
-    report = Report(root)
     values: dict = {}
     if path.exists():
         try:
             text = path.read_bytes().decode("utf-8-sig").replace("\r\n", "\n")
         except UnicodeDecodeError:
-            raise NotepressError(f"{CONFIG_FILE}:1: file is not UTF-8 text (save it as UTF-8)")
-        fields = load_mapping(text, path, 1, report) if text.strip() else {}
-        report.raise_if_errors()
+            report.error(path, 1, "", "file is not UTF-8 text", "save it as UTF-8")
+            text = ""
+        fields = load_mapping(text, path, 1, report, allow_empty=True)
         values = _validate(fields or {}, path, report)
-    report.raise_if_errors(strict)
     paths = values.pop("paths", {})
     return Config(
         root=root,
+        warnings=tuple(p for p in report.problems if p.severity == "warning"),
         **values,
         **{f"{k}_dir": root / paths.get(k, k) for k in PATH_KEYS},
     )
@@ -104,6 +113,8 @@ def load_config(root: Path | str, strict: bool = False) -> Config:
 def _validate(fields: dict[str, Field], path: Path, report: Report) -> dict:
     out: dict = {}
     for key, f in fields.items():
+        if f.value is INVALID:
+            continue
         if key not in KNOWN_KEYS:
             report.warning(path, f.line, key, "is not a notepress.yml setting", closest(key, KNOWN_KEYS))
             continue

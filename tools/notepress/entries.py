@@ -16,7 +16,7 @@ from markdown.extensions.toc import slugify
 from .config import NAME_RE, Config, closest
 from .model import AUDIENCES, SOURCES, TYPES, Entry, Insight, Loop
 from .problems import Report
-from .yamlmap import Field, load_mapping
+from .yamlmap import INVALID, Field, load_mapping
 
 BOUNDARY = YAMLHandler.FM_BOUNDARY  # python-frontmatter's own `---` rule
 
@@ -31,7 +31,8 @@ REQUIRED = {"learning": ("action", "learning"), "insight": ("customer", "source"
 def find_sources(config: Config) -> list[Path]:
     if not config.posts_dir.is_dir():
         return []
-    return sorted(p for p in config.posts_dir.rglob("*.md") if p.is_file() and not p.name.startswith("."))
+    found = (p for p in config.posts_dir.rglob("*.md") if not p.name.startswith(".") and p.is_file())
+    return sorted(found, key=lambda p: p.parts)
 
 
 def read_entries(config: Config, report: Report | None = None) -> tuple[list[Entry], Report]:
@@ -106,23 +107,34 @@ class _Fields:
 
     def present(self, name: str) -> bool:
         f = self.f.get(name)
+        if f is not None and f.value is INVALID:  # reported by the YAML reader already
+            self.ok = False
+            return False
         return f is not None and f.value is not None and f.value != ""
+
+    def missing(self, name: str, fix: str) -> None:
+        """Report a required field as missing, unless it is there with a value already reported."""
+        if name in self.f and self.f[name].value is INVALID:
+            self.ok = False
+        else:
+            self.bad(name, "is missing", fix)
 
     def text(self, name: str, required: bool = False) -> str:
         if not self.present(name):
             if required:
-                self.bad(name, "is missing", f"add `{name}: ...` to the front matter")
+                self.missing(name, f"add `{name}: ...` to the front matter")
             return ""
         f = self.f[name]
-        if isinstance(f.value, (dict, list)) or isinstance(f.value, bool):
-            self.bad(name, f"must be text, not {type(f.value).__name__}", f"write `{name}: your text` (quote it if needed)")
+        if isinstance(f.value, (dict, list)):
+            self.bad(name, f"must be text, not a {'list' if isinstance(f.value, list) else 'mapping'}",
+                     f"write `{name}: your text` (quote it if it contains ': ')")
             return ""
-        return str(f.value).strip() if not isinstance(f.value, (dt.date,)) else f.raw or str(f.value)
+        return (f.value if isinstance(f.value, str) else f.raw or str(f.value)).strip()  # `title: Yes` is text
 
     def enum(self, name: str, choices: tuple[str, ...], required: bool = False) -> str | None:
         if not self.present(name):
             if required:
-                self.bad(name, "is missing", f"add `{name}:` with one of {', '.join(choices)}")
+                self.missing(name, f"add `{name}:` with one of {', '.join(choices)}")
             return None
         v = self.f[name].value
         if not isinstance(v, str) or v not in choices:
@@ -132,7 +144,7 @@ class _Fields:
         return v
 
     def boolean(self, name: str) -> bool:
-        if name not in self.f:
+        if not self.present(name) and (name not in self.f or self.f[name].value is INVALID):
             return False
         f = self.f[name]
         if not isinstance(f.value, bool) or f.quoted or (f.raw or "").lower() not in ("true", "false"):
@@ -143,7 +155,7 @@ class _Fields:
     def date(self, name: str, required: bool = False) -> dt.date | None:
         if not self.present(name):
             if required:
-                self.bad(name, "is missing", f"add `{name}: {dt.date.today().isoformat()}`")
+                self.missing(name, f"add `{name}: {dt.date.today().isoformat()}`")
             return None
         v = self.f[name].value
         if isinstance(v, dt.datetime):
@@ -161,7 +173,7 @@ class _Fields:
     def names(self, name: str, required: bool = False, pattern: re.Pattern | None = None) -> tuple[str, ...]:
         if not self.present(name):
             if required:
-                self.bad(name, "is missing", f"add `{name}: [first, second]`")
+                self.missing(name, f"add `{name}: [first, second]`")
             return ()
         v = self.f[name].value
         if isinstance(v, str):

@@ -6,12 +6,10 @@ points to; the audience gate decides whether it may be followed, the blog rewrit
 
 from __future__ import annotations
 
-import posixpath
+import os
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from pathlib import Path
-
 from .model import Entry
 
 WIKILINK = re.compile(r"\[\[([^\[\]|#\n]+)(?:#([^\[\]|\n]*))?(?:\|([^\[\]\n]+))?\]\]")
@@ -61,14 +59,20 @@ class Resolver:
     """Finds the entry a link points to, among all entries."""
 
     def __init__(self, entries: list[Entry]):
+        self.entries = entries
         self.by_slug = {e.slug: e for e in entries}
-        self.by_path = {e.path.resolve(): e for e in entries}
+        self._by_path: dict[str, Entry] | None = None
+
+    @property
+    def by_path(self) -> dict[str, Entry]:  # built on the first file link only
+        if self._by_path is None:
+            self._by_path = {os.path.normpath(e.path): e for e in self.entries}
+        return self._by_path
 
     def __call__(self, link: Link, source: Entry) -> Entry | None:
         if link.kind == "wiki":
             return self.by_slug.get(link.target)
-        joined = posixpath.normpath(posixpath.join(source.path.parent.as_posix(), link.target))
-        return self.by_path.get(Path(joined).resolve())
+        return self.by_path.get(os.path.normpath(os.path.join(source.path.parent, link.target)))
 
 
 def rewrite(text: str, source: Entry, target_of: Callable[[Link, Entry], Entry | None],

@@ -10,6 +10,7 @@ into one line per problem.
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -61,10 +62,10 @@ class Report:
     problems: list[Problem] = field(default_factory=list)
 
     def rel(self, path: Path) -> str:
-        try:
-            return path.relative_to(self.root).as_posix()
-        except ValueError:
-            return str(path)
+        """`path` as the user knows it: relative to the repo root, with forward slashes."""
+        text, prefix = str(path), f"{self.root}{os.sep}"
+        rel = text[len(prefix):] if text.startswith(prefix) else text
+        return rel.replace(os.sep, "/") if os.sep != "/" else rel
 
     def error(self, path: Path | str, line: int, fld: str, message: str, fix: str = "") -> None:
         self._add(path, line, fld, message, fix, "error")

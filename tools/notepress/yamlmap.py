@@ -23,6 +23,9 @@ from .problems import Report
 MAX_NODES = 5_000
 
 
+INVALID = object()  # the value of a key whose value was rejected (already reported)
+
+
 @dataclass(frozen=True)
 class Field:
     """One top-level value with where it came from."""
@@ -33,8 +36,13 @@ class Field:
     quoted: bool
 
 
-def load_mapping(text: str, path: Path | str, first_line: int, report: Report) -> dict[str, Field] | None:
-    """Parse `text` as a YAML mapping. Problems go to `report`; returns None when unusable."""
+def load_mapping(text: str, path: Path | str, first_line: int, report: Report,
+                 allow_empty: bool = False) -> dict[str, Field] | None:
+    """Parse `text` as a YAML mapping. Problems go to `report`; returns None when unusable.
+
+    A key whose value is rejected stays in the result with the value INVALID, so that callers do
+    not also report it as missing.
+    """
     loader = _Loader(text)
     try:
         try:
@@ -49,6 +57,8 @@ def load_mapping(text: str, path: Path | str, first_line: int, report: Report) -
         except yaml.YAMLError as e:
             report.error(path, first_line, "yaml", str(e).splitlines()[0], "fix the YAML syntax")
             return None
+        if node is None and allow_empty:
+            return {}
         if node is None:
             report.error(path, first_line, "front matter", "is empty", "add `key: value` lines such as `title: ...`")
             return None
@@ -56,7 +66,7 @@ def load_mapping(text: str, path: Path | str, first_line: int, report: Report) -
             report.error(path, first_line + node.start_mark.line, "front matter",
                          "is not a mapping of `key: value` lines", "write one `key: value` per line")
             return None
-        if not _tree_is_plain(node, path, first_line, report):
+        if ("*" in text or len(text) > 20_000) and not _tree_is_plain(node, path, first_line, report):
             return None
         fields: dict[str, Field] = {}
         for key_node, value_node in node.value:
@@ -71,15 +81,21 @@ def load_mapping(text: str, path: Path | str, first_line: int, report: Report) -
                              "keep one of them")
                 continue
             try:
-                value = loader.construct_object(value_node, deep=True)
-            except yaml.constructor.ConstructorError as e:
+                value = _simple(value_node)
+                if value is _NOT_SIMPLE:
+                    value = loader.construct_object(value_node, deep=True)
+            except yaml.constructor.ConstructorError:
                 report.error(path, line, key, f"unsupported YAML tag {value_node.tag!r}",
                              "remove the `!tag` and write a plain value")
+                fields[key] = Field(INVALID, line, None, False)
                 continue
             except (ValueError, TypeError, OverflowError) as e:
-                report.error(path, line, key, f"{value_node.value!r} is not a valid value ({e})",
-                             "write a real date as YYYY-MM-DD" if "date" in key or "day" in str(e) or "month" in str(e)
-                             else "write a plain value")
+                is_date = value_node.tag == "tag:yaml.org,2002:timestamp"
+                report.error(path, line, key,
+                             f"{value_node.value!r} is not a real date ({e})" if is_date
+                             else f"{value_node.value!r} is not a valid value ({e})",
+                             "write a real date as YYYY-MM-DD" if is_date else "write a plain value")
+                fields[key] = Field(INVALID, line, None, False)
                 continue
             scalar = isinstance(value_node, yaml.ScalarNode)
             fields[key] = Field(
@@ -93,8 +109,34 @@ def load_mapping(text: str, path: Path | str, first_line: int, report: Report) -
         loader.dispose()
 
 
+_NOT_SIMPLE = object()
+_STR, _INT, _BOOL, _NULL, _SEQ = (f"tag:yaml.org,2002:{t}" for t in ("str", "int", "bool", "null", "seq"))
+
+
+def _simple(node: yaml.Node):
+    """The common values (text, small ints, booleans, lists of text) without the Python constructor."""
+    if isinstance(node, yaml.ScalarNode):
+        tag = node.tag
+        if tag == _STR:
+            return node.value
+        if tag == _BOOL and node.value in ("true", "false"):
+            return node.value == "true"
+        if tag == _INT and node.value.isdigit():
+            return int(node.value)
+        if tag == _NULL:
+            return None
+        return _NOT_SIMPLE
+    if isinstance(node, yaml.SequenceNode) and node.tag == _SEQ and all(
+            isinstance(n, yaml.ScalarNode) and n.tag == _STR for n in node.value):
+        return [n.value for n in node.value]
+    return _NOT_SIMPLE
+
+
 def _tree_is_plain(root: yaml.Node, path, first_line: int, report: Report) -> bool:
-    """Reject aliases (a node reached twice), which also stops alias bombs, and huge documents."""
+    """Reject aliases (a node reached twice), which also stops alias bombs, and huge documents.
+
+    Without a `*` in the text there is no alias, so the walk is needed only for long texts.
+    """
     seen: set[int] = set()
     stack = [root]
     while stack:

@@ -1,0 +1,167 @@
+"""Shared helpers for the end-to-end tests: copy the example repo, build it, read every built file.
+
+The tests build real sites with the real pipeline (notepress -> MkDocs + Material -> audit); these
+helpers only prepare inputs and read outputs, they never reimplement the gate.
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import html
+import json
+import re
+import shutil
+from pathlib import Path
+
+from click.testing import CliRunner
+
+REPO = Path(__file__).resolve().parents[1]
+EXAMPLE_FILES = ("mkdocs.yml", "notepress.yml")
+TAG = re.compile(r"</?[a-zA-Z!][^>]*>")
+SPACE = re.compile(r"\s+")
+WORDS = re.compile(r"\w+")
+SENTENCE = re.compile(r"(?<=[.!?])\s+|\n+")
+LIST_MARK = re.compile(r"^\s*(?:#{1,6}\s+|>\s*|[-*+]\s+|\d+[.)]\s+)")
+MARKUP = re.compile(r"[*`]")
+
+
+def copy_example(dest: Path) -> Path:
+    """The example writing repo (config, hand-written docs, posts) without anything generated."""
+    dest.mkdir(parents=True, exist_ok=True)
+    for name in EXAMPLE_FILES:
+        shutil.copy2(REPO / name, dest / name)
+    shutil.copytree(REPO / "posts", dest / "posts")
+    generated = (REPO / "docs" / "blog" / "posts").resolve()
+
+    def ignore(folder, names):
+        return [n for n in names if (Path(folder) / n).resolve() == generated]
+
+    shutil.copytree(REPO / "docs", dest / "docs", ignore=ignore)
+    return dest
+
+
+def run_cli(*args: str):
+    """Run the `notepress` command in-process; returns click's Result (exit_code, output, stderr)."""
+    from notepress.cli import main
+
+    return CliRunner().invoke(main, list(args), catch_exceptions=False)
+
+
+def output(result) -> str:
+    """stdout and stderr of a CliRunner result (click >= 8.2 already mixes stderr into .output)."""
+    err = result.stderr or ""
+    return result.output if err in result.output else result.output + err
+
+
+def tree_bytes(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def file_hash(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def norm(text: str) -> str:
+    """Case-folded, markup-free, single-spaced: the form needles and haystacks are compared in."""
+    return SPACE.sub(" ", MARKUP.sub("", text)).strip().casefold()
+
+
+def _strings(value) -> list[str]:
+    out, stack = [], [value]
+    while stack:
+        v = stack.pop()
+        if isinstance(v, str):
+            out.append(v)
+        elif isinstance(v, dict):
+            stack.extend(v.keys())
+            stack.extend(v.values())
+        elif isinstance(v, list):
+            stack.extend(v)
+    return out
+
+
+def decoded(path: Path) -> str | None:
+    """A built file as text (gunzipped when .gz); None for binary files such as images and fonts."""
+    data = path.read_bytes()
+    if path.suffix == ".gz":
+        data = gzip.decompress(data)
+    if b"\x00" in data[:8192]:
+        return None
+    return data.decode("utf-8", errors="replace")
+
+
+def readable_views(path: Path) -> str:
+    """Every way a reader, a feed reader or a search engine sees a file, joined and normalised:
+    the raw text, JSON strings (\\u escapes undone), and HTML/XML text (entities undone, tags removed,
+    twice for the escaped HTML inside feeds)."""
+    raw = decoded(path)
+    if raw is None:
+        return ""
+    views = [raw]
+    name = path.name.removesuffix(".gz")
+    if name.endswith(".json"):
+        try:
+            views.append("\n".join(_strings(json.loads(raw))))
+        except ValueError:
+            pass
+    for view in list(views):
+        text = view
+        for _ in range(2):
+            text = TAG.sub(" ", html.unescape(text))
+        views.append(text)
+    return norm("\n".join(views))
+
+
+def site_texts(site: Path) -> dict[str, str]:
+    """{relative path: normalised readable text} for every file under the site folder."""
+    out = {}
+    for path in sorted(p for p in site.rglob("*") if p.is_file()):
+        out[path.relative_to(site).as_posix()] = readable_views(path)
+    return out
+
+
+def sentences(text: str, min_words: int = 8) -> list[str]:
+    """Sentences (or lines) of `min_words` words or more, without list and heading markers."""
+    out = []
+    for part in SENTENCE.split(text):
+        part = LIST_MARK.sub("", part).strip()
+        if len(WORDS.findall(part)) >= min_words:
+            out.append(part)
+    return out
+
+
+def hidden_needles(entries, config) -> list[tuple[str, str, str]]:
+    """(kind, text, source) of everything that must not be on the public site.
+
+    For every entry that is not public (internal, private, or a draft): its title, each sentence of
+    eight words or more in any of its text fields (unless the writer also wrote it in a public entry),
+    its customer, its slug; plus every insight's customer and the configured confidential terms.
+    """
+    public = [e for e in entries if e.audience == "public" and not e.draft]
+    hidden = [e for e in entries if not (e.audience == "public" and not e.draft)]
+    public_text = norm("\n".join(t for e in public for t in e.text_fields().values()))
+    needles: list[tuple[str, str, str]] = []
+    for e in hidden:
+        needles.append(("title", e.title, e.source))
+        needles.append(("slug", e.slug, e.source))
+        for name, text in e.text_fields().items():
+            for s in sentences(text):
+                if norm(s) not in public_text:
+                    needles.append((f"sentence ({name})", s, e.source))
+    for e in entries:
+        if e.insight and e.insight.customer:
+            needles.append(("customer", e.insight.customer, e.source))
+    for term in config.confidential_terms:
+        needles.append(("confidential term", term, "notepress.yml"))
+    return needles
+
+
+def leaks(texts: dict[str, str], needles) -> list[str]:
+    found = []
+    for kind, needle, source in needles:
+        n = norm(needle)
+        for rel, text in texts.items():
+            if n in text or n in rel.casefold():
+                found.append(f"{rel}: {kind} {needle!r} of {source}")
+    return found

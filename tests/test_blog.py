@@ -1,0 +1,226 @@
+"""Blog generation: public entries -> Material posts in docs/blog/posts/, and nothing else.
+
+Runs api.generate_blog on a copy of tests/fixtures/repos/blog (never a real site build). The expected
+posts are golden files in tests/fixtures/golden/blog/.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import pytest
+import yaml
+
+from conftest import FIXTURES, snapshot
+from notepress import api
+from notepress.problems import NotepressError
+
+GOLDEN = FIXTURES / "golden" / "blog"
+PUBLIC_POSTS = ["pricing-page-test.md", "why-small-tests.md"]
+OWNED = ("docs", "blog", "posts")
+
+
+@pytest.fixture
+def repo(copy_repo):
+    return copy_repo("blog")
+
+
+def posts_dir(repo):
+    return repo.joinpath(*OWNED)
+
+
+def split_post(text: str) -> tuple[dict, str]:
+    match = re.match(r"^---\n(.*?)\n---\n(.*)$", text, re.DOTALL)
+    assert match, text[:200]
+    return yaml.safe_load(match[1]), match[2]
+
+
+def stats(folder):
+    return {p.name: (p.stat().st_mtime_ns, p.stat().st_ino) for p in folder.iterdir()}
+
+
+def test_only_public_non_draft_entries_become_posts(repo):
+    _, generated = api.generate_blog(repo)
+
+    out = posts_dir(repo)
+    assert sorted(p.name for p in out.iterdir()) == [".authors.yml", ".gitignore", *PUBLIC_POSTS]
+    assert sorted(p.name for p in generated.written) == PUBLIC_POSTS
+    assert all(p.parent == out for p in generated.written)
+    assert (generated.unchanged, generated.removed) == (0, [])
+
+
+@pytest.mark.parametrize("name", PUBLIC_POSTS)
+def test_posts_match_the_golden_files(name, repo):
+    api.generate_blog(repo)
+
+    assert posts_dir(repo).joinpath(name).read_text(encoding="utf-8") == GOLDEN.joinpath(name).read_text(
+        encoding="utf-8")
+
+
+def test_front_matter_has_the_material_fields_and_there_is_no_h1(repo):
+    api.generate_blog(repo)
+
+    learning, learning_body = split_post((posts_dir(repo) / "pricing-page-test.md").read_text(encoding="utf-8"))
+    essay, essay_body = split_post((posts_dir(repo) / "why-small-tests.md").read_text(encoding="utf-8"))
+
+    assert learning == {
+        "title": "Testing the pricing page headline", "date": dt.date(2026, 3, 2), "slug": "pricing-page-test",
+        "authors": ["ana"],  # the first author in notepress.yml signs posts that name none
+        "categories": ["Learning log"], "tags": ["pricing", "experiments"], "readtime": 1,
+    }
+    assert essay == {
+        "title": "Why small tests win", "date": dt.date(2026, 3, 1), "slug": "why-small-tests",
+        "authors": ["ana"], "categories": ["Essays"], "tags": ["experiments"],
+        "description": "Small, reversible tests teach more per week than big launches.", "readtime": 1,
+    }
+    for body in (learning_body, essay_body):
+        assert not re.search(r"^#\s", body, re.MULTILINE)  # the title lives in front matter only
+        assert not re.search(r"^(=+|-+)\s*$", body, re.MULTILINE)  # no setext heading either
+        assert body.count("<!-- more -->") == 1
+
+
+def test_the_learning_loop_block(repo):
+    api.generate_blog(repo)
+
+    text = (posts_dir(repo) / "pricing-page-test.md").read_text(encoding="utf-8")
+    _, body = split_post(text)
+
+    assert '!!! abstract "Learning loop"' in body
+    loop = body.split('!!! abstract "Learning loop"', 1)[1].split("\n\n\n", 1)[0]
+    items = re.findall(r"^    \*\*(.+?)\*\*\n    :   (.+)$", loop, re.MULTILINE)
+    assert items == [
+        ("Action", "Rewrote the pricing page headline and ran it for two weeks."),
+        ("Outcome", "Trial starts rose from 210 to 240."),
+        ("What I learned", "Visitors read the headline, not the comparison table."),
+        ("Next step", "Test the plan names next. *(due 2026-03-16)*"),
+        ("Competencies", "execution, business acumen"),
+    ]
+    # the excerpt comes first, then the loop
+    assert body.index("I changed one sentence") < body.index("<!-- more -->") < body.index("Learning loop")
+
+
+def test_entry_links_are_rewritten_to_post_files(repo):
+    api.generate_blog(repo)
+
+    _, body = split_post((posts_dir(repo) / "pricing-page-test.md").read_text(encoding="utf-8"))
+
+    assert "See [Why small tests win](why-small-tests.md) for why" in body
+    assert "[my essay on small tests](why-small-tests.md)" in body
+    assert "[the short version](why-small-tests.md)" in body
+    assert "[[why-small-tests" not in body and "../essays/" not in body
+    assert "[[not-a-link]] stays as written inside code." in body  # code is left alone
+
+
+def test_a_second_run_writes_nothing(repo):
+    api.generate_blog(repo)
+    before = stats(posts_dir(repo))
+
+    _, again = api.generate_blog(repo)
+
+    assert again.written == []
+    assert (again.unchanged, again.removed) == (2, [])
+    assert stats(posts_dir(repo)) == before
+
+
+def test_an_entry_that_leaves_the_public_set_loses_its_post(repo):
+    api.generate_blog(repo)
+    source = repo / "posts" / "learning" / "2026-03-02-pricing-page-test.md"
+    source.write_text(source.read_text(encoding="utf-8").replace("audience: public", "audience: private"),
+                      encoding="utf-8")
+    kept = posts_dir(repo) / "why-small-tests.md"
+    kept_stat = (kept.stat().st_mtime_ns, kept.stat().st_ino)
+
+    _, generated = api.generate_blog(repo)
+
+    assert generated.removed == [posts_dir(repo) / "pricing-page-test.md"]
+    assert generated.written == []
+    assert sorted(p.name for p in posts_dir(repo).glob("*.md")) == ["why-small-tests.md"]
+    assert (kept.stat().st_mtime_ns, kept.stat().st_ino) == kept_stat
+
+
+def test_a_foreign_file_in_the_owned_folder_is_an_error_and_is_kept(repo):
+    api.generate_blog(repo)
+    foreign = posts_dir(repo) / "my-notes.md"
+    foreign.write_text("# My notes\n\nWritten by hand.\n", encoding="utf-8")
+    source = repo / "posts" / "learning" / "2026-03-02-pricing-page-test.md"
+    source.write_text(source.read_text(encoding="utf-8").replace("audience: public", "audience: private"),
+                      encoding="utf-8")
+    before = snapshot(posts_dir(repo))
+
+    with pytest.raises(NotepressError) as raised:
+        api.generate_blog(repo)
+
+    assert str(raised.value) == (
+        "docs/blog/posts/my-notes.md:1: is in the folder notepress generates, but notepress did not write it "
+        "(move it to posts/ (with front matter) or delete it)")
+    assert foreign.read_text(encoding="utf-8") == "# My notes\n\nWritten by hand.\n"
+    assert snapshot(posts_dir(repo)) == before  # nothing written, nothing pruned
+
+
+def test_sources_are_byte_for_byte_unchanged(repo):
+    before = snapshot(repo / "posts")
+
+    api.generate_blog(repo)
+    api.generate_blog(repo, drafts=True)
+    api.generate_blog(repo)
+
+    assert snapshot(repo / "posts") == before
+
+
+def test_nothing_outside_the_owned_folder_changes(repo):
+    owned = posts_dir(repo)
+    before = snapshot(repo, skip=owned)
+    folders = sorted(p.relative_to(repo).as_posix() for p in repo.rglob("*") if p.is_dir())
+
+    api.generate_blog(repo)
+    api.generate_blog(repo, drafts=True)
+
+    assert snapshot(repo, skip=owned) == before
+    folders_after = sorted(p.relative_to(repo).as_posix() for p in repo.rglob("*") if p.is_dir())
+    assert folders_after == sorted([*folders, "docs/blog", "docs/blog/posts"])
+
+
+def test_drafts_only_when_asked_and_then_marked(repo):
+    draft_post = posts_dir(repo) / "2026-03-05-half-finished-thoughts.md"
+
+    api.generate_blog(repo)
+    assert not draft_post.exists()
+
+    _, with_drafts = api.generate_blog(repo, drafts=True)
+    meta, _ = split_post(draft_post.read_text(encoding="utf-8"))
+    assert [p.name for p in with_drafts.written] == [draft_post.name]
+    assert meta["draft"] is True and meta["title"] == "Half-finished thoughts on onboarding"
+    for name in PUBLIC_POSTS:
+        assert "draft" not in split_post((posts_dir(repo) / name).read_text(encoding="utf-8"))[0]
+    # internal, private and audience-less entries are never posts, drafts or not
+    assert sorted(p.name for p in posts_dir(repo).glob("*.md")) == sorted([*PUBLIC_POSTS, draft_post.name])
+
+    _, without = api.generate_blog(repo)
+    assert without.removed == [draft_post]
+    assert not draft_post.exists()
+
+
+def test_a_gate_failure_writes_nothing(copy_repo):
+    repo = copy_repo("leaks")
+
+    with pytest.raises(NotepressError) as raised:
+        api.generate_blog(repo)
+
+    assert str(raised.value).splitlines() == (repo / "expected.txt").read_text(encoding="utf-8").splitlines()
+    assert not (repo / "docs").exists()
+
+
+def test_redacted_posts_carry_no_confidential_term(copy_repo):
+    repo = copy_repo("leaks")
+
+    api.generate_blog(repo, redact=True)
+
+    out = posts_dir(repo)
+    assert sorted(p.name for p in out.glob("*.md")) == ["clean-essay.md", "leaky-learning.md"]
+    text = "\n".join(p.read_text(encoding="utf-8") for p in out.iterdir()).casefold()
+    for term in ("zephyr analytics", "quillfeather mills", "quillfeather-mills", "project heron",
+                 "müller bäckerei"):
+        assert term not in text
+    meta, _ = split_post((out / "leaky-learning.md").read_text(encoding="utf-8"))
+    assert meta["title"] == "What a partner taught me"

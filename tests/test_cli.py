@@ -1,0 +1,147 @@
+"""The CLI with CliRunner: `new`, `-C`, help texts, and `check` on the repo's own posts/."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+from pathlib import Path
+
+import click
+import pytest
+import yaml
+
+from conftest import FIXTURES, expected_lines, lines
+from notepress.cli import main
+
+REPO = Path(__file__).resolve().parents[1]
+TODAY = dt.date.today().isoformat()
+
+
+def front_matter(path: Path) -> dict:
+    text = path.read_text(encoding="utf-8")
+    assert text.startswith("---\n")
+    return yaml.safe_load(text.split("\n---\n", 1)[0][4:])
+
+
+@pytest.mark.parametrize("etype, folder, audience, draft", [
+    ("learning", "learning", "private", None),
+    ("insight", "insights", "internal", None),
+    ("essay", "essays", "public", True),
+])
+def test_new_writes_an_entry_from_its_template(etype, folder, audience, draft, tmp_path, cli):
+    result = cli("-C", tmp_path, "new", etype, "Asked finance: how is revenue recognised?")
+
+    rel = f"posts/{folder}/{TODAY}-asked-finance-how-is-revenue-recognised.md"
+    assert result.exit_code == 0, result.output
+    assert result.stdout == rel + "\n"
+    meta = front_matter(tmp_path / rel)
+    assert meta["title"] == "Asked finance: how is revenue recognised?"
+    assert meta["type"] == etype
+    assert meta["date"] == dt.date.today()
+    assert meta["audience"] == audience  # always explicit, never left to a default
+    assert meta.get("draft") is draft
+    assert sorted(p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("*") if p.is_file()) == [rel]
+
+
+def test_new_uses_the_current_directory_without_c(isolated_cwd, cli):
+    result = cli("new", "essay", "Why we count customers")
+
+    assert result.exit_code == 0, result.output
+    assert (isolated_cwd / result.stdout.strip()).is_file()
+
+
+def test_new_never_overwrites(tmp_path, cli):
+    first = cli("-C", tmp_path, "new", "essay", "Pricing is a promise")
+    path = tmp_path / first.stdout.strip()
+    path.write_text("---\ntitle: My edits\n---\n", encoding="utf-8")
+
+    again = cli("-C", tmp_path, "new", "essay", "Pricing is a promise")
+
+    assert again.exit_code == 1
+    assert "Traceback" not in again.output
+    assert lines(again.stderr) == [
+        f"posts/essays/{TODAY}-pricing-is-a-promise.md: already exists, not overwritten "
+        "(choose another title or edit that file)",
+        "notepress: 1 problem (fix it and run again)",
+    ]
+    assert again.stdout == ""
+    assert path.read_text(encoding="utf-8") == "---\ntitle: My edits\n---\n"
+
+
+def test_new_rejects_a_title_without_letters(tmp_path, cli):
+    result = cli("-C", tmp_path, "new", "learning", "!!!")
+
+    assert result.exit_code == 1
+    assert lines(result.stderr)[0] == "title: '!!!' has no letters or digits to make a file name from (add some)"
+    assert not (tmp_path / "posts").exists()
+
+
+def test_new_rejects_an_unknown_type(tmp_path, cli):
+    result = cli("-C", tmp_path, "new", "memo", "A title")
+
+    assert result.exit_code == 2
+    assert "'memo' is not one of 'learning', 'insight', 'essay'" in result.stderr
+    assert not (tmp_path / "posts").exists()
+
+
+@pytest.fixture
+def bad_repo(tmp_path):
+    repo = tmp_path / "repo"
+    (repo / "posts").mkdir(parents=True)
+    shutil.copyfile(FIXTURES / "bad" / "missing-title.md", repo / "posts" / "missing-title.md")
+    return repo
+
+
+@pytest.mark.parametrize("where", ["before", "after"])
+def test_directory_option_before_or_after_the_command(where, bad_repo, cli):
+    args = ["-C", bad_repo, "check"] if where == "before" else ["check", "-C", bad_repo]
+
+    result = cli(*args)
+
+    assert result.exit_code == 1
+    assert lines(result.stderr) == [
+        *expected_lines(FIXTURES / "bad" / "missing-title.expected"),
+        "notepress: 1 problem in 1 entry (fix them and run again)",
+    ]
+
+
+def test_directory_option_after_new(tmp_path, cli):
+    result = cli("new", "-C", tmp_path, "learning", "Shadowed a support shift")
+
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / result.stdout.strip()).is_file()
+
+
+def test_check_without_posts_folder(tmp_path, cli):
+    result = cli("-C", tmp_path, "check")
+
+    assert result.exit_code == 1
+    assert lines(result.stderr)[0] == "posts: posts folder not found (create posts/ or set paths.posts in notepress.yml)"
+
+
+@pytest.mark.parametrize("args", [[], *[[name] for name in sorted(main.commands)]])
+def test_every_help_has_an_example(args, cli):
+    result = cli(*args, "--help")
+
+    assert result.exit_code == 0, result.output
+    assert "Example" in result.stdout
+    assert "notepress " in result.stdout.split("Example", 1)[1]
+
+
+def test_the_commands_are_the_documented_ones():
+    assert {"check", "new", "build", "serve", "audit"} <= set(main.commands)
+    assert all(isinstance(c, click.Command) for c in main.commands.values())
+
+
+def test_check_passes_on_the_bundled_posts(tmp_path, cli):
+    repo = tmp_path / "repo"
+    shutil.copytree(REPO / "posts", repo / "posts")
+    shutil.copyfile(REPO / "notepress.yml", repo / "notepress.yml")
+    count = len(list((repo / "posts").rglob("*.md")))
+
+    result = cli("-C", repo, "check", "--strict")
+
+    assert result.exit_code == 0, result.output
+    assert result.stderr == ""
+    assert result.stdout == f"checked {count} entries: no errors\n"
+    assert count >= 20

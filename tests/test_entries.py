@@ -1,0 +1,220 @@
+"""Reading and validating posts/: every problem as one exact `path:line: field: message (fix)` line.
+
+Data-driven: each tests/fixtures/bad/<case>.md is copied to posts/<case>.md of a fresh repo, and
+`notepress check` must print exactly the line(s) in tests/fixtures/bad/<case>.expected.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import time
+from pathlib import Path
+
+import pytest
+
+from conftest import FIXTURES, expected_lines, lines
+from notepress.audience import Reader, visible
+from notepress.config import load_config
+from notepress.entries import read_entries
+
+BAD = FIXTURES / "bad"
+CASES = sorted(p.stem for p in BAD.glob("*.md"))
+
+
+def test_every_bad_fixture_has_its_expected_lines():
+    assert len(CASES) >= 25
+    assert sorted(p.stem for p in BAD.glob("*.expected")) == CASES
+
+
+def make_repo(root: Path, cases: list[str]) -> Path:
+    (root / "posts").mkdir(parents=True)
+    for case in cases:
+        shutil.copyfile(BAD / f"{case}.md", root / "posts" / f"{case}.md")
+    return root
+
+
+def is_warning(line: str) -> bool:
+    return re.match(r"^[^:]+:\d+: warning: ", line) is not None
+
+
+def assert_exit(result, code: int) -> None:
+    """The command ended through sys.exit/ClickException with `code`, never through a crash."""
+    assert result.exit_code == code, result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit), repr(result.exception)
+    assert "Traceback" not in result.output
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_check_prints_the_exact_problem_lines(case, tmp_path, cli):
+    repo = make_repo(tmp_path / "repo", [case])
+    expected = expected_lines(BAD / f"{case}.expected")
+    errors = [e for e in expected if not is_warning(e)]
+
+    result = cli("-C", repo, "check")
+
+    if errors:
+        assert_exit(result, 1)
+        *problems, summary = lines(result.stderr)
+        assert problems == expected
+        assert summary == f"notepress: {len(errors)} problem{'s' if len(errors) != 1 else ''} in 1 entry " \
+                          "(fix them and run again)"
+        assert result.stdout == ""
+    else:
+        assert_exit(result, 0)
+        assert lines(result.stderr) == expected
+        assert re.fullmatch(rf"checked 1 entr(y|ies): no errors, {len(expected)} warnings?\n", result.stdout)
+
+
+def test_unknown_key_warning_names_closest_key_and_fails_under_strict(tmp_path, cli):
+    repo = make_repo(tmp_path / "repo", ["unknown-key-titel"])
+
+    relaxed = cli("-C", repo, "check")
+    strict = cli("-C", repo, "check", "--strict")
+
+    assert_exit(relaxed, 0)
+    assert lines(relaxed.stderr) == [
+        "posts/unknown-key-titel.md:6: warning: titel: is not a known field (did you mean `title`?)"]
+    assert_exit(strict, 1)
+    assert lines(strict.stderr)[0] == "posts/unknown-key-titel.md:6: titel: is not a known field (did you mean `title`?)"
+    assert lines(strict.stderr)[-1].startswith("notepress: 1 problem in 1 ")
+
+
+def test_alias_bomb_is_rejected_quickly(tmp_path):
+    repo = make_repo(tmp_path / "repo", ["alias-bomb"])
+
+    start = time.perf_counter()
+    entries, report = read_entries(load_config(repo))
+    elapsed = time.perf_counter() - start
+
+    assert elapsed < 1.0
+    assert entries == []
+    assert [str(p) for p in report.problems] == expected_lines(BAD / "alias-bomb.expected")
+    assert "anchors and aliases (& and *) are not supported" in report.problems[0].message
+
+
+def test_check_reports_every_problem_of_a_tree_at_once_sorted(tmp_path, cli):
+    repo = make_repo(tmp_path / "repo", CASES)
+    expected = [line for case in sorted(CASES, key=lambda c: f"posts/{c}.md")
+                for line in expected_lines(BAD / f"{case}.expected")]
+    n_errors = sum(not is_warning(e) for e in expected)
+
+    result = cli("-C", repo, "check")
+
+    assert_exit(result, 1)
+    *problems, summary = lines(result.stderr)
+    assert problems == expected
+    # sorted by file, then by line number (numerically)
+    keys = [(m[1], int(m[2])) for m in (re.match(r"^(.+?):(\d+): ", p) for p in problems)]
+    assert keys == sorted(keys)
+    assert summary == f"notepress: {n_errors} problems in {len(CASES)} entries (fix them and run again)"
+
+
+def test_entries_with_only_warnings_are_still_read(tmp_path):
+    repo = make_repo(tmp_path / "repo", CASES)
+
+    entries, report = read_entries(load_config(repo))
+
+    read = {e.source for e in entries}
+    assert {"posts/learning-field-on-essay.md", "posts/missing-audience.md", "posts/unknown-key-titel.md"} <= read
+    invalid = ["audience-capitalised", "draft-quoted-false", "draft-yes", "unknown-type", "missing-title",
+               "impossible-date", "impossible-date-quoted", "importance-out-of-range", "evidence-not-url",
+               "unknown-competency", "unsafe-tag", "crlf-line-endings", "utf8-bom", "alias-bomb", "binary-nul",
+               "latin1-bytes", "empty", "missing-front-matter", "unclosed-front-matter", "front-matter-list",
+               "front-matter-scalar"]
+    assert read.isdisjoint(f"posts/{c}.md" for c in invalid)
+    assert {p.path for p in report.errors} >= {f"posts/{c}.md" for c in invalid}
+
+
+def format_problem(p: dict) -> str:
+    """The text form of a JSON problem, written independently of Problem.__str__."""
+    where = f"{p['path']}:{p['line']}" if p["line"] else p["path"]
+    label = "warning: " if p["severity"] == "warning" else ""
+    what = f"{p['field']}: {p['message']}" if p["field"] else p["message"]
+    return f"{where}: {label}{what} ({p['fix']})"
+
+
+def test_check_json_reports_the_same_problems(tmp_path, cli):
+    repo = make_repo(tmp_path / "repo", CASES)
+
+    text = cli("-C", repo, "check")
+    result = cli("-C", repo, "check", "--format", "json")
+
+    assert_exit(result, 1)
+    report = json.loads(result.stdout)
+    assert report["ok"] is False
+    assert all(p["severity"] == "error" for p in report["errors"])
+    assert all(p["severity"] == "warning" for p in report["warnings"])
+    as_text = sorted([format_problem(p) for p in report["errors"] + report["warnings"]],
+                     key=lambda s: (s.split(":")[0], int(s.split(":")[1])))
+    assert as_text == lines(text.stderr)[:-1]
+    assert {p["path"] for p in report["errors"]} >= {"posts/binary-nul.md", "posts/alias-bomb.md"}
+
+
+def test_check_json_ok_on_a_clean_tree(tmp_path, cli):
+    repo = make_repo(tmp_path / "repo", ["missing-audience"])
+
+    result = cli("-C", repo, "check", "--format", "json")
+
+    assert_exit(result, 0)
+    report = json.loads(result.stdout)
+    assert report["ok"] is True and report["errors"] == []
+    assert [format_problem(p) for p in report["warnings"]] == expected_lines(BAD / "missing-audience.expected")
+
+
+def test_duplicate_slugs_name_both_files(copy_repo, cli):
+    repo = copy_repo("duplicate-slug")
+
+    result = cli("-C", repo, "check")
+
+    assert_exit(result, 1)
+    problems = lines(result.stderr)[:-1]
+    assert problems == expected_lines(repo / "expected.txt")
+    assert "posts/learning/2026-03-01-notes.md" in problems[0] and "posts/essays/pricing.md" in problems[0]
+
+
+def test_crlf_and_bom_entry_parses_with_file_line_numbers(tmp_path):
+    repo = tmp_path / "repo"
+    (repo / "posts").mkdir(parents=True)
+    shutil.copyfile(FIXTURES / "entries" / "crlf-bom.md", repo / "posts" / "crlf-bom.md")
+
+    entries, report = read_entries(load_config(repo))
+
+    assert report.problems == []
+    [entry] = entries
+    assert (entry.slug, entry.title, entry.type, entry.audience) == (
+        "crlf-bom", "Written on Windows", "learning", "internal")
+    assert entry.loop.action == "Saved the file with Notepad."
+    assert entry.loop.learning == "CRLF and a BOM are fine."
+    assert entry.loop.competencies == ("execution",)
+    assert "\r" not in entry.body and "\ufeff" not in entry.title
+    assert entry.body.strip() == "First line of the body.\nSecond line."
+    # the body's first text is on line 11 of the file, whatever the line endings and the BOM
+    assert entry.body_line + entry.body[:entry.body.index("First")].count("\n") == 11
+    assert (entry.line_of("title"), entry.line_of("audience"), entry.line_of("action")) == (2, 5, 7)
+
+
+def test_missing_audience_is_a_warning_and_the_entry_stays_private(tmp_path):
+    repo = make_repo(tmp_path / "repo", ["missing-audience"])
+
+    entries, report = read_entries(load_config(repo))
+
+    [entry] = entries
+    assert entry.audience == "private"
+    assert not visible(entry, Reader.PUBLIC)
+    assert not visible(entry, Reader.PUBLIC, drafts=True)
+    assert not visible(entry, Reader.TEAM)
+    assert report.errors == []
+    assert [str(p) for p in report.warnings] == expected_lines(BAD / "missing-audience.expected")
+
+
+def test_unknown_competency_uses_the_configured_framework(tmp_path, cli):
+    repo = make_repo(tmp_path / "repo", ["unknown-competency"])
+    (repo / "notepress.yml").write_text("competencies: [execution-speed, discovery]\n", encoding="utf-8")
+
+    result = cli("-C", repo, "check")
+
+    assert_exit(result, 1)
+    assert lines(result.stderr)[0] == ("posts/unknown-competency.md:8: competencies: 'executon' is not in the "
+                                       "competency framework (did you mean `execution-speed`?)")

@@ -1,0 +1,162 @@
+"""Benchmarks for the core issue (a script, not a timed test). Medians of several runs.
+
+    .venv/bin/python tools/benchmark.py            # both benchmarks
+    .venv/bin/python tools/benchmark.py --only a --entries 10000
+    .venv/bin/python tools/benchmark.py --only b --posts 1000 --profile
+
+(a) parse + validate + screen + generate for N synthetic entries (fresh output, then unchanged).
+(b) `notepress build` of N public posts against a plain Material blog build of the same posts
+    written as Material's docs show them (H1 title in the body, no notepress plugin), same run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import pstats
+import random
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+WORDS = ("invoice payment ledger reconcile approval workflow export margin churn renewal onboarding pricing "
+         "discount forecast roadmap customer finance team review decision metric adoption retention risk "
+         "support ticket call interview debug release quarter plan goal outcome action learning step "
+         "evidence theme segment market product strategy leadership execution mentor feedback").split()
+THEMES = ("reconciliation", "onboarding", "approvals", "pricing", "integrations", "payouts", "reporting")
+COMPETENCIES = ("business-acumen", "strategic-thinking", "execution", "leadership", "product-sense")
+
+
+def sentence(rng: random.Random, n: int) -> str:
+    return " ".join(rng.choice(WORDS) for _ in range(n)).capitalize() + "."
+
+
+def paragraph(rng: random.Random, sentences: int = 5) -> str:
+    return " ".join(sentence(rng, rng.randint(8, 16)) for _ in range(sentences))
+
+
+def make_repo(root: Path, n: int, *, public_share: float = 0.5, seed: int = 7) -> int:
+    """A writing repo with n entries; returns the number of public ones."""
+    rng = random.Random(seed)
+    (root / "posts").mkdir(parents=True)
+    for name in ("mkdocs.yml", "notepress.yml"):
+        shutil.copy(REPO / name, root / name)
+    shutil.copytree(REPO / "docs", root / "docs", ignore=shutil.ignore_patterns("posts"))
+    public = 0
+    for i in range(n):
+        kind = ("learning", "insight", "essay")[i % 3] if i % 5 else "essay"
+        audience = "internal" if kind == "insight" else ("public" if rng.random() < public_share else "private")
+        public += audience == "public"
+        day = f"2026-{1 + i % 12:02d}-{1 + i % 28:02d}"
+        lines = ["---", f"title: {sentence(rng, 5)[:-1]} {i}", f"date: {day}", f"type: {kind}",
+                 f"audience: {audience}", f"tags: [{rng.choice(THEMES)}, {rng.choice(THEMES)}]"]
+        if kind == "learning":
+            lines += [f"competencies: [{rng.choice(COMPETENCIES)}]", f"action: {sentence(rng, 10)}",
+                      f"outcome: {sentence(rng, 10)}", f"learning: {sentence(rng, 12)}",
+                      f"next_step: {sentence(rng, 8)}", f"next_step_due: {day}"]
+        elif kind == "insight":
+            lines += [f"customer: Customer {i % 300:03d} Holdings", "source: call",
+                      f"themes: [{rng.choice(THEMES)}]", f"quote: {sentence(rng, 12)}", "importance: 2",
+                      f"evidence: https://support.example/tickets/{i}"]
+        body = "\n\n".join(paragraph(rng) for _ in range(4))
+        (root / "posts" / f"entry-{i:05d}.md").write_text("\n".join(lines) + "\n---\n\n" + body + "\n")
+    return public
+
+
+def material_repo(src: Path, dest: Path) -> None:
+    """The same public posts written as Material's docs show them: H1 title in the body."""
+    posts = dest / "docs" / "blog" / "posts"
+    shutil.copytree(src / "docs", dest / "docs", ignore=shutil.ignore_patterns("posts"))
+    posts.mkdir(parents=True)
+    shutil.copy(src / "docs" / "blog" / "posts" / ".authors.yml", dest / "docs" / "blog" / ".authors.yml")
+    for path in sorted((src / "docs" / "blog" / "posts").glob("*.md")):
+        text = path.read_text()
+        _, front, body = text.split("---\n", 2)
+        meta = [line for line in front.splitlines() if not line.startswith(("#", "title:", "slug:"))]
+        title = next(line for line in front.splitlines() if line.startswith("title:"))[7:]
+        (posts / path.name).write_text("---\n" + "\n".join(meta) + "\n---\n\n# " + title + "\n" + body)
+    config = (REPO / "mkdocs.yml").read_text()
+    config = config.replace("  - notepress", "  # - notepress").replace('      authors_file: "{blog}/posts/.authors.yml"\n', "")
+    config = config.replace("# site_url comes from notepress.yml", "site_url: https://example.org/")
+    (dest / "mkdocs.yml").write_text(config)
+
+
+def timed(cmd: list[str], cwd: Path) -> float:
+    start = time.perf_counter()
+    subprocess.run(cmd, cwd=cwd, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return time.perf_counter() - start
+
+
+def bench_generate(n: int, runs: int) -> None:
+    from notepress import api
+
+    fresh, again = [], []
+    for run in range(runs):
+        with tempfile.TemporaryDirectory() as tmp:
+            public = make_repo(Path(tmp), n, seed=run)
+            start = time.perf_counter()
+            _, gen = api.generate_blog(tmp)
+            fresh.append(time.perf_counter() - start)
+            start = time.perf_counter()
+            _, gen2 = api.generate_blog(tmp)
+            again.append(time.perf_counter() - start)
+            assert gen2.written == [] and gen.total == public
+    print(f"(a) {n} entries ({public} public): parse+validate+gate+generate "
+          f"median {statistics.median(fresh):.2f} s (runs {', '.join(f'{t:.2f}' for t in fresh)}); "
+          f"unchanged re-run median {statistics.median(again):.2f} s")
+
+
+def bench_build(n: int, runs: int, profile: bool) -> None:
+    from notepress import api
+
+    with tempfile.TemporaryDirectory() as tmp:
+        ours, plain = Path(tmp) / "notepress", Path(tmp) / "material"
+        make_repo(ours, n, public_share=1.0)
+        api.generate_blog(ours)
+        material_repo(ours, plain)
+        np_times, mk_times = [], []
+        for _ in range(runs):  # interleaved, so both see the same machine load
+            np_times.append(timed([str(BIN / "notepress"), "build"], ours))
+            mk_times.append(timed([str(BIN / "mkdocs"), "build", "-q"], plain))
+        a, b = statistics.median(np_times), statistics.median(mk_times)
+        print(f"(b) {n} posts: notepress build median {a:.2f} s (runs {', '.join(f'{t:.2f}' for t in np_times)}); "
+              f"plain Material build median {b:.2f} s (runs {', '.join(f'{t:.2f}' for t in mk_times)}); "
+              f"ratio {a / b:.2f}")
+        if profile:
+            for name, repo, call in (("notepress", ours, lambda: api.build(ours)),
+                                     ("material", plain, lambda: _mkdocs_build(plain))):
+                prof = cProfile.Profile()
+                prof.runcall(call)
+                print(f"\n--- cProfile: {name} build, top 15 by cumulative time ---")
+                pstats.Stats(prof).sort_stats("cumulative").print_stats(15)
+
+
+def _mkdocs_build(repo: Path) -> None:
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+
+    build(load_config(str(repo / "mkdocs.yml")))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--only", choices=["a", "b"])
+    parser.add_argument("--entries", type=int, default=10_000)
+    parser.add_argument("--posts", type=int, default=1_000)
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--profile", action="store_true", help="cProfile one build of each kind")
+    args = parser.parse_args()
+    if args.only in (None, "a"):
+        bench_generate(args.entries, args.runs)
+    if args.only in (None, "b"):
+        bench_build(args.posts, args.runs, args.profile)
+
+
+if __name__ == "__main__":
+    main()
