@@ -114,6 +114,7 @@ def bench_generate(n: int, runs: int) -> None:
 
 def bench_build(n: int, runs: int, profile: bool) -> None:
     from notepress import api
+    from notepress.audit import audit_site
 
     with tempfile.TemporaryDirectory() as tmp:
         ours, plain = Path(tmp) / "notepress", Path(tmp) / "material"
@@ -124,10 +125,17 @@ def bench_build(n: int, runs: int, profile: bool) -> None:
         for _ in range(runs):  # interleaved, so both see the same machine load
             np_times.append(timed([str(BIN / "notepress"), "build"], ours))
             mk_times.append(timed([str(BIN / "mkdocs"), "build", "-q"], plain))
+        project = api.load(ours)
+        audits = []
+        for _ in range(runs):
+            start = time.perf_counter()
+            audit_site(ours / "site", project.entries, project.config)
+            audits.append(time.perf_counter() - start)
         a, b = statistics.median(np_times), statistics.median(mk_times)
         print(f"(b) {n} posts: notepress build median {a:.2f} s (runs {', '.join(f'{t:.2f}' for t in np_times)}); "
               f"plain Material build median {b:.2f} s (runs {', '.join(f'{t:.2f}' for t in mk_times)}); "
-              f"ratio {a / b:.2f}")
+              f"ratio {a / b:.2f}; of which the leak audit median {statistics.median(audits):.2f} s "
+              f"over {sum(1 for p in (ours / 'site').rglob('*') if p.is_file())} files")
         if profile:
             for name, repo, call in (("notepress", ours, lambda: api.build(ours)),
                                      ("material", plain, lambda: _mkdocs_build(plain))):

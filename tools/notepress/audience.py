@@ -91,7 +91,8 @@ class PhraseMatcher:
     def find(self, text: str) -> Iterator[Match]:
         if not self.index:
             return
-        words = {w.casefold() for w in set(WORD.findall(text))}  # per word, as phrases are folded
+        # Fold word by word, as the phrases were: folding a whole text can change its words ("İ").
+        words = set(WORD.findall(text.lower())) if text.isascii() else {w.casefold() for w in WORD.findall(text)}
         if self.firsts.isdisjoint(words):  # the common case, at C speed
             return
         if not any(need <= words for first in self.firsts.intersection(words) for need in self.needs[first]):

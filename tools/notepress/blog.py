@@ -139,8 +139,8 @@ def render_post(entry: Entry, template, default_authors: tuple[str, ...], links)
             ("Source", SOURCE_LABEL.get(i.source, i.source)), ("Segment", i.segment),
             ("Product area", i.product_area),
         ) if value]
-    return template.render(source=entry.source, front_matter=front, lead=lead or entry.title,
-                           loop=loop, insight=insight, rest=rest)
+    return template.render(source=entry.source, front_matter=front, draft=entry.draft,
+                           lead=lead or entry.title, loop=loop, insight=insight, rest=rest)
 
 
 def _authors_yaml(config: Config) -> str:

@@ -25,7 +25,6 @@ LEARNING = ("competencies", "action", "outcome", "learning", "next_step", "next_
 INSIGHT = ("customer", "segment", "source", "themes", "quote", "importance", "evidence", "product_area")
 FIELDS_BY_TYPE = {"learning": COMMON + LEARNING, "insight": COMMON + INSIGHT, "essay": COMMON}
 ALL_FIELDS = COMMON + LEARNING + INSIGHT
-REQUIRED = {"learning": ("action", "learning"), "insight": ("customer", "source", "themes"), "essay": ()}
 
 
 def find_sources(config: Config) -> list[Path]:

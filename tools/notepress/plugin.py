@@ -73,6 +73,8 @@ class NotepressPlugin(BasePlugin[NotepressPluginConfig]):
         return config
 
     def on_serve(self, server, config, builder):
+        if self.project is None:
+            return server
         cfg = self.project.config
         server.watch(str(cfg.posts_dir))
         if (cfg.root / CONFIG_FILE).exists():

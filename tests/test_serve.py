@@ -1,0 +1,90 @@
+"""Plain `mkdocs serve` in a writing repo: shows the current posts/ with drafts marked, and rebuilds
+when an entry changes, without a restart."""
+
+from __future__ import annotations
+
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from e2e_helpers import copy_example
+
+MKDOCS = Path(sys.executable).parent / "mkdocs"
+DRAFT_TITLE = "What margin taught me about roadmaps"
+ESSAY = "posts/essays/2026-11-03-reconciliation-is-a-trust-problem.md"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def fetch(url: str) -> str:
+    with urllib.request.urlopen(url, timeout=5) as response:
+        return response.read().decode("utf-8")
+
+
+def wait_for(predicate, timeout: float = 60.0, what: str = "the condition"):
+    deadline = time.monotonic() + timeout
+    last = None
+    while time.monotonic() < deadline:
+        try:
+            value = predicate()
+            if value:
+                return value
+        except OSError as e:  # server not up yet, or rebuilding
+            last = e
+        time.sleep(0.3)
+    raise AssertionError(f"timed out waiting for {what} (last error: {last})")
+
+
+@pytest.fixture
+def served(tmp_path):
+    root = copy_example(tmp_path / "repo")
+    port = free_port()
+    log = (tmp_path / "serve.log").open("w")
+    proc = subprocess.Popen([str(MKDOCS), "serve", "--no-livereload", "-a", f"127.0.0.1:{port}"], cwd=root,
+                            stdout=log, stderr=subprocess.STDOUT)
+    base = f"http://127.0.0.1:{port}/"
+    try:
+        wait_for(lambda: "<html" in fetch(base + "blog/"), what="mkdocs serve to start")
+        yield root, base
+    finally:
+        proc.terminate()
+        proc.wait(10)
+        log.close()
+
+
+def test_mkdocs_serve_shows_posts_and_marks_drafts(served):
+    root, base = served
+    index = fetch(base + "blog/")
+    assert "Reconciliation is a trust problem" in index
+    assert DRAFT_TITLE in index  # drafts are in the preview…
+    assert "md-draft" in index  # …and marked as drafts in the listing
+    draft_page = next(p for p in (root / "docs/blog/posts").glob("*.md") if DRAFT_TITLE in p.read_text())
+    assert "!!! warning \"Draft\"" in draft_page.read_text()  # and on the post page itself
+
+
+def test_mkdocs_serve_rebuilds_when_an_entry_changes(served):
+    root, base = served
+    essay = root / ESSAY
+    text = essay.read_text()
+    essay.write_text(text.replace("title: Reconciliation is a trust problem",
+                                  "title: Reconciliation is a matter of trust"))
+    wait_for(lambda: "Reconciliation is a matter of trust" in fetch(base + "blog/"), what="the new title")
+    assert "Reconciliation is a trust problem" not in fetch(base + "blog/")
+
+
+def test_a_draft_shown_by_serve_is_never_built(served, tmp_path):
+    root, _ = served
+    result = subprocess.run([str(MKDOCS), "build"], cwd=root, capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    site_text = "".join(p.read_text(errors="replace") for p in (root / "site").rglob("*.html"))
+    assert DRAFT_TITLE not in site_text
+    assert not any(DRAFT_TITLE in p.read_text() for p in (root / "docs/blog/posts").glob("*.md"))
