@@ -15,7 +15,7 @@ import pytest
 from e2e_helpers import copy_example
 
 MKDOCS = Path(sys.executable).parent / "mkdocs"
-DRAFT_TITLE = "What margin taught me about roadmaps"
+DRAFT_TITLE = "What gross margin taught me about roadmaps"
 ESSAY = "posts/essays/2026-11-03-reconciliation-is-a-trust-problem.md"
 
 
@@ -49,20 +49,25 @@ def served(tmp_path):
     root = copy_example(tmp_path / "repo")
     port = free_port()
     log = (tmp_path / "serve.log").open("w")
-    proc = subprocess.Popen([str(MKDOCS), "serve", "--no-livereload", "-a", f"127.0.0.1:{port}"], cwd=root,
+    proc = subprocess.Popen([str(MKDOCS), "serve", "-a", f"127.0.0.1:{port}"], cwd=root,
                             stdout=log, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}/"
+
+    def stop():
+        if proc.poll() is None:
+            proc.terminate()
+            proc.wait(10)
+        log.close()
+
     try:
         wait_for(lambda: "<html" in fetch(base + "blog/"), what="mkdocs serve to start")
-        yield root, base
+        yield root, base, stop
     finally:
-        proc.terminate()
-        proc.wait(10)
-        log.close()
+        stop()
 
 
 def test_mkdocs_serve_shows_posts_and_marks_drafts(served):
-    root, base = served
+    root, base, _ = served
     index = fetch(base + "blog/")
     assert "Reconciliation is a trust problem" in index
     assert DRAFT_TITLE in index  # drafts are in the preview…
@@ -72,7 +77,7 @@ def test_mkdocs_serve_shows_posts_and_marks_drafts(served):
 
 
 def test_mkdocs_serve_rebuilds_when_an_entry_changes(served):
-    root, base = served
+    root, base, _ = served
     essay = root / ESSAY
     text = essay.read_text()
     essay.write_text(text.replace("title: Reconciliation is a trust problem",
@@ -81,8 +86,10 @@ def test_mkdocs_serve_rebuilds_when_an_entry_changes(served):
     assert "Reconciliation is a trust problem" not in fetch(base + "blog/")
 
 
-def test_a_draft_shown_by_serve_is_never_built(served, tmp_path):
-    root, _ = served
+def test_a_draft_shown_by_serve_is_never_built(served):
+    root, _, stop = served
+    assert any(DRAFT_TITLE in p.read_text() for p in (root / "docs/blog/posts").glob("*.md"))
+    stop()  # the preview wrote the draft into docs/blog/posts/; a build must drop it
     result = subprocess.run([str(MKDOCS), "build"], cwd=root, capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
     site_text = "".join(p.read_text(errors="replace") for p in (root / "site").rglob("*.html"))
