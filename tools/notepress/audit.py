@@ -172,7 +172,8 @@ def _strings(value) -> list[str]:
         v = stack.pop()
         if isinstance(v, str):
             out.append(v)
-        elif isinstance(v, dict):
+        elif isinstance(v, dict):  # keys too: a tag or a title can be a key
+            stack.extend(v.keys())
             stack.extend(v.values())
         elif isinstance(v, list):
             stack.extend(v)
