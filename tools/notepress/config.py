@@ -19,6 +19,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from .mail import bad_addresses
 from .problems import Problem, Report
 from .yamlmap import INVALID, Field, load_mapping
 
@@ -42,7 +43,8 @@ DEFAULT_COMPETENCIES = (
 )
 
 NAME_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-KNOWN_KEYS = ("site_url", "authors", "competencies", "confidential_terms", "redact", "redact_with", "paths")
+KNOWN_KEYS = ("site_url", "authors", "competencies", "confidential_terms", "redact", "redact_with", "paths",
+              "newsletter", "smtp")
 PATH_KEYS = ("posts", "docs", "site")
 
 
@@ -52,6 +54,58 @@ class Author:
     name: str
     description: str = ""
     avatar: str = ""
+
+
+@dataclass(frozen=True)
+class Newsletter:
+    """The internal newsletter: who sends it, to whom, how often, and how its subject reads."""
+
+    title: str = "Customer notes"
+    sender: str = ""  # "Maya Chen <maya@example.com>"
+    reply_to: str = ""
+    recipients: tuple[str, ...] = ()
+    recipients_file: str = ""  # a CSV with an `email` column, relative to the repo root
+    cadence_days: int = 14
+    subject: str = "{title} #{number}: {top_theme}"
+    preheader: str = "{customers} customers, {themes} themes, {period}"
+    archive: str = "newsletters"
+    list_id: str = ""  # e.g. customer-notes.example.com
+    unsubscribe: str = ""  # a mailto: address for List-Unsubscribe
+
+
+@dataclass(frozen=True)
+class Smtp:
+    host: str = "localhost"
+    port: int = 587
+    security: str = "starttls"  # starttls | ssl | none
+    username: str = ""  # the password comes only from NOTEPRESS_SMTP_PASSWORD
+    timeout: float = 30.0
+
+
+SECTIONS = {  # key -> (type, check, fix)
+    "newsletter": {
+        "title": (str, None, "write a short name"),
+        "sender": (str, "address", 'write "Name <you@example.com>"'),
+        "reply_to": (str, "address", "write you@example.com"),
+        "recipients": (list, "addresses", "write a list of addresses"),
+        "recipients_file": (str, None, "write the path of a CSV file with an `email` column"),
+        "cadence_days": (int, "positive", "write a number of days, e.g. 14"),
+        "subject": (str, "template", "use {title}, {number}, {top_theme}, {period}"),
+        "preheader": (str, "template", "use {customers}, {themes}, {top_theme}, {period}"),
+        "archive": (str, None, "write a folder name"),
+        "list_id": (str, None, "write e.g. customer-notes.example.com"),
+        "unsubscribe": (str, "mailto", "write mailto:you@example.com?subject=unsubscribe"),
+    },
+    "smtp": {
+        "host": (str, None, "write the mail server's name"),
+        "port": (int, "positive", "write e.g. 587"),
+        "security": (str, ("starttls", "ssl", "none"), "use starttls, ssl or none"),
+        "username": (str, None, "write your login; the password goes in NOTEPRESS_SMTP_PASSWORD"),
+        "timeout": ((int, float), "positive", "write seconds, e.g. 30"),
+    },
+}
+TEMPLATE_FIELDS = {"title": "", "number": 0, "top_theme": "", "period": "", "customers": 0, "themes": 0,
+                   "since": "", "until": ""}
 
 
 @dataclass(frozen=True)
@@ -66,7 +120,14 @@ class Config:
     posts_dir: Path = Path("posts")
     docs_dir: Path = Path("docs")
     site_dir: Path = Path("site")
+    newsletter: Newsletter = Newsletter()
+    smtp: Smtp = Smtp()
     warnings: tuple[Problem, ...] = ()  # about notepress.yml, shown by every command
+
+    @property
+    def archive_dir(self) -> Path:
+        """Where newsletter issues are kept, tracked in git."""
+        return self.root / self.newsletter.archive
 
     @property
     def blog_posts_dir(self) -> Path:
@@ -146,6 +207,10 @@ def _validate(fields: dict[str, Field], path: Path, report: Report) -> dict:
                 report.error(path, f.line, key, "must be a phrase", "write e.g. redact_with: a customer")
             else:
                 out[key] = v.strip()
+        elif key in SECTIONS:
+            section = _section(key, f, path, report)
+            if section is not None:
+                out[key] = (Newsletter if key == "newsletter" else Smtp)(**section)
         elif key == "paths":
             if not isinstance(v, dict) or any(k not in PATH_KEYS or not isinstance(p, str) or not p.strip()
                                               for k, p in v.items()):
@@ -153,6 +218,44 @@ def _validate(fields: dict[str, Field], path: Path, report: Report) -> dict:
                              "write paths: {posts: posts, docs: docs, site: site}")
             else:
                 out[key] = v
+    return out
+
+
+def _section(name: str, f: Field, path: Path, report: Report) -> dict | None:
+    if not isinstance(f.value, dict):
+        report.error(path, f.line, name, "must be a mapping of settings", f"write `{name}:` and indented settings")
+        return None
+    out = {}
+    spec = SECTIONS[name]
+    for key, value in f.value.items():
+        where = f"{name}.{key}"
+        if key not in spec:
+            report.warning(path, f.line, where, "is not a setting", closest(str(key), spec))
+            continue
+        kind, check, fix = spec[key]
+        ok = isinstance(value, kind) and not isinstance(value, bool)
+        if ok and kind is list:
+            ok = all(isinstance(v, str) for v in value)
+        if ok and check == "positive":
+            ok = value > 0
+        elif ok and isinstance(check, tuple):
+            ok = value in check
+        elif ok and check == "template":
+            try:
+                value.format(**TEMPLATE_FIELDS)
+            except (KeyError, IndexError, ValueError):
+                ok = False
+        elif ok and check == "mailto":
+            ok = value.startswith("mailto:") and not bad_addresses([value[7:].split("?")[0]])
+        elif ok and check in ("address", "addresses"):
+            bad = bad_addresses(value if check == "addresses" else [value])
+            if bad:
+                report.error(path, f.line, where, f"not a valid address: {', '.join(bad)}", fix)
+                continue
+        if not ok:
+            report.error(path, f.line, where, f"{value!r} is not valid", fix)
+            continue
+        out[key] = tuple(value) if kind is list else value
     return out
 
 

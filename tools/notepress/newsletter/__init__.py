@@ -1,0 +1,1 @@
+"""The internal customer-insight newsletter: compose, render, archive, send."""
