@@ -76,3 +76,38 @@ def new_entry(root: Path | str, etype: str, title: str, *, today: dt.date | None
     from .scaffold import new_entry as _new
 
     return _new(load_config(root), etype, title, today=today or dt.date.today())
+
+
+def newsletter_draft(root: Path | str, *, since: dt.date | None = None, until: dt.date | None = None,
+                     today: dt.date | None = None):
+    """Compose the next issue (or re-draft the unsent one) into the archive; returns its record."""
+    from .newsletter.draft import draft
+
+    project = load(root)
+    return draft(project.entries, project.config, since=since, until=until, today=today)
+
+
+def newsletter_issues(root: Path | str):
+    """Every archived issue with its send log: [(record, log)]."""
+    from .newsletter import archive
+
+    config = load_config(root)
+    return [(r, archive.read_log(r.folder)) for r in archive.issues(config.archive_dir)]
+
+
+def newsletter_issue(root: Path | str, number: int | None = None):
+    from .newsletter import archive
+
+    return archive.find(load_config(root).archive_dir, number)
+
+
+def newsletter_send(root: Path | str, number: int | None = None, *, dry_run: bool = False,
+                    test_address: str | None = None, recipients_csv: Path | None = None, force: bool = False,
+                    retry_failed: bool = False, progress=None):
+    """Send an archived issue over SMTP (see newsletter.send)."""
+    from .newsletter.send import load_recipients, send_issue
+
+    config = load_config(root)
+    recipients = None if test_address else load_recipients(config, recipients_csv)
+    return send_issue(config, number, recipients=recipients, dry_run=dry_run, test_address=test_address,
+                      force=force, retry_failed=retry_failed, progress=progress)

@@ -53,6 +53,11 @@ def post_filename(entry: Entry) -> str:
     return f"{entry.slug}.md"
 
 
+def post_url(entry: Entry, config: Config) -> str:
+    """The public address of a public entry's post (Material's `{date}/{slug}`, dates as yyyy/MM/dd)."""
+    return f"{config.site_url}blog/{entry.date:%Y/%m/%d}/{entry.slug}/"
+
+
 def generate(public: list[Entry], config: Config) -> Generated:
     """Write the posts of `public` (already through the audience gate) and prune the rest."""
     out = config.blog_posts_dir

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import sys
 from dataclasses import replace
@@ -199,3 +200,127 @@ def new(etype, title):
     except NotepressError as e:
         raise Failed(e)
     click.echo(path.relative_to(Path(root()).resolve()).as_posix())
+
+
+@main.group()
+def newsletter():
+    """The internal customer-insight newsletter: draft, preview, list, send.
+
+    \b
+    Example:
+        notepress newsletter draft
+        notepress newsletter send 3 --dry-run
+    """
+
+
+def _date(ctx, param, value):
+    if value is None:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(f"{value!r} is not a date (write YYYY-MM-DD)")
+
+
+@newsletter.command("draft")
+@directory_option
+@click.option("--since", callback=_date, metavar="DATE", help="First day (default: after the last sent issue).")
+@click.option("--until", callback=_date, metavar="DATE", help="Last day (default: today).")
+def newsletter_draft(since, until):
+    """Compose the next issue into the archive (re-drafting replaces an unsent issue).
+
+    Internal and public entries of the period: customer insights by theme, what I learned,
+    new on the blog. Never private entries, never drafts.
+
+    \b
+    Example:
+        notepress newsletter draft
+        notepress newsletter draft --since 2026-11-01 --until 2026-11-14
+    """
+    try:
+        record = api.newsletter_draft(root(), since=since, until=until)
+    except NotepressError as e:
+        raise Failed(e)
+    folder = record.folder.relative_to(Path(root()).resolve()).as_posix()
+    click.echo(f"issue #{record.number} ({record.period}): {record.subject}")
+    click.echo(f"{folder}/index.html")
+    click.echo(f"next: notepress newsletter send {record.number} --dry-run", err=True)
+
+
+@newsletter.command("preview")
+@directory_option
+@click.argument("number", type=int, required=False)
+@click.option("--open", "open_browser", is_flag=True, help="Open it in the default browser.")
+def newsletter_preview(number, open_browser):
+    """Print the path of an issue's web page (the newest by default), or open it.
+
+    \b
+    Example:
+        notepress newsletter preview --open
+        notepress newsletter preview 3
+    """
+    try:
+        record = api.newsletter_issue(root(), number)
+    except NotepressError as e:
+        raise Failed(e)
+    page = record.folder / "index.html"
+    click.echo(page)
+    if open_browser:
+        click.launch(page.as_uri())
+
+
+@newsletter.command("list")
+@directory_option
+def newsletter_list():
+    """The archive: each issue with its period, status and recipients served.
+
+    \b
+    Example:
+        notepress newsletter list
+    """
+    try:
+        rows = api.newsletter_issues(root())
+    except NotepressError as e:
+        raise Failed(e)
+    if not rows:
+        click.echo("no issues yet (run: notepress newsletter draft)")
+        return
+    for record, log in rows:
+        sent = sum(1 for r in log.values() if r.get("status") == "sent")
+        failed = sum(1 for r in log.values() if r.get("status") == "failed")
+        status = "draft" if not sent else "sent"
+        extra = f", {failed} failed" if failed else ""
+        click.echo(f"#{record.number:<4} {record.since} to {record.until}  {status:<5}  "
+                   f"{sent} served{extra}  {record.subject}")
+
+
+@newsletter.command("send")
+@directory_option
+@click.argument("number", type=int)
+@click.option("--dry-run", is_flag=True, help="Print who would get what; send and write nothing.")
+@click.option("--test", "test_address", metavar="ADDRESS", help="Send one copy marked [TEST]; not recorded.")
+@click.option("--recipients", type=click.Path(dir_okay=False, exists=True, path_type=Path),
+              help="A CSV file with an `email` column (default: from notepress.yml).")
+@click.option("--force", is_flag=True, help="Send again to everyone, even if already sent.")
+@click.option("--retry-failed", is_flag=True, help="Also retry recipients that failed permanently.")
+def newsletter_send(number, dry_run, test_address, recipients, force, retry_failed):
+    """Send issue NUMBER over SMTP, one message per recipient; resumable, never twice.
+
+    The password comes only from NOTEPRESS_SMTP_PASSWORD. Every recipient's result is logged as
+    it happens, so running the same command again serves only those not yet served.
+
+    \b
+    Example:
+        notepress newsletter send 3 --dry-run
+        notepress newsletter send 3 --test me@example.com
+        NOTEPRESS_SMTP_PASSWORD=... notepress newsletter send 3
+    """
+    try:
+        report = api.newsletter_send(root(), number, dry_run=dry_run, test_address=test_address,
+                                     recipients_csv=recipients, force=force, retry_failed=retry_failed,
+                                     progress=progress)
+    except NotepressError as e:
+        raise Failed(e)
+    click.echo(report.summary())
+    if not report.ok:
+        sys.exit(1)

@@ -98,3 +98,23 @@ def serve(root: Path, *, dev_addr: str | None = None, open_browser: bool = False
     _load(root)  # fail early with a notepress message
     kwargs = {"dev_addr": dev_addr} if dev_addr else {}
     mkdocs_serve(config_file=str(root / ENGINE_CONFIG), open_in_browser=open_browser, livereload=True, **kwargs)
+
+
+def markdown_settings(root: Path) -> tuple[list, dict]:
+    """The site's Python-Markdown extensions and their settings, read from mkdocs.yml, so that the
+    newsletter renders Markdown exactly as the blog does (without loading the whole site config)."""
+    from mkdocs.config.config_options import MarkdownExtensions
+    from mkdocs.config.base import ValidationError
+    from mkdocs.utils.yaml import yaml_load
+
+    path = root / ENGINE_CONFIG
+    if not path.is_file():
+        return ["toc", "tables", "fenced_code"], {}
+    with path.open("rb") as f:
+        data = yaml_load(f) or {}
+    option = MarkdownExtensions(builtins=["toc", "tables", "fenced_code"], configkey="mdx_configs")
+    try:
+        extensions = option.validate(data.get("markdown_extensions") or [])
+    except ValidationError as e:
+        raise NotepressError(f"{ENGINE_CONFIG}: markdown_extensions: {e} (fix the extension list)")
+    return extensions, option.configdata

@@ -1,0 +1,159 @@
+"""Compose one issue: what customers told us (by theme), what I learned, what is new on the blog.
+
+Entries come through the audience gate for the team (internal and public, never private, never
+drafts) and are limited to the period. Themes are counted by distinct customers, not notes, and
+compared with the previous period of the same length, as Dovetail and Productboard do.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass
+
+from ..audience import Reader, select
+from ..blog import post_url
+from ..config import Config
+from ..model import Entry
+from ..problems import NotepressError
+
+QUOTES_PER_THEME = 3
+
+
+@dataclass(frozen=True)
+class Quote:
+    text: str
+    customer: str
+    segment: str
+    source: str
+    importance: int
+    date: dt.date
+    evidence: str
+    title: str
+
+
+@dataclass(frozen=True)
+class Theme:
+    name: str
+    customers: int  # distinct customers in the period
+    previous: int  # distinct customers in the previous period of the same length
+    notes: int
+    change: str  # new | up | down | same
+    quotes: tuple[Quote, ...]  # the strongest, by importance then date
+    sources: tuple[tuple[str, int], ...]  # (source, notes), most first
+    evidence: tuple[str, ...]  # links, strongest first
+
+
+@dataclass(frozen=True)
+class Learned:
+    title: str
+    date: dt.date
+    learning: str
+    next_step: str
+    next_step_due: dt.date | None
+    url: str  # the public post, or "" for an internal entry
+    entry: Entry
+
+
+@dataclass(frozen=True)
+class BlogPost:
+    title: str
+    date: dt.date
+    summary: str
+    url: str
+
+
+@dataclass(frozen=True)
+class Issue:
+    number: int
+    since: dt.date
+    until: dt.date
+    themes: tuple[Theme, ...]
+    learned: tuple[Learned, ...]
+    blog: tuple[BlogPost, ...]
+    entries: tuple[Entry, ...]  # everything the issue shows, for the record
+
+    @property
+    def period(self) -> str:
+        if self.since.year == self.until.year:
+            return f"{self.since:%b} {self.since.day} to {self.until:%b} {self.until.day}, {self.until.year}"
+        return f"{self.since:%b} {self.since.day}, {self.since.year} to {self.until:%b} {self.until.day}, {self.until.year}"
+
+    @property
+    def top_theme(self) -> str:
+        return self.themes[0].name if self.themes else (self.learned[0].title if self.learned else "")
+
+    @property
+    def customers(self) -> int:
+        return len({_customer_key(e.insight.customer) for e in self.entries if e.insight})
+
+
+def _customer_key(name: str) -> str:
+    return " ".join(name.casefold().split())
+
+
+def _in(entry: Entry, since: dt.date, until: dt.date) -> bool:
+    return since <= entry.date <= until
+
+
+def compose(entries: list[Entry], config: Config, number: int, since: dt.date, until: dt.date) -> Issue:
+    if since > until:
+        raise NotepressError(f"period: --since {since} is after --until {until} (swap them)")
+    team = select(entries, Reader.TEAM)  # the gate: internal + public, no private, no drafts
+    now = [e for e in team if _in(e, since, until)]
+    if not now:
+        raise NotepressError(f"period: no internal or public entries from {since} to {until} "
+                             "(write some, or choose another period with --since and --until)")
+    length = (until - since).days + 1
+    before = [e for e in team if _in(e, since - dt.timedelta(days=length), since - dt.timedelta(days=1))]
+    public_slugs = {e.slug for e in select(entries, Reader.PUBLIC)}
+    return Issue(
+        number=number,
+        since=since,
+        until=until,
+        themes=tuple(themes(now, before)),
+        learned=tuple(
+            Learned(e.title, e.date, e.loop.learning, e.loop.next_step, e.loop.next_step_due,
+                    post_url(e, config) if e.slug in public_slugs else "", e)
+            for e in sorted(now, key=lambda e: (e.date, e.title)) if e.loop),
+        blog=tuple(
+            BlogPost(e.title, e.date, e.summary, post_url(e, config))
+            for e in sorted(now, key=lambda e: (e.date, e.title)) if e.slug in public_slugs),
+        entries=tuple(now),
+    )
+
+
+def themes(now: list[Entry], before: list[Entry]) -> list[Theme]:
+    """Insights grouped by theme, ordered by distinct customers, then notes, then name."""
+    previous: dict[str, set[str]] = defaultdict(set)
+    for e in before:
+        if e.insight:
+            for theme in e.insight.themes:
+                previous[theme].add(_customer_key(e.insight.customer))
+    grouped: dict[str, list[Entry]] = defaultdict(list)
+    for e in now:
+        if e.insight:
+            for theme in e.insight.themes:
+                grouped[theme].append(e)
+    out = []
+    for name, notes in grouped.items():
+        customers = len({_customer_key(e.insight.customer) for e in notes})
+        prev = len(previous.get(name, ()))
+        change = "new" if prev == 0 else "up" if customers > prev else "down" if customers < prev else "same"
+        strongest = sorted(notes, key=lambda e: (-e.insight.importance, -e.date.toordinal(), e.title))
+        sources: dict[str, int] = defaultdict(int)
+        for e in notes:
+            sources[e.insight.source] += 1
+        out.append(Theme(
+            name=name,
+            customers=customers,
+            previous=prev,
+            notes=len(notes),
+            change=change,
+            quotes=tuple(Quote(e.insight.quote, e.insight.customer, e.insight.segment, e.insight.source,
+                               e.insight.importance, e.date, e.insight.evidence, e.title)
+                         for e in strongest if e.insight.quote)[:QUOTES_PER_THEME],
+            sources=tuple(sorted(sources.items(), key=lambda kv: (-kv[1], kv[0]))),
+            evidence=tuple(dict.fromkeys(e.insight.evidence for e in strongest if e.insight.evidence)),
+        ))
+    return sorted(out, key=lambda t: (-t.customers, -t.notes, t.name))

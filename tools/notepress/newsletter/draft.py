@@ -1,0 +1,41 @@
+"""`notepress newsletter draft`: choose the period and the number, compose, render, archive."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from ..config import Config
+from ..model import Entry
+from . import archive
+from .compose import compose
+from .render import render
+
+
+def draft(entries: list[Entry], config: Config, *, since: dt.date | None = None, until: dt.date | None = None,
+          today: dt.date | None = None, now: dt.datetime | None = None) -> archive.IssueRecord:
+    """Draft the next issue, or re-draft the newest one if it was never sent.
+
+    Default period: from the day after the last sent issue (the first issue: the last
+    `cadence_days`) up to today.
+    """
+    today = today or dt.date.today()
+    now = now or dt.datetime.now(dt.timezone.utc)
+    issues = archive.issues(config.archive_dir)
+    sent = [r for r in issues if archive.is_sent(r)]
+    unsent = issues[-1] if issues and not archive.is_sent(issues[-1]) else None
+    number = unsent.number if unsent else (issues[-1].number + 1 if issues else 1)
+    until = until or today
+    if since is None:
+        since = sent[-1].until + dt.timedelta(days=1) if sent else until - dt.timedelta(days=config.newsletter.cadence_days - 1)
+    issue = compose(entries, config, number, since, until)
+    rendered = render(issue, entries, config, now)
+    record = archive.IssueRecord(
+        number=number, since=since, until=until, subject=rendered.subject, preheader=rendered.preheader,
+        top_theme=issue.top_theme, entries=tuple(sorted(e.slug for e in issue.entries)),
+        created=now.isoformat(timespec="seconds"))
+    folder = archive.save(config.archive_dir, record, {
+        "index.html": rendered.html.encode("utf-8"),
+        "email.txt": rendered.text.encode("utf-8"),
+        "message.eml": rendered.message,
+    }, replaces=unsent)
+    return archive.IssueRecord.read(folder)

@@ -1,0 +1,115 @@
+"""Render an issue: HTML fit for mail clients, a plain-text part that reads well alone, and a MIME
+message.
+
+Markdown goes through the site's own Python-Markdown configuration, then nh3 (no script, iframe,
+event handler or javascript: link can reach an email). Templates escape everything else. CSS is
+inlined with css-inline (no remote stylesheets; `@media` rules kept for narrow screens).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from email.message import EmailMessage
+from email.policy import SMTP
+from email.utils import format_datetime, make_msgid
+
+import css_inline
+import markdown
+import nh3
+from markupsafe import Markup
+
+from .. import site
+from ..audience import Reader, select
+from ..blog import post_url
+from ..config import Config
+from ..links import Resolver, rewrite
+from ..mail import parse_address
+from ..model import Entry
+from ..templates import environment
+from .compose import Issue
+
+URL_SCHEMES = {"http", "https", "mailto"}
+MD_LINK = re.compile(r"\[([^\]]*)\]\(([^)\s]+)\)")
+CHANGE = {"new": "new this period", "up": "▲ up from", "down": "▼ down from", "same": "same as"}
+
+
+@dataclass(frozen=True)
+class Rendered:
+    subject: str
+    preheader: str
+    html: str
+    text: str
+    message: bytes
+
+
+class _Markdown:
+    """Entry text -> safe HTML, with entry links pointing at the public blog (or plain text)."""
+
+    def __init__(self, entries: list[Entry], config: Config):
+        extensions, configs = site.markdown_settings(config.root)
+        self.md = markdown.Markdown(extensions=extensions, extension_configs=configs)
+        self.config = config
+        public = {e.slug for e in select(entries, Reader.PUBLIC)}
+        resolver = Resolver(entries)
+        self.target_of = lambda link, source: (t if (t := resolver(link, source)) and t.slug in public else None)
+
+    def links(self, text: str, entry: Entry) -> str:
+        return rewrite(text, entry, self.target_of, lambda target: post_url(target, self.config))
+
+    def html(self, text: str, entry: Entry) -> Markup:
+        html = self.md.reset().convert(self.links(text, entry))
+        return Markup(nh3.clean(html, url_schemes=URL_SCHEMES))
+
+    def text(self, text: str, entry: Entry) -> str:
+        return MD_LINK.sub(lambda m: f"{m.group(1)} <{m.group(2)}>", self.links(text, entry))
+
+
+def fields(issue: Issue, config: Config) -> dict:
+    """What subject and preheader templates may use."""
+    return {"title": config.newsletter.title, "number": issue.number, "top_theme": issue.top_theme,
+            "period": issue.period, "customers": issue.customers, "themes": len(issue.themes),
+            "since": issue.since.isoformat(), "until": issue.until.isoformat()}
+
+
+def render(issue: Issue, entries: list[Entry], config: Config, now: dt.datetime | None = None) -> Rendered:
+    values = fields(issue, config)
+    subject = " ".join(config.newsletter.subject.format(**values).split())
+    preheader = " ".join(config.newsletter.preheader.format(**values).split())
+    md = _Markdown(entries, config)
+    learned = [{"item": item, "learning_html": md.html(item.learning, item.entry),
+                "next_step_html": md.html(item.next_step, item.entry) if item.next_step else "",
+                "learning_text": md.text(item.learning, item.entry),
+                "next_step_text": md.text(item.next_step, item.entry)} for item in issue.learned]
+    context = {"issue": issue, "newsletter": config.newsletter, "subject": subject, "preheader": preheader,
+               "learned": learned, "change": CHANGE, "site_url": config.site_url}
+    env = environment(config.root, autoescape=True)
+    raw_html = env.get_template("newsletter.html.jinja").render(**context)
+    inliner = css_inline.CSSInliner(load_remote_stylesheets=False, keep_at_rules=True, keep_style_tags=False)
+    html = inliner.inline(raw_html)
+    text = environment(config.root).get_template("newsletter.txt.jinja").render(**context)
+    text = re.sub(r"\n{3,}", "\n\n", text).strip() + "\n"
+    return Rendered(subject, preheader, html, text, message(subject, html, text, config, now))
+
+
+def message(subject: str, html: str, text: str, config: Config, now: dt.datetime | None = None) -> bytes:
+    """The archived MIME message, addressed to the sender; `send` readdresses a copy per recipient."""
+    nl = config.newsletter
+    sender = parse_address(nl.sender) if nl.sender else None
+    msg = EmailMessage(policy=SMTP)
+    msg["Subject"] = subject
+    if sender is not None:
+        msg["From"] = str(sender)
+        msg["To"] = str(sender)
+        msg["Message-ID"] = make_msgid(domain=sender.domain)
+    if nl.reply_to:
+        msg["Reply-To"] = nl.reply_to
+    msg["Date"] = format_datetime(now or dt.datetime.now(dt.timezone.utc))
+    if nl.list_id:
+        msg["List-Id"] = f'"{nl.title}" <{nl.list_id}>'
+    if nl.unsubscribe:
+        msg["List-Unsubscribe"] = f"<{nl.unsubscribe}>"
+    msg.set_content(text)
+    msg.add_alternative(html, subtype="html")
+    return msg.as_bytes()
