@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import hashlib
 import shutil
+import os
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -12,6 +14,11 @@ from click.testing import CliRunner
 from notepress.cli import main
 
 FIXTURES = Path(__file__).parent / "fixtures"
+
+
+def pytest_configure(config):
+    """notepress's entry cache goes to a folder of this test session, not the user's ~/.cache."""
+    os.environ["XDG_CACHE_HOME"] = tempfile.mkdtemp(prefix="notepress-test-cache-")
 
 
 @pytest.fixture(autouse=True)

@@ -13,6 +13,7 @@ from pathlib import Path
 from frontmatter.default_handlers import YAMLHandler
 from markdown.extensions.toc import slugify
 
+from .cache import EntryCache, digest
 from .config import NAME_RE, Config, closest
 from .model import AUDIENCES, SOURCES, TYPES, Entry, Insight, Loop
 from .problems import Report
@@ -34,13 +35,33 @@ def find_sources(config: Config) -> list[Path]:
     return sorted(found, key=lambda p: p.parts)
 
 
-def read_entries(config: Config, report: Report | None = None) -> tuple[list[Entry], Report]:
-    """Read and validate every entry. Duplicate slugs are reported naming both files."""
+def read_entries(config: Config, report: Report | None = None, *, cache: bool = True) -> tuple[list[Entry], Report]:
+    """Read and validate every entry. Duplicate slugs are reported naming both files.
+
+    Files whose bytes are unchanged since the last run come from the cache (see cache.py).
+    """
     report = report or Report(config.root)
     if not config.posts_dir.is_dir():
         report.error(config.posts_dir, 0, "", "posts folder not found",
                      f"create {report.rel(config.posts_dir)}/ or set paths.posts in notepress.yml")
-    entries = [e for p in find_sources(config) if (e := read_entry(p, config, report)) is not None]
+    store = EntryCache(config) if cache else None
+    entries = []
+    for path in find_sources(config):
+        raw = path.read_bytes()
+        key = digest(raw) if store else b""
+        hit = store.get(path, key) if store else None
+        if hit is None:
+            mine = Report(config.root)
+            entry = parse_entry(path, raw, config, mine)
+            hit = (entry, mine.problems)
+            if store:
+                store.put(path, key, *hit)
+        entry, problems = hit
+        report.problems.extend(problems)
+        if entry is not None:
+            entries.append(entry)
+    if store:
+        store.save()
     by_slug: dict[str, Entry] = {}
     unique = []
     for e in entries:
@@ -56,7 +77,10 @@ def read_entries(config: Config, report: Report | None = None) -> tuple[list[Ent
 
 
 def read_entry(path: Path, config: Config, report: Report) -> Entry | None:
-    raw = path.read_bytes()
+    return parse_entry(path, path.read_bytes(), config, report)
+
+
+def parse_entry(path: Path, raw: bytes, config: Config, report: Report) -> Entry | None:
     if b"\x00" in raw:
         report.error(path, 1, "", "is a binary file, not Markdown", "remove it or rename it without .md")
         return None
