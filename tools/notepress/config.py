@@ -67,7 +67,7 @@ class Newsletter:
     recipients_file: str = ""  # a CSV with an `email` column, relative to the repo root
     cadence_days: int = 14
     subject: str = "{title} #{number}: {top_theme}"
-    preheader: str = "{customers} customers, {themes} themes, {period}"
+    preheader: str = "{customers_text} on {themes_text}, {period}"
     archive: str = "newsletters"
     list_id: str = ""  # e.g. customer-notes.example.com
     unsubscribe: str = ""  # a mailto: address for List-Unsubscribe
@@ -91,7 +91,7 @@ SECTIONS = {  # key -> (type, check, fix)
         "recipients_file": (str, None, "write the path of a CSV file with an `email` column"),
         "cadence_days": (int, "positive", "write a number of days, e.g. 14"),
         "subject": (str, "template", "use {title}, {number}, {top_theme}, {period}"),
-        "preheader": (str, "template", "use {customers}, {themes}, {top_theme}, {period}"),
+        "preheader": (str, "template", "use {customers_text}, {themes_text}, {top_theme}, {period}"),
         "archive": (str, None, "write a folder name"),
         "list_id": (str, None, "write e.g. customer-notes.example.com"),
         "unsubscribe": (str, "mailto", "write mailto:you@example.com?subject=unsubscribe"),
@@ -105,7 +105,7 @@ SECTIONS = {  # key -> (type, check, fix)
     },
 }
 TEMPLATE_FIELDS = {"title": "", "number": 0, "top_theme": "", "period": "", "customers": 0, "themes": 0,
-                   "since": "", "until": ""}
+                   "customers_text": "", "themes_text": "", "since": "", "until": ""}
 
 
 @dataclass(frozen=True)

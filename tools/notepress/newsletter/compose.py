@@ -119,7 +119,7 @@ def compose(entries: list[Entry], config: Config, number: int, since: dt.date, u
         blog=tuple(
             BlogPost(e.title, e.date, e.summary, post_url(e, config))
             for e in sorted(now, key=lambda e: (e.date, e.title)) if e.slug in public_slugs),
-        entries=tuple(now),
+        entries=tuple(e for e in now if e.insight or e.loop or e.slug in public_slugs),  # what it shows
     )
 
 

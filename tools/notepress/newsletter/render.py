@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from html import unescape
 from dataclasses import dataclass
 from email.message import EmailMessage
 from email.policy import SMTP
@@ -31,7 +32,11 @@ from ..templates import environment
 from .compose import Issue
 
 URL_SCHEMES = {"http", "https", "mailto"}
-MD_LINK = re.compile(r"\[([^\]]*)\]\(([^)\s]+)\)")
+ABSOLUTE = re.compile(r"^(https?://|mailto:)", re.IGNORECASE)
+ANCHOR = re.compile(r"<a\b([^>]*)>(.*?)</a>", re.DOTALL)
+HREF = re.compile(r'\bhref="([^"]*)"')
+BLOCK_END = re.compile(r"</(p|li|h[1-6]|blockquote|pre|div)>|<br\s*/?>")
+TAGS = re.compile(r"<[^>]+>")
 CHANGE = {"new": "new this period", "up": "▲ up from", "down": "▼ down from", "same": "same as"}
 
 
@@ -49,6 +54,7 @@ class _Markdown:
 
     def __init__(self, entries: list[Entry], config: Config):
         extensions, configs = site.markdown_settings(config.root)
+        configs = {**configs, "toc": {**configs.get("toc", {}), "permalink": False}}  # no "¶" anchors in mail
         self.md = markdown.Markdown(extensions=extensions, extension_configs=configs)
         self.config = config
         public = {e.slug for e in select(entries, Reader.PUBLIC)}
@@ -60,16 +66,31 @@ class _Markdown:
 
     def html(self, text: str, entry: Entry) -> Markup:
         html = self.md.reset().convert(self.links(text, entry))
-        return Markup(nh3.clean(html, url_schemes=URL_SCHEMES))
+        return Markup(nh3.clean(html, url_schemes=URL_SCHEMES, attribute_filter=_absolute_only))
 
     def text(self, text: str, entry: Entry) -> str:
-        return MD_LINK.sub(lambda m: f"{m.group(1)} <{m.group(2)}>", self.links(text, entry))
+        """The same sanitized HTML, as plain text: links become `label <url>`."""
+        html = str(self.html(text, entry))
+        html = ANCHOR.sub(lambda m: f"{m.group(2)} \x00{h.group(1)}\x01" if (h := HREF.search(m.group(1)))
+                          else m.group(2), html)  # markers survive the tag stripping below
+        text = TAGS.sub("", BLOCK_END.sub("\n\n", html)).replace("\x00", "<").replace("\x01", ">")
+        return "\n\n".join(" ".join(p.split()) for p in unescape(text).split("\n\n") if p.strip())
+
+
+def _absolute_only(tag: str, attribute: str, value: str) -> str | None:
+    """An email has no base URL: drop any href or src that is not absolute."""
+    if attribute in ("href", "src") and not ABSOLUTE.match(value):
+        return None
+    return value
 
 
 def fields(issue: Issue, config: Config) -> dict:
     """What subject and preheader templates may use."""
+    customers, themes = issue.customers, len(issue.themes)
     return {"title": config.newsletter.title, "number": issue.number, "top_theme": issue.top_theme,
-            "period": issue.period, "customers": issue.customers, "themes": len(issue.themes),
+            "period": issue.period, "customers": customers, "themes": themes,
+            "customers_text": f"{customers} customer{'s' if customers != 1 else ''}",
+            "themes_text": f"{themes} theme{'s' if themes != 1 else ''}",
             "since": issue.since.isoformat(), "until": issue.until.isoformat()}
 
 
