@@ -17,7 +17,7 @@ from pathlib import Path
 from click.testing import CliRunner
 
 REPO = Path(__file__).resolve().parents[1]
-EXAMPLE_FILES = ("mkdocs.yml", "notepress.yml")
+EXAMPLE_FILES = ("mkdocs.yml", "notepress.yml", "newsletter-recipients.csv")
 TAG = re.compile(r"</?[a-zA-Z!][^>]*>")
 SPACE = re.compile(r"\s+")
 WORDS = re.compile(r"\w+")

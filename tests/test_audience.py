@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import FIXTURES, expected_lines
+from conftest import expected_lines
 from notepress import api
 from notepress.audience import PhraseMatcher, Reader, confidential_terms, screen_public, select, visible
 from notepress.config import Config, load_config

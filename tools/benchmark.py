@@ -7,6 +7,8 @@
 (a) parse + validate + screen + generate for N synthetic entries (fresh output, then unchanged).
 (b) `notepress build` of N public posts against a plain Material blog build of the same posts
     written as Material's docs show them (H1 title in the body, no notepress plugin), same run.
+(c) `newsletter draft` over N entries, with and without the entry cache.
+(d) `newsletter send` of one issue to N recipients through a local aiosmtpd server.
 """
 
 from __future__ import annotations
@@ -145,6 +147,75 @@ def bench_build(n: int, runs: int, profile: bool) -> None:
                 pstats.Stats(prof).sort_stats("cumulative").print_stats(15)
 
 
+def bench_newsletter(n: int, runs: int) -> None:
+    """(c) drafting an issue over n entries: cold (no entry cache) and warm."""
+    import datetime as dt
+    import os
+
+    from notepress import api
+
+    cold, warm = [], []
+    with tempfile.TemporaryDirectory() as tmp:
+        os.environ["XDG_CACHE_HOME"] = str(Path(tmp) / "cache")
+        repo = Path(tmp) / "repo"
+        make_repo(repo, n)
+        for _ in range(runs):
+            shutil.rmtree(Path(tmp) / "cache", ignore_errors=True)
+            start = time.perf_counter()
+            api.newsletter_draft(repo, since=dt.date(2026, 3, 1), until=dt.date(2026, 3, 14))
+            cold.append(time.perf_counter() - start)
+            start = time.perf_counter()
+            record = api.newsletter_draft(repo, since=dt.date(2026, 3, 1), until=dt.date(2026, 3, 14))
+            warm.append(time.perf_counter() - start)
+    print(f"(c) newsletter draft over {n} entries ({len(record.entries)} in the period): "
+          f"median {statistics.median(warm):.2f} s with the entry cache (runs {', '.join(f'{t:.2f}' for t in warm)}), "
+          f"{statistics.median(cold):.2f} s cold")
+
+
+def bench_send(n: int, runs: int) -> None:
+    """(d) sending one issue to n recipients through a local SMTP server (aiosmtpd)."""
+    import datetime as dt
+    import os
+
+    from aiosmtpd.controller import Controller
+
+    from notepress import api
+    from notepress.config import load_config
+    from notepress.newsletter.send import send_issue
+
+    class Sink:
+        received = 0
+
+        async def handle_DATA(self, server, session, envelope):
+            Sink.received += 1
+            return "250 OK"
+
+    rates = []
+    with tempfile.TemporaryDirectory() as tmp:
+        os.environ["XDG_CACHE_HOME"] = str(Path(tmp) / "cache")
+        repo = Path(tmp) / "repo"
+        make_repo(repo, 200)
+        controller = Controller(Sink(), hostname="127.0.0.1", port=0)
+        controller.start()
+        try:
+            port = controller.server.sockets[0].getsockname()[1]
+            (repo / "notepress.yml").write_text(
+                "site_url: https://example.org/\nnewsletter:\n  sender: Bench <bench@example.com>\n"
+                f"smtp:\n  host: 127.0.0.1\n  port: {port}\n  security: none\n")
+            config = load_config(repo)
+            recipients = [f"reader{i:04d}@example.com" for i in range(n)]
+            for _ in range(runs):
+                record = api.newsletter_draft(repo, since=dt.date(2026, 1, 1), until=dt.date(2026, 12, 31))
+                (record.folder / "send-log.json").unlink(missing_ok=True)
+                start = time.perf_counter()
+                report = send_issue(config, record.number, recipients=recipients, force=True)
+                rates.append(len(report.sent) / (time.perf_counter() - start))
+        finally:
+            controller.stop()
+    print(f"(d) newsletter send to {n} recipients on a local SMTP server: median {statistics.median(rates):.0f} "
+          f"messages/s (runs {', '.join(f'{r:.0f}' for r in rates)})")
+
+
 def _mkdocs_build(repo: Path) -> None:
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
@@ -154,9 +225,10 @@ def _mkdocs_build(repo: Path) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--only", choices=["a", "b"])
+    parser.add_argument("--only", choices=["a", "b", "c", "d"])
     parser.add_argument("--entries", type=int, default=10_000)
     parser.add_argument("--posts", type=int, default=1_000)
+    parser.add_argument("--recipients", type=int, default=1_000)
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--profile", action="store_true", help="cProfile one build of each kind")
     args = parser.parse_args()
@@ -164,6 +236,10 @@ def main() -> None:
         bench_generate(args.entries, args.runs)
     if args.only in (None, "b"):
         bench_build(args.posts, args.runs, args.profile)
+    if args.only in (None, "c"):
+        bench_newsletter(args.entries, args.runs)
+    if args.only in (None, "d"):
+        bench_send(args.recipients, args.runs)
 
 
 if __name__ == "__main__":

@@ -105,7 +105,8 @@ def newsletter_send(root: Path | str, number: int | None = None, *, dry_run: boo
                     test_address: str | None = None, recipients_csv: Path | None = None, force: bool = False,
                     retry_failed: bool = False, progress=None):
     """Send an archived issue over SMTP (see newsletter.send)."""
-    from .newsletter.send import load_recipients, send_issue
+    from .newsletter.recipients import load_recipients
+    from .newsletter.send import send_issue
 
     config = load_config(root)
     recipients = None if test_address else load_recipients(config, recipients_csv)

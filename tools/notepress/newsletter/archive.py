@@ -89,7 +89,8 @@ def find(archive_dir: Path, number: int | None = None) -> IssueRecord:
 
 
 def read_log(folder: Path) -> dict[str, dict]:
-    """recipient address -> {"status": "sent" | "failed", "code", "error", "message_id", "at"}."""
+    """recipient address -> {"status": "sent" | "failed", "code", "error", "message_id", "at"}, plus
+    "round" (2, 3…) for copies sent again with --force."""
     path = folder / LOG
     if not path.exists():
         return {}
@@ -100,8 +101,41 @@ def read_log(folder: Path) -> dict[str, dict]:
 
 
 def write_log(folder: Path, log: dict[str, dict]) -> None:
-    """Written atomically after every recipient, so an interruption loses nothing."""
-    write_atomic(folder / LOG, (json.dumps({"recipients": log}, indent=1, ensure_ascii=False) + "\n").encode())
+    """Write a whole send log (atomically, in the same form as SendLog)."""
+    SendLog(folder, log).save()
+
+
+class SendLog:
+    """The send log, rewritten atomically after every recipient.
+
+    Only the changed entry is re-encoded, so a write stays cheap for a long list (json with
+    indent runs in pure Python: re-encoding 1,000 entries per recipient would cost more than
+    sending)."""
+
+    def __init__(self, folder: Path, entries: dict[str, dict]):
+        self.folder = folder
+        self.entries = dict(entries)
+        self.keys = {a.lower(): a for a in self.entries}
+        self.parts = {a: self._encode(a, e) for a, e in self.entries.items()}
+
+    def get(self, address: str) -> dict | None:
+        key = self.keys.get(address.lower())
+        return None if key is None else self.entries[key]
+
+    def record(self, address: str, entry: dict) -> None:
+        key = self.keys.setdefault(address.lower(), address)
+        self.entries[key] = entry
+        self.parts[key] = self._encode(key, entry)
+        self.save()
+
+    def save(self) -> None:
+        body = ",\n".join(self.parts.values())
+        write_atomic(self.folder / LOG, ('{\n "recipients": {\n' + body + "\n }\n}\n").encode())
+
+    @staticmethod
+    def _encode(address: str, entry: dict) -> str:
+        inner = json.dumps(entry, indent=1, ensure_ascii=False).replace("\n", "\n  ")
+        return f"  {json.dumps(address, ensure_ascii=False)}: {inner}"
 
 
 def served(log: dict[str, dict]) -> set[str]:
