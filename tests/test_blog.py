@@ -7,6 +7,7 @@ posts are golden files in tests/fixtures/golden/blog/.
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
 
 import pytest
@@ -21,9 +22,15 @@ PUBLIC_POSTS = ["pricing-page-test.md", "why-small-tests.md"]
 OWNED = ("docs", "blog", "posts")
 
 
+CHANGED = dt.datetime(2026, 3, 20, 12, 0, tzinfo=dt.timezone.utc)  # outside git: a post's update date is its file time
+
+
 @pytest.fixture
 def repo(copy_repo):
-    return copy_repo("blog")
+    root = copy_repo("blog")
+    for path in (root / "posts").rglob("*.md"):
+        os.utime(path, (CHANGED.timestamp(), CHANGED.timestamp()))
+    return root
 
 
 def posts_dir(repo):
@@ -65,12 +72,12 @@ def test_front_matter_has_the_material_fields_and_there_is_no_h1(repo):
     essay, essay_body = split_post((posts_dir(repo) / "why-small-tests.md").read_text(encoding="utf-8"))
 
     assert learning == {
-        "title": "Testing the pricing page headline", "date": dt.date(2026, 3, 2), "slug": "pricing-page-test",
+        "title": "Testing the pricing page headline", "date": {"created": dt.date(2026, 3, 2), "updated": dt.date(2026, 3, 20)}, "slug": "pricing-page-test",
         "authors": ["ana"],  # the first author in notepress.yml signs posts that name none
         "categories": ["Learning log"], "tags": ["pricing", "experiments"], "readtime": 1,
     }
     assert essay == {
-        "title": "Why small tests win", "date": dt.date(2026, 3, 1), "slug": "why-small-tests",
+        "title": "Why small tests win", "date": {"created": dt.date(2026, 3, 1), "updated": dt.date(2026, 3, 20)}, "slug": "why-small-tests",
         "authors": ["ana"], "categories": ["Essays"], "tags": ["experiments"],
         "description": "Small, reversible tests teach more per week than big launches.", "readtime": 1,
     }

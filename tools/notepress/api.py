@@ -16,6 +16,7 @@ from .audience import screen_public
 from .audit import Finding, audit_site
 from .config import Config, load_config, read_config
 from .entries import read_entries
+from .gitdates import last_changed
 from .model import Entry
 from .problems import NotepressError, Problem, Report
 
@@ -51,7 +52,9 @@ def generate_blog(root: Path | str, *, drafts: bool = False, redact: bool | None
     screened = screen_public(project.entries, project.config, drafts=drafts, redact=redact)
     if screened.problems:
         raise NotepressError(screened.problems)
-    return project, blog.generate(screened.entries, project.config)
+    config = project.config
+    changed = last_changed(config.root, config.posts_dir, [e.path for e in screened.entries])
+    return project, blog.generate(screened.entries, config, changed)
 
 
 def audit(root: Path | str, site_dir: Path | str | None = None) -> list[Finding]:

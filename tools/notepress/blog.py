@@ -10,6 +10,7 @@ date form, a `<!-- more -->` excerpt.
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 import re
 import urllib.parse
@@ -58,8 +59,11 @@ def post_url(entry: Entry, config: Config) -> str:
     return f"{config.site_url}blog/{entry.date:%Y/%m/%d}/{entry.slug}/"
 
 
-def generate(public: list[Entry], config: Config) -> Generated:
-    """Write the posts of `public` (already through the audience gate) and prune the rest."""
+def generate(public: list[Entry], config: Config, changed: dict[Path, dt.date] | None = None) -> Generated:
+    """Write the posts of `public` (already through the audience gate) and prune the rest.
+
+    `changed` is when each source last changed (from git); a post shows it as its update date.
+    """
     out = config.blog_posts_dir
     strangers = _foreign_files(out)
     if strangers:
@@ -82,7 +86,8 @@ def generate(public: list[Entry], config: Config) -> Generated:
              ".authors.yml": _authors_yaml(config)}
     for entry in public:
         files[post_filename(entry)] = render_post(entry, template, default_authors,
-                                                  lambda text, e=entry: rewrite(text, e, target_of, post_filename))
+                                                  lambda text, e=entry: rewrite(text, e, target_of, post_filename),
+                                                  (changed or {}).get(entry.path))
     for name, text in files.items():
         path = out / name
         if write_if_changed(path, text.encode("utf-8")):
@@ -96,8 +101,11 @@ def generate(public: list[Entry], config: Config) -> Generated:
     return result
 
 
-def render_post(entry: Entry, template, default_authors: tuple[str, ...], links) -> str:
-    meta: dict = {"title": entry.title, "date": entry.date, "slug": entry.slug}
+def render_post(entry: Entry, template, default_authors: tuple[str, ...], links,
+                changed: dt.date | None = None) -> str:
+    # One date form for every post (the RSS plugin reads date.created and date.updated).
+    date = {"created": entry.date, "updated": max(entry.date, changed or entry.date)}
+    meta: dict = {"title": entry.title, "date": date, "slug": entry.slug}
     if entry.authors or default_authors:
         meta["authors"] = list(entry.authors or default_authors)
     meta["categories"] = [CATEGORY[entry.type]]
