@@ -75,6 +75,11 @@ class Resolver:
         return self.by_path.get(os.path.normpath(os.path.join(source.path.parent, link.target)))
 
 
+def link_text(title: str) -> str:
+    """A title as the text of a Markdown link: brackets escaped."""
+    return title.replace("\\", "\\\\").replace("[", "\\[").replace("]", "\\]")
+
+
 def rewrite(text: str, source: Entry, target_of: Callable[[Link, Entry], Entry | None],
             href: Callable[[Entry], str]) -> str:
     """Replace every entry link with a Markdown link to `href(target)`; unresolved ones become plain text."""
@@ -82,7 +87,7 @@ def rewrite(text: str, source: Entry, target_of: Callable[[Link, Entry], Entry |
     for link in find_links(text):
         target = target_of(link, source)
         out.append(text[pos:link.start])
-        label = link.label or (target.title if target else link.target)
+        label = link.label or (link_text(target.title) if target else link.target)
         if target is None:
             out.append(label)
         else:

@@ -1,0 +1,60 @@
+"""Connections between public posts: who links here ("linked from") and related posts.
+
+Both are computed from the public entries only, after the audience gate, so a page can never
+name or link a non-public entry through them.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Callable
+
+from .links import find_links
+from .model import Entry
+
+RELATED = 3
+NEIGHBOURS = 25  # per shared tag, the posts nearest in date that are considered
+
+
+def backlinks(public: list[Entry], target_of: Callable) -> dict[str, list[Entry]]:
+    """slug -> the public entries that link to it, oldest first."""
+    found: dict[str, dict[str, Entry]] = defaultdict(dict)
+    for entry in public:
+        for text in entry.text_fields().values():
+            for link in find_links(text):
+                target = target_of(link, entry)
+                if target is not None and target.slug != entry.slug:
+                    found[target.slug][entry.slug] = entry
+    return {slug: sorted(sources.values(), key=lambda e: (e.date, e.slug)) for slug, sources in found.items()}
+
+
+def _topics(entry: Entry) -> set[str]:
+    return set(entry.tags) | (set(entry.insight.themes) if entry.insight else set())
+
+
+def related(public: list[Entry], limit: int = RELATED) -> dict[str, list[Entry]]:
+    """slug -> up to `limit` public entries sharing the most tags and themes, nearest in date first.
+
+    Each shared topic contributes only the posts nearest in date, so the work stays linear in
+    the number of posts even when a tag is on thousands of them.
+    """
+    by_topic: dict[str, list[Entry]] = defaultdict(list)
+    for entry in sorted(public, key=lambda e: (e.date, e.slug)):
+        for topic in _topics(entry):
+            by_topic[topic].append(entry)
+    position = {topic: {e.slug: i for i, e in enumerate(entries)} for topic, entries in by_topic.items()}
+    out = {}
+    for entry in public:
+        score: Counter[str] = Counter()
+        candidates: dict[str, Entry] = {}
+        for topic in _topics(entry):
+            entries, i = by_topic[topic], position[topic][entry.slug]
+            for other in entries[max(0, i - NEIGHBOURS):i + NEIGHBOURS + 1]:
+                if other.slug != entry.slug:
+                    score[other.slug] += 1
+                    candidates[other.slug] = other
+        ranked = sorted(candidates.values(),
+                        key=lambda o: (-score[o.slug], abs((o.date - entry.date).days), o.slug))
+        if ranked:
+            out[entry.slug] = ranked[:limit]
+    return out
