@@ -9,6 +9,7 @@
     written as Material's docs show them (H1 title in the body, no notepress plugin), same run.
 (c) `newsletter draft` over N entries, with and without the entry cache.
 (d) `newsletter send` of one issue to N recipients through a local aiosmtpd server.
+(e) `mkdocs serve`: from saving an entry to the preview showing it (example repo, then N entries).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ import argparse
 import cProfile
 import pstats
 import random
+import re
 import shutil
 import statistics
 import subprocess
@@ -210,6 +212,66 @@ def bench_send(n: int, runs: int) -> None:
           f"messages/s (runs {', '.join(f'{r:.0f}' for r in rates)}; a four-week issue, message.eml {size // 1024} KiB)")
 
 
+def bench_preview(n: int, runs: int) -> None:
+    """(e) from saving an entry to `mkdocs serve` showing it: the example repo, then n entries."""
+    import os
+    import socket
+    import urllib.request
+
+    def fetch(url: str) -> str:
+        try:
+            with urllib.request.urlopen(url, timeout=5) as response:
+                return response.read().decode("utf-8", "replace")
+        except OSError:
+            return ""
+
+    def measure(repo: Path, page: str, source: Path, label: str) -> None:
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            port = s.getsockname()[1]
+        log = open(repo.parent / f"serve-{repo.name}.log", "w")
+        proc = subprocess.Popen([str(BIN / "mkdocs"), "serve", "-a", f"127.0.0.1:{port}"], cwd=repo,
+                                stdout=log, stderr=subprocess.STDOUT)
+        url = f"http://127.0.0.1:{port}/{page}"
+        try:
+            deadline = time.monotonic() + 600
+            while "<html" not in fetch(url) and time.monotonic() < deadline:
+                time.sleep(0.2)
+            times = []
+            for run in range(runs):
+                marker = f"Edited title {run} {time.time_ns()}"
+                text = source.read_text()
+                source.write_text(re.sub(r"^title: .*$", f"title: {marker}", text, count=1, flags=re.M))
+                start = time.perf_counter()
+                while marker not in fetch(url):
+                    if time.perf_counter() - start > 120:
+                        log.flush()
+                        tail = Path(log.name).read_text()[-1500:]
+                        raise SystemExit(f"(e) the preview never showed the edit:\n{tail}")
+                    time.sleep(0.05)
+                times.append(time.perf_counter() - start)
+                time.sleep(1.5)  # let the watcher settle before the next edit
+        finally:
+            proc.terminate()
+            proc.wait(10)
+        print(f"(e) preview after saving an entry, {label}: median {statistics.median(times):.2f} s "
+              f"(runs {', '.join(f'{t:.2f}' for t in times)})")
+
+    with tempfile.TemporaryDirectory() as tmp:
+        os.environ["XDG_CACHE_HOME"] = str(Path(tmp) / "cache")
+        example = Path(tmp) / "example"
+        for name in ("mkdocs.yml", "notepress.yml"):
+            shutil.copy(REPO / name, example / name) if example.exists() else (
+                example.mkdir(), shutil.copy(REPO / name, example / name))
+        shutil.copytree(REPO / "posts", example / "posts")
+        shutil.copytree(REPO / "docs", example / "docs", ignore=shutil.ignore_patterns("posts"))
+        measure(example, "blog/2026/11/03/reconciliation-is-a-trust-problem/",
+                example / "posts/essays/2026-11-03-reconciliation-is-a-trust-problem.md", "example repo (23 entries)")
+        big = Path(tmp) / "big"
+        make_repo(big, n, public_share=1.0)  # entry 0 is a public essay dated 2026-01-01
+        measure(big, "blog/2026/01/01/entry-00000/", big / "posts" / "entry-00000.md", f"{n} entries")
+
+
 def _mkdocs_build(repo: Path) -> None:
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
@@ -219,7 +281,7 @@ def _mkdocs_build(repo: Path) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--only", choices=["a", "b", "c", "d"])
+    parser.add_argument("--only", choices=["a", "b", "c", "d", "e"])
     parser.add_argument("--entries", type=int, default=10_000)
     parser.add_argument("--posts", type=int, default=1_000)
     parser.add_argument("--recipients", type=int, default=1_000)
@@ -234,6 +296,8 @@ def main() -> None:
         bench_newsletter(args.entries, args.runs)
     if args.only in (None, "d"):
         bench_send(args.recipients, args.runs)
+    if args.only in (None, "e"):
+        bench_preview(args.posts, args.runs)
 
 
 if __name__ == "__main__":

@@ -81,6 +81,13 @@ def new_entry(root: Path | str, etype: str, title: str, *, today: dt.date | None
     return _new(load_config(root), etype, title, today=today or dt.date.today())
 
 
+def new_checkin(root: Path | str, from_slug: str, title: str, *, today: dt.date | None = None) -> Path:
+    """A learning entry that starts from another entry's next step and links back to it."""
+    from .review.checkin import new_checkin as _checkin
+
+    return _checkin(load_config(root), from_slug, title, today or dt.date.today())
+
+
 def newsletter_draft(root: Path | str, *, since: dt.date | None = None, until: dt.date | None = None,
                      today: dt.date | None = None):
     """Compose the next issue (or re-draft the unsent one) into the archive; returns its record."""

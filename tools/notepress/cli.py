@@ -184,7 +184,9 @@ def audit(site_dir):
 @directory_option
 @click.argument("etype", metavar="TYPE", type=click.Choice(["learning", "insight", "essay"]))
 @click.argument("title")
-def new(etype, title):
+@click.option("--from", "from_slug", metavar="SLUG",
+              help="Check in on learning entry SLUG: its next step becomes the action, the body links back to it.")
+def new(etype, title, from_slug):
     """Create an entry from the TYPE's template with today's date, and print its path.
 
     Audience is set explicitly: private for learning, internal for insight, public + draft for
@@ -194,9 +196,12 @@ def new(etype, title):
     Example:
         notepress new learning "Asked finance how we recognise revenue"
         notepress new insight "Northwind cannot reconcile partial payments"
+        notepress new learning "Finance signed off the calculator" --from reading-the-payments-pnl
     """
+    if from_slug is not None and etype != "learning":
+        raise click.UsageError("--from goes with `new learning` (a check-in is a learning entry)")
     try:
-        path = api.new_entry(root(), etype, title)
+        path = api.new_checkin(root(), from_slug, title) if from_slug else api.new_entry(root(), etype, title)
     except NotepressError as e:
         raise Failed(e)
     click.echo(path.relative_to(Path(root()).resolve()).as_posix())
@@ -324,3 +329,7 @@ def newsletter_send(number, dry_run, test_address, recipients, force, retry_fail
     click.echo(report.summary())
     if not report.ok:
         sys.exit(1)
+
+
+# Commands defined beside their own modules register themselves on `main`.
+from . import cli_review, cli_workflow  # noqa: E402,F401

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import difflib
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from .mail import bad_addresses
@@ -43,8 +43,8 @@ DEFAULT_COMPETENCIES = (
 )
 
 NAME_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-KNOWN_KEYS = ("site_url", "authors", "competencies", "confidential_terms", "redact", "redact_with", "paths",
-              "newsletter", "smtp")
+KNOWN_KEYS = ("site_url", "authors", "competencies", "levels", "confidential_terms", "redact", "redact_with",
+              "paths", "newsletter", "smtp")
 PATH_KEYS = ("posts", "docs", "site")
 
 
@@ -114,6 +114,7 @@ class Config:
     site_url: str = ""
     authors: tuple[Author, ...] = ()
     competencies: tuple[str, ...] = DEFAULT_COMPETENCIES
+    levels: dict[str, tuple[str, ...]] = field(default_factory=dict)  # level -> competencies it expects
     confidential_terms: tuple[str, ...] = ()
     redact: bool = False
     redact_with: str = "a customer"
@@ -192,6 +193,10 @@ def _validate(fields: dict[str, Field], path: Path, report: Report) -> dict:
             names = _names(f, path, report, key)
             if names is not None:
                 out[key] = names
+        elif key == "levels":
+            levels = _levels(f, path, report, fields)
+            if levels is not None:
+                out[key] = levels
         elif key == "confidential_terms":
             if not isinstance(v, list) or not all(isinstance(t, str) and t.strip() for t in v):
                 report.error(path, f.line, key, "must be a list of words or phrases", "write - Project Falcon")
@@ -257,6 +262,24 @@ def _section(name: str, f: Field, path: Path, report: Report) -> dict | None:
             continue
         out[key] = tuple(value) if kind is list else value
     return out
+
+
+def _levels(f: Field, path: Path, report: Report, fields: dict[str, Field]) -> dict | None:
+    """levels: {IC: [product-sense, execution], Director: [...]}, every name in the framework."""
+    v = f.value
+    fix = "write levels: {IC: [product-sense, execution], Director: [people-sense, mentoring]}"
+    if not isinstance(v, dict) or not v or not all(
+            isinstance(k, str) and isinstance(c, list) and all(isinstance(x, str) for x in c) for k, c in v.items()):
+        report.error(path, f.line, "levels", "must map a level's name to a list of competencies", fix)
+        return None
+    framework = fields["competencies"].value if "competencies" in fields and isinstance(
+        fields["competencies"].value, list) else DEFAULT_COMPETENCIES
+    unknown = sorted({c for names in v.values() for c in names if c not in framework})
+    if unknown:
+        report.error(path, f.line, "levels", f"{', '.join(unknown)} not in the competency framework",
+                     closest(unknown[0], framework))
+        return None
+    return {name: tuple(dict.fromkeys(names)) for name, names in v.items()}
 
 
 def _names(f: Field, path: Path, report: Report, key: str) -> tuple[str, ...] | None:

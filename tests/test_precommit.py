@@ -1,0 +1,151 @@
+"""The pre-commit hook, with the real pre-commit: a bad entry cannot be committed, a fixed one can.
+
+The writing repo comes from `notepress init`; its .pre-commit-config.yaml uses `repo: local` with
+`language: system`, so the `notepress` of this environment runs the check (no network needed).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pre_commit  # noqa: F401  the real package (test extra), not a stand-in
+import pytest
+import yaml
+
+from conftest import FIXTURES
+from notepress.scaffold_repo import git_toplevel, init_repo
+
+BIN = Path(sys.executable).parent
+REPO = Path(__file__).resolve().parents[1]
+BAD = FIXTURES / "workflow" / "learning-bad-audience.md"
+ENTRY = "posts/learning/2026-11-20-revenue-recognition.md"
+
+
+@pytest.fixture
+def env(tmp_path):
+    """`notepress` first on PATH, pre-commit's cache and git's config inside the test's folder."""
+    gitconfig = tmp_path / "gitconfig"
+    gitconfig.write_text("")
+    e = {k: v for k, v in os.environ.items() if not k.startswith("GIT_")}
+    e.update(PATH=f"{BIN}{os.pathsep}{e.get('PATH', '')}", PRE_COMMIT_HOME=str(tmp_path / "pre-commit-home"),
+             GIT_CONFIG_GLOBAL=str(gitconfig), GIT_CONFIG_NOSYSTEM="1", PRE_COMMIT_COLOR="never")
+    return e
+
+
+@pytest.fixture
+def repo(tmp_path, env, monkeypatch):
+    if git_toplevel(tmp_path) is not None:
+        pytest.skip("the temporary folder is inside a git repository")
+    for k, v in env.items():
+        monkeypatch.setenv(k, v)
+    root = tmp_path / "notes"
+    init_repo(root, name="Notes", author="Maya Chen")
+    assert (root / ".git").is_dir()
+    run(["git", "config", "user.name", "Maya Chen"], root, env)
+    run(["git", "config", "user.email", "maya@example.com"], root, env)
+    run([sys.executable, "-m", "pre_commit", "install"], root, env)
+    return root
+
+
+def run(args, cwd: Path, env: dict, ok: bool = True) -> subprocess.CompletedProcess:
+    done = subprocess.run(args, cwd=cwd, env=env, capture_output=True, text=True, timeout=120)
+    if ok:
+        assert done.returncode == 0, f"{args}: {done.stdout}{done.stderr}"
+    return done
+
+
+def commit(root: Path, env: dict, message: str, *paths: str) -> subprocess.CompletedProcess:
+    run(["git", "add", "--", *paths], root, env)
+    return run(["git", "commit", "-m", message], root, env, ok=False)
+
+
+def commits(root: Path, env: dict) -> list[str]:
+    return run(["git", "log", "--format=%s"], root, env).stdout.split()
+
+
+def test_the_hook_rejects_a_bad_entry_and_accepts_the_fixed_one(repo, env):
+    assert (repo / ".git" / "hooks" / "pre-commit").is_file()
+    first = commit(repo, env, "scaffold", ".")
+    assert first.returncode == 0, first.stdout + first.stderr
+    assert re.search(r"notepress check\.+Passed", first.stdout + first.stderr)
+
+    (repo / ENTRY).write_bytes(BAD.read_bytes())
+    rejected = commit(repo, env, "bad", ENTRY)
+
+    out = rejected.stdout + rejected.stderr
+    assert rejected.returncode != 0, out
+    assert re.search(r"notepress check\.+Failed", out)
+    assert (f"{ENTRY}:5: audience: 'Public' is not one of public, internal, private (write `public`)"
+            in out.splitlines())
+    assert commits(repo, env) == ["scaffold"]
+
+    text = (repo / ENTRY).read_text(encoding="utf-8")
+    (repo / ENTRY).write_text(text.replace("audience: Public", "audience: public"), encoding="utf-8")
+    accepted = commit(repo, env, "fixed", ENTRY)
+
+    assert accepted.returncode == 0, accepted.stdout + accepted.stderr
+    assert re.search(r"notepress check\.+Passed", accepted.stdout + accepted.stderr)
+    assert commits(repo, env) == ["fixed", "scaffold"]
+
+
+def test_a_public_entry_naming_a_customer_is_rejected(repo, env):
+    commit(repo, env, "scaffold", ".")
+    [essay] = (repo / "posts" / "essays").glob("*.md")
+    with essay.open("a", encoding="utf-8") as f:
+        f.write("\nLast week Harborview Outfitters told me the same thing.\n")
+    rel = essay.relative_to(repo).as_posix()
+    line = len(essay.read_text(encoding="utf-8").splitlines())
+
+    rejected = commit(repo, env, "leak", rel)
+
+    out = rejected.stdout + rejected.stderr
+    assert rejected.returncode != 0, out
+    assert f'{rel}:{line}: body: confidential term "Harborview Outfitters"' in out
+    assert commits(repo, env) == ["scaffold"]
+
+
+def test_the_hook_skips_commits_that_touch_no_entry(repo, env):
+    commit(repo, env, "scaffold", ".")
+    (repo / ENTRY).write_bytes(BAD.read_bytes())  # a bad entry, untracked: not part of this commit
+    (repo / "docs" / "about.md").write_text("# About\n", encoding="utf-8")
+
+    done = commit(repo, env, "about", "docs/about.md")
+
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert re.search(r"notepress check\.+\(no files to check\)Skipped", done.stdout + done.stderr)
+    assert commits(repo, env) == ["about", "scaffold"]
+
+
+def test_the_published_hook_manifest(env):
+    """.pre-commit-hooks.yaml in this repo: any writing repo can use `repo: <this repo>`."""
+    manifest = REPO / ".pre-commit-hooks.yaml"
+    run([sys.executable, "-m", "pre_commit", "validate-manifest", str(manifest)], REPO, env)
+    [hook] = yaml.safe_load(manifest.read_text(encoding="utf-8"))
+    assert hook["id"] == "notepress-check"
+    assert hook["entry"] == "notepress check"
+    assert hook["language"] == "python"
+    assert hook["pass_filenames"] is False
+    files = re.compile(hook["files"])
+    for path in ("posts/learning/2026-11-20-a.md", "posts/a.md", "notepress.yml"):
+        assert files.search(path), path
+    for path in ("docs/index.md", "mkdocs.yml", "posts/img.png", "notes/notepress.yml", "old-posts/a.md"):
+        assert not files.search(path), path
+
+
+def test_the_scaffold_config_mirrors_the_published_hook(tmp_path, env):
+    init_repo(tmp_path / "n", name="N", author="A")
+    config = tmp_path / "n" / ".pre-commit-config.yaml"
+    run([sys.executable, "-m", "pre_commit", "validate-config", str(config)], tmp_path, env)
+    [local] = yaml.safe_load(config.read_text(encoding="utf-8"))["repos"]
+    [hook] = local["hooks"]
+    [published] = yaml.safe_load((REPO / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))
+    assert local["repo"] == "local"
+    assert hook["language"] == "system"
+    assert {k: hook[k] for k in ("id", "entry", "files", "pass_filenames")} == \
+        {k: published[k] for k in ("id", "entry", "files", "pass_filenames")}
+    assert shutil.which("notepress", path=env["PATH"]) == str(BIN / "notepress")

@@ -1,0 +1,102 @@
+"""Check-ins: a new learning entry starting from the previous next step, and the chain of check-ins."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+from pathlib import Path
+
+import pytest
+import yaml
+
+from conftest import FIXTURES
+from notepress.config import load_config
+from notepress.entries import read_entries
+from notepress.problems import NotepressError
+from notepress.review import CheckIns, StepError, chain, new_checkin
+from notepress.scaffold import new_entry
+
+REVIEW = FIXTURES / "review"
+TODAY = dt.date(2026, 3, 20)
+
+
+@pytest.fixture
+def career(tmp_path) -> Path:
+    return Path(shutil.copytree(REVIEW / "career", tmp_path / "career"))
+
+
+def slugs(entries) -> list[str]:
+    return [e.slug for e in entries]
+
+
+def test_new_checkin_takes_the_next_step_as_action_and_links_back(career, tmp_path):
+    config = load_config(career)
+
+    path = new_checkin(config, "first-finance-review", "Ran the pricing test", TODAY)
+
+    assert path == career / "posts" / "learning" / "2026-03-20-ran-the-pricing-test.md"
+    text = path.read_text(encoding="utf-8")
+    meta = yaml.safe_load(text.split("\n---\n", 1)[0].removeprefix("---\n"))
+    assert meta["action"] == "Run the pricing test with five customers"
+    # Everything else is the learning template as `notepress new` writes it, line for line.
+    plain = tmp_path / "plain"
+    plain.mkdir()
+    template = new_entry(load_config(plain), "learning", "Ran the pricing test", today=TODAY).read_text()
+    front, body = template.split("\n---\n", 1)
+    front = front.replace('action: ""  #', "action: Run the pricing test with five customers  #")
+    link = "Check-in on [[first-finance-review]]: its next step is this entry's action."
+    assert text == f"{front}\n---\n\n{link}\n{body}"
+
+
+def test_the_checkin_joins_the_chain_once_filled_in(career):
+    config = load_config(career)
+    path = new_checkin(config, "mentoring-retro", "Written notes after pairing", TODAY)
+    path.write_text(path.read_text().replace('learning: ""', "learning: Notes get read."), encoding="utf-8")
+
+    entries, report = read_entries(config, cache=False)
+
+    assert not report.errors
+    previous, following = chain(entries, "2026-03-20-written-notes-after-pairing")
+    assert slugs(previous) == ["mentoring-retro"]
+    assert following == []
+
+
+@pytest.mark.parametrize("slug, error", [
+    ("nothing-here", 'slug: no entry has the slug "nothing-here"'),
+    ("why-capped-fees", 'posts/essays/2026-01-28-why-capped-fees.md:4: type: "why-capped-fees" is an essay'),
+])
+def test_new_checkin_refuses_what_has_no_next_step(slug, error, career):
+    with pytest.raises(StepError) as e:
+        new_checkin(load_config(career), slug, "A title", TODAY)
+    assert str(e.value).startswith(error)
+    assert not (career / "posts" / "learning" / "2026-03-20-a-title.md").exists()
+
+
+def test_new_checkin_never_overwrites(career):
+    config = load_config(career)
+    new_checkin(config, "first-finance-review", "Same title", TODAY)
+    with pytest.raises(NotepressError, match="already exists"):
+        new_checkin(config, "first-finance-review", "Same title", TODAY)
+
+
+def test_chain_follows_backlinks_and_next_steps(career):
+    entries, _ = read_entries(load_config(career), cache=False)
+
+    # priced-the-ach-tier -> first-finance-review (backlink and action) -> pricing-test (action only)
+    assert chain(entries, "first-finance-review") == (
+        [e for e in entries if e.slug == "priced-the-ach-tier"],
+        [e for e in entries if e.slug == "pricing-test-with-five-customers"])
+    index = CheckIns(entries)
+    assert tuple(map(slugs, index.chain("priced-the-ach-tier"))) == (
+        [], ["first-finance-review", "pricing-test-with-five-customers"])
+    assert tuple(map(slugs, index.chain("pricing-test-with-five-customers"))) == (
+        ["priced-the-ach-tier", "first-finance-review"], [])
+    assert index.chain("coached-a-new-pm") == ([], [])
+
+
+def test_chain_of_public_entries_names_only_public_neighbours(career):
+    entries, _ = read_entries(load_config(career), cache=False)
+    public = [e for e in entries if e.audience == "public" and not e.draft]
+
+    assert tuple(map(slugs, chain(public, "first-finance-review"))) == (["priced-the-ach-tier"], [])
+    assert tuple(map(slugs, chain(public, "priced-the-ach-tier"))) == ([], ["first-finance-review"])

@@ -1,0 +1,53 @@
+"""Click commands of the git workflow: `notepress init`. Imported at the bottom of cli.py."""
+
+from __future__ import annotations
+
+import shlex
+from pathlib import Path
+
+import click
+
+from .cli import Failed, directory_option, main, root
+from .problems import NotepressError
+
+
+@main.command()
+@directory_option
+@click.argument("target", metavar="[DIR]", required=False, default=".", type=click.Path(path_type=Path))
+@click.option("--name", help="The site's name (default: DIR's name).")
+@click.option("--author", metavar="NAME", help="Your name, signing the posts (default: git config user.name).")
+def init(target, name, author):
+    """Create a writing repo in DIR (default: here): config, example entries, hooks, CI.
+
+    Writes mkdocs.yml, a commented notepress.yml, one example entry of each type (the insight
+    internal, the others public), docs/, .gitignore, a pre-commit hook running `notepress check`
+    and a GitHub Actions workflow publishing to GitHub Pages. Runs `git init` when DIR is not
+    in a git repo. Never overwrites a file: if any exists, it names them all and writes nothing.
+
+    \b
+    Example:
+        notepress init notes --name "Product notes" --author "Maya Chen"
+        cd notes && notepress serve
+    """
+    from .scaffold_repo import init_repo
+
+    base = root()
+    path = target if target.is_absolute() or base == Path(".") else base / target
+    notes: list[str] = []
+    try:
+        created = init_repo(path, name=name, author=author, progress=notes.append)
+    except NotepressError as e:
+        raise Failed(e)
+    folder = path.absolute()
+    for p in created:
+        click.echo(f"created {(path / p.relative_to(folder)).as_posix()}")
+    for line in notes:
+        click.echo(line)
+    cd = "" if folder == Path.cwd() else f"cd {shlex.quote(path.as_posix())} && "
+    steps = [(f"{cd}notepress serve", "preview the blog at http://127.0.0.1:8000"),
+             ('notepress new learning "What I learned today"', "your first entry"),
+             ("pre-commit install", "check entries before every commit (pip install pre-commit)")]
+    width = max(len(command) for command, _ in steps)
+    click.echo("\nnext:")
+    for command, why in steps:
+        click.echo(f"  {command.ljust(width)}   # {why}")

@@ -1,0 +1,158 @@
+"""The evidence for a review or a promotion case, by competency, with the gaps of a level.
+
+Learning entries are the evidence of the competencies they name; customer insights are the
+evidence of customer and business understanding (counted by distinct customers and themes), and
+support the competencies in INSIGHT_COMPETENCIES. Entries come already through the audience gate.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass
+
+from ..blog import post_url
+from ..config import Config
+from ..model import Entry
+from ..problems import NotepressError
+from . import stats
+
+_IC = ("product-sense", "market-insight", "customer-relationships", "execution")
+_DIRECTOR = _IC + ("people-sense", "mentoring", "leadership", "stakeholder-relationships")
+_VP = _DIRECTOR + ("strategic-thinking", "business-acumen")
+# Drawn from the advice: IC (market and product), Director (people), VP (strategy), CPO (business).
+DEFAULT_LEVELS: dict[str, tuple[str, ...]] = {
+    "IC": _IC,
+    "Director": _DIRECTOR,
+    "VP": _VP,
+    "CPO": _VP + ("business-vision", "financial-literacy"),
+}
+INSIGHT_COMPETENCIES = ("customer-relationships", "market-insight")
+
+
+@dataclass(frozen=True)
+class Evidence:
+    date: dt.date
+    title: str
+    learning: str  # in one line
+    link: str  # the public URL, or the source path of a non-public entry
+    public: bool
+    slug: str
+
+
+@dataclass(frozen=True)
+class Competency:
+    name: str
+    evidence: tuple[Evidence, ...]  # learning entries, oldest first
+    insights: int  # customer insights supporting it (see INSIGHT_COMPETENCIES)
+
+    @property
+    def gap(self) -> bool:
+        return not self.evidence and not self.insights
+
+
+@dataclass(frozen=True)
+class InsightEvidence:
+    date: dt.date
+    title: str
+    customer: str
+    source: str  # call, interview, support-ticket, ...
+    link: str
+    public: bool
+
+
+@dataclass(frozen=True)
+class Theme:
+    name: str
+    customers: int  # distinct
+    insights: int
+    items: tuple[InsightEvidence, ...]  # oldest first
+
+
+@dataclass(frozen=True)
+class Portfolio:
+    level: str  # "" when no level was chosen: the whole framework
+    since: dt.date | None
+    until: dt.date | None
+    contains: str  # "Contains: internal and public entries"
+    competencies: tuple[Competency, ...]  # the level's (or the framework's), in its order
+    beyond: tuple[Competency, ...]  # evidence of competencies outside the level
+    gaps: tuple[str, ...]
+    themes: tuple[Theme, ...]  # most customers first
+    learning_entries: int
+    insights: int
+    customers: int
+    weeks: tuple[stats.Week, ...]  # entries per week of the period, for charts
+    theme_weeks: tuple[stats.ThemeSeries, ...]
+
+    @property
+    def period(self) -> str:
+        if self.since and self.until:
+            return f"{self.since} to {self.until}"
+        if self.since:
+            return f"since {self.since}"
+        return f"until {self.until}" if self.until else "all entries"
+
+
+def find_level(name: str, levels: dict[str, tuple[str, ...]]) -> str:
+    """The level's name as configured, matched without regard to case."""
+    for known in levels:
+        if known.casefold() == name.casefold():
+            return known
+    raise NotepressError(f'--level: "{name}" is not a level (use one of {", ".join(levels)})')
+
+
+def link(entry: Entry, config: Config) -> tuple[str, bool]:
+    public = entry.audience == "public" and not entry.draft
+    return (post_url(entry, config) if public else entry.source), public
+
+
+def build(entries: list[Entry], config: Config, *, contains: str, since: dt.date | None = None,
+          until: dt.date | None = None, level: str | None = None,
+          levels: dict[str, tuple[str, ...]] = DEFAULT_LEVELS) -> Portfolio:
+    level = find_level(level, levels) if level else ""
+    wanted = levels[level] if level else config.competencies
+    period = sorted((e for e in entries if (since is None or e.date >= since) and (until is None or e.date <= until)),
+                    key=lambda e: (e.date, e.slug))
+    learning = [e for e in period if e.loop]
+    insights = [e for e in period if e.insight]
+    found: dict[str, list[Evidence]] = defaultdict(list)
+    for e in learning:
+        url, public = link(e, config)
+        for name in e.loop.competencies:
+            found[name].append(Evidence(e.date, e.title, " ".join(e.loop.learning.split()), url, public, e.slug))
+
+    def competency(name: str) -> Competency:
+        return Competency(name, tuple(found[name]), len(insights) if name in INSIGHT_COMPETENCIES else 0)
+
+    shown = [competency(n) for n in wanted]
+    others = [n for n in dict.fromkeys([*config.competencies, *sorted(found)]) if n not in wanted]
+    beyond = [c for c in map(competency, others) if not c.gap]
+    weeks = stats.mondays(since or period[0].date, until or period[-1].date) if period else []
+    return Portfolio(
+        level=level,
+        since=since,
+        until=until,
+        contains=contains,
+        competencies=tuple(shown),
+        beyond=tuple(beyond),
+        gaps=tuple(c.name for c in shown if c.gap),
+        themes=_themes(insights, config),
+        learning_entries=len(learning),
+        insights=len(insights),
+        customers=len({e.insight.customer.casefold() for e in insights}),
+        weeks=stats.per_week(period, weeks),
+        theme_weeks=stats.theme_series(period, weeks),
+    )
+
+
+def _themes(insights: list[Entry], config: Config) -> tuple[Theme, ...]:
+    items: dict[str, list[InsightEvidence]] = defaultdict(list)
+    customers: dict[str, set[str]] = defaultdict(set)
+    for e in insights:
+        url, public = link(e, config)
+        for theme in e.insight.themes:
+            items[theme].append(InsightEvidence(e.date, e.title, e.insight.customer, e.insight.source, url, public))
+            customers[theme].add(e.insight.customer.casefold())
+    themes = [Theme(name, len(customers[name]), len(found), tuple(found)) for name, found in items.items()]
+    return tuple(sorted(themes, key=lambda t: (-t.customers, -t.insights, t.name)))

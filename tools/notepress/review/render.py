@@ -1,0 +1,68 @@
+"""A portfolio as Markdown or as one self-contained HTML page (charts as inline SVG)."""
+
+from __future__ import annotations
+
+import re
+
+from ..config import Config
+from ..templates import environment
+from . import charts
+from .portfolio import Competency, Portfolio
+
+FORMATS = ("md", "html")
+MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|])")
+
+
+def md(text: str) -> str:
+    """Text that Markdown shows as written."""
+    return MD_SPECIAL.sub(r"\\\1", text)
+
+
+def _n(n: int, one: str, many: str | None = None) -> str:
+    return f"{n} {one if n == 1 else many or one + 's'}"
+
+
+def heading(c: Competency) -> str:
+    """`execution: 2 entries`, `market-insight: 1 entry and 4 customer insights`, `people-sense: no evidence (gap)`."""
+    parts = [_n(len(c.evidence), "entry", "entries")] if c.evidence else []
+    if c.insights:
+        parts.append(_n(c.insights, "customer insight"))
+    return f"{c.name}: {' and '.join(parts)}" if parts else f"{c.name}: no evidence (gap)"
+
+
+def context(p: Portfolio) -> dict:
+    return {
+        "p": p,
+        "title": f"Portfolio: {p.level}" if p.level else "Portfolio",
+        "summary": (f"{_n(p.learning_entries, 'learning entry', 'learning entries')} and "
+                    f"{_n(p.insights, 'customer insight')} "
+                    f"({_n(p.customers, 'customer')}, {_n(len(p.themes), 'theme')})"),
+        "gaps": ", ".join(p.gaps) or "none",
+        "scope": f"{p.level} competencies" if p.level else "Competencies",
+        "beyond_title": f"Beyond {p.level}" if p.level else "Beyond the framework",
+        "sections": [(heading(c), c) for c in p.competencies],
+        "beyond": [(heading(c), c) for c in p.beyond],
+        "themes": [(f"{t.name}: {_n(t.customers, 'customer')}, {_n(t.insights, 'insight')}", t) for t in p.themes],
+        "insight_summary": (f"{_n(p.insights, 'customer insight')} from {_n(p.customers, 'customer')} "
+                            f"on {_n(len(p.themes), 'theme')}."),
+        "md": md,
+    }
+
+
+def render(p: Portfolio, config: Config, fmt: str = "md") -> str:
+    if fmt not in FORMATS:
+        raise ValueError(f"format {fmt!r} is not one of {', '.join(FORMATS)}")
+    ctx = context(p)
+    if fmt == "md":
+        return environment(config.root).get_template("portfolio.md.jinja").render(**ctx).rstrip("\n") + "\n"
+    labels = [w.label for w in p.weeks]
+    ctx["charts"] = {
+        "weeks": charts.column_chart("Entries per week", labels, [w.entries for w in p.weeks]) if p.weeks else "",
+        "competencies": charts.bar_chart(
+            "Learning entries per competency",
+            [c.name for c in (*p.competencies, *p.beyond)],
+            [len(c.evidence) for c in (*p.competencies, *p.beyond)]),
+        "themes": charts.small_multiples("Insights per theme per week", labels,
+                                         [(s.theme, s.counts) for s in p.theme_weeks]) if p.theme_weeks else "",
+    }
+    return environment(config.root, autoescape=True).get_template("portfolio.html.jinja").render(**ctx)

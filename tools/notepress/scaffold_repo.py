@@ -1,0 +1,179 @@
+"""`notepress init`: a complete writing repo from the files in templates/init/.
+
+    from notepress.scaffold_repo import init_repo
+    created = init_repo("notes", name="Product notes", author="Maya Chen")
+
+The repo it writes builds right away: mkdocs.yml (the notepress plugin first), a commented
+notepress.yml, one example entry of each type (the learning entry and the essay public, the
+customer insight internal), the hand-written pages under docs/, a .gitignore, a pre-commit hook
+running `notepress check`, and a GitHub Actions workflow that checks, builds and deploys to
+GitHub Pages.
+
+Templates whose name ends in `.jinja` are rendered (Jinja2, strict); the others are copied byte
+for byte (the workflow's `${{ ... }}` expressions are GitHub's, not Jinja's). Nothing existing is
+ever overwritten: when any file would be, none is written.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+import subprocess
+from pathlib import Path
+
+import jinja2
+
+from .problems import NotepressError, Problem
+from .templates import PACKAGED, yaml_string
+
+INIT = PACKAGED / "init"
+PLACEHOLDER_AUTHOR = "Your Name"
+
+# (template under templates/init/, path in the new repo). Entry paths use the example dates.
+FILES: tuple[tuple[str, str], ...] = (
+    ("mkdocs.yml.jinja", "mkdocs.yml"),
+    ("notepress.yml.jinja", "notepress.yml"),
+    ("gitignore", ".gitignore"),
+    ("pre-commit-config.yaml", ".pre-commit-config.yaml"),
+    ("github/workflows/publish.yml", ".github/workflows/publish.yml"),
+    ("docs/index.md.jinja", "docs/index.md"),
+    ("docs/blog/index.md", "docs/blog/index.md"),
+    ("docs/tags.md", "docs/tags.md"),
+    ("posts/learning.md.jinja", "posts/learning/{learning_date}-five-support-calls-in-one-week.md"),
+    ("posts/insight.md.jinja", "posts/insights/{insight_date}-harborview-setup-needs-a-call.md"),
+    ("posts/essay.md.jinja", "posts/essays/{essay_date}-why-i-write-down-what-i-learn.md"),
+)
+
+
+def _environment() -> jinja2.Environment:
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(INIT), autoescape=False, keep_trailing_newline=True,
+                             undefined=jinja2.StrictUndefined)
+    env.filters["yaml"] = yaml_string
+    return env
+
+
+def _existing_ancestor(path: Path) -> Path:
+    while not path.exists() and path != path.parent:
+        path = path.parent
+    return path
+
+
+def _git(args: list[str], cwd: Path) -> subprocess.CompletedProcess | None:
+    try:
+        return subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=True, check=False)
+    except OSError:  # git is not installed
+        return None
+
+
+def git_toplevel(path: Path | str) -> Path | None:
+    """The work tree `path` is in (it need not exist yet), or None."""
+    probe = _existing_ancestor(Path(path).absolute())
+    if not probe.is_dir():
+        probe = probe.parent
+    done = _git(["rev-parse", "--show-toplevel"], probe)
+    if done is None or done.returncode != 0 or not done.stdout.strip():
+        return None
+    return Path(done.stdout.strip())
+
+
+def git_user_name(path: Path | str) -> str:
+    """`git config user.name` as seen from `path` (or its nearest existing parent); "" if unset."""
+    probe = _existing_ancestor(Path(path).absolute())
+    done = _git(["config", "user.name"], probe if probe.is_dir() else probe.parent)
+    return done.stdout.strip() if done is not None and done.returncode == 0 else ""
+
+
+def author_id(name: str) -> str:
+    """A lower-case hyphenated id for notepress.yml's `authors:` ("Maya Chen" -> "maya-chen")."""
+    import unicodedata
+
+    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", ascii_name.lower()).strip("-") or "me"
+
+
+def render(*, name: str, author: str, today: dt.date) -> dict[str, bytes]:
+    """Relative path (posix) -> content of every file of a new writing repo."""
+    dates = {"learning_date": (today - dt.timedelta(days=6)).isoformat(),
+             "insight_date": (today - dt.timedelta(days=3)).isoformat(),
+             "essay_date": today.isoformat()}
+    values = {"name": name, "author": author, "author_id": author_id(author),
+              "due_date": (today + dt.timedelta(days=7)).isoformat(), **dates}
+    env = _environment()
+    out: dict[str, bytes] = {}
+    for source, target in FILES:
+        if source.endswith(".jinja"):
+            data = env.get_template(source).render(**values).encode("utf-8")
+        else:
+            data = (INIT / source).read_bytes()
+        out[target.format(**dates)] = data
+    return out
+
+
+def init_repo(path: Path | str, *, name: str | None = None, author: str | None = None,
+              today: dt.date | None = None, progress=None) -> list[Path]:
+    """Write a new writing repo into `path` (created if needed) and return the files written.
+
+    `name` defaults to the folder's name; `author` to `git config user.name`, else a placeholder.
+    Runs `git init` when `path` is not inside a git work tree (what happened goes to `progress`,
+    a function taking one line). Raises NotepressError, writing nothing, when `path` is a file or
+    any file it would write already exists (all of them are named).
+    """
+    shown = Path(path)  # as the user wrote it, for messages
+    folder = Path(path).absolute()
+    if folder.exists() and not folder.is_dir():
+        raise NotepressError(f"{shown.as_posix()}: is a file, not a folder (choose a folder to create the repo in)")
+    name = " ".join((name if name is not None else folder.resolve().name).split())
+    if not name:
+        raise NotepressError("--name: the site needs a name (pass --name \"My notes\")")
+    author = " ".join((author if author is not None else git_user_name(folder)).split()) or PLACEHOLDER_AUTHOR
+    files = render(name=name, author=author, today=today or dt.date.today())
+
+    clashes: dict[str, str] = {}
+    for rel in files:
+        parts = rel.split("/")
+        for i in range(1, len(parts) + 1):
+            here = "/".join(parts[:i])
+            target = folder / here
+            last = i == len(parts)
+            if os.path.lexists(target) and (last or not target.is_dir()):
+                clashes[here] = "already exists" if last else "exists and is not a folder"
+                break
+    if clashes:
+        raise NotepressError([
+            Problem((shown / rel).as_posix(), 0, "", f"{what}, not overwritten",
+                    "move it away or init another folder; notepress init wrote nothing")
+            for rel, what in clashes.items()
+        ])
+
+    needs_git = git_toplevel(folder) is None
+    written: list[Path] = []
+    try:
+        for rel, data in files.items():
+            target = folder / rel
+            target.parent.mkdir(parents=True, exist_ok=True)
+            with open(target, "xb") as f:  # "x": never overwrite, even a file that appeared just now
+                f.write(data)
+            written.append(target)
+    except FileExistsError as e:
+        for p in written:
+            p.unlink(missing_ok=True)
+        raise NotepressError(f"{e.filename}: appeared while notepress init was writing, not overwritten "
+                             "(the files written so far were removed; run it again)") from None
+    if needs_git:
+        note = _git_init(folder, shown)
+        if progress:
+            progress(note)
+    return written
+
+
+def _git_init(folder: Path, shown: Path) -> str:
+    """Run `git init` (branch main, which the workflow deploys); one line saying what happened."""
+    done = _git(["init", "-q", "--initial-branch=main"], folder)
+    if done is not None and done.returncode != 0:  # git older than 2.28: no --initial-branch
+        done = _git(["init", "-q"], folder)
+    if done is None:
+        return "git is not installed, so no repository was created (install git, then run `git init`)"
+    if done.returncode != 0:
+        return f"git init failed: {done.stderr.strip()} (run `git init` in {shown.as_posix()} yourself)"
+    return f"initialized a git repository in {(shown / '.git').as_posix()}"
