@@ -7,6 +7,7 @@ import shutil
 from pathlib import Path
 
 import click
+from click.testing import CliRunner
 import pytest
 import yaml
 
@@ -145,3 +146,17 @@ def test_check_passes_on_the_bundled_posts(tmp_path, cli):
     assert result.stderr == ""
     assert result.stdout == f"checked {count} entries: no errors\n"
     assert count >= 20
+
+
+def test_new_with_edit_opens_the_editor_and_says_what_is_next(tmp_path, monkeypatch):
+    editor = tmp_path / "editor.sh"
+    editor.write_text('#!/bin/sh\necho "Written in the editor." >> "$1"\n')
+    editor.chmod(0o755)
+    monkeypatch.setenv("EDITOR", str(editor))
+    monkeypatch.delenv("VISUAL", raising=False)
+    (tmp_path / "posts").mkdir()
+    result = CliRunner().invoke(main, ["-C", str(tmp_path), "new", "essay", "An edited essay", "--edit"])
+    assert result.exit_code == 0, result.output
+    [path] = (tmp_path / "posts" / "essays").glob("*-an-edited-essay.md")
+    assert path.read_text().endswith("Written in the editor.\n")
+    assert result.stderr.strip() == "next: notepress serve to preview it; remove `draft: true` to publish"

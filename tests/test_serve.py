@@ -96,3 +96,14 @@ def test_a_draft_shown_by_serve_is_never_built(served):
     site_text = "".join(p.read_text(errors="replace") for p in (root / "site").rglob("*.html"))
     assert DRAFT_TITLE not in site_text
     assert not any(DRAFT_TITLE in p.read_text() for p in (root / "docs/blog/posts").glob("*.md"))
+
+
+def test_mkdocs_serve_follows_added_and_deleted_entries(served):
+    root, base, _ = served
+    new = root / "posts" / "essays" / "2026-11-21-a-brand-new-essay.md"
+    new.write_text("---\ntitle: A brand new essay\ndate: 2026-11-21\ntype: essay\naudience: public\n---\n"
+                   "Written while the preview was running.\n")
+    wait_for(lambda: "A brand new essay" in fetch(base + "blog/"), what="the added entry")
+    new.unlink()
+    wait_for(lambda: "A brand new essay" not in fetch(base + "blog/"), what="the deleted entry to go")
+    assert not (root / "docs/blog/posts/2026-11-21-a-brand-new-essay.md").exists()

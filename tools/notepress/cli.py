@@ -51,6 +51,13 @@ def root() -> Path:
     return Path((ctx.find_root().obj or {}).get("root") or ".")
 
 
+NEXT_STEP = {  # what `new` suggests once the entry exists
+    "learning": "notepress check (and notepress next to see your open next steps)",
+    "insight": "notepress check; it goes into the next `notepress newsletter draft`",
+    "essay": "notepress serve to preview it; remove `draft: true` to publish",
+}
+
+
 def plural(n: int, one: str, many: str | None = None) -> str:
     return f"{n} {one if n == 1 else many or one + 's'}"
 
@@ -186,7 +193,8 @@ def audit(site_dir):
 @click.argument("title")
 @click.option("--from", "from_slug", metavar="SLUG",
               help="Check in on learning entry SLUG: its next step becomes the action, the body links back to it.")
-def new(etype, title, from_slug):
+@click.option("--edit", is_flag=True, help="Open the new entry in $VISUAL or $EDITOR.")
+def new(etype, title, from_slug, edit):
     """Create an entry from the TYPE's template with today's date, and print its path.
 
     Audience is set explicitly: private for learning, internal for insight, public + draft for
@@ -197,6 +205,7 @@ def new(etype, title, from_slug):
         notepress new learning "Asked finance how we recognise revenue"
         notepress new insight "Northwind cannot reconcile partial payments"
         notepress new learning "Finance signed off the calculator" --from reading-the-payments-pnl
+        notepress new essay "Why we count customers" --edit
     """
     if from_slug is not None and etype != "learning":
         raise click.UsageError("--from goes with `new learning` (a check-in is a learning entry)")
@@ -204,7 +213,11 @@ def new(etype, title, from_slug):
         path = api.new_checkin(root(), from_slug, title) if from_slug else api.new_entry(root(), etype, title)
     except NotepressError as e:
         raise Failed(e)
-    click.echo(path.relative_to(Path(root()).resolve()).as_posix())
+    shown = path.relative_to(Path(root()).resolve()).as_posix()
+    click.echo(shown)
+    if edit:
+        click.edit(filename=str(path))
+    click.echo(f"next: {'' if edit else f'fill in {shown}, then '}{NEXT_STEP[etype]}", err=True)
 
 
 @main.group()
