@@ -10,7 +10,6 @@ from pathlib import Path
 import pytest
 import yaml
 
-import notepress.cli_workflow  # noqa: F401  registers `notepress init` (cli.py imports it too)
 from conftest import snapshot
 from notepress import api
 from notepress.scaffold_repo import FILES, git_toplevel, init_repo

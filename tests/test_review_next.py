@@ -9,7 +9,6 @@ from pathlib import Path
 
 import pytest
 
-import notepress.cli_review  # noqa: F401  (registers the review commands on `main`)
 from conftest import FIXTURES, lines
 from notepress import review
 

@@ -10,7 +10,6 @@ from xml.etree import ElementTree
 
 import pytest
 
-import notepress.cli_review  # noqa: F401  (registers the review commands on `main`)
 from conftest import FIXTURES, expected_lines, lines
 from notepress import review
 from notepress.config import DEFAULT_COMPETENCIES

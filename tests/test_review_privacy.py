@@ -7,7 +7,6 @@ from pathlib import Path
 
 import pytest
 
-import notepress.cli_review  # noqa: F401  (registers the review commands on `main`)
 from conftest import FIXTURES
 
 REVIEW = FIXTURES / "review"

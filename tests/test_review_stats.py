@@ -8,7 +8,6 @@ from pathlib import Path
 
 import pytest
 
-import notepress.cli_review  # noqa: F401  (registers the review commands on `main`)
 from conftest import FIXTURES, expected_lines, lines
 from notepress import review
 from notepress.review.stats import monday, streaks, week_label

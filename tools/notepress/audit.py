@@ -26,7 +26,6 @@ TAG = re.compile(r"</?[a-zA-Z!][^>]*>")
 SENTENCE = re.compile(r"(?<=[.!?])\s+|\n+")
 WORD = re.compile(r"\w+")
 NON_WORD = re.compile(r"\W+")
-MARKUP = re.compile(r"""=\s*"([^"]*)"|=\s*'([^']*)'|<!--(.*?)-->""", re.DOTALL)
 SLUG_CHAR = re.compile(r"[\w-]")
 MIN_TITLE_WORDS = 3
 MIN_SENTENCE_WORDS = 8
@@ -151,19 +150,19 @@ def _read_text(path: Path) -> str | None:
 
 def _texts(raw: str, suffix: str) -> tuple[str, str]:
     """What a reader or a search engine gets from a file: its visible text (JSON strings, HTML
-    with tags removed and entities decoded), and its markup (attribute values, comments)."""
+    with tags removed, entities decoded), and the whole decoded file, whose attribute values and
+    comments are words too (a name in `content="..."` or `<!-- -->` must be found as well)."""
     text = raw
     if suffix == ".json":
         try:
             text = "\n".join(_strings(json.loads(raw)))
         except ValueError:
             pass
-    if "&" in text:  # feeds carry escaped HTML: decode it so its markup is seen too
-        text = html.unescape(text)
-    markup = " \n ".join(html.unescape(g) for m in MARKUP.finditer(text) for g in m.groups() if g) \
-        if "=" in text or "<!--" in text else ""
+    for _ in range(2):  # feeds carry escaped HTML, whose attributes are escaped once more
+        if "&" in text:
+            text = html.unescape(text)
     visible = TAG.sub(" ", text) if "<" in text else text
-    return (html.unescape(visible) if "&" in visible else visible), markup
+    return visible, text
 
 
 def _strings(value) -> list[str]:

@@ -231,7 +231,8 @@ def newsletter():
     """
 
 
-def _date(ctx, param, value):
+def parse_date(ctx, param, value):
+    """Click callback for DATE options: YYYY-MM-DD, or a clear message."""
     if value is None:
         return None
     try:
@@ -242,8 +243,8 @@ def _date(ctx, param, value):
 
 @newsletter.command("draft")
 @directory_option
-@click.option("--since", callback=_date, metavar="DATE", help="First day (default: after the last sent issue).")
-@click.option("--until", callback=_date, metavar="DATE", help="Last day (default: today).")
+@click.option("--since", callback=parse_date, metavar="DATE", help="First day (default: after the last sent issue).")
+@click.option("--until", callback=parse_date, metavar="DATE", help="Last day (default: today).")
 def newsletter_draft(since, until):
     """Compose the next issue into the archive (re-drafting replaces an unsent issue).
 

@@ -8,21 +8,12 @@ from pathlib import Path
 import click
 
 from . import review
-from .cli import Failed, directory_option, main, plural, root
+from .cli import Failed, directory_option, main, parse_date, plural, root
 from .output import write_atomic
 from .problems import NotepressError
 from .review.stats import DEFAULT_WEEKS
 
 PRIVATE_HELP = "Also include your private entries (for your eyes only; never share the output)."
-
-
-def _date(ctx, param, value):
-    if value is None:
-        return None
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        raise click.BadParameter(f"{value!r} is not a date (write YYYY-MM-DD)")
 
 
 class OneLine(click.ClickException):
@@ -45,9 +36,9 @@ def _step_lines(step: review.OpenStep) -> list[str]:
 
 @main.command("next")
 @directory_option
-@click.option("--today", callback=_date, metavar="DATE", help="Count overdue steps and ages from DATE (default: today).")
+@click.option("--today", callback=parse_date, metavar="DATE", help="Count overdue steps and ages from DATE (default: today).")
 @click.option("--done", "done_slug", metavar="SLUG", help="Mark the next step of entry SLUG done.")
-@click.option("--on", callback=_date, metavar="DATE", help="With --done: the day it was done (default: today).")
+@click.option("--on", callback=parse_date, metavar="DATE", help="With --done: the day it was done (default: today).")
 @click.option("--include-private", is_flag=True, help=PRIVATE_HELP)
 def next_steps(today, done_slug, on, include_private):
     """Every open next step of your learning entries: overdue first, then by due date, then undated.
@@ -95,8 +86,8 @@ def next_steps(today, done_slug, on, include_private):
 
 @main.command()
 @directory_option
-@click.option("--since", callback=_date, metavar="DATE", help="First day (default: the first entry).")
-@click.option("--until", callback=_date, metavar="DATE", help="Last day (default: the last entry).")
+@click.option("--since", callback=parse_date, metavar="DATE", help="First day (default: the first entry).")
+@click.option("--until", callback=parse_date, metavar="DATE", help="Last day (default: the last entry).")
 @click.option("--level", metavar="NAME", help="The level whose competencies are listed, gaps included: "
               f"{', '.join(review.DEFAULT_LEVELS)} (default: the whole framework).")
 @click.option("--format", "fmt", type=click.Choice(["md", "html"]), default=None,
@@ -137,8 +128,8 @@ def portfolio(since, until, level, fmt, include_private, output):
 
 @main.command()
 @directory_option
-@click.option("--since", callback=_date, metavar="DATE", help="First day (default: --weeks back).")
-@click.option("--until", callback=_date, metavar="DATE", help="Last day (default: today).")
+@click.option("--since", callback=parse_date, metavar="DATE", help="First day (default: --weeks back).")
+@click.option("--until", callback=parse_date, metavar="DATE", help="Last day (default: today).")
 @click.option("--weeks", type=click.IntRange(1, 520), default=DEFAULT_WEEKS, show_default=True,
               help="How many weeks back from --until (ignored with --since).")
 @click.option("--include-private", is_flag=True, help=PRIVATE_HELP)

@@ -13,7 +13,7 @@ from .links import find_links
 from .model import Entry
 
 RELATED = 3
-NEIGHBOURS = 25  # per shared tag, the posts nearest in date that are considered
+NEIGHBOURS = 10  # per shared tag, the posts nearest in date that are considered
 
 
 def backlinks(public: list[Entry], target_of: Callable) -> dict[str, list[Entry]]:

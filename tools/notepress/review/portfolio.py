@@ -11,6 +11,7 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
 
+from ..audience import Reader, visible
 from ..blog import post_url
 from ..config import Config
 from ..model import Entry
@@ -103,7 +104,7 @@ def find_level(name: str, levels: dict[str, tuple[str, ...]]) -> str:
 
 
 def link(entry: Entry, config: Config) -> tuple[str, bool]:
-    public = entry.audience == "public" and not entry.draft
+    public = visible(entry, Reader.PUBLIC)  # the gate decides which entries have a public URL
     return (post_url(entry, config) if public else entry.source), public
 
 
