@@ -7,6 +7,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
@@ -29,11 +30,14 @@ class Project:
 
 
 def check(root: Path | str, *, strict: bool = False) -> Report:
-    """Validate every entry and the rules of public pages. Problems are returned, not raised."""
+    """Validate every entry and the rules of public pages. Problems are returned, not raised;
+    with `strict`, warnings are errors."""
     report = Report(Path(root).resolve())
     config = read_config(root, report)
     entries, report = read_entries(config, report)
     report.problems.extend(screen_public(entries, config).problems)
+    if strict:
+        report.problems = [dataclasses.replace(p, severity="error") for p in report.problems]
     return report
 
 
@@ -60,7 +64,7 @@ def generate_blog(root: Path | str, *, drafts: bool = False, redact: bool | None
 def audit(root: Path | str, site_dir: Path | str | None = None) -> list[Finding]:
     """Scan a built site for content of non-public entries."""
     project = load(root)
-    folder = Path(site_dir) if site_dir else project.config.site_dir
+    folder = project.config.root / site_dir if site_dir else project.config.site_dir  # relative to the repo
     if not folder.is_dir():
         raise NotepressError(f"{folder}: no built site here (run `notepress build` first)")
     return audit_site(folder, project.entries, project.config, label=str(site_dir or folder.name))

@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 import sys
-from dataclasses import replace
 from pathlib import Path
 
 import click
@@ -98,7 +97,7 @@ def check(fmt, strict):
         notepress check --format json --strict
     """
     report = api.check(root(), strict=strict)
-    failing = report.problems if strict else report.errors
+    failing = report.errors
     if fmt == "json":
         click.echo(json.dumps({
             "ok": not failing,
@@ -106,8 +105,8 @@ def check(fmt, strict):
             "warnings": [p.as_dict() for p in report.warnings],
         }, indent=2))
     else:
-        for p in sorted(report.problems):  # under --strict, warnings are errors and read as such
-            click.echo(str(replace(p, severity="error") if strict else p), err=True)
+        for p in sorted(report.problems):
+            click.echo(str(p), err=True)
         try:
             count = len(find_sources(load_config(root())))
         except NotepressError:
