@@ -131,7 +131,7 @@ def test_phrase_matcher_reports_which_phrase_matched():
 
     assert [(m.phrase, m.start, m.end) for m in matches] == [
         ("Quillfeather Mills", 0, 18), ("Project Heron", 31, 44)]
-    assert matcher.first("nothing here") is None
+    assert next(matcher.find("nothing here"), None) is None
 
 
 # --- screen_public: confidential terms on public pages ---------------------------------------------

@@ -85,6 +85,9 @@ def test_mkdocs_serve_rebuilds_when_an_entry_changes(served):
                                   "title: Reconciliation is a matter of trust"))
     wait_for(lambda: "Reconciliation is a matter of trust" in fetch(base + "blog/"), what="the new title")
     assert "Reconciliation is a trust problem" not in fetch(base + "blog/")
+    time.sleep(3)  # the posts notepress wrote into docs/ must not start a second build
+    log = (root.parent / "serve.log").read_text()
+    assert log.count("Building documentation...") == 2, log  # the first build and one rebuild
 
 
 def test_a_draft_shown_by_serve_is_never_built(served):

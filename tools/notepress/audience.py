@@ -113,9 +113,6 @@ class PhraseMatcher:
                     if tuple(tokens[i:i + k]) == phrase_words:
                         yield Match(spans[i][0], spans[i + k - 1][1], phrase)
 
-    def first(self, text: str) -> Match | None:
-        return next(self.find(text), None)
-
 
 @dataclass(frozen=True)
 class Screened:

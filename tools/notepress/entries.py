@@ -76,10 +76,6 @@ def read_entries(config: Config, report: Report | None = None, *, cache: bool = 
     return unique, report
 
 
-def read_entry(path: Path, config: Config, report: Report) -> Entry | None:
-    return parse_entry(path, path.read_bytes(), config, report)
-
-
 def parse_entry(path: Path, raw: bytes, config: Config, report: Report) -> Entry | None:
     if b"\x00" in raw:
         report.error(path, 1, "", "is a binary file, not Markdown", "remove it or rename it without .md")

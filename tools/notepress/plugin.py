@@ -29,6 +29,18 @@ from .problems import NotepressError, Problem
 log = logging.getLogger("mkdocs.plugins.notepress")
 
 
+def _watch_all_but(server, folder: Path, skip: Path) -> None:
+    """Watch `folder` recursively except `skip` (folders created later are seen after a restart)."""
+    server.watch(str(folder), recursive=False)
+    for child in sorted(p for p in folder.iterdir() if p.is_dir()):
+        if child == skip:
+            continue
+        if skip.is_relative_to(child):
+            _watch_all_but(server, child, skip)
+        else:
+            server.watch(str(child))
+
+
 class NotepressPluginConfig(MkDocsPluginConfig):
     redact = c.Optional(c.Type(bool))  # default: notepress.yml's `redact`
     strict = c.Type(bool, default=False)  # unknown front matter keys are errors
@@ -79,6 +91,11 @@ class NotepressPlugin(BasePlugin[NotepressPluginConfig]):
         server.watch(str(cfg.posts_dir))
         if (cfg.root / CONFIG_FILE).exists():
             server.watch(str(cfg.root / CONFIG_FILE))
+        # Our own writes into docs/blog/posts/ must not trigger a second build after each save.
+        docs, owned = Path(config.docs_dir).resolve(), cfg.blog_posts_dir.resolve()
+        if owned.is_relative_to(docs):
+            server.unwatch(config.docs_dir)
+            _watch_all_but(server, docs, owned)
         return server
 
     @event_priority(-100)  # after search, rss and sitemap have written their files
