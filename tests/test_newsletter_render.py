@@ -317,3 +317,17 @@ def test_default_subject_uses_number_and_top_theme(hostile):
     _, record = hostile
     assert record.subject == "Customer notes #1: exports"
     assert record.preheader.endswith("Nov 1 to Nov 14, 2026")
+
+
+def test_a_template_in_the_writing_repo_overrides_the_packaged_one(tmp_path):
+    """templates/ in the writing repo wins over the package's templates, file by file."""
+    root = tmp_path / "quarter"
+    shutil.copytree(NEWSLETTER_FIXTURES / "quarter", root)
+    (root / "templates").mkdir()
+    (root / "templates" / "newsletter.txt.jinja").write_text(
+        "Team digest {{ issue.number }}: {% for t in issue.themes %}{{ t.name }} ({{ t.customers }}) {% endfor %}\n")
+    project = api.load(root)
+    record = draft(project.entries, project.config, since=NOV_1, until=NOV_14, today=NOV_14, now=NOW)
+    html, text, _ = files(record)
+    assert text.startswith("Team digest 1: reconciliation (3) ")
+    assert "What customers told us" in html  # the HTML template was not overridden
