@@ -11,9 +11,12 @@ import yaml
 PACKAGED = Path(__file__).parent / "templates"
 
 
+YAML_DUMPER = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+
+
 def yaml_string(value: str) -> str:
     """A YAML scalar for any text (quoted when needed), keeping non-ASCII letters readable."""
-    return yaml.safe_dump(value, allow_unicode=True, width=1_000_000).removesuffix("\n...\n").strip()
+    return yaml.dump(value, Dumper=YAML_DUMPER, allow_unicode=True, width=1_000_000).removesuffix("\n...\n").strip()
 
 
 @lru_cache(maxsize=8)
