@@ -10,8 +10,6 @@ from pathlib import Path
 import click
 
 from . import api
-from .entries import find_sources
-from .config import load_config
 from .problems import NotepressError
 
 
@@ -107,10 +105,7 @@ def check(fmt, strict):
     else:
         for p in sorted(report.problems):
             click.echo(str(p), err=True)
-        try:
-            count = len(find_sources(load_config(root())))
-        except NotepressError:
-            count = 0
+        count = report.files_read
         if failing:
             click.echo(f"notepress: {plural(len(failing), 'problem')} in {plural(count, 'entry', 'entries')} "
                        "(fix them and run again)", err=True)

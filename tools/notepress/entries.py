@@ -46,7 +46,9 @@ def read_entries(config: Config, report: Report | None = None, *, cache: bool = 
                      f"create {report.rel(config.posts_dir)}/ or set paths.posts in notepress.yml")
     store = EntryCache(config) if cache else None
     entries = []
-    for path in find_sources(config):
+    sources = find_sources(config)
+    report.files_read += len(sources)
+    for path in sources:
         raw = path.read_bytes()
         key = digest(raw) if store else b""
         hit = store.get(path, key) if store else None

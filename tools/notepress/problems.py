@@ -60,6 +60,7 @@ class Report:
 
     root: Path
     problems: list[Problem] = field(default_factory=list)
+    files_read: int = 0  # entry files read, for summaries
 
     def rel(self, path: Path) -> str:
         """`path` as the user knows it: relative to the repo root, with forward slashes."""
