@@ -22,7 +22,7 @@ def draft(entries: list[Entry], config: Config, *, since: dt.date | None = None,
     now = now or dt.datetime.now(dt.timezone.utc)
     issues = archive.issues(config.archive_dir)
     sent = [r for r in issues if archive.is_sent(r)]
-    unsent = issues[-1] if issues and not archive.is_sent(issues[-1]) else None
+    unsent = issues[-1] if issues and (not sent or sent[-1] is not issues[-1]) else None
     number = unsent.number if unsent else (issues[-1].number + 1 if issues else 1)
     until = until or today
     if since is None:
