@@ -10,7 +10,9 @@ import pytest
 
 from conftest import expected_lines
 from notepress import api
-from notepress.audience import PhraseMatcher, Reader, confidential_terms, screen_public, select, visible
+from notepress.audience import Reader, confidential_terms, select, visible
+from notepress.screen import screen_public
+from notepress.text import Terms
 from notepress.config import Config, load_config
 from notepress.entries import read_entries
 from notepress.links import Resolver, find_links
@@ -103,35 +105,36 @@ def test_terms_from_the_fixture_repo_include_private_draft_customers(copy_repo):
     (["Acme"], "We met Acme today.", ["Acme"]),
     (["Acme"], "ACME said yes, then acme said no.", ["ACME", "acme"]),
     (["Acme"], "Acmeology is a different word.", []),
-    (["Acme"], "NotAcme and acme_corp are other words.", []),
+    (["Acme"], "NotAcme and acmecorp are other words.", []),
+    (["Acme"], "acme_corp: an underscore separates words, as in a file name.", ["acme"]),
     (["Acme"], "Acme's team (Acme) replied.", ["Acme", "Acme"]),
     (["Acme Corp"], "Talked to acme   CORP twice.", ["acme   CORP"]),
     (["Acme Corp"], "A name split across lines: Acme\nCorp.", ["Acme\nCorp"]),
     (["Acme Corp"], "Acme Corporation and Acme alone are not it.", []),
     (["Project Heron Phase Two"], "The project heron phase two plan.", ["project heron phase two"]),
     (["Project Heron Phase Two"], "Project Heron phase one is fine.", []),
-    (["Acme", "Acme Corp"], "Acme Corp", ["Acme", "Acme Corp"]),
+    (["Acme", "Acme Corp"], "Acme Corp", ["Acme Corp"]),  # the longest match, once
     (["Müller Bäckerei"], "Ask MÜLLER BÄCKEREI.", ["MÜLLER BÄCKEREI"]),
     (["Zoë"], "zoë agreed; Zoëlle did not.", ["zoë"]),
     (["Straße"], "STRASSE", ["STRASSE"]),
     (["İzmir Tekstil"], "An order from İzmir Tekstil today.", ["İzmir Tekstil"]),
     ([], "Acme", []),
 ])
-def test_phrase_matcher_whole_words_any_case(phrases, text, found):
-    matcher = PhraseMatcher(phrases)
+def test_terms_match_whole_words_any_case(phrases, text, found):
+    terms = Terms(phrases)
 
-    assert [text[m.start:m.end] for m in matcher.find(text)] == found
-    assert bool(matcher) == bool(phrases)
+    assert [text[h.start:h.end] for h in terms.find(text)] == found
+    assert bool(terms) == bool(phrases)
 
 
-def test_phrase_matcher_reports_which_phrase_matched():
-    matcher = PhraseMatcher(["Project Heron", "Quillfeather Mills"])
+def test_terms_report_which_term_matched():
+    terms = Terms(["Project Heron", "Quillfeather Mills"])
 
-    matches = list(matcher.find("quillfeather mills asked about PROJECT HERON."))
+    hits = terms.find("quillfeather mills asked about PROJECT HERON.")
 
-    assert [(m.phrase, m.start, m.end) for m in matches] == [
+    assert [(h.term, h.start, h.end) for h in hits] == [
         ("Quillfeather Mills", 0, 18), ("Project Heron", 31, 44)]
-    assert next(matcher.find("nothing here"), None) is None
+    assert terms.find("nothing here") == []
 
 
 # --- screen_public: confidential terms on public pages ---------------------------------------------
@@ -165,7 +168,7 @@ def test_redact_replaces_every_term_with_redact_with(copy_repo):
     screened = screen_public(entries, config, redact=True)
 
     assert screened.problems == []
-    by_slug = {e.slug: e for e in screened.entries}
+    by_slug = {e.slug: e for e in screened.view}
     assert sorted(by_slug) == ["clean-essay", "leaky-learning"]
     leaky = by_slug["leaky-learning"]
     assert leaky.title == "What a partner taught me"
@@ -191,7 +194,7 @@ def test_redact_from_config(copy_repo):
     screened = screen_public(entries, config)
 
     assert screened.problems == []
-    leaky = next(e for e in screened.entries if e.slug == "leaky-learning")
+    leaky = next(e for e in screened.view if e.slug == "leaky-learning")
     assert leaky.title == "What a customer taught me"  # the default redact_with
 
 

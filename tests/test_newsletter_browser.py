@@ -12,7 +12,13 @@ import pytest
 
 from e2e_helpers import REPO
 from notepress import api
+from notepress.audience import Reader, gate
 from notepress.newsletter.draft import draft
+
+
+def team(project):
+    """The team's view, as `newsletter draft` gates it."""
+    return gate(project.entries, project.config, Reader.TEAM)
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = REPO / "tests" / "artifacts"
@@ -46,7 +52,7 @@ def page_url(tmp_path_factory):
     root = tmp_path_factory.mktemp("browser") / "quarter"
     shutil.copytree(NEWSLETTER_FIXTURES / "quarter", root)
     project = api.load(root)
-    record = draft(project.entries, project.config, since=dt.date(2026, 11, 1), until=dt.date(2026, 11, 14),
+    record = draft(team(project), since=dt.date(2026, 11, 1), until=dt.date(2026, 11, 14),
                    today=dt.date(2026, 11, 14), now=dt.datetime(2026, 11, 15, 9, 30, tzinfo=dt.timezone.utc))
     return (record.folder / "index.html").as_uri()
 

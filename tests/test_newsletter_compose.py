@@ -15,8 +15,14 @@ from pathlib import Path
 import pytest
 
 from notepress import api
+from notepress.audience import Reader, gate
 from notepress.newsletter.compose import Issue, compose
 from notepress.problems import NotepressError
+
+
+def team(project):
+    """The team's view, as `newsletter draft` gates it."""
+    return gate(project.entries, project.config, Reader.TEAM)
 
 NEWSLETTER_FIXTURES = Path(__file__).parent / "fixtures" / "newsletter"
 NOV_1, NOV_14 = dt.date(2026, 11, 1), dt.date(2026, 11, 14)
@@ -48,7 +54,7 @@ def project(tmp_path_factory):
 
 
 def issue_for(project, since: dt.date, until: dt.date, number: int = 1) -> Issue:
-    return compose(project.entries, project.config, number, since, until)
+    return compose(team(project), number, since, until)
 
 
 @pytest.fixture(scope="module")

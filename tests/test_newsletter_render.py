@@ -19,9 +19,15 @@ from pathlib import Path
 import pytest
 
 from notepress import api
+from notepress.audience import Reader, gate
 from notepress.newsletter.compose import compose
 from notepress.newsletter.draft import draft
 from notepress.newsletter.render import render
+
+
+def team(project):
+    """The team's view, as `newsletter draft` gates it."""
+    return gate(project.entries, project.config, Reader.TEAM)
 
 NEWSLETTER_FIXTURES = Path(__file__).parent / "fixtures" / "newsletter"
 NOV_1, NOV_14 = dt.date(2026, 11, 1), dt.date(2026, 11, 14)
@@ -37,7 +43,7 @@ def drafted(tmp_path_factory, name: str):
     root = tmp_path_factory.mktemp(name) / name
     shutil.copytree(NEWSLETTER_FIXTURES / name, root)
     project = api.load(root)
-    record = draft(project.entries, project.config, since=NOV_1, until=NOV_14, today=NOV_14, now=NOW)
+    record = draft(team(project), since=NOV_1, until=NOV_14, today=NOV_14, now=NOW)
     return project, record
 
 
@@ -306,8 +312,8 @@ def test_subject_and_preheader_follow_the_config_templates(quarter):
     # {themes} themes from {period}"
     assert record.subject == "Customer notes #1: reconciliation leads"
     assert f"<title>{record.subject}</title>" in html
-    issue = compose(project.entries, project.config, 7, dt.date(2026, 11, 8), NOV_14)
-    rendered = render(issue, project.entries, project.config, NOW)
+    issue = compose(team(project), 7, dt.date(2026, 11, 8), NOV_14)
+    rendered = render(issue, team(project), NOW)
     assert rendered.subject == "Customer notes #7: reconciliation leads"
     assert rendered.preheader == "3 customers and 2 themes from Nov 8 to Nov 14, 2026"  # Northwind, Kestrel, Tallis
     assert rendered.text.startswith("Customer notes #7\nNov 8 to Nov 14, 2026\n")
@@ -327,7 +333,7 @@ def test_a_template_in_the_writing_repo_overrides_the_packaged_one(tmp_path):
     (root / "templates" / "newsletter.txt.jinja").write_text(
         "Team digest {{ issue.number }}: {% for t in issue.themes %}{{ t.name }} ({{ t.customers }}) {% endfor %}\n")
     project = api.load(root)
-    record = draft(project.entries, project.config, since=NOV_1, until=NOV_14, today=NOV_14, now=NOW)
+    record = draft(team(project), since=NOV_1, until=NOV_14, today=NOV_14, now=NOW)
     html, text, _ = files(record)
     assert text.startswith("Team digest 1: reconciliation (3) ")
     assert "What customers told us" in html  # the HTML template was not overridden

@@ -13,7 +13,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import blog, site
-from .audience import screen_public
+from .audience import Reader, gate
+from .screen import screen_public
 from .audit import Finding, audit_site
 from .config import Config, load_config, read_config
 from .entries import read_entries
@@ -57,8 +58,8 @@ def generate_blog(root: Path | str, *, drafts: bool = False, redact: bool | None
     if screened.problems:
         raise NotepressError(screened.problems)
     config = project.config
-    changed = last_changed(config.root, config.posts_dir, [e.path for e in screened.entries])
-    return project, blog.generate(screened.entries, config, changed)
+    changed = last_changed(config.root, config.posts_dir, [e.path for e in screened.view])
+    return project, blog.generate(screened.view, changed)
 
 
 def audit(root: Path | str, site_dir: Path | str | None = None) -> list[Finding]:
@@ -67,7 +68,8 @@ def audit(root: Path | str, site_dir: Path | str | None = None) -> list[Finding]
     folder = project.config.root / site_dir if site_dir else project.config.site_dir  # relative to the repo
     if not folder.is_dir():
         raise NotepressError(f"{folder}: no built site here (run `notepress build` first)")
-    return audit_site(folder, project.entries, project.config, label=str(site_dir or folder.name))
+    return audit_site(folder, project.entries, project.config, label=str(site_dir or folder.name),
+                      theme_dirs=site.theme_dirs(project.config.root))
 
 
 def build(root: Path | str, *, redact: bool | None = None, strict: bool = False, progress=None) -> site.Built:
@@ -98,7 +100,7 @@ def newsletter_draft(root: Path | str, *, since: dt.date | None = None, until: d
     from .newsletter.draft import draft
 
     project = load(root)
-    return draft(project.entries, project.config, since=since, until=until, today=today)
+    return draft(gate(project.entries, project.config, Reader.TEAM), since=since, until=until, today=today)
 
 
 def newsletter_issues(root: Path | str):

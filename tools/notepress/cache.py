@@ -17,9 +17,12 @@ from pathlib import Path
 from .config import Config
 from .output import write_atomic
 
+def cache_dir() -> Path:
+    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "notepress"
+
+
 def cache_file(root: Path) -> Path:
-    base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
-    return base / "notepress" / f"entries-{hashlib.blake2b(str(root).encode(), digest_size=8).hexdigest()}.pickle"
+    return cache_dir() / f"entries-{hashlib.blake2b(str(root).encode(), digest_size=8).hexdigest()}.pickle"
 
 _CODE = ("entries.py", "model.py", "yamlmap.py", "problems.py", "config.py")
 

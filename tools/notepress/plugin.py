@@ -104,7 +104,8 @@ class NotepressPlugin(BasePlugin[NotepressPluginConfig]):
             return
         stage, final = self.stage, self.final
         self.stage = None
-        self.findings = audit_site(stage, self.project.entries, self.project.config, label=final.name)
+        self.findings = audit_site(stage, self.project.entries, self.project.config, label=final.name,
+                                   theme_dirs=[Path(d) for d in config.theme.dirs])
         if self.findings:
             shutil.rmtree(stage, ignore_errors=True)
             self.error = NotepressError([

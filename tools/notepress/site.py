@@ -100,6 +100,15 @@ def serve(root: Path, *, dev_addr: str | None = None, open_browser: bool = False
     mkdocs_serve(config_file=str(root / ENGINE_CONFIG), open_in_browser=open_browser, livereload=True, **kwargs)
 
 
+def theme_dirs(root: Path) -> list[Path]:
+    """The folders of the site's theme (its templates hold the text every page shows)."""
+    try:
+        config, _ = _load(root)
+    except NotepressError:
+        return []
+    return [Path(d) for d in config.theme.dirs]
+
+
 def markdown_settings(root: Path) -> tuple[list, dict]:
     """The site's Python-Markdown extensions and their settings, read from mkdocs.yml, so that the
     newsletter renders Markdown exactly as the blog does (without loading the whole site config)."""

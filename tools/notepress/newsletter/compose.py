@@ -11,9 +11,7 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
 
-from ..audience import Reader, select
-from ..blog import post_url
-from ..config import Config
+from ..audience import Reader, View
 from ..model import Entry
 from ..problems import NotepressError
 
@@ -96,30 +94,31 @@ def _in(entry: Entry, since: dt.date, until: dt.date) -> bool:
     return since <= entry.date <= until
 
 
-def compose(entries: list[Entry], config: Config, number: int, since: dt.date, until: dt.date) -> Issue:
+def compose(view: View, number: int, since: dt.date, until: dt.date) -> Issue:
+    """The issue of `view` (the team's: internal + public, no private, no drafts) for the period."""
+    if view.reader is not Reader.TEAM or view.drafts:
+        raise TypeError("a newsletter issue is composed from the team's view, without drafts")
     if since > until:
         raise NotepressError(f"period: --since {since} is after --until {until} (swap them)")
-    team = select(entries, Reader.TEAM)  # the gate: internal + public, no private, no drafts
+    team = list(view)
     now = [e for e in team if _in(e, since, until)]
     if not now:
         raise NotepressError(f"period: no internal or public entries from {since} to {until} "
                              "(write some, or choose another period with --since and --until)")
     length = (until - since).days + 1
     before = [e for e in team if _in(e, since - dt.timedelta(days=length), since - dt.timedelta(days=1))]
-    public_slugs = {e.slug for e in select(entries, Reader.PUBLIC)}
     return Issue(
         number=number,
         since=since,
         until=until,
         themes=tuple(themes(now, before)),
         learned=tuple(
-            Learned(e.title, e.date, e.loop.learning, e.loop.next_step, e.loop.next_step_due,
-                    post_url(e, config) if e.slug in public_slugs else "", e)
+            Learned(e.title, e.date, e.loop.learning, e.loop.next_step, e.loop.next_step_due, view.url(e), e)
             for e in sorted(now, key=lambda e: (e.date, e.title)) if e.loop),
         blog=tuple(
-            BlogPost(e.title, e.date, e.summary, post_url(e, config))
-            for e in sorted(now, key=lambda e: (e.date, e.title)) if e.slug in public_slugs),
-        entries=tuple(e for e in now if e.insight or e.loop or e.slug in public_slugs),  # what it shows
+            BlogPost(e.title, e.date, e.summary, view.url(e))
+            for e in sorted(now, key=lambda e: (e.date, e.title)) if view.url(e)),
+        entries=tuple(e for e in now if e.insight or e.loop or view.url(e)),  # what it shows
     )
 
 

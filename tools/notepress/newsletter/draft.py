@@ -4,20 +4,20 @@ from __future__ import annotations
 
 import datetime as dt
 
-from ..config import Config
-from ..model import Entry
+from ..audience import View
 from . import archive
 from .compose import compose
 from .render import render
 
 
-def draft(entries: list[Entry], config: Config, *, since: dt.date | None = None, until: dt.date | None = None,
+def draft(view: View, *, since: dt.date | None = None, until: dt.date | None = None,
           today: dt.date | None = None, now: dt.datetime | None = None) -> archive.IssueRecord:
     """Draft the next issue, or re-draft the newest one if it was never sent.
 
     Default period: from the day after the last sent issue (the first issue: the last
     `cadence_days`) up to today.
     """
+    config = view.config
     today = today or dt.date.today()
     now = now or dt.datetime.now(dt.timezone.utc)
     issues = archive.issues(config.archive_dir)
@@ -27,8 +27,8 @@ def draft(entries: list[Entry], config: Config, *, since: dt.date | None = None,
     until = until or today
     if since is None:
         since = sent[-1].until + dt.timedelta(days=1) if sent else until - dt.timedelta(days=config.newsletter.cadence_days - 1)
-    issue = compose(entries, config, number, since, until)
-    rendered = render(issue, entries, config, now)
+    issue = compose(view, number, since, until)
+    rendered = render(issue, view, now)
     record = archive.IssueRecord(
         number=number, since=since, until=until, subject=rendered.subject, preheader=rendered.preheader,
         top_theme=issue.top_theme, entries=tuple(sorted(e.slug for e in issue.entries)),

@@ -22,10 +22,9 @@ import nh3
 from markupsafe import Markup
 
 from .. import site
-from ..audience import Reader, select
-from ..blog import post_url
+from ..audience import View
 from ..config import Config
-from ..links import Resolver, rewrite
+from ..links import rewrite
 from ..mail import parse_address
 from ..model import Entry
 from ..templates import environment
@@ -52,17 +51,14 @@ class Rendered:
 class _Markdown:
     """Entry text -> safe HTML, with entry links pointing at the public blog (or plain text)."""
 
-    def __init__(self, entries: list[Entry], config: Config):
-        extensions, configs = site.markdown_settings(config.root)
+    def __init__(self, view: View):
+        extensions, configs = site.markdown_settings(view.config.root)
         configs = {**configs, "toc": {**configs.get("toc", {}), "permalink": False}}  # no "¶" anchors in mail
         self.md = markdown.Markdown(extensions=extensions, extension_configs=configs)
-        self.config = config
-        public = {e.slug for e in select(entries, Reader.PUBLIC)}
-        resolver = Resolver(entries)
-        self.target_of = lambda link, source: (t if (t := resolver(link, source)) and t.slug in public else None)
+        self.view = view
 
     def links(self, text: str, entry: Entry) -> str:
-        return rewrite(text, entry, self.target_of, lambda target: post_url(target, self.config))
+        return rewrite(text, entry, self.view.linkable, self.view.url)
 
     def html(self, text: str, entry: Entry) -> Markup:
         html = self.md.reset().convert(self.links(text, entry))
@@ -94,11 +90,12 @@ def fields(issue: Issue, config: Config) -> dict:
             "since": issue.since.isoformat(), "until": issue.until.isoformat()}
 
 
-def render(issue: Issue, entries: list[Entry], config: Config, now: dt.datetime | None = None) -> Rendered:
+def render(issue: Issue, view: View, now: dt.datetime | None = None) -> Rendered:
+    config = view.config
     values = fields(issue, config)
     subject = " ".join(config.newsletter.subject.format(**values).split())
     preheader = " ".join(config.newsletter.preheader.format(**values).split())
-    md = _Markdown(entries, config)
+    md = _Markdown(view)
     learned = [{"item": item, "learning_html": md.html(item.learning, item.entry),
                 "next_step_html": md.html(item.next_step, item.entry) if item.next_step else "",
                 "learning_text": md.text(item.learning, item.entry),

@@ -16,7 +16,7 @@ import datetime as dt
 from pathlib import Path
 
 from ..api import load
-from ..audience import Reader, select
+from ..audience import Reader, View, gate
 from ..config import Config
 from ..problems import NotepressError
 from . import render
@@ -43,9 +43,9 @@ def contains(reader: Reader) -> str:
     return f"Contains: {listed} entries"
 
 
-def _visible(root: Path | str, include_private: bool):
+def _view(root: Path | str, include_private: bool) -> View:
     project = load(root)
-    return project.config, select(project.entries, reader_for(include_private))
+    return gate(project.entries, project.config, reader_for(include_private))
 
 
 def _period(since: dt.date | None, until: dt.date | None) -> None:
@@ -55,8 +55,7 @@ def _period(since: dt.date | None, until: dt.date | None) -> None:
 
 def next_steps(root: Path | str, *, today: dt.date | None = None, include_private: bool = False) -> list[OpenStep]:
     """Every open next step, overdue first, then by due date, then undated."""
-    _, entries = _visible(root, include_private)
-    return open_steps(entries, today or dt.date.today())
+    return open_steps(list(_view(root, include_private)), today or dt.date.today())
 
 
 def mark_done(root: Path | str, slug: str, *, on: dt.date | None = None) -> Done:
@@ -75,11 +74,11 @@ def build_portfolio(root: Path | str, *, since: dt.date | None = None, until: dt
     """The portfolio of the period and the config it was built with. Levels: `levels`, else the
     `levels:` of notepress.yml, else DEFAULT_LEVELS."""
     _period(since, until)
-    config, entries = _visible(root, include_private)
-    levels = levels or config.levels or DEFAULT_LEVELS
-    p = build(entries, config, contains=contains(reader_for(include_private)), since=since, until=until,
+    view = _view(root, include_private)
+    levels = levels or view.config.levels or DEFAULT_LEVELS
+    p = build(view, contains=contains(reader_for(include_private)), since=since, until=until,
               level=level, levels=levels)
-    return p, config
+    return p, view.config
 
 
 def render_portfolio(root: Path | str, *, since: dt.date | None = None, until: dt.date | None = None,
@@ -97,8 +96,8 @@ def writing_stats(root: Path | str, *, since: dt.date | None = None, until: dt.d
     _period(since, until)
     if weeks < 1:
         raise NotepressError(f"--weeks {weeks}: must be 1 or more")
-    config, entries = _visible(root, include_private)
-    return _stats.compute(entries, config.competencies, until=until, since=since, weeks=weeks)
+    view = _view(root, include_private)
+    return _stats.compute(list(view), view.config.competencies, until=until, since=since, weeks=weeks)
 
 
 def stats_table(root: Path | str, *, since: dt.date | None = None, until: dt.date | None = None,

@@ -11,9 +11,7 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
 
-from ..audience import Reader, visible
-from ..blog import post_url
-from ..config import Config
+from ..audience import View
 from ..model import Entry
 from ..problems import NotepressError
 from . import stats
@@ -103,14 +101,10 @@ def find_level(name: str, levels: dict[str, tuple[str, ...]]) -> str:
     raise NotepressError(f'--level: "{name}" is not a level (use one of {", ".join(levels)})')
 
 
-def link(entry: Entry, config: Config) -> tuple[str, bool]:
-    public = visible(entry, Reader.PUBLIC)  # the gate decides which entries have a public URL
-    return (post_url(entry, config) if public else entry.source), public
-
-
-def build(entries: list[Entry], config: Config, *, contains: str, since: dt.date | None = None,
+def build(view: View, *, contains: str, since: dt.date | None = None,
           until: dt.date | None = None, level: str | None = None,
           levels: dict[str, tuple[str, ...]] = DEFAULT_LEVELS) -> Portfolio:
+    config, entries = view.config, list(view)
     level = find_level(level, levels) if level else ""
     wanted = levels[level] if level else config.competencies
     period = sorted((e for e in entries if (since is None or e.date >= since) and (until is None or e.date <= until)),
@@ -119,9 +113,9 @@ def build(entries: list[Entry], config: Config, *, contains: str, since: dt.date
     insights = [e for e in period if e.insight]
     found: dict[str, list[Evidence]] = defaultdict(list)
     for e in learning:
-        url, public = link(e, config)
         for name in e.loop.competencies:
-            found[name].append(Evidence(e.date, e.title, " ".join(e.loop.learning.split()), url, public, e.slug))
+            found[name].append(Evidence(e.date, e.title, " ".join(e.loop.learning.split()), view.where(e),
+                                        bool(view.url(e)), e.slug))
 
     def competency(name: str) -> Competency:
         return Competency(name, tuple(found[name]), len(insights) if name in INSIGHT_COMPETENCIES else 0)
@@ -138,7 +132,7 @@ def build(entries: list[Entry], config: Config, *, contains: str, since: dt.date
         competencies=tuple(shown),
         beyond=tuple(beyond),
         gaps=tuple(c.name for c in shown if c.gap),
-        themes=_themes(insights, config),
+        themes=_themes(insights, view),
         learning_entries=len(learning),
         insights=len(insights),
         customers=len({e.insight.customer.casefold() for e in insights}),
@@ -147,13 +141,13 @@ def build(entries: list[Entry], config: Config, *, contains: str, since: dt.date
     )
 
 
-def _themes(insights: list[Entry], config: Config) -> tuple[Theme, ...]:
+def _themes(insights: list[Entry], view: View) -> tuple[Theme, ...]:
     items: dict[str, list[InsightEvidence]] = defaultdict(list)
     customers: dict[str, set[str]] = defaultdict(set)
     for e in insights:
-        url, public = link(e, config)
         for theme in e.insight.themes:
-            items[theme].append(InsightEvidence(e.date, e.title, e.insight.customer, e.insight.source, url, public))
+            items[theme].append(InsightEvidence(e.date, e.title, e.insight.customer, e.insight.source,
+                                                view.where(e), bool(view.url(e))))
             customers[theme].add(e.insight.customer.casefold())
     themes = [Theme(name, len(customers[name]), len(found), tuple(found)) for name, found in items.items()]
     return tuple(sorted(themes, key=lambda t: (-t.customers, -t.insights, t.name)))

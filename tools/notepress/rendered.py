@@ -1,0 +1,155 @@
+"""What a public entry says once Markdown has run: its text, the URLs it links to, the files it read.
+
+The rules of a public page are checked on this, not only on the source, because the reader sees
+the rendered page: markup can split a name (`North**wind**`), an entity can hide one
+(`North&shy;wind`), a link can be written in any syntax Markdown and HTML allow (reference
+links, raw `<a href>`, `<angle brackets>`), and an extension can include another file
+(`pymdownx.snippets`' `--8<--`). Markdown runs with the site's own extensions and settings from
+`mkdocs.yml`. Every file opened while it runs is recorded (Python's audit hook on `open`), so any
+extension's include directive is seen, whatever its syntax.
+
+Results are cached by content and settings in the user's cache folder, except for text that read
+other files (those can change on their own).
+"""
+
+from __future__ import annotations
+
+import contextvars
+import hashlib
+import html.parser
+import os
+import pickle
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import markdown
+
+from .cache import cache_dir
+from .output import write_atomic
+from .text import markup_text
+
+SEPARATOR = "notepressfieldseparator"
+URL_ATTRIBUTES = {"href", "src", "srcset", "poster", "data", "action", "formaction", "cite", "background",
+                  "xlink:href", "longdesc", "manifest", "ping"}
+_opened: contextvars.ContextVar[list[str] | None] = contextvars.ContextVar("notepress_opened", default=None)
+_hooked = False
+
+
+def _record_open(event: str, args: tuple) -> None:
+    if event == "open":
+        opened = _opened.get()
+        if opened is not None and isinstance(args[0], (str, bytes, os.PathLike)):
+            opened.append(os.fsdecode(args[0]))
+
+
+@dataclass(frozen=True)
+class Field:
+    text: str  # what a reader sees: visible text, attribute values, comments (see text.markup_text)
+    urls: tuple[str, ...]  # every URL in href, src and the like, entities decoded
+
+
+@dataclass(frozen=True)
+class Rendered:
+    fields: dict[str, Field]
+    files: tuple[str, ...]  # absolute paths of the files read while rendering (includes)
+
+
+class _Urls(html.parser.HTMLParser):
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.urls: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        for name, value in attrs:
+            if value and name in URL_ATTRIBUTES:
+                self.urls += [part.split()[0] for part in value.split(",") if part.strip()] \
+                    if name == "srcset" else [value]
+
+    handle_startendtag = handle_starttag
+
+
+def urls_of(html_text: str) -> tuple[str, ...]:
+    if "=" not in html_text:
+        return ()
+    parser = _Urls()
+    parser.feed(html_text)
+    parser.close()
+    return tuple(parser.urls)
+
+
+class Renderer:
+    """Renders entry fields with the site's Markdown settings (see site.markdown_settings)."""
+
+    def __init__(self, root: Path, extensions: list, configs: dict):
+        global _hooked
+        if not _hooked:
+            sys.addaudithook(_record_open)
+            _hooked = True
+        configs = _rooted(extensions, configs, root)
+        self.md = markdown.Markdown(extensions=extensions, extension_configs=configs)
+        self.key = hashlib.blake2b(repr((_version(), extensions, sorted(configs.items(), key=str))).encode(),
+                                   digest_size=16).digest()
+        self.path = cache_dir() / f"rendered-{hashlib.blake2b(str(root).encode(), digest_size=8).hexdigest()}.pickle"
+        self.old: dict[bytes, Rendered] = _load(self.path)
+        self.new: dict[bytes, Rendered] = {}
+
+    def render(self, fields: dict[str, str]) -> Rendered:
+        """Render the Markdown of each field (in one pass: fields are separated by a marker paragraph)."""
+        names = [n for n, t in fields.items() if t.strip()]
+        doc = f"\n\n{SEPARATOR}\n\n".join(fields[n] for n in names)
+        key = hashlib.blake2b(doc.encode("utf-8", "surrogatepass") + self.key, digest_size=16).digest()
+        hit = self.old.get(key) or self.new.get(key)
+        if hit is not None:
+            self.new[key] = hit
+            return hit
+        opened: list[str] = []
+        token = _opened.set(opened)
+        try:
+            out = self.md.reset().convert(doc)
+        finally:
+            _opened.reset(token)
+        parts = out.split(f"<p>{SEPARATOR}</p>")
+        if len(parts) != len(names):  # a field's markup swallowed the marker: attribute it all to the body
+            parts, names = [out], ["body"]
+        result = Rendered({n: Field(markup_text(p), urls_of(p)) for n, p in zip(names, parts)},
+                          tuple(dict.fromkeys(os.path.abspath(f) for f in opened)))
+        if not result.files:
+            self.new[key] = result
+        return result
+
+    def save(self) -> None:
+        if self.new.keys() == self.old.keys():
+            return
+        try:
+            write_atomic(self.path, pickle.dumps(self.new, protocol=5))
+        except OSError:
+            pass
+
+
+def _load(path: Path) -> dict:
+    try:
+        with path.open("rb") as f:
+            data = pickle.load(f)
+        return data if isinstance(data, dict) else {}
+    except (OSError, pickle.PickleError, EOFError, AttributeError, ImportError, TypeError, ValueError):
+        return {}
+
+
+def _rooted(extensions: list, configs: dict, root: Path) -> dict:
+    """Relative include folders are relative to the writing repo (where `mkdocs build` runs)."""
+    if "pymdownx.snippets" not in extensions:
+        return configs
+    snippets = configs.get("pymdownx.snippets", {})
+    bases = snippets.get("base_path", ["."])
+    bases = [bases] if isinstance(bases, str) else bases
+    return {**configs, "pymdownx.snippets": {**snippets, "base_path": [str(root / b) for b in bases]}}
+
+
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("pymdown-extensions") + version("markdown")
+    except PackageNotFoundError:  # pragma: no cover
+        return ""

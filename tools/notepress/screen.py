@@ -1,0 +1,216 @@
+"""The rules of a public page, enforced on every public entry before anything is generated.
+
+1. No confidential term (every insight's customer, whatever its audience, plus the configured
+   terms), compared in the one form of text.py: in every field as written (redacted with
+   `--redact`, except in the slug, which is the URL) and in what the reader sees once Markdown
+   has run (a name split by markup or hidden by an entity cannot be redacted: it is an error).
+2. No reference from a public entry to a non-public entry, whatever its syntax: `[[slug]]` and
+   relative links as written, and every URL of the rendered page; no include of a non-public
+   entry's file, whatever extension reads it.
+
+Every problem names the entry, the line and the field.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import urllib.parse
+from dataclasses import dataclass
+from pathlib import Path
+
+from .audience import PublicView, Reader, confidential_terms, gate
+from .config import Config
+from .links import Resolver, find_links
+from .model import Entry
+from .problems import Problem
+from .rendered import Renderer
+from .text import Hit, Terms, markup_text, replace, tokens
+
+# The fields a post shows as Markdown (the title, tags and the like are shown as plain text).
+MARKDOWN_FIELDS = ("summary", "action", "outcome", "learning", "next_step", "quote", "segment", "product_area", "body")
+
+
+@dataclass(frozen=True)
+class Screened:
+    view: PublicView  # the public entries, redacted when asked
+    problems: list[Problem]
+
+    @property
+    def entries(self) -> list[Entry]:
+        return list(self.view.entries)
+
+
+def screen_public(entries: list[Entry], config: Config, *, drafts: bool = False, redact: bool | None = None,
+                  renderer: Renderer | None = None) -> Screened:
+    """Select the public entries and enforce the rules of a public page on them."""
+    redact = config.redact if redact is None else redact
+    view = gate(entries, config, Reader.PUBLIC, drafts=drafts)
+    rules = _Rules(entries, config, view.public, redact, renderer or _renderer(config))
+    screened, problems = [], []
+    for entry in view:
+        entry, found = rules.check(entry)
+        screened.append(entry)
+        problems += found
+    rules.renderer.save()
+    return Screened(PublicView(Reader.PUBLIC, tuple(screened), config, view.public, drafts), problems)
+
+
+def _renderer(config: Config) -> Renderer:
+    from .site import markdown_settings
+
+    return Renderer(config.root, *markdown_settings(config.root))
+
+
+class _Rules:
+    def __init__(self, entries: list[Entry], config: Config, public: frozenset[str], redact: bool,
+                 renderer: Renderer):
+        self.config, self.public, self.redact, self.renderer = config, public, redact, renderer
+        self.terms = Terms(confidential_terms(entries, config))
+        self.resolve = Resolver(entries)
+        self.by_path = {_key(e.path): e for e in entries}
+        self.posts = _key(config.posts_dir) + os.sep
+
+    def check(self, entry: Entry) -> tuple[Entry, list[Problem]]:
+        self.reported: set[str] = set()  # terms and link targets already reported for this entry
+        problems = self.slug(entry)
+        changes: dict[str, str] = {}
+        for name, text in entry.text_fields().items():
+            hits = self.terms.find(text)
+            if hits and self.redact:
+                changes[name] = replace(text, hits, self.config.redact_with)
+            elif hits:
+                problems += [self.term_problem(entry, name, text, h) for h in hits]
+                self.reported.update(h.term for h in hits)
+            problems += self.links(entry, name, text)
+        if changes:
+            entry = _apply(entry, changes)
+        problems += self.rendered(entry)
+        return entry, problems
+
+    def slug(self, entry: Entry) -> list[Problem]:  # a URL cannot be redacted quietly
+        return [Problem(entry.source, entry.line_of("slug"), "slug", f'confidential term "{h.term}"',
+                        f"set `slug:` to a name without it; the URL would be {entry.slug}")
+                for h in self.terms.find(entry.slug)]
+
+    def term_problem(self, entry: Entry, name: str, text: str, hit: Hit) -> Problem:
+        return Problem(entry.source, _line(entry, name, text, hit.start), name, f'confidential term "{hit.term}"',
+                       f'remove it, or build with --redact to print "{self.config.redact_with}"')
+
+    def links(self, entry: Entry, name: str, text: str) -> list[Problem]:
+        problems = []
+        for link in find_links(text):
+            target = self.resolve(link, entry)
+            if link.kind == "file":  # seen again in the rendered page: reported once
+                self.reported.add(_key(os.path.join(entry.path.parent, link.target)))
+            line = _line(entry, name, text, link.start)
+            if target is None:
+                problems.append(Problem(entry.source, line, name, f"link {link.written} matches no entry",
+                                        "use an entry's slug, or a relative path to its .md file"))
+            elif target.slug not in self.public:
+                self.reported.add(_key(target.path))
+                problems.append(self.not_public(entry, line, name, f"link {link.written} points to", target))
+        return problems
+
+    def not_public(self, entry: Entry, line: int, name: str, what: str, target: Entry | None,
+                   path: str = "") -> Problem:
+        if target is None:
+            return Problem(entry.source, line, name, f"{what} {path}, which is not a public entry",
+                           "remove it; only public entries may be linked or included")
+        state = "a draft" if target.draft else f"audience: {target.audience}"
+        return Problem(entry.source, line, name, f"{what} {target.source}, which is not public ({state})",
+                       "remove the link, or make that entry public")
+
+    def rendered(self, entry: Entry) -> list[Problem]:
+        """The rules on what the reader sees: names split by markup, links in any syntax, includes."""
+        fields = entry.text_fields()
+        page = self.renderer.render({n: fields[n] for n in MARKDOWN_FIELDS if n in fields})
+        problems = []
+        for name, shown in page.fields.items():
+            for term in sorted(self.terms.found_in(tokens(shown.text))):
+                if term not in self.reported:
+                    problems.append(Problem(
+                        entry.source, self.line_of_term(entry, name, fields[name], term), name,
+                        f'confidential term "{term}" in the text as shown (markup or an entity splits it)',
+                        "write the text without it; --redact cannot replace a name split by markup"))
+            for url in shown.urls:
+                problems += self.url(entry, name, fields[name], url)
+        for path in page.files:
+            problems += self.include(entry, path)
+        return problems
+
+    def url(self, entry: Entry, name: str, text: str, url: str) -> list[Problem]:
+        inside = self.inside_posts(entry, url)
+        if inside is None or not inside.lower().endswith(".md"):
+            return []
+        target = self.by_path.get(inside)
+        if (target is not None and target.slug in self.public) or inside in self.reported:
+            return []
+        self.reported.add(inside)
+        shown = target.source if target else os.path.relpath(inside, self.config.root)
+        line = _line_of_any(entry, name, text, [url, urllib.parse.unquote(url), Path(inside).name])
+        return [self.not_public(entry, line, name, "link", target, shown)]
+
+    def include(self, entry: Entry, path: str) -> list[Problem]:
+        path = _key(path)
+        if not path.startswith(self.posts) or path == _key(entry.path):
+            return []
+        target = self.by_path.get(path)
+        if target is not None and target.slug in self.public:
+            return []
+        shown = target.source if target else os.path.relpath(path, self.config.root)
+        line = _line_of_any(entry, "body", entry.body, [Path(path).name, Path(path).stem])
+        return [self.not_public(entry, line, "body", "includes", target, shown)]
+
+    def inside_posts(self, entry: Entry, url: str) -> str | None:
+        """The file in posts/ a URL of the entry's page points to, if it points into posts/."""
+        parts = urllib.parse.urlsplit(url.strip())
+        if parts.netloc or (parts.scheme and parts.scheme.lower() != "file") or not parts.path:
+            return None
+        path = urllib.parse.unquote(parts.path)
+        target = _key(path if os.path.isabs(path) and parts.scheme else os.path.join(entry.path.parent, path))
+        return target if target.startswith(self.posts) else None
+
+    def line_of_term(self, entry: Entry, name: str, text: str, term: str) -> int:
+        one = Terms([term])
+        lines = text.split("\n")
+        for i, line in enumerate(lines):
+            if one.found_in(tokens(markup_text(line.replace("*", "").replace("_", "").replace("~", "")))):
+                return _line(entry, name, text, sum(len(x) + 1 for x in lines[:i]))
+        return _line(entry, name, text, 0)
+
+
+def _key(path) -> str:
+    """A path as compared: absolute, normalised, in the file system's case."""
+    return os.path.normcase(os.path.normpath(path))
+
+
+def _line(entry: Entry, name: str, text: str, offset: int) -> int:
+    if name == "body":
+        return entry.body_line + text.count("\n", 0, offset)
+    return entry.line_of(name)
+
+
+def _line_of_any(entry: Entry, name: str, text: str, needles: list[str]) -> int:
+    for needle in needles:
+        at = text.find(needle) if needle else -1
+        if at >= 0:
+            return _line(entry, name, text, at)
+    return _line(entry, name, text, 0)
+
+
+def _apply(entry: Entry, changes: dict[str, str]) -> Entry:
+    top = {k: v for k, v in changes.items() if k in ("title", "summary", "body")}
+    if "tags" in changes:
+        top["tags"] = tuple(changes["tags"].split("\n"))
+    if entry.loop:
+        loop = {k: v for k, v in changes.items() if k in ("action", "outcome", "learning", "next_step")}
+        if "competencies" in changes:
+            loop["competencies"] = tuple(changes["competencies"].split("\n"))
+        top["loop"] = dataclasses.replace(entry.loop, **loop)
+    if entry.insight:
+        fields = {k: v for k, v in changes.items() if k in ("quote", "segment", "product_area")}
+        if "themes" in changes:
+            fields["themes"] = tuple(changes["themes"].split("\n"))
+        top["insight"] = dataclasses.replace(entry.insight, **fields)
+    return dataclasses.replace(entry, **top)
