@@ -14,6 +14,8 @@ from pathlib import Path
 import pytest
 from smtp_server import LocalSmtpServer
 
+from notepress import api
+from notepress.audience import Reader, View, gate
 from notepress.config import load_config
 from notepress.newsletter import archive
 from notepress.newsletter.archive import IssueRecord
@@ -70,6 +72,7 @@ def repo(tmp_path, server, monkeypatch):
     text = (FIXTURES / "notepress.yml").read_text(encoding="utf-8").replace("SMTP_PORT", str(server.port))
     (root / "notepress.yml").write_text(text, encoding="utf-8")
     shutil.copy(FIXTURES / "newsletter-recipients.csv", root)
+    shutil.copytree(FIXTURES / "posts", root / "posts")  # the entries issue #1 shows, as they are now
     make_issue(root)
     return root
 
@@ -82,8 +85,15 @@ def tree(path: Path) -> dict[str, bytes]:
     return {p.relative_to(path).as_posix(): p.read_bytes() for p in sorted(path.rglob("*")) if p.is_file()}
 
 
+def team(root: Path) -> View:
+    project = api.load(root)
+    return gate(project.entries, project.config, Reader.TEAM)
+
+
 def send(root: Path, **kwargs):
-    return send_issue(load_config(root), 1, backoff=FAST, **kwargs)
+    return send_issue(load_config(root), 1, team=team(root), backoff=FAST, **kwargs)
+
+
 
 
 def archived(root: Path) -> EmailMessage:
@@ -232,7 +242,7 @@ def test_starttls_is_required_when_configured(repo, server):
     config = load_config(repo)
     config = dataclasses.replace(config, smtp=dataclasses.replace(config.smtp, security="starttls"))
     with pytest.raises(NotepressError) as error:
-        send_issue(config, 1, backoff=FAST)
+        send_issue(config, 1, team=team(repo), backoff=FAST)
     assert str(error.value) == (f"notepress.yml: smtp.security: 127.0.0.1:{server.port} does not offer STARTTLS "
                                 "(use security: ssl with port 465, or none only for a local relay)")
     assert server.received == [] and not (folder(repo) / archive.LOG).exists()
@@ -291,7 +301,7 @@ def test_bad_addresses_are_all_listed_with_lines_before_sending(repo, server):
         load_config(repo).newsletter, recipients_file="bad-recipients.csv"))
 
     with pytest.raises(NotepressError) as error:
-        send_issue(config, 1, backoff=FAST)
+        send_issue(config, 1, team=team(repo), backoff=FAST)
 
     assert str(error.value).splitlines() == (FIXTURES / "bad-recipients.expected").read_text().splitlines()
     assert server.connections == 0 and not (folder(repo) / archive.LOG).exists()
@@ -323,6 +333,7 @@ def test_password_is_used_but_never_written(tmp_path, monkeypatch):
         text = (FIXTURES / "notepress.yml").read_text().replace("SMTP_PORT", str(server.port))
         (root / "notepress.yml").write_text(text + "  username: maya\n")
         shutil.copy(FIXTURES / "newsletter-recipients.csv", root)
+        shutil.copytree(FIXTURES / "posts", root / "posts")
         make_issue(root)
         server.reply_to_rcpt(RECIPIENTS[0], f"550 5.7.1 rejected {password}")  # even a server echoing it
 

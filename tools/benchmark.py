@@ -10,6 +10,8 @@
 (c) `newsletter draft` over N entries, with and without the entry cache.
 (d) `newsletter send` of one issue to N recipients through a local aiosmtpd server.
 (e) `mkdocs serve`: from saving an entry to the preview showing it (example repo, then N entries).
+(f) the leak audit: its false positives (findings on a clean build) and its CPU time against the
+    whole build's, on the example repo and on N synthetic entries of every audience.
 """
 
 from __future__ import annotations
@@ -183,6 +185,7 @@ def bench_send(n: int, runs: int) -> None:
     from smtp_server import LocalSmtpServer  # the tests' real aiosmtpd server
 
     from notepress import api
+    from notepress.audience import Reader, gate
     from notepress.config import load_config
     from notepress.newsletter.send import send_issue
 
@@ -198,12 +201,14 @@ def bench_send(n: int, runs: int) -> None:
                 "site_url: https://example.org/\nnewsletter:\n  sender: Bench <bench@example.com>\n"
                 f"smtp:\n  host: 127.0.0.1\n  port: {port}\n  security: none\n")
             config = load_config(repo)
+            project = api.load(repo)
+            team = gate(project.entries, project.config, Reader.TEAM)
             recipients = [f"reader{i:04d}@example.com" for i in range(n)]
             for _ in range(runs):
                 record = api.newsletter_draft(repo, since=dt.date(2026, 3, 1), until=dt.date(2026, 3, 28))
                 (record.folder / "send-log.json").unlink(missing_ok=True)
                 start = time.perf_counter()
-                report = send_issue(config, record.number, recipients=recipients, force=True)
+                report = send_issue(config, record.number, team=team, recipients=recipients, force=True)
                 size = (record.folder / "message.eml").stat().st_size
                 rates.append(len(report.sent) / (time.perf_counter() - start))
         finally:
@@ -272,6 +277,51 @@ def bench_preview(n: int, runs: int) -> None:
         measure(big, "blog/2026/01/01/entry-00000/", big / "posts" / "entry-00000.md", f"{n} entries")
 
 
+def cpu_of(cmd: list[str], cwd: Path) -> float:
+    """CPU seconds (user + system) of a child process: steadier than wall time on a shared machine."""
+    import resource
+
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    subprocess.run(cmd, cwd=cwd, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime
+
+
+def bench_audit(n: int, runs: int) -> None:
+    """(f) findings of the audit on clean builds (false positives) and its share of the build's CPU."""
+    import os
+
+    from notepress import api, site
+    from notepress.audit import audit_site
+
+    with tempfile.TemporaryDirectory() as tmp:
+        os.environ["XDG_CACHE_HOME"] = str(Path(tmp) / "cache")
+        example = Path(tmp) / "example"
+        example.mkdir()
+        for name in ("mkdocs.yml", "notepress.yml"):
+            shutil.copy(REPO / name, example / name)
+        shutil.copytree(REPO / "posts", example / "posts")
+        shutil.copytree(REPO / "docs", example / "docs", ignore=shutil.ignore_patterns("posts"))
+        synthetic = Path(tmp) / "synthetic"
+        make_repo(synthetic, n)  # public, internal and private entries
+        for label, repo in (("example repo", example), (f"{n} synthetic entries", synthetic)):
+            builds, audits = [], []
+            for _ in range(runs):
+                shutil.rmtree(repo / "site", ignore_errors=True)
+                builds.append(cpu_of([str(BIN / "notepress"), "build"], repo))  # exits 1 on any finding
+                project = api.load(repo)
+                themes = site.theme_dirs(repo)
+                start = time.process_time()
+                findings = audit_site(repo / "site", project.entries, project.config, theme_dirs=themes)
+                audits.append(time.process_time() - start)
+            files = sum(1 for p in (repo / "site").rglob("*") if p.is_file())
+            hidden = sum(1 for e in project.entries if e.audience != "public" or e.draft)
+            b, a = statistics.median(builds), statistics.median(audits)
+            print(f"(f) {label} ({len(project.entries)} entries, {hidden} not public; {files} files): "
+                  f"false positives {len(findings)}; audit CPU median {a:.2f} s of a {b:.2f} s build "
+                  f"({100 * a / b:.0f}%; runs {', '.join(f'{t:.2f}' for t in audits)})")
+
+
 def _mkdocs_build(repo: Path) -> None:
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
@@ -281,7 +331,7 @@ def _mkdocs_build(repo: Path) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--only", choices=["a", "b", "c", "d", "e"])
+    parser.add_argument("--only", choices=["a", "b", "c", "d", "e", "f"])
     parser.add_argument("--entries", type=int, default=10_000)
     parser.add_argument("--posts", type=int, default=1_000)
     parser.add_argument("--recipients", type=int, default=1_000)
@@ -298,6 +348,8 @@ def main() -> None:
         bench_send(args.recipients, args.runs)
     if args.only in (None, "e"):
         bench_preview(args.posts, args.runs)
+    if args.only in (None, "f"):
+        bench_audit(args.posts, args.runs)
 
 
 if __name__ == "__main__":

@@ -124,7 +124,8 @@ def newsletter_send(root: Path | str, number: int | None = None, *, dry_run: boo
     from .newsletter.recipients import load_recipients
     from .newsletter.send import send_issue
 
-    config = load_config(root)
+    project = load(root)  # the entries as they are now: the issue is checked against them
+    config = project.config
     recipients = None if test_address else load_recipients(config, recipients_csv)
-    return send_issue(config, number, recipients=recipients, dry_run=dry_run, test_address=test_address,
+    return send_issue(config, number, team=gate(project.entries, config, Reader.TEAM), recipients=recipients, dry_run=dry_run, test_address=test_address,
                       force=force, retry_failed=retry_failed, progress=progress)

@@ -56,7 +56,11 @@ class _Origin:
 
 
 class Needles:
-    """What must not be in a public site, built from every entry and the config."""
+    """What must not be in a public site, built from every entry and the config.
+
+    Runs of SHINGLE words are kept by the hash of their words (one set lookup per word of a file);
+    shorter fields by their first three words, confirmed in the file's text when those are there.
+    """
 
     def __init__(self, entries: list[Entry], config: Config, legit: Iterable[str] = ()):
         public = gate(entries, config, Reader.PUBLIC)
@@ -65,18 +69,21 @@ class Needles:
         self.terms = Terms(confidential_terms(entries, config))
         self.term_kind = {t: ("customer", customers[t]) if t in customers else ("confidential term", CONFIG_FILE)
                           for t in confidential_terms(entries, config)}
-        self.runs: dict[int, dict[str, _Origin]] = defaultdict(dict)  # words -> run -> where it comes from
+        self.runs: dict[int, tuple[str, _Origin]] = {}  # hash of SHINGLE words -> (the run, where from)
+        self.short: dict[str, _Origin] = {}  # a whole field of MIN_FIELD_WORDS to SHINGLE-1 words
         for e in hidden:
             for text in _fields(e):
                 words = tokens(text)
-                keys = ngrams(words, SHINGLE) if len(words) >= SHINGLE else \
-                    [" ".join(words)] if len(words) >= MIN_FIELD_WORDS else []
-                n = min(len(words), SHINGLE)
-                for key in keys:
-                    self.runs[n].setdefault(key, _Origin(e.source, text))
+                if len(words) >= SHINGLE:
+                    for gram in zip(*(words[i:] for i in range(SHINGLE))):
+                        self.runs.setdefault(hash(gram), (" ".join(gram), _Origin(e.source, text)))
+                elif len(words) >= MIN_FIELD_WORDS:
+                    self.short.setdefault(" ".join(words), _Origin(e.source, text))
+        self.prefixes: dict[str, set[str]] = defaultdict(set)
+        for key in self.short:
+            self.prefixes[" ".join(key.split()[:MIN_FIELD_WORDS])].add(key)
         self._forget([text for e in public for text in _fields(e)])
         self._forget(legit)
-        self.first = {n: {k.split(" ", 1)[0] for k in runs} for n, runs in self.runs.items()}
         # Slugs are looked for as they are (in URLs, file names, JSON), only distinctive ones:
         # with a hyphen or a digit, so that a slug like `pricing` is not found in every page.
         self.slugs = {e.slug: e.source for e in hidden if re.search(r"[-\d]", e.slug)}
@@ -85,34 +92,48 @@ class Needles:
         """A run that a public source also has is not a leak."""
         for text in texts:
             words = tokens(text)
-            for n, runs in self.runs.items():
-                if runs and len(words) >= n:
-                    for key in runs.keys() & set(ngrams(words, n)):
-                        del runs[key]
+            for h in self.runs.keys() & _hashes(words):
+                del self.runs[h]
+            for key in self._short_in(words):
+                del self.short[key]
+                self.prefixes[" ".join(key.split()[:MIN_FIELD_WORDS])].discard(key)
+
+    def _short_in(self, words: list[str]) -> list[str]:
+        """The short fields that `words` holds: candidates by their first words, then confirmed."""
+        if not self.short or len(words) < MIN_FIELD_WORDS:
+            return []
+        candidates = self.prefixes.keys() & set(ngrams(words, MIN_FIELD_WORDS))
+        padded = f" {' '.join(words)} " if candidates else ""
+        return [key for prefix in candidates for key in self.prefixes[prefix] if f" {key} " in padded]
 
     def find(self, text: str, raw: str) -> set[tuple[str, str, str]]:
         """(kind, text, source) of everything found in a file's text (`raw`: as stored, for slugs);
         for kind "text", the run of words found (see `shown`)."""
         words = tokens(text)
-        vocabulary = set(words)
-        hits = {(*self.term_kind[t][:1], t, self.term_kind[t][1]) for t in self.terms.found_in(words, vocabulary)}
-        for n, runs in self.runs.items():
-            if runs and not vocabulary.isdisjoint(self.first[n]):
-                hits.update(("text", key, runs[key].source) for key in runs.keys() & set(ngrams(words, n)))
+        hits = {(*self.term_kind[t][:1], t, self.term_kind[t][1]) for t in self.terms.found_in(words)}
+        for h in self.runs.keys() & _hashes(words):
+            run, origin = self.runs[h]
+            hits.add(("text", run, origin.source))
+        hits.update(("text", key, self.short[key].source) for key in self._short_in(words))
         if self.slugs:
             for slug in self.slugs.keys() & set(SLUG_TOKEN.findall(raw)):
                 hits.add(("slug", slug, self.slugs[slug]))
         return hits
 
+    def origin(self, run: str) -> _Origin | None:
+        if run in self.short:
+            return self.short[run]
+        found = self.runs.get(hash(tuple(run.split())))
+        return found[1] if found and found[0] == run else None
 
     def shown(self, kind: str, text: str) -> str:
         """A run of words as the writer wrote it: the sentence that holds it."""
-        if kind != "text":
-            return text
-        return _as_written(text, self.runs[min(len(text.split()), SHINGLE)][text].text)
+        origin = self.origin(text) if kind == "text" else None
+        return _as_written(text, origin.text) if origin else text
 
-    def has_run(self, run: str) -> bool:
-        return run in self.runs.get(min(len(run.split()), SHINGLE), {})
+
+def _hashes(words: list[str]) -> set[int]:
+    return set(map(hash, zip(*(words[i:] for i in range(SHINGLE))))) if len(words) >= SHINGLE else set()
 
 
 def _fields(entry: Entry) -> list[str]:
@@ -146,6 +167,7 @@ def audit_site(site_dir: Path, entries: list[Entry], config: Config, label: str 
     """Every finding in every file under `site_dir`. `label` is how the folder is named in findings."""
     needles = Needles(entries, config)
     label = label or site_dir.name
+    theme = _ThemeFiles(theme_dirs)
     found: dict[str, set[tuple[str, str, str]]] = {}
     for path in sorted(p for p in site_dir.rglob("*") if p.is_file()):
         rel = f"{label}/{path.relative_to(site_dir).as_posix()}"
@@ -153,14 +175,16 @@ def audit_site(site_dir: Path, entries: list[Entry], config: Config, label: str 
         for segment in path.relative_to(site_dir).parts:
             if segment.removesuffix(".html") in needles.slugs:
                 hits.add(("slug", segment, needles.slugs[segment.removesuffix(".html")]))
-        raw, text = _read(path)
-        hits |= needles.find(text, raw)
+        data = path.read_bytes()
+        if not theme.has(data):
+            raw, text = _read(data, path.suffix)
+            hits |= needles.find(text, raw)
         if hits:
             found[rel] = hits
     if any(kind == "text" for hits in found.values() for kind, _, _ in hits):
         # Only now read the hand-written pages and the theme: a run they have too is theirs.
         strict = Needles(entries, config, legit_texts(config, theme_dirs))
-        found = {rel: {h for h in hits if h[0] != "text" or strict.has_run(h[1])} for rel, hits in found.items()}
+        found = {rel: {h for h in hits if h[0] != "text" or strict.origin(h[1])} for rel, hits in found.items()}
     return sorted({Finding(rel, kind, needles.shown(kind, text), source)
                    for rel, hits in found.items() for kind, text, source in hits})
 
@@ -169,10 +193,24 @@ def _text_of(path: Path) -> str:
     return path.read_bytes().decode("utf-8", errors="replace")
 
 
-def _read(path: Path) -> tuple[str, str]:
+class _ThemeFiles:
+    """The files the theme ships, by size: a site file identical to one of them (a script, a font,
+    an icon copied as installed) holds nothing the writer wrote, and is not read again."""
+
+    def __init__(self, folders: Iterable[Path]):
+        self.by_size: dict[int, list[Path]] = defaultdict(list)
+        for folder in folders:
+            for path in folder.rglob("*"):
+                if path.is_file():
+                    self.by_size[path.stat().st_size].append(path)
+
+    def has(self, data: bytes) -> bool:
+        return any(p.read_bytes() == data for p in self.by_size.get(len(data), ()))
+
+
+def _read(data: bytes, suffix: str) -> tuple[str, str]:
     """(the file as stored, what it says): gzip unpacked, JSON strings, HTML/XML as a reader sees it;
     a binary format (image, font, PDF, archive) for the runs of text inside it."""
-    data = path.read_bytes()
     if data[:2] == b"\x1f\x8b":
         try:
             data = gzip.decompress(data)
@@ -183,7 +221,7 @@ def _read(path: Path) -> tuple[str, str]:
         return runs, runs
     raw = data.decode("utf-8", errors="replace")
     text = raw
-    if path.suffix == ".json" or raw.lstrip()[:1] in ("{", "["):
+    if suffix == ".json" or raw.lstrip()[:1] in ("{", "["):
         try:
             text = "\n".join(_strings(json.loads(raw)))
         except ValueError:

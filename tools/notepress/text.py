@@ -9,8 +9,8 @@ gets past one side and not the other:
   case folded;
 - default-ignorable code points removed (soft hyphen, zero-width space and joiners, variation
   selectors, and the rest of that Unicode property), so `North\u00adwind` is `northwind`;
-- any run of characters that are not letters, marks or digits (spaces, punctuation, underscores,
-  symbols) is one separator: `Northwind_Logistics` is `northwind logistics`;
+- any run of characters that are not letters or digits (spaces, punctuation, underscores, symbols,
+  combining marks left after NFKC) is one separator: `Northwind_Logistics` is `northwind logistics`;
 - each character of a script written without spaces between words (Han, kana, Thai, Hangul, …)
   is a token of its own, so a name in those scripts is found inside a sentence.
 
@@ -22,6 +22,7 @@ A term matches a run of whole tokens, or its tokens written together (`northwind
 from __future__ import annotations
 
 import html
+import re
 import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -32,8 +33,12 @@ IGNORABLE = regex.compile(r"\p{Default_Ignorable_Code_Point}+")
 NOSPACE_CLASS = (r"\p{Han}\p{Hiragana}\p{Katakana}\p{Bopomofo}\p{Hangul}\p{Thai}\p{Lao}\p{Khmer}\p{Myanmar}"
                  r"\p{Tibetan}\p{Yi}\p{Tai_Tham}\p{Tai_Le}\p{New_Tai_Lue}\p{Balinese}\p{Javanese}")
 NOSPACE = regex.compile(rf"[{NOSPACE_CLASS}]\p{{M}}*")
-SEPARATORS = regex.compile(r"[^\p{L}\p{M}\p{N}]+")
-ASCII_SEPARATORS = regex.compile(r"[^a-z0-9]+")
+# The blocks those scripts live in: a quick test before the exact one (most text has none of them).
+NOSPACE_BLOCKS = re.compile("[\u0e00-\u109f\u1100-\u11ff\u1780-\u17ff\u1950-\u1aaf\u1b00-\u1b7f"
+                               "\u2e80-\u9fff\ua000-\ua4cf\ua960-\ua9df\uac00-\ud7ff\uf900-\ufaff"
+                               "\uff00-\uffef\U00020000-\U0003ffff]")
+WORD = re.compile(r"[^\W_]+")  # letters and digits; everything else (marks too) separates
+ASCII_WORD = re.compile(r"[a-z0-9]+")
 GRAPHEME = regex.compile(r"\X")
 
 # Tags that sit inside a word without separating it (`North<em>wind</em>`); every other tag is a break.
@@ -44,20 +49,26 @@ COMMENT = regex.compile(r"<!--(.*?)-->", regex.DOTALL)
 ATTRIBUTE = regex.compile(r"""\s[^\s=<>/"']+\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+))""")
 
 
-def fold(text: str) -> str:
-    """The comparison form: tokens separated by single spaces (see the module's docstring)."""
+def tokens(text: str) -> list[str]:
+    """The comparison form as a list of tokens (see the module's docstring)."""
     if text.isascii():
-        return ASCII_SEPARATORS.sub(" ", text.lower()).strip()
+        return ASCII_WORD.findall(text.lower())
+    text = _normalize(text)
+    words = WORD.findall(text)
+    if NOSPACE_BLOCKS.search(text) and NOSPACE.search(text):
+        words = WORD.findall(NOSPACE.sub(r" \g<0> ", " ".join(words)))
+    return words
+
+
+def _normalize(text: str) -> str:
     text = IGNORABLE.sub("", unicodedata.normalize("NFKC", text))
     text = unicodedata.normalize("NFKC", text.casefold())
-    text = IGNORABLE.sub("", text)  # NFKC can turn a character into an ignorable one (U+FFA0)
-    if NOSPACE.search(text):
-        text = NOSPACE.sub(r" \g<0> ", text)
-    return SEPARATORS.sub(" ", text).strip()
+    return IGNORABLE.sub("", text)  # NFKC can turn a character into an ignorable one (U+FFA0)
 
 
-def tokens(text: str) -> list[str]:
-    return fold(text).split()
+def fold(text: str) -> str:
+    """The comparison form: tokens separated by single spaces."""
+    return " ".join(tokens(text))
 
 
 def joinable(word_tokens: list[str]) -> bool:
@@ -78,7 +89,7 @@ def markup_text(raw: str) -> str:
     extra = [m.group(1) for m in COMMENT.finditer(text)]
     for tag in TAG.finditer(text):
         extra += [next(v for v in m.groups() if v is not None) for m in ATTRIBUTE.finditer(tag.group())]
-    visible = TAG.sub(" ", INLINE_TAG.sub("", COMMENT.sub(" ", text)))
+    visible = TAG.sub(" ", INLINE_TAG.sub("", COMMENT.sub("", text)))
     return "\n".join([visible, *extra])
 
 
@@ -124,7 +135,7 @@ class Terms:
         """Every match in `text`, with its span in `text`, in order."""
         if not self.keys:
             return []
-        folded = fold(text).split()
+        folded = tokens(text)
         if not self.found_in(folded):
             return []
         spanned = list(_spanned_tokens(text))
@@ -150,14 +161,12 @@ def _spanned_tokens(text: str) -> Iterator[tuple[str, int, int]]:
     word: list[str] = []
     start = end = 0
     for m in GRAPHEME.finditer(text):
-        if IGNORABLE.fullmatch(m.group()):
-            continue  # inside a word, as in `fold`
-        for ch in fold(m.group()) or " ":  # nothing left: a separator
-            if ch == " " or NOSPACE.match(ch):
+        for ch in _normalize(m.group().lower() if m.group().isascii() else m.group()):
+            if not WORD.match(ch) or NOSPACE.match(ch):
                 if word:
                     yield "".join(word), start, end
                     word = []
-                if ch != " ":
+                if WORD.match(ch):
                     yield ch, m.start(), m.end()
                 continue
             if not word:

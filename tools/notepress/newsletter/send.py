@@ -28,9 +28,10 @@ from email.headerregistry import Address
 from email.utils import formatdate, make_msgid
 from pathlib import Path
 
+from ..audience import Reader, View
 from ..config import CONFIG_FILE, Config, Smtp
 from ..mail import parse_address
-from ..problems import NotepressError, Report
+from ..problems import NotepressError, Problem, Report
 from . import archive
 from .recipients import addresses, load_recipients
 
@@ -330,17 +331,33 @@ def _sending_lock(folder: Path, number: int):
 # --- the command ------------------------------------------------------------------------------------
 
 
-def send_issue(config: Config, number: int | None = None, *, recipients: list[str] | None = None,
+def withdrawn(record: archive.IssueRecord, team: View, shown: str) -> list[Problem]:
+    """The entries an issue shows that the team may no longer see: made private or a draft, or deleted
+    since the issue was drafted. Such an issue is never sent; it is drafted again."""
+    if team.reader is not Reader.TEAM or team.drafts:
+        raise TypeError("an issue is checked against the team's view, without drafts")
+    return [Problem(f"{shown}/{archive.RECORD}", 0, "entries",
+                    f"{slug}: issue #{record.number} shows this entry, but the team may no longer see it "
+                    "(it was made private or a draft, or deleted)",
+                    "draft the issue again with `notepress newsletter draft`, then send it")
+            for slug in record.entries if team.get(slug) is None]
+
+
+def send_issue(config: Config, number: int | None = None, *, team: View, recipients: list[str] | None = None,
                dry_run: bool = False, test_address: str | None = None, force: bool = False,
                retry_failed: bool = False, password: str | None = None, progress: Progress | None = None,
                backoff: tuple[float, ...] = (0.5, 2.0, 8.0),
                connect: Callable[[Smtp], smtplib.SMTP] | None = None) -> SendReport:
     """Send issue `number` (the newest by default) to every recipient not yet served.
 
-    `recipients` defaults to `load_recipients(config)`. `connect(config.smtp)` returns a connected,
+    `team` is the team's view of the entries as they are now: an issue showing an entry the team may
+    no longer see is refused (dry runs and test copies too). `recipients` defaults to `load_recipients(config)`. `connect(config.smtp)` returns a connected,
     not logged-in client (default: `open_connection`)."""
     record = archive.find(config.archive_dir, number)
     folder, shown = record.folder, Report(config.root).rel(record.folder)
+    problems = withdrawn(record, team, shown)
+    if problems:
+        raise NotepressError(problems)
     copies = _Copies(folder, shown)
     sender = parse_address(config.newsletter.sender) or parse_address(str(copies.parsed["From"] or ""))
     if sender is None:
