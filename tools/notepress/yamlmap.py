@@ -1,7 +1,8 @@
 """Strict YAML mappings with a line number per key (front matter and notepress.yml).
 
 PyYAML's C loader parses once; we keep the node tree so every field knows its line. Unsafe tags,
-aliases (and so alias bombs), duplicate keys and non-mapping documents are problems, never crashes.
+aliases (and so alias bombs), values nested too deep, duplicate keys and non-mapping documents are
+problems, never crashes.
 Lines are reported in the user's file: `first_line` is the file line where the YAML text starts.
 """
 
@@ -21,6 +22,7 @@ except AttributeError:  # pragma: no cover
 from .problems import Report
 
 MAX_NODES = 5_000
+MAX_DEPTH = 50  # lists and mappings inside each other; PyYAML composes and constructs recursively
 
 
 INVALID = object()  # the value of a key whose value was rejected (already reported)
@@ -43,6 +45,11 @@ def load_mapping(text: str, path: Path | str, first_line: int, report: Report,
     A key whose value is rejected stays in the result with the value INVALID, so that callers do
     not also report it as missing.
     """
+    deep = too_deep(text)
+    if deep is not None:
+        report.error(path, first_line + deep, "yaml", f"nested more than {MAX_DEPTH} levels deep",
+                     "write plain values and short lists")
+        return None
     loader = _Loader(text)
     try:
         try:
@@ -107,6 +114,33 @@ def load_mapping(text: str, path: Path | str, first_line: int, report: Report,
         return fields
     finally:
         loader.dispose()
+
+
+def too_deep(text: str) -> int | None:
+    """The 0-based line where lists and mappings first nest more than MAX_DEPTH deep, else None.
+
+    Reads parser events only: libyaml parses with its own stack, while PyYAML's composer and
+    constructor recurse (RecursionError at about 1,000 levels; the C composer crashes the
+    interpreter at about 100,000). Syntax errors are left to the composer to report.
+    """
+    if sum(map(text.count, "[{-:?")) <= MAX_DEPTH:  # every level needs one of these characters
+        return None
+    loader = _Loader(text)
+    depth = 0
+    try:
+        while loader.check_event():
+            event = loader.get_event()
+            if isinstance(event, yaml.CollectionStartEvent):
+                depth += 1
+                if depth > MAX_DEPTH:
+                    return event.start_mark.line
+            elif isinstance(event, yaml.CollectionEndEvent):
+                depth -= 1
+    except yaml.YAMLError:
+        return None
+    finally:
+        loader.dispose()
+    return None
 
 
 _NOT_SIMPLE = object()
