@@ -233,9 +233,9 @@ def _section(name: str, f: Field, path: Path, report: Report) -> dict | None:
     out = {}
     spec = SECTIONS[name]
     for key, value in f.value.items():
-        where = f"{name}.{key}"
+        where, line = f"{name}.{key}", f.item_lines.get(key, f.line)
         if key not in spec:
-            report.warning(path, f.line, where, "is not a setting", closest(str(key), spec))
+            report.warning(path, line, where, "is not a setting", closest(str(key), spec))
             continue
         kind, check, fix = spec[key]
         ok = isinstance(value, kind) and not isinstance(value, bool)
@@ -255,10 +255,10 @@ def _section(name: str, f: Field, path: Path, report: Report) -> dict | None:
         elif ok and check in ("address", "addresses"):
             bad = bad_addresses(value if check == "addresses" else [value])
             if bad:
-                report.error(path, f.line, where, f"not a valid address: {', '.join(bad)}", fix)
+                report.error(path, line, where, f"not a valid address: {', '.join(bad)}", fix)
                 continue
         if not ok:
-            report.error(path, f.line, where, f"{value!r} is not valid", fix)
+            report.error(path, line, where, f"{value!r} is not valid", fix)
             continue
         out[key] = tuple(value) if kind is list else value
     return out
@@ -301,15 +301,16 @@ def _authors(f: Field, path: Path, report: Report) -> tuple[Author, ...]:
         return ()
     authors = []
     for ident, info in v.items():
+        line = f.item_lines.get(ident, f.line)
         if not isinstance(ident, str) or not NAME_RE.match(ident):
-            report.error(path, f.line, "authors", f"id {ident!r} must be lower-case and hyphenated", fix)
+            report.error(path, line, "authors", f"id {ident!r} must be lower-case and hyphenated", fix)
             continue
         if not isinstance(info, dict) or not isinstance(info.get("name"), str) or not info["name"].strip():
-            report.error(path, f.line, f"authors.{ident}", "needs a name", fix)
+            report.error(path, line, f"authors.{ident}", "needs a name", fix)
             continue
         unknown = set(info) - {"name", "description", "avatar"}
         if unknown:
-            report.warning(path, f.line, f"authors.{ident}", f"unknown keys {sorted(unknown)}",
+            report.warning(path, line, f"authors.{ident}", f"unknown keys {sorted(unknown)}",
                            "use name, description and avatar")
         authors.append(Author(ident, info["name"].strip(), str(info.get("description") or ""),
                               str(info.get("avatar") or "")))

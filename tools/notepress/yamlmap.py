@@ -8,7 +8,7 @@ Lines are reported in the user's file: `first_line` is the file line where the Y
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -36,6 +36,7 @@ class Field:
     line: int  # 1-based line in the user's file
     raw: str | None  # the scalar as written, None for lists and mappings
     quoted: bool
+    item_lines: dict = field(default_factory=dict)  # a mapping's key or a list's index -> its line
 
 
 def load_mapping(text: str, path: Path | str, first_line: int, report: Report,
@@ -110,10 +111,20 @@ def load_mapping(text: str, path: Path | str, first_line: int, report: Report,
                 line=first_line + value_node.start_mark.line if scalar else line,
                 raw=value_node.value if scalar else None,
                 quoted=bool(scalar and value_node.style in ("'", '"')),
+                item_lines=_item_lines(value_node, first_line),
             )
         return fields
     finally:
         loader.dispose()
+
+
+def _item_lines(node: yaml.Node, first_line: int) -> dict:
+    """Where each key of a mapping or each item of a list is, so nested settings are reported there."""
+    if isinstance(node, yaml.MappingNode):
+        return {k.value: first_line + k.start_mark.line for k, _ in node.value if isinstance(k, yaml.ScalarNode)}
+    if isinstance(node, yaml.SequenceNode):
+        return {i: first_line + n.start_mark.line for i, n in enumerate(node.value)}
+    return {}
 
 
 def too_deep(text: str) -> int | None:
