@@ -154,3 +154,24 @@ def test_config_that_is_not_utf8(tmp_path):
         load_config(tmp_path)
 
     assert str(raised.value) == "notepress.yml:1: file is not UTF-8 text (save it as UTF-8)"
+
+
+@pytest.mark.parametrize("list_id, ok", [
+    ("customer-notes.example.test", True),
+    ("notes_2026.team.example.test", True),
+    ("customer notes.example.test", False),
+    ("<customer-notes.example.test>", False),
+    ("customer-notes", False),
+    ("customer-notes..example.test", False),
+    ("notes.example.test>, <x.example.test", False),
+])
+def test_list_id_is_a_dotted_name_that_fits_in_angle_brackets(list_id, ok, tmp_path):
+    (tmp_path / "notepress.yml").write_text(f"newsletter:\n  list_id: '{list_id}'\n", encoding="utf-8")
+
+    if ok:
+        assert load_config(tmp_path).newsletter.list_id == list_id
+    else:
+        with pytest.raises(NotepressError) as raised:
+            load_config(tmp_path)
+        assert str(raised.value) == (f"notepress.yml:2: newsletter.list_id: {list_id!r} is not valid (write a dotted "
+                                     "name without spaces or <>, e.g. customer-notes.example.com)")

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import difflib
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -46,6 +47,8 @@ NAME_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 KNOWN_KEYS = ("site_url", "authors", "competencies", "levels", "confidential_terms", "redact", "redact_with",
               "paths", "newsletter", "smtp")
 PATH_KEYS = ("posts", "docs", "site")
+ONE_LINE = ("title", "sender", "reply_to", "recipients", "subject", "preheader", "list_id", "unsubscribe")
+LIST_ID = re.compile(r"^[\w!#$%&'*+/=?^`{|}~-]+(\.[\w!#$%&'*+/=?^`{|}~-]+)+$", re.ASCII)  # RFC 2919, without <>
 
 
 @dataclass(frozen=True)
@@ -93,7 +96,7 @@ SECTIONS = {  # key -> (type, check, fix)
         "subject": (str, "template", "use {title}, {number}, {top_theme}, {period}"),
         "preheader": (str, "template", "use {customers_text}, {themes_text}, {top_theme}, {period}"),
         "archive": (str, None, "write a folder name"),
-        "list_id": (str, None, "write e.g. customer-notes.example.com"),
+        "list_id": (str, "list-id", "write a dotted name without spaces or <>, e.g. customer-notes.example.com"),
         "unsubscribe": (str, "mailto", "write mailto:you@example.com?subject=unsubscribe"),
     },
     "smtp": {
@@ -238,6 +241,10 @@ def _section(name: str, f: Field, path: Path, report: Report) -> dict | None:
             report.warning(path, line, where, "is not a setting", closest(str(key), spec))
             continue
         kind, check, fix = spec[key]
+        if name == "newsletter" and key in ONE_LINE and _control_character(value):
+            report.error(path, line, where, "has a line break or another control character, which an e-mail "
+                         "cannot carry", "write it on one line of plain text")
+            continue
         ok = isinstance(value, kind) and not isinstance(value, bool)
         if ok and kind is list:
             ok = all(isinstance(v, str) for v in value)
@@ -250,6 +257,8 @@ def _section(name: str, f: Field, path: Path, report: Report) -> dict | None:
                 value.format(**TEMPLATE_FIELDS)
             except (KeyError, IndexError, ValueError):
                 ok = False
+        elif ok and check == "list-id":
+            ok = len(value) <= 255 and bool(LIST_ID.match(value))
         elif ok and check == "mailto":
             ok = value.startswith("mailto:") and not bad_addresses([value[7:].split("?")[0]])
         elif ok and check in ("address", "addresses"):
@@ -262,6 +271,12 @@ def _section(name: str, f: Field, path: Path, report: Report) -> dict | None:
             continue
         out[key] = tuple(value) if kind is list else value
     return out
+
+
+def _control_character(value) -> bool:
+    """A line break, tab or other control character: mail headers cannot hold one."""
+    texts = value if isinstance(value, list) else [value]
+    return any(unicodedata.category(c) in ("Cc", "Zl", "Zp") for t in texts if isinstance(t, str) for c in t)
 
 
 def _levels(f: Field, path: Path, report: Report, fields: dict[str, Field]) -> dict | None:
