@@ -128,7 +128,8 @@ def test_entries_with_only_warnings_are_still_read(tmp_path):
                "impossible-date", "impossible-date-quoted", "importance-out-of-range", "evidence-not-url",
                "unknown-competency", "unsafe-tag", "crlf-line-endings", "utf8-bom", "alias-bomb", "binary-nul",
                "latin1-bytes", "empty", "missing-front-matter", "unclosed-front-matter", "front-matter-list",
-               "front-matter-scalar", "nested-too-deep"]
+               "front-matter-scalar", "nested-too-deep", "date-far-future", "date-year-one",
+               "next-step-dates-implausible"]
     assert read.isdisjoint(f"posts/{c}.md" for c in invalid)
     assert {p.path for p in report.errors} >= {f"posts/{c}.md" for c in invalid}
 
@@ -265,3 +266,14 @@ def test_fifty_levels_are_read_and_fifty_one_are_refused():
     assert fine is not None and refused is None
     assert [str(p) for p in report.problems] == [
         "posts/a.md:2: yaml: nested more than 50 levels deep (write plain values and short lists)"]
+
+
+@pytest.mark.parametrize("date", ["1900-01-01", "2999-12-31"])
+def test_the_first_and_last_plausible_days_are_dates(date, tmp_path):
+    repo = make_repo(tmp_path / "repo", [])
+    (repo / "posts" / "edge.md").write_text(
+        f"---\ntitle: Edge\ndate: {date}\ntype: essay\naudience: private\n---\n\nBody.\n", encoding="utf-8")
+
+    [entry], report = read_entries(load_config(repo))
+
+    assert report.problems == [] and entry.date.isoformat() == date

@@ -15,7 +15,7 @@ from markdown.extensions.toc import slugify
 
 from .cache import EntryCache, digest
 from .config import NAME_RE, Config, closest
-from .model import AUDIENCES, SOURCES, TYPES, Entry, Insight, Loop
+from .model import AUDIENCES, SOURCES, TYPES, Entry, Insight, Loop, plausible
 from .problems import Report
 from .yamlmap import INVALID, Field, load_mapping
 
@@ -179,17 +179,13 @@ class _Fields:
                 self.missing(name, f"add `{name}: {dt.date.today().isoformat()}`")
             return None
         v = self.f[name].value
-        if isinstance(v, dt.datetime):
-            return v.date()
-        if isinstance(v, dt.date):
-            return v
-        if isinstance(v, str):
-            try:
-                return dt.date.fromisoformat(v.strip())
-            except ValueError:
-                pass
-        self.bad(name, f"{self.f[name].raw or v!r} is not a date", "write a real date as YYYY-MM-DD")
-        return None
+        date = _as_date(v)
+        if date is None:
+            self.bad(name, f"{self.f[name].raw or v!r} is not a date", "write a real date as YYYY-MM-DD")
+        elif not plausible(date):
+            self.bad(name, f"{self.f[name].raw or v!r} is not a plausible date", "write the real date as YYYY-MM-DD")
+            return None
+        return date
 
     def names(self, name: str, required: bool = False, pattern: re.Pattern | None = None) -> tuple[str, ...]:
         if not self.present(name):
@@ -212,6 +208,19 @@ class _Fields:
         if required and not items:
             self.bad(name, "is empty", f"add at least one, e.g. `{name}: [first]`")
         return tuple(dict.fromkeys(items))
+
+
+def _as_date(v) -> dt.date | None:
+    if isinstance(v, dt.datetime):
+        return v.date()
+    if isinstance(v, dt.date):
+        return v
+    if isinstance(v, str):
+        try:
+            return dt.date.fromisoformat(v.strip())
+        except ValueError:
+            pass
+    return None
 
 
 def _validate(path: Path, fields: dict[str, Field], body: str, body_line: int, config: Config,
