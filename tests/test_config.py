@@ -175,3 +175,27 @@ def test_list_id_is_a_dotted_name_that_fits_in_angle_brackets(list_id, ok, tmp_p
             load_config(tmp_path)
         assert str(raised.value) == (f"notepress.yml:2: newsletter.list_id: {list_id!r} is not valid (write a dotted "
                                      "name without spaces or <>, e.g. customer-notes.example.com)")
+
+
+@pytest.mark.parametrize("text, line", [
+    ("newsletter:\n  cadence_days: 99999999\n",  # drafting subtracted it from today: OverflowError
+     "notepress.yml:2: newsletter.cadence_days: 99999999 is not valid (write a number of days up to 366, e.g. 14)"),
+    ("smtp:\n  port: 70000\n",  # the socket raised OverflowError, which send does not expect
+     "notepress.yml:2: smtp.port: 70000 is not valid (write e.g. 587)"),
+], ids=["cadence_days", "smtp.port"])
+def test_numbers_that_would_overflow_later_are_refused(text, line, tmp_path):
+    (tmp_path / "notepress.yml").write_text(text, encoding="utf-8")
+
+    with pytest.raises(NotepressError) as raised:
+        load_config(tmp_path)
+
+    assert str(raised.value) == line
+
+
+def test_the_largest_cadence_and_port_are_read(tmp_path):
+    (tmp_path / "notepress.yml").write_text("newsletter: {cadence_days: 366}\nsmtp: {port: 65535}\n",
+                                            encoding="utf-8")
+
+    config = load_config(tmp_path)
+
+    assert (config.newsletter.cadence_days, config.smtp.port) == (366, 65535)

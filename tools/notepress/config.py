@@ -85,14 +85,14 @@ class Smtp:
     timeout: float = 30.0
 
 
-SECTIONS = {  # key -> (type, check, fix)
+SECTIONS = {  # key -> (type, check: a name, or the allowed values, fix)
     "newsletter": {
         "title": (str, None, "write a short name"),
         "sender": (str, "address", 'write "Name <you@example.com>"'),
         "reply_to": (str, "address", "write you@example.com"),
         "recipients": (list, "addresses", "write a list of addresses"),
         "recipients_file": (str, None, "write the path of a CSV file with an `email` column"),
-        "cadence_days": (int, "positive", "write a number of days, e.g. 14"),
+        "cadence_days": (int, range(1, 367), "write a number of days up to 366, e.g. 14"),
         "subject": (str, "template", "use {title}, {number}, {top_theme}, {period}"),
         "preheader": (str, "template", "use {customers_text}, {themes_text}, {top_theme}, {period}"),
         "archive": (str, None, "write a folder name"),
@@ -101,7 +101,7 @@ SECTIONS = {  # key -> (type, check, fix)
     },
     "smtp": {
         "host": (str, None, "write the mail server's name"),
-        "port": (int, "positive", "write e.g. 587"),
+        "port": (int, range(1, 65536), "write e.g. 587"),
         "security": (str, ("starttls", "ssl", "none"), "use starttls, ssl or none"),
         "username": (str, None, "write your login; the password goes in NOTEPRESS_SMTP_PASSWORD"),
         "timeout": ((int, float), "positive", "write seconds, e.g. 30"),
@@ -250,7 +250,7 @@ def _section(name: str, f: Field, path: Path, report: Report) -> dict | None:
             ok = all(isinstance(v, str) for v in value)
         if ok and check == "positive":
             ok = value > 0
-        elif ok and isinstance(check, tuple):
+        elif ok and isinstance(check, (tuple, range)):
             ok = value in check
         elif ok and check == "template":
             try:
