@@ -199,3 +199,28 @@ def test_the_largest_cadence_and_port_are_read(tmp_path):
     config = load_config(tmp_path)
 
     assert (config.newsletter.cadence_days, config.smtp.port) == (366, 65535)
+
+
+def test_a_folder_named_notepress_yml_is_one_problem(tmp_path, cli):
+    (tmp_path / "posts").mkdir()
+    (tmp_path / "notepress.yml").mkdir()
+
+    result = cli("-C", tmp_path, "check")
+
+    assert result.exit_code == 1
+    assert "Traceback" not in result.output
+    assert lines(result.stderr) == [
+        "notepress.yml: cannot be read: Is a directory (make notepress.yml a readable file, or remove it to use "
+        "the defaults)",
+        "notepress: 1 problem in 0 entries (fix them and run again)"]
+
+
+def test_a_broken_link_is_not_taken_for_no_settings(tmp_path):
+    """Silently using the defaults would drop the confidential terms the real file lists."""
+    (tmp_path / "notepress.yml").symlink_to(tmp_path / "elsewhere" / "notepress.yml")
+
+    with pytest.raises(NotepressError) as raised:
+        load_config(tmp_path)
+
+    assert str(raised.value) == ("notepress.yml: cannot be read: No such file or directory (make notepress.yml "
+                                 "a readable file, or remove it to use the defaults)")

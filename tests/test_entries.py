@@ -277,3 +277,32 @@ def test_the_first_and_last_plausible_days_are_dates(date, tmp_path):
     [entry], report = read_entries(load_config(repo))
 
     assert report.problems == [] and entry.date.isoformat() == date
+
+
+def test_a_folder_named_like_an_entry_is_not_an_entry(tmp_path, cli):
+    repo = make_repo(tmp_path / "repo", ["missing-audience"])
+    (repo / "posts" / "x.md").mkdir()
+
+    result = cli("-C", repo, "check")
+
+    assert_exit(result, 0)
+    assert result.stdout.startswith("checked 1 entry: no errors")
+
+
+def test_an_entry_that_cannot_be_read_is_one_problem(tmp_path, monkeypatch):
+    """Running as root, permissions cannot make a file unreadable, so the read fails by hand."""
+    repo = make_repo(tmp_path / "repo", ["missing-audience", "missing-title"])
+    locked = repo / "posts" / "missing-title.md"
+    read_bytes = Path.read_bytes
+
+    def refuse(path):
+        if path == locked:
+            raise PermissionError(13, "Permission denied")
+        return read_bytes(path)
+
+    monkeypatch.setattr(Path, "read_bytes", refuse)
+    entries, report = read_entries(load_config(repo), cache=False)
+
+    assert [e.source for e in entries] == ["posts/missing-audience.md"]
+    assert [str(p) for p in report.errors] == [
+        "posts/missing-title.md: cannot be read: Permission denied (make it a readable file or remove it)"]

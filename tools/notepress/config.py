@@ -158,13 +158,8 @@ def read_config(root: Path | str, report: Report) -> Config:
     root = Path(root).resolve()
     path = root / CONFIG_FILE
     values: dict = {}
-    if path.exists():
-        try:
-            text = path.read_bytes().decode("utf-8-sig").replace("\r\n", "\n")
-        except UnicodeDecodeError:
-            report.error(path, 1, "", "file is not UTF-8 text", "save it as UTF-8")
-            text = ""
-        fields = load_mapping(text, path, 1, report, allow_empty=True)
+    if path.exists() or path.is_symlink():  # a broken link is a problem, not "no settings"
+        fields = load_mapping(_read_text(path, report), path, 1, report, allow_empty=True)
         values = _validate(fields or {}, path, report)
     paths = values.pop("paths", {})
     return Config(
@@ -173,6 +168,20 @@ def read_config(root: Path | str, report: Report) -> Config:
         **values,
         **{f"{k}_dir": root / paths.get(k, k) for k in PATH_KEYS},
     )
+
+
+def _read_text(path: Path, report: Report) -> str:
+    try:
+        raw = path.read_bytes()
+    except OSError as e:
+        report.error(path, 0, "", f"cannot be read: {e.strerror or e}",
+                     f"make {CONFIG_FILE} a readable file, or remove it to use the defaults")
+        return ""
+    try:
+        return raw.decode("utf-8-sig").replace("\r\n", "\n")
+    except UnicodeDecodeError:
+        report.error(path, 1, "", "file is not UTF-8 text", "save it as UTF-8")
+        return ""
 
 
 def _validate(fields: dict[str, Field], path: Path, report: Report) -> dict:

@@ -49,7 +49,11 @@ def read_entries(config: Config, report: Report | None = None, *, cache: bool = 
     sources = find_sources(config)
     report.files_read += len(sources)
     for path in sources:
-        raw = path.read_bytes()
+        try:
+            raw = path.read_bytes()
+        except OSError as e:  # unreadable, or removed since the folder was listed
+            report.error(path, 0, "", f"cannot be read: {e.strerror or e}", "make it a readable file or remove it")
+            continue
         key = digest(raw) if store else b""
         hit = store.get(path, key) if store else None
         if hit is None:
