@@ -306,3 +306,32 @@ def test_an_entry_that_cannot_be_read_is_one_problem(tmp_path, monkeypatch):
     assert [e.source for e in entries] == ["posts/missing-audience.md"]
     assert [str(p) for p in report.errors] == [
         "posts/missing-title.md: cannot be read: Permission denied (make it a readable file or remove it)"]
+
+
+def test_entries_named_md_in_any_case_are_read(tmp_path):
+    repo = make_repo(tmp_path / "repo", [])
+    for name in ("Upper.MD", "Mixed.Md", "lower.md"):
+        shutil.copyfile(BAD / "missing-audience.md", repo / "posts" / name)
+    shutil.copyfile(BAD / "missing-audience.md", repo / "posts" / "notes.markdown.txt")
+
+    entries, _ = read_entries(load_config(repo))
+
+    assert sorted((e.source, e.slug) for e in entries) == [
+        ("posts/Mixed.Md", "mixed"), ("posts/Upper.MD", "upper"), ("posts/lower.md", "lower")]
+
+
+def test_nothing_under_a_dot_folder_is_read(tmp_path, cli):
+    """Obsidian moves deleted notes to .trash/: a public one there must not be published again."""
+    repo = make_repo(tmp_path / "repo", ["missing-audience"])
+    for hidden in ("posts/.trash/old.md", "posts/.obsidian/plugins/x/README.md", "posts/essays/.drafts/a.md",
+                   "posts/essays/.hidden.md"):
+        (repo / hidden).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(BAD / "missing-title.md", repo / hidden)
+
+    entries, report = read_entries(load_config(repo))
+    result = cli("-C", repo, "check")
+
+    assert [e.source for e in entries] == ["posts/missing-audience.md"]
+    assert report.errors == []
+    assert_exit(result, 0)
+    assert result.stdout.startswith("checked 1 entry: no errors")

@@ -7,6 +7,7 @@ Report with every problem in the tree, so `check` can show them all at once.
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
 from pathlib import Path
 
@@ -29,10 +30,15 @@ ALL_FIELDS = COMMON + LEARNING + INSIGHT
 
 
 def find_sources(config: Config) -> list[Path]:
+    """Every file under posts/ ending in .md, in any case, except under a name that starts with `.`:
+    dot-files, and folders such as Obsidian's .trash/ and .obsidian/ (whatever they hold stays unread)."""
     if not config.posts_dir.is_dir():
         return []
-    found = (p for p in config.posts_dir.rglob("*.md") if not p.name.startswith(".") and p.is_file())
-    return sorted(found, key=lambda p: p.parts)
+    found = []
+    for folder, dirs, files in os.walk(config.posts_dir):
+        dirs[:] = [d for d in dirs if not d.startswith(".")]
+        found += (Path(folder, f) for f in files if not f.startswith(".") and f.lower().endswith(".md"))
+    return sorted((p for p in found if p.is_file()), key=lambda p: p.parts)
 
 
 def read_entries(config: Config, report: Report | None = None, *, cache: bool = True) -> tuple[list[Entry], Report]:
