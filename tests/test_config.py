@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 
 from conftest import FIXTURES, expected_lines, lines
-from notepress.config import DEFAULT_COMPETENCIES, Author, load_config
-from notepress.problems import NotepressError
+from notepress.config import DEFAULT_COMPETENCIES, Author, load_config, read_config
+from notepress.problems import NotepressError, Report
 
 CONFIG = FIXTURES / "config"
 PROBLEM_CASES = sorted(p.name for p in CONFIG.iterdir() if (p / "expected.txt").exists())
@@ -224,3 +224,13 @@ def test_a_broken_link_is_not_taken_for_no_settings(tmp_path):
 
     assert str(raised.value) == ("notepress.yml: cannot be read: No such file or directory (make notepress.yml "
                                  "a readable file, or remove it to use the defaults)")
+
+
+def test_a_term_without_letters_does_not_hide_the_others_from_check(tmp_path):
+    shutil.copyfile(CONFIG / "confidential-term-without-letters" / "notepress.yml", tmp_path / "notepress.yml")
+    report = Report(tmp_path.resolve())
+
+    config = read_config(tmp_path, report)
+
+    assert config.confidential_terms == ("Project Heron",)
+    assert len(report.errors) == 3

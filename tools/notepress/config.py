@@ -47,6 +47,7 @@ NAME_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 KNOWN_KEYS = ("site_url", "authors", "competencies", "levels", "confidential_terms", "redact", "redact_with",
               "paths", "newsletter", "smtp")
 PATH_KEYS = ("posts", "docs", "site")
+LETTER_OR_DIGIT = re.compile(r"[^\W_]")  # what the term matcher compares; the rest only separates words
 ONE_LINE = ("title", "sender", "reply_to", "recipients", "subject", "preheader", "list_id", "unsubscribe")
 LIST_ID = re.compile(r"^[\w!#$%&'*+/=?^`{|}~-]+(\.[\w!#$%&'*+/=?^`{|}~-]+)+$", re.ASCII)  # RFC 2919, without <>
 
@@ -210,10 +211,9 @@ def _validate(fields: dict[str, Field], path: Path, report: Report) -> dict:
             if levels is not None:
                 out[key] = levels
         elif key == "confidential_terms":
-            if not isinstance(v, list) or not all(isinstance(t, str) and t.strip() for t in v):
-                report.error(path, f.line, key, "must be a list of words or phrases", "write - Project Falcon")
-            else:
-                out[key] = tuple(t.strip() for t in v)
+            terms = _terms(f, path, report)
+            if terms is not None:
+                out[key] = terms
         elif key == "redact":
             if not isinstance(v, bool) or f.quoted or (f.raw or "").lower() not in ("true", "false"):
                 report.error(path, f.line, key, f"{f.raw!r} is not true or false", "write true or false, without quotes")
@@ -236,6 +236,19 @@ def _validate(fields: dict[str, Field], path: Path, report: Report) -> dict:
             else:
                 out[key] = v
     return out
+
+
+def _terms(f: Field, path: Path, report: Report) -> tuple[str, ...] | None:
+    """The confidential terms; one without a letter or digit is refused, as no text can ever match it."""
+    v = f.value
+    if not isinstance(v, list) or not all(isinstance(t, str) and t.strip() for t in v):
+        report.error(path, f.line, "confidential_terms", "must be a list of words or phrases", "write - Project Falcon")
+        return None
+    for i, term in enumerate(v):
+        if not LETTER_OR_DIGIT.search(term):
+            report.error(path, f.item_lines.get(i, f.line), "confidential_terms",
+                         f"{term!r} has no letters or digits, so it can never be matched", "write the name itself")
+    return tuple(t.strip() for t in v if LETTER_OR_DIGIT.search(t))
 
 
 def _section(name: str, f: Field, path: Path, report: Report) -> dict | None:
