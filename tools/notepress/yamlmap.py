@@ -46,24 +46,10 @@ def load_mapping(text: str, path: Path | str, first_line: int, report: Report,
     A key whose value is rejected stays in the result with the value INVALID, so that callers do
     not also report it as missing.
     """
-    deep = too_deep(text)
-    if deep is not None:
-        report.error(path, first_line + deep, "yaml", f"nested more than {MAX_DEPTH} levels deep",
-                     "write plain values and short lists")
-        return None
     loader = _Loader(text)
     try:
-        try:
-            node = loader.get_single_node()
-        except yaml.MarkedYAMLError as e:
-            mark = e.problem_mark or e.context_mark
-            line = first_line + (mark.line if mark else 0)
-            problem = (e.problem or e.context or "invalid YAML").strip()
-            report.error(path, line, "yaml", problem,
-                         "check the indentation, and quote values that contain ': ' or start with a special character")
-            return None
-        except yaml.YAMLError as e:
-            report.error(path, first_line, "yaml", str(e).splitlines()[0], "fix the YAML syntax")
+        node = _compose(loader, text, path, first_line, report)
+        if node is _FAILED:
             return None
         if node is None and allow_empty:
             return {}
@@ -116,6 +102,42 @@ def load_mapping(text: str, path: Path | str, first_line: int, report: Report,
         return fields
     finally:
         loader.dispose()
+
+
+def check_yaml(text: str, path: Path | str, report: Report) -> bool:
+    """Whether `text` is one well-formed YAML document, not nested too deep; problems go to `report`.
+
+    For a file another program reads (mkdocs.yml): its syntax errors at their real line, before that
+    program reports them at no line. Tags are not constructed, so `!ENV` and the like pass.
+    """
+    loader = _Loader(text)
+    try:
+        return _compose(loader, text, path, 1, report) is not _FAILED
+    finally:
+        loader.dispose()
+
+
+_FAILED = object()
+
+
+def _compose(loader, text: str, path: Path | str, first_line: int, report: Report):
+    """The document's node tree (None when empty), or _FAILED with the problem reported."""
+    deep = too_deep(text)
+    if deep is not None:
+        report.error(path, first_line + deep, "yaml", f"nested more than {MAX_DEPTH} levels deep",
+                     "write plain values and short lists")
+        return _FAILED
+    try:
+        return loader.get_single_node()
+    except yaml.MarkedYAMLError as e:
+        mark = e.problem_mark or e.context_mark
+        line = first_line + (mark.line if mark else 0)
+        problem = (e.problem or e.context or "invalid YAML").strip()
+        report.error(path, line, "yaml", problem,
+                     "check the indentation, and quote values that contain ': ' or start with a special character")
+    except yaml.YAMLError as e:
+        report.error(path, first_line, "yaml", str(e).splitlines()[0], "fix the YAML syntax")
+    return _FAILED
 
 
 def _item_lines(node: yaml.Node, first_line: int) -> dict:
