@@ -160,3 +160,24 @@ def test_new_with_edit_opens_the_editor_and_says_what_is_next(tmp_path, monkeypa
     [path] = (tmp_path / "posts" / "essays").glob("*-an-edited-essay.md")
     assert path.read_text().endswith("Written in the editor.\n")
     assert result.stderr.strip() == "next: notepress serve to preview it; remove `draft: true` to publish"
+
+
+@pytest.mark.parametrize("args", [
+    ["newsletter", "draft", "--since", "0001-01-01"],
+    ["newsletter", "draft", "--until", "9999-12-31"],
+    ["portfolio", "--until", "9999-12-31"],
+    ["portfolio", "--since", "1899-12-31"],
+    ["stats", "--since", "9999-12-31", "--until", "9999-12-31"],
+    ["stats", "--until", "0001-01-01"],
+    ["next", "--today", "3000-01-01"],
+])
+def test_a_date_option_outside_the_plausible_years_is_a_usage_error(args, tmp_path, cli):
+    """Such dates overflowed the date arithmetic of the period (OverflowError)."""
+    repo = shutil.copytree(FIXTURES / "review" / "career", tmp_path / "career")
+    value = args[-1]
+
+    result = cli("-C", repo, *args)
+
+    assert result.exit_code == 2, result.output
+    assert "Traceback" not in result.output and result.stdout == ""
+    assert f"{value!r} is not a plausible date (write the real date as YYYY-MM-DD)" in result.stderr

@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 
 from conftest import FIXTURES, expected_lines, lines
-from notepress.config import DEFAULT_COMPETENCIES, Author, load_config
-from notepress.problems import NotepressError
+from notepress.config import DEFAULT_COMPETENCIES, Author, load_config, read_config
+from notepress.problems import NotepressError, Report
 
 CONFIG = FIXTURES / "config"
 PROBLEM_CASES = sorted(p.name for p in CONFIG.iterdir() if (p / "expected.txt").exists())
@@ -154,3 +154,83 @@ def test_config_that_is_not_utf8(tmp_path):
         load_config(tmp_path)
 
     assert str(raised.value) == "notepress.yml:1: file is not UTF-8 text (save it as UTF-8)"
+
+
+@pytest.mark.parametrize("list_id, ok", [
+    ("customer-notes.example.test", True),
+    ("notes_2026.team.example.test", True),
+    ("customer notes.example.test", False),
+    ("<customer-notes.example.test>", False),
+    ("customer-notes", False),
+    ("customer-notes..example.test", False),
+    ("notes.example.test>, <x.example.test", False),
+])
+def test_list_id_is_a_dotted_name_that_fits_in_angle_brackets(list_id, ok, tmp_path):
+    (tmp_path / "notepress.yml").write_text(f"newsletter:\n  list_id: '{list_id}'\n", encoding="utf-8")
+
+    if ok:
+        assert load_config(tmp_path).newsletter.list_id == list_id
+    else:
+        with pytest.raises(NotepressError) as raised:
+            load_config(tmp_path)
+        assert str(raised.value) == (f"notepress.yml:2: newsletter.list_id: {list_id!r} is not valid (write a dotted "
+                                     "name without spaces or <>, e.g. customer-notes.example.com)")
+
+
+@pytest.mark.parametrize("text, line", [
+    ("newsletter:\n  cadence_days: 99999999\n",  # drafting subtracted it from today: OverflowError
+     "notepress.yml:2: newsletter.cadence_days: 99999999 is not valid (write a number of days up to 366, e.g. 14)"),
+    ("smtp:\n  port: 70000\n",  # the socket raised OverflowError, which send does not expect
+     "notepress.yml:2: smtp.port: 70000 is not valid (write e.g. 587)"),
+], ids=["cadence_days", "smtp.port"])
+def test_numbers_that_would_overflow_later_are_refused(text, line, tmp_path):
+    (tmp_path / "notepress.yml").write_text(text, encoding="utf-8")
+
+    with pytest.raises(NotepressError) as raised:
+        load_config(tmp_path)
+
+    assert str(raised.value) == line
+
+
+def test_the_largest_cadence_and_port_are_read(tmp_path):
+    (tmp_path / "notepress.yml").write_text("newsletter: {cadence_days: 366}\nsmtp: {port: 65535}\n",
+                                            encoding="utf-8")
+
+    config = load_config(tmp_path)
+
+    assert (config.newsletter.cadence_days, config.smtp.port) == (366, 65535)
+
+
+def test_a_folder_named_notepress_yml_is_one_problem(tmp_path, cli):
+    (tmp_path / "posts").mkdir()
+    (tmp_path / "notepress.yml").mkdir()
+
+    result = cli("-C", tmp_path, "check")
+
+    assert result.exit_code == 1
+    assert "Traceback" not in result.output
+    assert lines(result.stderr) == [
+        "notepress.yml: cannot be read: Is a directory (make notepress.yml a readable file, or remove it to use "
+        "the defaults)",
+        "notepress: 1 problem in 0 entries (fix them and run again)"]
+
+
+def test_a_broken_link_is_not_taken_for_no_settings(tmp_path):
+    """Silently using the defaults would drop the confidential terms the real file lists."""
+    (tmp_path / "notepress.yml").symlink_to(tmp_path / "elsewhere" / "notepress.yml")
+
+    with pytest.raises(NotepressError) as raised:
+        load_config(tmp_path)
+
+    assert str(raised.value) == ("notepress.yml: cannot be read: No such file or directory (make notepress.yml "
+                                 "a readable file, or remove it to use the defaults)")
+
+
+def test_a_term_without_letters_does_not_hide_the_others_from_check(tmp_path):
+    shutil.copyfile(CONFIG / "confidential-term-without-letters" / "notepress.yml", tmp_path / "notepress.yml")
+    report = Report(tmp_path.resolve())
+
+    config = read_config(tmp_path, report)
+
+    assert config.confidential_terms == ("Project Heron",)
+    assert len(report.errors) == 3

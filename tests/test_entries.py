@@ -7,17 +7,23 @@ Data-driven: each tests/fixtures/bad/<case>.md is copied to posts/<case>.md of a
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
+import subprocess
+import sys
 import time
 from pathlib import Path
 
 import pytest
 
+import notepress
 from conftest import FIXTURES, expected_lines, lines
 from notepress.audience import Reader, visible
 from notepress.config import load_config
 from notepress.entries import read_entries
+from notepress.problems import Report
+from notepress.yamlmap import load_mapping
 
 BAD = FIXTURES / "bad"
 CASES = sorted(p.stem for p in BAD.glob("*.md"))
@@ -122,7 +128,8 @@ def test_entries_with_only_warnings_are_still_read(tmp_path):
                "impossible-date", "impossible-date-quoted", "importance-out-of-range", "evidence-not-url",
                "unknown-competency", "unsafe-tag", "crlf-line-endings", "utf8-bom", "alias-bomb", "binary-nul",
                "latin1-bytes", "empty", "missing-front-matter", "unclosed-front-matter", "front-matter-list",
-               "front-matter-scalar"]
+               "front-matter-scalar", "nested-too-deep", "date-far-future", "date-year-one",
+               "next-step-dates-implausible"]
     assert read.isdisjoint(f"posts/{c}.md" for c in invalid)
     assert {p.path for p in report.errors} >= {f"posts/{c}.md" for c in invalid}
 
@@ -218,3 +225,113 @@ def test_unknown_competency_uses_the_configured_framework(tmp_path, cli):
     assert_exit(result, 1)
     assert lines(result.stderr)[0] == ("posts/unknown-competency.md:8: competencies: 'executon' is not in the "
                                        "competency framework (did you mean `execution-speed`?)")
+
+
+DEEP = {  # file name -> front matter value nested `n` levels deep, and the line the problem is on
+    "flow-list.md": (lambda n: f"summary: {'[' * n}{']' * n}\n", 6),
+    "flow-mapping.md": (lambda n: f"summary: {'{a: ' * n}x{'}' * n}\n", 6),
+    "block-list.md": (lambda n: f"summary:\n{'- ' * n}x\n", 7),
+}
+
+
+@pytest.mark.parametrize("depth", [10_000, 100_000])
+def test_front_matter_nested_any_depth_is_one_problem_not_a_crash(depth, tmp_path):
+    """PyYAML recurses (RecursionError at ~1,000 levels, a segfault of the C composer at ~100,000),
+    so the command runs in its own interpreter: a crash fails this test instead of the session."""
+    repo = tmp_path / "repo"
+    (repo / "posts").mkdir(parents=True)
+    for name, (value, _) in DEEP.items():
+        (repo / "posts" / name).write_text(
+            f"---\ntitle: Deep\ndate: 2026-03-02\ntype: essay\naudience: private\n{value(depth)}---\n\nBody.\n",
+            encoding="utf-8")
+
+    env = {**os.environ, "PYTHONPATH": str(Path(notepress.__file__).parents[1])}  # this notepress
+    result = subprocess.run([sys.executable, "-c", "from notepress.cli import main; main()", "-C", str(repo),
+                             "check"], capture_output=True, text=True, timeout=60, env=env)
+
+    assert result.returncode == 1, result.stderr[-2000:]
+    assert lines(result.stderr) == [
+        *(f"posts/{name}:{line}: yaml: nested more than 50 levels deep (write plain values and short lists)"
+          for name, (_, line) in sorted(DEEP.items())),
+        "notepress: 3 problems in 3 entries (fix them and run again)"]
+
+
+def test_fifty_levels_are_read_and_fifty_one_are_refused():
+    """The front matter's mapping is the first level."""
+    report = Report(Path("/repo"))
+
+    fine = load_mapping(f"a: {'[' * 49}{']' * 49}\n", "posts/a.md", 2, report)
+    refused = load_mapping(f"a: {'[' * 50}{']' * 50}\n", "posts/a.md", 2, report)
+
+    assert fine is not None and refused is None
+    assert [str(p) for p in report.problems] == [
+        "posts/a.md:2: yaml: nested more than 50 levels deep (write plain values and short lists)"]
+
+
+@pytest.mark.parametrize("date", ["1900-01-01", "2999-12-31"])
+def test_the_first_and_last_plausible_days_are_dates(date, tmp_path):
+    repo = make_repo(tmp_path / "repo", [])
+    (repo / "posts" / "edge.md").write_text(
+        f"---\ntitle: Edge\ndate: {date}\ntype: essay\naudience: private\n---\n\nBody.\n", encoding="utf-8")
+
+    [entry], report = read_entries(load_config(repo))
+
+    assert report.problems == [] and entry.date.isoformat() == date
+
+
+def test_a_folder_named_like_an_entry_is_not_an_entry(tmp_path, cli):
+    repo = make_repo(tmp_path / "repo", ["missing-audience"])
+    (repo / "posts" / "x.md").mkdir()
+
+    result = cli("-C", repo, "check")
+
+    assert_exit(result, 0)
+    assert result.stdout.startswith("checked 1 entry: no errors")
+
+
+def test_an_entry_that_cannot_be_read_is_one_problem(tmp_path, monkeypatch):
+    """Running as root, permissions cannot make a file unreadable, so the read fails by hand."""
+    repo = make_repo(tmp_path / "repo", ["missing-audience", "missing-title"])
+    locked = repo / "posts" / "missing-title.md"
+    read_bytes = Path.read_bytes
+
+    def refuse(path):
+        if path == locked:
+            raise PermissionError(13, "Permission denied")
+        return read_bytes(path)
+
+    monkeypatch.setattr(Path, "read_bytes", refuse)
+    entries, report = read_entries(load_config(repo), cache=False)
+
+    assert [e.source for e in entries] == ["posts/missing-audience.md"]
+    assert [str(p) for p in report.errors] == [
+        "posts/missing-title.md: cannot be read: Permission denied (make it a readable file or remove it)"]
+
+
+def test_entries_named_md_in_any_case_are_read(tmp_path):
+    repo = make_repo(tmp_path / "repo", [])
+    for name in ("Upper.MD", "Mixed.Md", "lower.md"):
+        shutil.copyfile(BAD / "missing-audience.md", repo / "posts" / name)
+    shutil.copyfile(BAD / "missing-audience.md", repo / "posts" / "notes.markdown.txt")
+
+    entries, _ = read_entries(load_config(repo))
+
+    assert sorted((e.source, e.slug) for e in entries) == [
+        ("posts/Mixed.Md", "mixed"), ("posts/Upper.MD", "upper"), ("posts/lower.md", "lower")]
+
+
+def test_nothing_under_a_dot_folder_is_read(tmp_path, cli):
+    """Obsidian moves deleted notes to .trash/: a public one there must not be published again."""
+    repo = make_repo(tmp_path / "repo", ["missing-audience"])
+    for hidden in ("posts/.trash/old.md", "posts/.obsidian/plugins/x/README.md", "posts/essays/.drafts/a.md",
+                   "posts/essays/.hidden.md"):
+        (repo / hidden).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(BAD / "missing-title.md", repo / hidden)
+
+    entries, report = read_entries(load_config(repo))
+    result = cli("-C", repo, "check")
+
+    assert [e.source for e in entries] == ["posts/missing-audience.md"]
+    assert report.errors == []
+    assert_exit(result, 0)
+    assert result.stdout.startswith("checked 1 entry: no errors")

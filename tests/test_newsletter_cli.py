@@ -219,3 +219,20 @@ def test_every_newsletter_command_has_an_example_in_its_help(cli, command):
     assert result.exit_code == 0, result.output
     assert "Example" in result.stdout
     assert "notepress newsletter" in result.stdout.split("Example", 1)[1]
+
+
+def test_a_line_break_in_a_header_setting_stops_draft_before_anything_is_written(cli, repo):
+    """It used to reach the e-mail package, which raised ValueError at draft time."""
+    config = repo / "notepress.yml"
+    config.write_text(config.read_text(encoding="utf-8").replace("  title: Customer notes\n",
+                                                                 '  title: "Customer\\nnotes"\n'), encoding="utf-8")
+
+    result = cli("-C", repo, "newsletter", "draft", *PERIOD_1)
+
+    assert result.exit_code == 1
+    assert "Traceback" not in result.output
+    assert lines(result.stderr) == [
+        "notepress.yml:8: newsletter.title: has a line break or another control character, which an e-mail "
+        "cannot carry (write it on one line of plain text)",
+        "notepress: 1 problem (fix it and run again)"]
+    assert folders(repo) == []

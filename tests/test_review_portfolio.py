@@ -187,3 +187,16 @@ def test_charts_escape_text_and_are_svg(chart):
 
 def test_help_has_an_example(cli):
     assert "Example" in cli("portfolio", "--help").stdout
+
+
+def test_an_entry_dated_in_the_year_9999_is_one_problem_not_a_crash(career, cli):
+    """The week arithmetic of the charts overflowed past the last representable date."""
+    shutil.copyfile(FIXTURES / "entries" / "learning-dated-9999.md", career / "posts" / "learning" / "typo.md")
+
+    result = cli("-C", career, "portfolio")
+
+    assert result.exit_code == 1
+    assert "Traceback" not in result.output and result.stdout == ""
+    assert lines(result.stderr) == [
+        "posts/learning/typo.md:3: date: '9999-12-31' is not a plausible date (write the real date as YYYY-MM-DD)",
+        "notepress: 1 problem (fix it and run again)"]

@@ -10,6 +10,7 @@ from pathlib import Path
 import click
 
 from . import api
+from .model import plausible
 from .problems import NotepressError
 
 
@@ -230,9 +231,12 @@ def parse_date(ctx, param, value):
     if value is None:
         return None
     try:
-        return dt.date.fromisoformat(value)
+        date = dt.date.fromisoformat(value)
     except ValueError:
         raise click.BadParameter(f"{value!r} is not a date (write YYYY-MM-DD)")
+    if not plausible(date):
+        raise click.BadParameter(f"{value!r} is not a plausible date (write the real date as YYYY-MM-DD)")
+    return date
 
 
 @newsletter.command("draft")

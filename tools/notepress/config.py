@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import difflib
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -46,6 +47,9 @@ NAME_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 KNOWN_KEYS = ("site_url", "authors", "competencies", "levels", "confidential_terms", "redact", "redact_with",
               "paths", "newsletter", "smtp")
 PATH_KEYS = ("posts", "docs", "site")
+LETTER_OR_DIGIT = re.compile(r"[^\W_]")  # what the term matcher compares; the rest only separates words
+ONE_LINE = ("title", "sender", "reply_to", "recipients", "subject", "preheader", "list_id", "unsubscribe")
+LIST_ID = re.compile(r"^[\w!#$%&'*+/=?^`{|}~-]+(\.[\w!#$%&'*+/=?^`{|}~-]+)+$", re.ASCII)  # RFC 2919, without <>
 
 
 @dataclass(frozen=True)
@@ -82,23 +86,23 @@ class Smtp:
     timeout: float = 30.0
 
 
-SECTIONS = {  # key -> (type, check, fix)
+SECTIONS = {  # key -> (type, check: a name, or the allowed values, fix)
     "newsletter": {
         "title": (str, None, "write a short name"),
         "sender": (str, "address", 'write "Name <you@example.com>"'),
         "reply_to": (str, "address", "write you@example.com"),
         "recipients": (list, "addresses", "write a list of addresses"),
         "recipients_file": (str, None, "write the path of a CSV file with an `email` column"),
-        "cadence_days": (int, "positive", "write a number of days, e.g. 14"),
+        "cadence_days": (int, range(1, 367), "write a number of days up to 366, e.g. 14"),
         "subject": (str, "template", "use {title}, {number}, {top_theme}, {period}"),
         "preheader": (str, "template", "use {customers_text}, {themes_text}, {top_theme}, {period}"),
         "archive": (str, None, "write a folder name"),
-        "list_id": (str, None, "write e.g. customer-notes.example.com"),
+        "list_id": (str, "list-id", "write a dotted name without spaces or <>, e.g. customer-notes.example.com"),
         "unsubscribe": (str, "mailto", "write mailto:you@example.com?subject=unsubscribe"),
     },
     "smtp": {
         "host": (str, None, "write the mail server's name"),
-        "port": (int, "positive", "write e.g. 587"),
+        "port": (int, range(1, 65536), "write e.g. 587"),
         "security": (str, ("starttls", "ssl", "none"), "use starttls, ssl or none"),
         "username": (str, None, "write your login; the password goes in NOTEPRESS_SMTP_PASSWORD"),
         "timeout": ((int, float), "positive", "write seconds, e.g. 30"),
@@ -155,13 +159,8 @@ def read_config(root: Path | str, report: Report) -> Config:
     root = Path(root).resolve()
     path = root / CONFIG_FILE
     values: dict = {}
-    if path.exists():
-        try:
-            text = path.read_bytes().decode("utf-8-sig").replace("\r\n", "\n")
-        except UnicodeDecodeError:
-            report.error(path, 1, "", "file is not UTF-8 text", "save it as UTF-8")
-            text = ""
-        fields = load_mapping(text, path, 1, report, allow_empty=True)
+    if path.exists() or path.is_symlink():  # a broken link is a problem, not "no settings"
+        fields = load_mapping(_read_text(path, report), path, 1, report, allow_empty=True)
         values = _validate(fields or {}, path, report)
     paths = values.pop("paths", {})
     return Config(
@@ -170,6 +169,20 @@ def read_config(root: Path | str, report: Report) -> Config:
         **values,
         **{f"{k}_dir": root / paths.get(k, k) for k in PATH_KEYS},
     )
+
+
+def _read_text(path: Path, report: Report) -> str:
+    try:
+        raw = path.read_bytes()
+    except OSError as e:
+        report.error(path, 0, "", f"cannot be read: {e.strerror or e}",
+                     f"make {CONFIG_FILE} a readable file, or remove it to use the defaults")
+        return ""
+    try:
+        return raw.decode("utf-8-sig").replace("\r\n", "\n")
+    except UnicodeDecodeError:
+        report.error(path, 1, "", "file is not UTF-8 text", "save it as UTF-8")
+        return ""
 
 
 def _validate(fields: dict[str, Field], path: Path, report: Report) -> dict:
@@ -198,10 +211,9 @@ def _validate(fields: dict[str, Field], path: Path, report: Report) -> dict:
             if levels is not None:
                 out[key] = levels
         elif key == "confidential_terms":
-            if not isinstance(v, list) or not all(isinstance(t, str) and t.strip() for t in v):
-                report.error(path, f.line, key, "must be a list of words or phrases", "write - Project Falcon")
-            else:
-                out[key] = tuple(t.strip() for t in v)
+            terms = _terms(f, path, report)
+            if terms is not None:
+                out[key] = terms
         elif key == "redact":
             if not isinstance(v, bool) or f.quoted or (f.raw or "").lower() not in ("true", "false"):
                 report.error(path, f.line, key, f"{f.raw!r} is not true or false", "write true or false, without quotes")
@@ -226,6 +238,19 @@ def _validate(fields: dict[str, Field], path: Path, report: Report) -> dict:
     return out
 
 
+def _terms(f: Field, path: Path, report: Report) -> tuple[str, ...] | None:
+    """The confidential terms; one without a letter or digit is refused, as no text can ever match it."""
+    v = f.value
+    if not isinstance(v, list) or not all(isinstance(t, str) and t.strip() for t in v):
+        report.error(path, f.line, "confidential_terms", "must be a list of words or phrases", "write - Project Falcon")
+        return None
+    for i, term in enumerate(v):
+        if not LETTER_OR_DIGIT.search(term):
+            report.error(path, f.item_lines.get(i, f.line), "confidential_terms",
+                         f"{term!r} has no letters or digits, so it can never be matched", "write the name itself")
+    return tuple(t.strip() for t in v if LETTER_OR_DIGIT.search(t))
+
+
 def _section(name: str, f: Field, path: Path, report: Report) -> dict | None:
     if not isinstance(f.value, dict):
         report.error(path, f.line, name, "must be a mapping of settings", f"write `{name}:` and indented settings")
@@ -233,35 +258,47 @@ def _section(name: str, f: Field, path: Path, report: Report) -> dict | None:
     out = {}
     spec = SECTIONS[name]
     for key, value in f.value.items():
-        where = f"{name}.{key}"
+        where, line = f"{name}.{key}", f.item_lines.get(key, f.line)
         if key not in spec:
-            report.warning(path, f.line, where, "is not a setting", closest(str(key), spec))
+            report.warning(path, line, where, "is not a setting", closest(str(key), spec))
             continue
         kind, check, fix = spec[key]
+        if name == "newsletter" and key in ONE_LINE and _control_character(value):
+            report.error(path, line, where, "has a line break or another control character, which an e-mail "
+                         "cannot carry", "write it on one line of plain text")
+            continue
         ok = isinstance(value, kind) and not isinstance(value, bool)
         if ok and kind is list:
             ok = all(isinstance(v, str) for v in value)
         if ok and check == "positive":
             ok = value > 0
-        elif ok and isinstance(check, tuple):
+        elif ok and isinstance(check, (tuple, range)):
             ok = value in check
         elif ok and check == "template":
             try:
                 value.format(**TEMPLATE_FIELDS)
             except (KeyError, IndexError, ValueError):
                 ok = False
+        elif ok and check == "list-id":
+            ok = len(value) <= 255 and bool(LIST_ID.match(value))
         elif ok and check == "mailto":
             ok = value.startswith("mailto:") and not bad_addresses([value[7:].split("?")[0]])
         elif ok and check in ("address", "addresses"):
             bad = bad_addresses(value if check == "addresses" else [value])
             if bad:
-                report.error(path, f.line, where, f"not a valid address: {', '.join(bad)}", fix)
+                report.error(path, line, where, f"not a valid address: {', '.join(bad)}", fix)
                 continue
         if not ok:
-            report.error(path, f.line, where, f"{value!r} is not valid", fix)
+            report.error(path, line, where, f"{value!r} is not valid", fix)
             continue
         out[key] = tuple(value) if kind is list else value
     return out
+
+
+def _control_character(value) -> bool:
+    """A line break, tab or other control character: mail headers cannot hold one."""
+    texts = value if isinstance(value, list) else [value]
+    return any(unicodedata.category(c) in ("Cc", "Zl", "Zp") for t in texts if isinstance(t, str) for c in t)
 
 
 def _levels(f: Field, path: Path, report: Report, fields: dict[str, Field]) -> dict | None:
@@ -301,15 +338,16 @@ def _authors(f: Field, path: Path, report: Report) -> tuple[Author, ...]:
         return ()
     authors = []
     for ident, info in v.items():
+        line = f.item_lines.get(ident, f.line)
         if not isinstance(ident, str) or not NAME_RE.match(ident):
-            report.error(path, f.line, "authors", f"id {ident!r} must be lower-case and hyphenated", fix)
+            report.error(path, line, "authors", f"id {ident!r} must be lower-case and hyphenated", fix)
             continue
         if not isinstance(info, dict) or not isinstance(info.get("name"), str) or not info["name"].strip():
-            report.error(path, f.line, f"authors.{ident}", "needs a name", fix)
+            report.error(path, line, f"authors.{ident}", "needs a name", fix)
             continue
         unknown = set(info) - {"name", "description", "avatar"}
         if unknown:
-            report.warning(path, f.line, f"authors.{ident}", f"unknown keys {sorted(unknown)}",
+            report.warning(path, line, f"authors.{ident}", f"unknown keys {sorted(unknown)}",
                            "use name, description and avatar")
         authors.append(Author(ident, info["name"].strip(), str(info.get("description") or ""),
                               str(info.get("avatar") or "")))

@@ -7,6 +7,7 @@ Report with every problem in the tree, so `check` can show them all at once.
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
 from pathlib import Path
 
@@ -15,7 +16,7 @@ from markdown.extensions.toc import slugify
 
 from .cache import EntryCache, digest
 from .config import NAME_RE, Config, closest
-from .model import AUDIENCES, SOURCES, TYPES, Entry, Insight, Loop
+from .model import AUDIENCES, SOURCES, TYPES, Entry, Insight, Loop, plausible
 from .problems import Report
 from .yamlmap import INVALID, Field, load_mapping
 
@@ -29,10 +30,15 @@ ALL_FIELDS = COMMON + LEARNING + INSIGHT
 
 
 def find_sources(config: Config) -> list[Path]:
+    """Every file under posts/ ending in .md, in any case, except under a name that starts with `.`:
+    dot-files, and folders such as Obsidian's .trash/ and .obsidian/ (whatever they hold stays unread)."""
     if not config.posts_dir.is_dir():
         return []
-    found = (p for p in config.posts_dir.rglob("*.md") if not p.name.startswith(".") and p.is_file())
-    return sorted(found, key=lambda p: p.parts)
+    found = []
+    for folder, dirs, files in os.walk(config.posts_dir):
+        dirs[:] = [d for d in dirs if not d.startswith(".")]
+        found += (Path(folder, f) for f in files if not f.startswith(".") and f.lower().endswith(".md"))
+    return sorted((p for p in found if p.is_file()), key=lambda p: p.parts)
 
 
 def read_entries(config: Config, report: Report | None = None, *, cache: bool = True) -> tuple[list[Entry], Report]:
@@ -49,7 +55,11 @@ def read_entries(config: Config, report: Report | None = None, *, cache: bool = 
     sources = find_sources(config)
     report.files_read += len(sources)
     for path in sources:
-        raw = path.read_bytes()
+        try:
+            raw = path.read_bytes()
+        except OSError as e:  # unreadable, or removed since the folder was listed
+            report.error(path, 0, "", f"cannot be read: {e.strerror or e}", "make it a readable file or remove it")
+            continue
         key = digest(raw) if store else b""
         hit = store.get(path, key) if store else None
         if hit is None:
@@ -179,17 +189,13 @@ class _Fields:
                 self.missing(name, f"add `{name}: {dt.date.today().isoformat()}`")
             return None
         v = self.f[name].value
-        if isinstance(v, dt.datetime):
-            return v.date()
-        if isinstance(v, dt.date):
-            return v
-        if isinstance(v, str):
-            try:
-                return dt.date.fromisoformat(v.strip())
-            except ValueError:
-                pass
-        self.bad(name, f"{self.f[name].raw or v!r} is not a date", "write a real date as YYYY-MM-DD")
-        return None
+        date = _as_date(v)
+        if date is None:
+            self.bad(name, f"{self.f[name].raw or v!r} is not a date", "write a real date as YYYY-MM-DD")
+        elif not plausible(date):
+            self.bad(name, f"{self.f[name].raw or v!r} is not a plausible date", "write the real date as YYYY-MM-DD")
+            return None
+        return date
 
     def names(self, name: str, required: bool = False, pattern: re.Pattern | None = None) -> tuple[str, ...]:
         if not self.present(name):
@@ -212,6 +218,19 @@ class _Fields:
         if required and not items:
             self.bad(name, "is empty", f"add at least one, e.g. `{name}: [first]`")
         return tuple(dict.fromkeys(items))
+
+
+def _as_date(v) -> dt.date | None:
+    if isinstance(v, dt.datetime):
+        return v.date()
+    if isinstance(v, dt.date):
+        return v
+    if isinstance(v, str):
+        try:
+            return dt.date.fromisoformat(v.strip())
+        except ValueError:
+            pass
+    return None
 
 
 def _validate(path: Path, fields: dict[str, Field], body: str, body_line: int, config: Config,

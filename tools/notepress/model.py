@@ -12,6 +12,11 @@ from pathlib import Path
 TYPES = ("learning", "insight", "essay")
 AUDIENCES = ("public", "internal", "private")
 SOURCES = ("call", "interview", "support-ticket", "debugging", "sales", "survey", "other")
+YEARS = range(1900, 3000)  # dates outside are typos, and would overflow the date arithmetic of later stages
+
+
+def plausible(date: dt.date) -> bool:
+    return date.year in YEARS
 
 
 @dataclass(frozen=True)

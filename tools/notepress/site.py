@@ -10,7 +10,8 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .problems import NotepressError
+from .problems import NotepressError, Problem, Report
+from .yamlmap import check_yaml
 
 ENGINE_CONFIG = "mkdocs.yml"
 
@@ -38,12 +39,31 @@ class _Collect(logging.Handler):
                 self.progress(f"mkdocs: warning: {record.getMessage()}")
 
 
+def _engine_text(root: Path) -> str | None:
+    """The text of mkdocs.yml, or None when there is none; NotepressError when it cannot be read or
+    is not well-formed YAML (MkDocs would report a YAML error at no line)."""
+    path = root / ENGINE_CONFIG
+    if not (path.exists() or path.is_symlink()):
+        return None
+    try:
+        text = path.read_bytes().decode("utf-8-sig")
+    except OSError as e:
+        raise NotepressError([Problem(ENGINE_CONFIG, 0, "", f"cannot be read: {e.strerror or e}",
+                                      f"make {ENGINE_CONFIG} a readable file")])
+    except UnicodeDecodeError:
+        raise NotepressError([Problem(ENGINE_CONFIG, 1, "", "file is not UTF-8 text", "save it as UTF-8")])
+    report = Report(root)
+    if not check_yaml(text, ENGINE_CONFIG, report):
+        raise NotepressError(report.problems)
+    return text
+
+
 def _load(root: Path, handler: _Collect | None = None):
     from mkdocs.config import load_config
     from mkdocs.exceptions import Abort, ConfigurationError
 
     config_file = root / ENGINE_CONFIG
-    if not config_file.is_file():
+    if _engine_text(root) is None:
         raise NotepressError(f"{ENGINE_CONFIG}: not found in {root} (run `notepress init` or add one)")
     try:
         config = load_config(config_file=str(config_file))
@@ -117,7 +137,7 @@ def markdown_settings(root: Path) -> tuple[list, dict]:
     from mkdocs.utils.yaml import yaml_load
 
     path = root / ENGINE_CONFIG
-    if not path.is_file():
+    if _engine_text(root) is None:
         return ["toc", "tables", "fenced_code"], {}
     with path.open("rb") as f:
         data = yaml_load(f) or {}

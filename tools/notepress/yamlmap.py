@@ -1,13 +1,14 @@
 """Strict YAML mappings with a line number per key (front matter and notepress.yml).
 
 PyYAML's C loader parses once; we keep the node tree so every field knows its line. Unsafe tags,
-aliases (and so alias bombs), duplicate keys and non-mapping documents are problems, never crashes.
+aliases (and so alias bombs), values nested too deep, duplicate keys and non-mapping documents are
+problems, never crashes.
 Lines are reported in the user's file: `first_line` is the file line where the YAML text starts.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +22,7 @@ except AttributeError:  # pragma: no cover
 from .problems import Report
 
 MAX_NODES = 5_000
+MAX_DEPTH = 50  # lists and mappings inside each other; PyYAML composes and constructs recursively
 
 
 INVALID = object()  # the value of a key whose value was rejected (already reported)
@@ -34,6 +36,7 @@ class Field:
     line: int  # 1-based line in the user's file
     raw: str | None  # the scalar as written, None for lists and mappings
     quoted: bool
+    item_lines: dict = field(default_factory=dict)  # a mapping's key or a list's index -> its line
 
 
 def load_mapping(text: str, path: Path | str, first_line: int, report: Report,
@@ -45,17 +48,8 @@ def load_mapping(text: str, path: Path | str, first_line: int, report: Report,
     """
     loader = _Loader(text)
     try:
-        try:
-            node = loader.get_single_node()
-        except yaml.MarkedYAMLError as e:
-            mark = e.problem_mark or e.context_mark
-            line = first_line + (mark.line if mark else 0)
-            problem = (e.problem or e.context or "invalid YAML").strip()
-            report.error(path, line, "yaml", problem,
-                         "check the indentation, and quote values that contain ': ' or start with a special character")
-            return None
-        except yaml.YAMLError as e:
-            report.error(path, first_line, "yaml", str(e).splitlines()[0], "fix the YAML syntax")
+        node = _compose(loader, text, path, first_line, report)
+        if node is _FAILED:
             return None
         if node is None and allow_empty:
             return {}
@@ -103,10 +97,83 @@ def load_mapping(text: str, path: Path | str, first_line: int, report: Report,
                 line=first_line + value_node.start_mark.line if scalar else line,
                 raw=value_node.value if scalar else None,
                 quoted=bool(scalar and value_node.style in ("'", '"')),
+                item_lines=_item_lines(value_node, first_line),
             )
         return fields
     finally:
         loader.dispose()
+
+
+def check_yaml(text: str, path: Path | str, report: Report) -> bool:
+    """Whether `text` is one well-formed YAML document, not nested too deep; problems go to `report`.
+
+    For a file another program reads (mkdocs.yml): its syntax errors at their real line, before that
+    program reports them at no line. Tags are not constructed, so `!ENV` and the like pass.
+    """
+    loader = _Loader(text)
+    try:
+        return _compose(loader, text, path, 1, report) is not _FAILED
+    finally:
+        loader.dispose()
+
+
+_FAILED = object()
+
+
+def _compose(loader, text: str, path: Path | str, first_line: int, report: Report):
+    """The document's node tree (None when empty), or _FAILED with the problem reported."""
+    deep = too_deep(text)
+    if deep is not None:
+        report.error(path, first_line + deep, "yaml", f"nested more than {MAX_DEPTH} levels deep",
+                     "write plain values and short lists")
+        return _FAILED
+    try:
+        return loader.get_single_node()
+    except yaml.MarkedYAMLError as e:
+        mark = e.problem_mark or e.context_mark
+        line = first_line + (mark.line if mark else 0)
+        problem = (e.problem or e.context or "invalid YAML").strip()
+        report.error(path, line, "yaml", problem,
+                     "check the indentation, and quote values that contain ': ' or start with a special character")
+    except yaml.YAMLError as e:
+        report.error(path, first_line, "yaml", str(e).splitlines()[0], "fix the YAML syntax")
+    return _FAILED
+
+
+def _item_lines(node: yaml.Node, first_line: int) -> dict:
+    """Where each key of a mapping or each item of a list is, so nested settings are reported there."""
+    if isinstance(node, yaml.MappingNode):
+        return {k.value: first_line + k.start_mark.line for k, _ in node.value if isinstance(k, yaml.ScalarNode)}
+    if isinstance(node, yaml.SequenceNode):
+        return {i: first_line + n.start_mark.line for i, n in enumerate(node.value)}
+    return {}
+
+
+def too_deep(text: str) -> int | None:
+    """The 0-based line where lists and mappings first nest more than MAX_DEPTH deep, else None.
+
+    Reads parser events only: libyaml parses with its own stack, while PyYAML's composer and
+    constructor recurse (RecursionError at about 1,000 levels; the C composer crashes the
+    interpreter at about 100,000). Syntax errors are left to the composer to report.
+    """
+    if sum(map(text.count, "[{-:?")) <= MAX_DEPTH:  # every level needs one of these characters
+        return None
+    loader = _Loader(text)
+    depth = 0
+    try:
+        while loader.check_event():
+            event = loader.get_event()
+            if isinstance(event, yaml.CollectionStartEvent):
+                depth += 1
+                if depth > MAX_DEPTH:
+                    return event.start_mark.line
+            elif isinstance(event, yaml.CollectionEndEvent):
+                depth -= 1
+    except yaml.YAMLError:
+        return None
+    finally:
+        loader.dispose()
+    return None
 
 
 _NOT_SIMPLE = object()
