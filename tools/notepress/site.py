@@ -103,7 +103,10 @@ def build(root: Path, *, redact: bool | None = None, strict: bool = False, progr
             raise NotepressError(f"{ENGINE_CONFIG}: the site build failed: {'; '.join(errors) or e} "
                                  "(fix what MkDocs reports, then run notepress build again)") from None
         finally:
-            config.plugins.on_shutdown()
+            try:
+                config.plugins.on_shutdown()
+            except OSError:  # Material's blog plugin removes a temporary folder it may never have made
+                pass
         return Built(Path(config.site_dir), plugin.generated.summary(), time.perf_counter() - start,
                      [r.getMessage() for r in handler.records if r.levelno == logging.WARNING])
     finally:

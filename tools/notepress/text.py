@@ -86,9 +86,8 @@ def markup_text(raw: str) -> str:
             text = html.unescape(text)
     if "<" not in text:
         return text
-    extra = [m.group(1) for m in COMMENT.finditer(text)]
-    for tag in TAG.finditer(text):
-        extra += [next(v for v in m.groups() if v is not None) for m in ATTRIBUTE.finditer(tag.group())]
+    extra = COMMENT.findall(text)  # attribute values, found in one pass (text outside tags only adds words)
+    extra += ["".join(value) for value in ATTRIBUTE.findall(text)]
     visible = TAG.sub(" ", INLINE_TAG.sub("", COMMENT.sub("", text)))
     return "\n".join([visible, *extra])
 
