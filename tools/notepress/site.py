@@ -10,8 +10,10 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .config import CONFIG_FILE, Folder, overlapping
+from .config import load_config as load_settings
 from .problems import NotepressError, Problem, Report
-from .yamlmap import check_yaml
+from .yamlmap import check_yaml, key_lines
 
 ENGINE_CONFIG = "mkdocs.yml"
 
@@ -63,7 +65,8 @@ def _load(root: Path, handler: _Collect | None = None):
     from mkdocs.exceptions import Abort, ConfigurationError
 
     config_file = root / ENGINE_CONFIG
-    if _engine_text(root) is None:
+    text = _engine_text(root)
+    if text is None:
         raise NotepressError(f"{ENGINE_CONFIG}: not found in {root} (run `notepress init` or add one)")
     try:
         config = load_config(config_file=str(config_file))
@@ -74,7 +77,22 @@ def _load(root: Path, handler: _Collect | None = None):
     if plugin is None:
         raise NotepressError(f"{ENGINE_CONFIG}:1: plugins: notepress is missing "
                              "(add `- notepress` to plugins, before blog, rss and search)")
+    overlaps = overlapping(_folders(root, config, key_lines(text)), ENGINE_PAIRS, root)
+    if overlaps:  # checked before anything is written: `site_dir: posts` would replace posts/
+        raise NotepressError(overlaps)
     return config, plugin
+
+
+ENGINE_PAIRS = (("docs", "posts"), ("site", "posts"), ("archive", "docs"), ("archive", "site"))
+
+
+def _folders(root: Path, config, lines: dict[str, int]) -> list[Folder]:
+    """MkDocs' docs and site folders, and the notepress folders they must stay apart from."""
+    settings = load_settings(root)
+    return [Folder("docs", Path(config.docs_dir), ENGINE_CONFIG, "docs_dir", lines.get("docs_dir", 0)),
+            Folder("site", Path(config.site_dir), ENGINE_CONFIG, "site_dir", lines.get("site_dir", 0)),
+            Folder("posts", settings.posts_dir, CONFIG_FILE, "paths.posts"),
+            Folder("archive", settings.archive_dir, CONFIG_FILE, "newsletter.archive")]
 
 
 def build(root: Path, *, redact: bool | None = None, strict: bool = False, progress=None) -> Built:
