@@ -5,6 +5,7 @@ A second engine (Zensical) would implement `build` and `serve` with the same sig
 
 from __future__ import annotations
 
+import ipaddress
 import logging
 import time
 from dataclasses import dataclass, field
@@ -129,13 +130,60 @@ def build(root: Path, *, redact: bool | None = None, strict: bool = False, progr
         logger.setLevel(previous)
 
 
-def serve(root: Path, *, dev_addr: str | None = None, open_browser: bool = False) -> None:
-    """Live preview with drafts shown; rebuilds when posts/ or notepress.yml change."""
+def serve(root: Path, *, dev_addr: str | None = None, expose: bool = False, open_browser: bool = False,
+          warn=None) -> None:
+    """Live preview with drafts shown; rebuilds when posts/ or notepress.yml change.
+
+    It listens on 127.0.0.1 unless told otherwise; an address other machines can reach needs
+    `expose`, and `warn` is then told that the preview shows drafts and is not audited.
+    """
     from mkdocs.commands.serve import serve as mkdocs_serve
 
-    _load(root)  # fail early with a notepress message
-    kwargs = {"dev_addr": dev_addr} if dev_addr else {}
-    mkdocs_serve(config_file=str(root / ENGINE_CONFIG), open_in_browser=open_browser, livereload=True, **kwargs)
+    address = dev_address(dev_addr, expose=expose) if dev_addr else None  # refused before reading anything
+    handler = _Collect(None)
+    logging.getLogger("mkdocs").addHandler(handler)
+    try:
+        config, _ = _load(root, handler)  # fail early with a notepress message
+    finally:
+        logging.getLogger("mkdocs").removeHandler(handler)
+    if address is None:  # mkdocs.yml's dev_addr, 127.0.0.1:8000 unless set there
+        line = key_lines(_engine_text(root)).get("dev_addr", 0)
+        address = dev_address(f"{config.dev_addr.host}:{config.dev_addr.port}", expose=expose,
+                              where=(ENGINE_CONFIG, line, "dev_addr"))
+    if address.exposed and warn:
+        warn(f"warning: the preview at {address} can be reached from other machines; it shows drafts and "
+             "is not audited for content of non-public entries")
+    mkdocs_serve(config_file=str(root / ENGINE_CONFIG), open_in_browser=open_browser, livereload=True,
+                 dev_addr=str(address))
+
+
+@dataclass(frozen=True)
+class DevAddress:
+    host: str
+    port: int
+    exposed: bool  # reachable from other machines
+
+    def __str__(self) -> str:
+        return f"[{self.host}]:{self.port}" if ":" in self.host else f"{self.host}:{self.port}"
+
+
+def dev_address(text: str, *, expose: bool = False, where: tuple[str, int, str] = ("", 0, "--dev-addr")) -> DevAddress:
+    """The preview's IP:PORT. One other machines can reach is refused unless `expose`: the preview
+    shows drafts, and nothing audits it as a build is audited."""
+    host, _, port = text.rpartition(":")
+    host = host[1:-1] if host.startswith("[") and host.endswith("]") else host
+    try:
+        loopback = host == "localhost" or ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        raise NotepressError(Problem(*where, f"{text!r} is not an address of the form IP:PORT",
+                                     "write e.g. 127.0.0.1:8000"))
+    if not (port.isascii() and port.isdigit() and 0 < int(port) < 65536):
+        raise NotepressError(Problem(*where, f"{text!r} has no port from 1 to 65535", "write e.g. 127.0.0.1:8000"))
+    if not loopback and not expose:
+        raise NotepressError(Problem(*where, f"{text} can be reached from other machines, and the preview shows "
+                                     "drafts and is not audited", "serve on 127.0.0.1, or add --expose if you "
+                                     "mean to share it"))
+    return DevAddress(host, int(port), not loopback)
 
 
 def markdown_settings(root: Path) -> tuple[list, dict]:
