@@ -219,8 +219,10 @@ def _relation(a: Path, b: Path) -> str:
 
 
 def _shown(path: Path, root: Path) -> str:
-    return f"{path.relative_to(root).as_posix()}/" if path.is_relative_to(root) and path != root else \
-        ("./" if path == root else f"{path}/")
+    """A folder as the user wrote it: relative to the repo when it is inside, with a trailing slash."""
+    if path == root:
+        return "./"
+    return f"{path.relative_to(root).as_posix()}/" if path.is_relative_to(root) else f"{path}/"
 
 
 def _folders(config: Config, fields: dict[str, Field]) -> list[Folder]:
