@@ -234,3 +234,50 @@ def test_a_term_without_letters_does_not_hide_the_others_from_check(tmp_path):
 
     assert config.confidential_terms == ("Project Heron",)
     assert len(report.errors) == 3
+
+
+FIX_OVERLAP = "(choose another folder: posts, docs, site and the newsletter archive must not overlap)"
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("paths: {site: posts}\n", ["notepress.yml:1: paths.site: posts/ is also the posts folder"]),
+    ("paths:\n  posts: notes\n  docs: notes/pages\n",
+     ["notepress.yml:3: paths.docs: notes/pages/ is inside the posts folder (notes/)"]),
+    ("paths: {posts: docs/posts}\n", ["notepress.yml:1: paths.posts: docs/posts/ is inside the docs folder (docs/)"]),
+    ("paths: {posts: .}\n", ["notepress.yml:1: paths.posts: ./ contains the docs folder (docs/)",
+                             "notepress.yml:1: paths.posts: ./ contains the newsletter archive (newsletters/)",
+                             "notepress.yml:1: paths.posts: ./ contains the site folder (site/)"]),
+    ("newsletter:\n  title: Notes\n  archive: posts/issues\n",
+     ["notepress.yml:3: newsletter.archive: posts/issues/ is inside the posts folder (posts/)"]),
+    ("newsletter: {archive: docs/newsletters}\n",
+     ["notepress.yml:1: newsletter.archive: docs/newsletters/ is inside the docs folder (docs/)"]),
+    ("newsletter: {archive: site}\n", ["notepress.yml:1: newsletter.archive: site/ is also the site folder"]),
+])
+def test_folders_that_overlap_are_refused(text, expected, tmp_path):
+    (tmp_path / "notepress.yml").write_text(text, encoding="utf-8")
+
+    with pytest.raises(NotepressError) as raised:
+        load_config(tmp_path)
+
+    assert str(raised.value).splitlines() == [f"{line} {FIX_OVERLAP}" for line in expected]
+
+
+def test_folders_are_compared_where_they_really_are(tmp_path):
+    """A link named site/ that points at posts/ is posts/: a build would replace the entries."""
+    (tmp_path / "posts").mkdir()
+    (tmp_path / "site").symlink_to(tmp_path / "posts")
+
+    with pytest.raises(NotepressError) as raised:
+        load_config(tmp_path)
+
+    assert str(raised.value) == f"notepress.yml: paths.site: site/ is also the posts folder (posts/) {FIX_OVERLAP}"
+
+
+def test_separate_folders_anywhere_are_fine(tmp_path):
+    (tmp_path / "notepress.yml").write_text(
+        "paths: {posts: writing/posts, docs: writing-docs, site: ../public}\nnewsletter: {archive: team/issues}\n",
+        encoding="utf-8")
+
+    config = load_config(tmp_path)
+
+    assert config.site_dir == tmp_path / "../public" and config.archive_dir == tmp_path / "team/issues"

@@ -73,3 +73,46 @@ def test_mkdocs_yml_nested_ten_thousand_levels_is_one_problem(example, cli):
 
     assert_refused(result, [f"mkdocs.yml:{line}: yaml: nested more than 50 levels deep "
                             "(write plain values and short lists)"])
+
+
+FIX_OVERLAP = "(choose another folder: posts, docs, site and the newsletter archive must not overlap)"
+
+
+def set_in(root, name: str, line: str) -> int:
+    """Append `line` to the file `name` of `root`; returns its line number."""
+    path = root / name
+    text = path.read_text(encoding="utf-8") + line + "\n"
+    path.write_text(text, encoding="utf-8")
+    return text.count("\n")
+
+
+def test_site_dir_set_to_posts_is_refused_before_anything_is_written(example, cli):
+    """MkDocs replaced posts/ with the built site, deleting every entry."""
+    line = set_in(example, "mkdocs.yml", "site_dir: posts")
+    before = snapshot(example)
+
+    result = cli("-C", example, "build")
+
+    assert_refused(result, [f"mkdocs.yml:{line}: site_dir: posts/ is also the posts folder {FIX_OVERLAP}"])
+    assert snapshot(example) == before
+
+
+@pytest.mark.parametrize("mkdocs, archive, problem", [
+    ("docs_dir: posts/pages", None, "docs_dir: posts/pages/ is inside the posts folder (posts/)"),
+    ("site_dir: public", "public/issues", "site_dir: public/ contains the newsletter archive (public/issues/)"),
+])
+def test_mkdocs_folders_that_overlap_notepress_folders_are_refused(mkdocs, archive, problem, example, cli):
+    """notepress.yml's own folders (docs/, site/) are apart; MkDocs' folders are set elsewhere."""
+    (example / "posts" / "pages").mkdir()
+    shutil.copyfile(example / "docs" / "index.md", example / "posts" / "pages" / "index.md")
+    line = set_in(example, "mkdocs.yml", mkdocs)
+    if archive:
+        settings = example / "notepress.yml"
+        settings.write_text(settings.read_text(encoding="utf-8").replace(
+            "\nnewsletter:\n", f"\nnewsletter:\n  archive: {archive}\n"), encoding="utf-8")
+    before = snapshot(example)
+
+    result = cli("-C", example, "build")
+
+    assert_refused(result, [f"mkdocs.yml:{line}: {problem} {FIX_OVERLAP}"])
+    assert snapshot(example) == before

@@ -77,8 +77,10 @@ def build(root: Path | str, *, redact: bool | None = None, strict: bool = False,
     return site.build(Path(root).resolve(), redact=redact, strict=strict, progress=progress)
 
 
-def serve(root: Path | str, *, dev_addr: str | None = None, open_browser: bool = False) -> None:
-    site.serve(Path(root).resolve(), dev_addr=dev_addr, open_browser=open_browser)
+def serve(root: Path | str, *, dev_addr: str | None = None, expose: bool = False, open_browser: bool = False,
+          warn=None) -> None:
+    """Live preview on 127.0.0.1; another machine's address needs `expose` (see site.dev_address)."""
+    site.serve(Path(root).resolve(), dev_addr=dev_addr, expose=expose, open_browser=open_browser, warn=warn)
 
 
 def new_entry(root: Path | str, etype: str, title: str, *, today: dt.date | None = None) -> Path:

@@ -140,17 +140,24 @@ def build(redact, strict):
 
 @main.command()
 @directory_option
-@click.option("-a", "--dev-addr", metavar="IP:PORT", default=None, help="Address to serve on (default 127.0.0.1:8000).")
+@click.option("-a", "--dev-addr", metavar="IP:PORT", default=None,
+              help="Address to serve on (default 127.0.0.1:8000, or dev_addr in mkdocs.yml).")
+@click.option("--expose", is_flag=True,
+              help="Allow an address other machines can reach, such as 0.0.0.0:8000.")
 @click.option("--open", "open_browser", is_flag=True, help="Open the preview in a browser.")
-def serve(dev_addr, open_browser):
+def serve(dev_addr, expose, open_browser):
     """Live preview of the blog, drafts shown and marked; rebuilds when posts/ changes.
+
+    Only this machine can see it: the preview shows drafts and is not audited for leaks, so an
+    address others can reach is refused without --expose.
 
     \b
     Example:
         notepress serve --open
+        notepress serve --dev-addr 0.0.0.0:8000 --expose
     """
     try:
-        api.serve(root(), dev_addr=dev_addr, open_browser=open_browser)
+        api.serve(root(), dev_addr=dev_addr, expose=expose, open_browser=open_browser, warn=progress)
     except NotepressError as e:
         raise Failed(e)
 

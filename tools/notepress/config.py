@@ -158,17 +158,80 @@ def read_config(root: Path | str, report: Report) -> Config:
     so that `check` can go on and report the entries' problems too."""
     root = Path(root).resolve()
     path = root / CONFIG_FILE
-    values: dict = {}
+    fields: dict[str, Field] = {}
     if path.exists() or path.is_symlink():  # a broken link is a problem, not "no settings"
-        fields = load_mapping(_read_text(path, report), path, 1, report, allow_empty=True)
-        values = _validate(fields or {}, path, report)
+        fields = load_mapping(_read_text(path, report), path, 1, report, allow_empty=True) or {}
+    values = _validate(fields, path, report)
     paths = values.pop("paths", {})
-    return Config(
+    config = Config(
         root=root,
         warnings=tuple(p for p in report.problems if p.severity == "warning"),
         **values,
         **{f"{k}_dir": root / paths.get(k, k) for k in PATH_KEYS},
     )
+    report.problems.extend(overlapping(_folders(config, fields), SEPARATE, root))
+    return config
+
+
+@dataclass(frozen=True)
+class Folder:
+    """A folder notepress reads or writes, and the setting that chose it (line 0: not written)."""
+
+    role: str  # posts | docs | site | archive
+    path: Path
+    file: str
+    setting: str
+    line: int = 0
+
+
+FOLDER_LABELS = {"posts": "the posts folder", "docs": "the docs folder", "site": "the site folder",
+                 "archive": "the newsletter archive"}
+# Pairs that must not overlap: a build replaces site/ and docs/blog/posts/ and publishes all of
+# docs/; the archive holds internal issues. The setting named is the first's, unless only the
+# second was written.
+SEPARATE = (("docs", "posts"), ("site", "posts"), ("archive", "posts"), ("archive", "docs"), ("archive", "site"))
+
+
+def overlapping(folders: list[Folder], pairs, root: Path) -> list[Problem]:
+    """A problem for each pair of `folders` (by role) that are the same folder or one inside the other."""
+    by_role = {f.role: f for f in folders}
+    problems = []
+    for first, second in pairs:
+        a, b = by_role[first], by_role[second]
+        if b.line and not a.line:
+            a, b = b, a
+        how = _relation(a.path.resolve(), b.path.resolve())
+        if not how:
+            continue
+        shown_a, shown_b = _shown(a.path, root), _shown(b.path, root)
+        where = "" if shown_a == shown_b else f" ({shown_b})"
+        problems.append(Problem(a.file, a.line, a.setting, f"{shown_a} {how} {FOLDER_LABELS[b.role]}{where}",
+                                "choose another folder: posts, docs, site and the newsletter archive must not overlap"))
+    return problems
+
+
+def _relation(a: Path, b: Path) -> str:
+    if a == b:
+        return "is also"
+    if a.is_relative_to(b):
+        return "is inside"
+    return "contains" if b.is_relative_to(a) else ""
+
+
+def _shown(path: Path, root: Path) -> str:
+    """A folder as the user wrote it: relative to the repo when it is inside, with a trailing slash."""
+    if path == root:
+        return "./"
+    return f"{path.relative_to(root).as_posix()}/" if path.is_relative_to(root) else f"{path}/"
+
+
+def _folders(config: Config, fields: dict[str, Field]) -> list[Folder]:
+    def line(section: str, key: str) -> int:
+        f = fields.get(section)
+        return f.item_lines.get(key, 0) if f is not None and isinstance(f.value, dict) else 0
+
+    return [*(Folder(k, getattr(config, f"{k}_dir"), CONFIG_FILE, f"paths.{k}", line("paths", k)) for k in PATH_KEYS),
+            Folder("archive", config.archive_dir, CONFIG_FILE, "newsletter.archive", line("newsletter", "archive"))]
 
 
 def _read_text(path: Path, report: Report) -> str:

@@ -5,13 +5,16 @@ A second engine (Zensical) would implement `build` and `serve` with the same sig
 
 from __future__ import annotations
 
+import ipaddress
 import logging
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .config import CONFIG_FILE, Folder, overlapping
+from .config import load_config as load_settings
 from .problems import NotepressError, Problem, Report
-from .yamlmap import check_yaml
+from .yamlmap import check_yaml, key_lines
 
 ENGINE_CONFIG = "mkdocs.yml"
 
@@ -63,7 +66,8 @@ def _load(root: Path, handler: _Collect | None = None):
     from mkdocs.exceptions import Abort, ConfigurationError
 
     config_file = root / ENGINE_CONFIG
-    if _engine_text(root) is None:
+    text = _engine_text(root)
+    if text is None:
         raise NotepressError(f"{ENGINE_CONFIG}: not found in {root} (run `notepress init` or add one)")
     try:
         config = load_config(config_file=str(config_file))
@@ -74,7 +78,22 @@ def _load(root: Path, handler: _Collect | None = None):
     if plugin is None:
         raise NotepressError(f"{ENGINE_CONFIG}:1: plugins: notepress is missing "
                              "(add `- notepress` to plugins, before blog, rss and search)")
+    overlaps = overlapping(_folders(root, config, key_lines(text)), ENGINE_PAIRS, root)
+    if overlaps:  # checked before anything is written: `site_dir: posts` would replace posts/
+        raise NotepressError(overlaps)
     return config, plugin
+
+
+ENGINE_PAIRS = (("docs", "posts"), ("site", "posts"), ("archive", "docs"), ("archive", "site"))
+
+
+def _folders(root: Path, config, lines: dict[str, int]) -> list[Folder]:
+    """MkDocs' docs and site folders, and the notepress folders they must stay apart from."""
+    settings = load_settings(root)
+    return [Folder("docs", Path(config.docs_dir), ENGINE_CONFIG, "docs_dir", lines.get("docs_dir", 0)),
+            Folder("site", Path(config.site_dir), ENGINE_CONFIG, "site_dir", lines.get("site_dir", 0)),
+            Folder("posts", settings.posts_dir, CONFIG_FILE, "paths.posts"),
+            Folder("archive", settings.archive_dir, CONFIG_FILE, "newsletter.archive")]
 
 
 def build(root: Path, *, redact: bool | None = None, strict: bool = False, progress=None) -> Built:
@@ -114,13 +133,60 @@ def build(root: Path, *, redact: bool | None = None, strict: bool = False, progr
         logger.setLevel(previous)
 
 
-def serve(root: Path, *, dev_addr: str | None = None, open_browser: bool = False) -> None:
-    """Live preview with drafts shown; rebuilds when posts/ or notepress.yml change."""
+def serve(root: Path, *, dev_addr: str | None = None, expose: bool = False, open_browser: bool = False,
+          warn=None) -> None:
+    """Live preview with drafts shown; rebuilds when posts/ or notepress.yml change.
+
+    It listens on 127.0.0.1 unless told otherwise; an address other machines can reach needs
+    `expose`, and `warn` is then told that the preview shows drafts and is not audited.
+    """
     from mkdocs.commands.serve import serve as mkdocs_serve
 
-    _load(root)  # fail early with a notepress message
-    kwargs = {"dev_addr": dev_addr} if dev_addr else {}
-    mkdocs_serve(config_file=str(root / ENGINE_CONFIG), open_in_browser=open_browser, livereload=True, **kwargs)
+    address = dev_address(dev_addr, expose=expose) if dev_addr else None  # refused before reading anything
+    handler = _Collect(None)
+    logging.getLogger("mkdocs").addHandler(handler)
+    try:
+        config, _ = _load(root, handler)  # fail early with a notepress message
+    finally:
+        logging.getLogger("mkdocs").removeHandler(handler)
+    if address is None:  # mkdocs.yml's dev_addr, 127.0.0.1:8000 unless set there
+        line = key_lines(_engine_text(root)).get("dev_addr", 0)
+        address = dev_address(f"{config.dev_addr.host}:{config.dev_addr.port}", expose=expose,
+                              where=(ENGINE_CONFIG, line, "dev_addr"))
+    if address.exposed and warn:
+        warn(f"warning: the preview at {address} can be reached from other machines; it shows drafts and "
+             "is not audited for content of non-public entries")
+    mkdocs_serve(config_file=str(root / ENGINE_CONFIG), open_in_browser=open_browser, livereload=True,
+                 dev_addr=str(address))
+
+
+@dataclass(frozen=True)
+class DevAddress:
+    host: str
+    port: int
+    exposed: bool  # reachable from other machines
+
+    def __str__(self) -> str:
+        return f"[{self.host}]:{self.port}" if ":" in self.host else f"{self.host}:{self.port}"
+
+
+def dev_address(text: str, *, expose: bool = False, where: tuple[str, int, str] = ("", 0, "--dev-addr")) -> DevAddress:
+    """The preview's IP:PORT. One other machines can reach is refused unless `expose`: the preview
+    shows drafts, and nothing audits it as a build is audited."""
+    host, _, port = text.rpartition(":")
+    host = host[1:-1] if host.startswith("[") and host.endswith("]") else host
+    try:
+        loopback = host == "localhost" or ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        raise NotepressError(Problem(*where, f"{text!r} is not an address of the form IP:PORT",
+                                     "write e.g. 127.0.0.1:8000"))
+    if not (port.isascii() and port.isdigit() and 0 < int(port) < 65536):
+        raise NotepressError(Problem(*where, f"{text!r} has no port from 1 to 65535", "write e.g. 127.0.0.1:8000"))
+    if not loopback and not expose:
+        raise NotepressError(Problem(*where, f"{text} can be reached from other machines, and the preview shows "
+                                     "drafts and is not audited", "serve on 127.0.0.1, or add --expose if you "
+                                     "mean to share it"))
+    return DevAddress(host, int(port), not loopback)
 
 
 def theme_dirs(root: Path) -> list[Path]:

@@ -117,6 +117,18 @@ def check_yaml(text: str, path: Path | str, report: Report) -> bool:
         loader.dispose()
 
 
+def key_lines(text: str) -> dict[str, int]:
+    """The 1-based line of each top-level key of a YAML mapping that `check_yaml` accepted."""
+    loader = _Loader(text)
+    try:
+        node = loader.get_single_node()
+    finally:
+        loader.dispose()
+    if not isinstance(node, yaml.MappingNode):
+        return {}
+    return {k.value: k.start_mark.line + 1 for k, _ in node.value if isinstance(k, yaml.ScalarNode)}
+
+
 _FAILED = object()
 
 
