@@ -17,8 +17,12 @@ looks for:
 from __future__ import annotations
 
 import gzip
+import io
 import json
 import re
+import urllib.parse
+import zipfile
+import zlib
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -34,8 +38,11 @@ MIN_FIELD_WORDS = 3
 SENTENCE = re.compile(r"(?<=[.!?;:])\s+|\n+")
 SLUG_TOKEN = re.compile(r"[\w-]+")
 BINARY_MAGIC = (b"\x89PNG", b"\xff\xd8\xff", b"GIF8", b"RIFF", b"wOFF", b"wOF2", b"\x00\x01\x00\x00", b"OTTO",
-                b"%PDF", b"PK\x03\x04", b"\x00\x00\x01\x00", b"BM")
+                b"%PDF", b"\x00\x00\x01\x00", b"BM")
 PRINTABLE_RUN = re.compile(rb"[\x20-\x7e\t\n\r]{8,}")
+PDF_STREAM = re.compile(rb"stream\r?\n(.*?)\r?\nendstream", re.DOTALL)
+PDF_ARRAY = re.compile(rb"\[((?:\((?:\\.|[^\\)])*\)|[^\]])*)\]\s*TJ", re.DOTALL)
+PDF_STRING = re.compile(rb"\(((?:\\.|[^\\)])*)\)")
 
 
 @dataclass(frozen=True, order=True)
@@ -175,6 +182,7 @@ def audit_site(site_dir: Path, entries: list[Entry], config: Config, label: str 
         for segment in path.relative_to(site_dir).parts:
             if segment.removesuffix(".html") in needles.slugs:
                 hits.add(("slug", segment, needles.slugs[segment.removesuffix(".html")]))
+        hits |= needles.find(urllib.parse.unquote(rel), "")  # a file's name is read too
         data = path.read_bytes()
         if not theme.has(data):
             raw, text = _read(data, path.suffix)
@@ -208,27 +216,72 @@ class _ThemeFiles:
         return any(p.read_bytes() == data for p in self.by_size.get(len(data), ()))
 
 
-def _read(data: bytes, suffix: str) -> tuple[str, str]:
-    """(the file as stored, what it says): gzip unpacked, JSON strings, HTML/XML as a reader sees it;
-    a binary format (image, font, PDF, archive) for the runs of text inside it."""
+def _read(data: bytes, suffix: str, depth: int = 0) -> tuple[str, str]:
+    """(the file as stored, what it says): gzip unpacked, UTF-16 decoded, JSON strings, HTML and XML
+    as a reader sees them, the members of a zip archive (.docx, .xlsx, .epub), the streams of a
+    PDF unpacked; any other binary format (image, font) for the runs of text inside it."""
     if data[:2] == b"\x1f\x8b":
         try:
             data = gzip.decompress(data)
-        except (OSError, EOFError):
+        except (OSError, EOFError, zlib.error):
             pass
+    if data.startswith(b"PK\x03\x04") and depth < 2:
+        return _archive(data, depth)
+    if data.startswith(b"%PDF"):
+        data += b"\n".join(_pdf_streams(data))
     if data.startswith(BINARY_MAGIC):
         runs = "\n".join(m.group().decode("ascii") for m in PRINTABLE_RUN.finditer(data))
         return runs, runs
-    raw = data.decode("utf-8", errors="replace")
+    raw = _decode(data)
     text = raw
     if suffix == ".json" or raw.lstrip()[:1] in ("{", "["):
         try:
             text = "\n".join(_strings(json.loads(raw)))
         except ValueError:
             pass
-    if "<" in text or "&" in text:
-        text = markup_text(text)
+    if "<" in text or "&" in text or "%" in text or "data:" in text:
+        xml = suffix in (".xml", ".rss", ".atom") or raw.lstrip().startswith("<?xml")
+        text = markup_text(text, escaped=2 if xml else 1)  # a feed carries escaped HTML
     return raw, text
+
+
+def _decode(data: bytes) -> str:
+    """UTF-8, or UTF-16 (with a byte order mark, or the zero bytes of mostly-ASCII text in it)."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return data.decode("utf-16", errors="replace")
+    if len(data) >= 4 and data.count(b"\x00") * 3 > len(data):
+        zeros_even = data[0::2].count(b"\x00")
+        return data.decode("utf-16-be" if zeros_even > len(data) // 4 else "utf-16-le", errors="replace")
+    return data.decode("utf-8", errors="replace")
+
+
+def _archive(data: bytes, depth: int) -> tuple[str, str]:
+    raws, texts = [], []
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            for info in archive.infolist()[:10_000]:
+                if not info.is_dir() and info.file_size < 64 * 2**20:
+                    raw, text = _read(archive.read(info), Path(info.filename).suffix, depth + 1)
+                    raws += [info.filename, raw]
+                    texts += [info.filename, text]
+    except (zipfile.BadZipFile, OSError, RuntimeError, NotImplementedError, zlib.error, EOFError):
+        pass
+    runs = "\n".join(m.group().decode("ascii") for m in PRINTABLE_RUN.finditer(data))
+    return "\n".join([*raws, runs]), "\n".join([*texts, runs])
+
+
+def _pdf_streams(data: bytes) -> list[bytes]:
+    """A PDF's compressed streams, unpacked (the text of its pages is usually in them)."""
+    out = []
+    for m in PDF_STREAM.finditer(data):
+        try:
+            stream = zlib.decompress(m.group(1))
+        except zlib.error:
+            continue
+        # A line of text is shown by `(…) Tj`, or `[(Nor) -20 (thwind)] TJ` with kerning between its pieces.
+        shown = [b"".join(PDF_STRING.findall(array)) for array in PDF_ARRAY.findall(stream)]
+        out += [stream, b" ".join(shown)]
+    return out
 
 
 def _strings(value) -> list[str]:

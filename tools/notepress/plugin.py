@@ -20,7 +20,8 @@ from mkdocs.config.base import Config as MkDocsPluginConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority
 
-from . import api
+from . import api, site
+from .rendered import rooted_snippets
 from .audit import audit_site
 from .config import CONFIG_FILE
 from .output import recover, staging_dir, swap_in
@@ -68,6 +69,7 @@ class NotepressPlugin(BasePlugin[NotepressPluginConfig]):
         options = {"redact": self.config.redact, "strict": self.config.strict, **self.overrides}
         serving = self.command == "serve"
         try:
+            site.check_folders(root, config)  # `mkdocs build` typed in the repo is refused the same way
             self.project, self.generated = api.generate_blog(root, drafts=serving, **options)
         except NotepressError as e:
             self.error = e
@@ -77,6 +79,8 @@ class NotepressPlugin(BasePlugin[NotepressPluginConfig]):
         self.progress(f"notepress: {self.generated.summary()}")
         if self.project.config.site_url:
             config.site_url = self.project.config.site_url
+        # Includes resolve against the writing repo, as the check resolved them, wherever MkDocs runs.
+        config.mdx_configs = rooted_snippets(config.markdown_extensions, config.mdx_configs, root)
         if not serving:
             self.final = Path(config.site_dir)
             recover(self.final)

@@ -8,8 +8,8 @@ links, raw `<a href>`, `<angle brackets>`), and an extension can include another
 `mkdocs.yml`. Every file opened while it runs is recorded (Python's audit hook on `open`), so any
 extension's include directive is seen, whatever its syntax.
 
-Results are cached by content and settings in the user's cache folder, except for text that read
-other files (those can change on their own).
+Results are cached by content and settings in the user's cache folder when every extension is one
+that reads no file (PURE_EXTENSIONS): an include's target can appear or change on its own.
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ import hashlib
 import html.parser
 import os
 import pickle
+import re
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -32,6 +33,19 @@ from .text import markup_text
 SEPARATOR = "notepressfieldseparator"
 URL_ATTRIBUTES = {"href", "src", "srcset", "poster", "data", "action", "formaction", "cite", "background",
                   "xlink:href", "longdesc", "manifest", "ping"}
+REFRESH_URL = re.compile(r"url\s*=\s*(.+)", re.IGNORECASE)
+# Extensions that never read a file: their output depends on the text alone, so it can be cached.
+# Any other (pymdownx.snippets, markdown-include, one we do not know) is rendered every time.
+PURE_EXTENSIONS = {
+    "abbr", "admonition", "attr_list", "codehilite", "def_list", "extra", "fenced_code", "footnotes", "legacy_attrs",
+    "legacy_em", "md_in_html", "meta", "nl2br", "sane_lists", "smarty", "tables", "toc", "wikilinks",
+    "pymdownx.arithmatex", "pymdownx.betterem", "pymdownx.blocks.admonition", "pymdownx.blocks.details",
+    "pymdownx.blocks.html", "pymdownx.blocks.tab", "pymdownx.caret", "pymdownx.critic", "pymdownx.details",
+    "pymdownx.emoji", "pymdownx.escapeall", "pymdownx.extra", "pymdownx.fancylists", "pymdownx.highlight",
+    "pymdownx.inlinehilite", "pymdownx.keys", "pymdownx.magiclink", "pymdownx.mark", "pymdownx.progressbar",
+    "pymdownx.saneheaders", "pymdownx.smartsymbols", "pymdownx.superfences", "pymdownx.tabbed", "pymdownx.tasklist",
+    "pymdownx.tilde", "material.extensions.emoji",
+}
 _opened: contextvars.ContextVar[list[str] | None] = contextvars.ContextVar("notepress_opened", default=None)
 _hooked = False
 
@@ -61,6 +75,9 @@ class _Urls(html.parser.HTMLParser):
         self.urls: list[str] = []
 
     def handle_starttag(self, tag, attrs):
+        if tag == "meta" and any(n == "http-equiv" and (v or "").lower() == "refresh" for n, v in attrs):
+            content = dict(attrs).get("content") or ""  # "0; url=…" sends the reader there
+            self.urls += [m.group(1).strip("'\" ") for m in REFRESH_URL.finditer(content)]
         for name, value in attrs:
             if value and name in URL_ATTRIBUTES:
                 self.urls += [part.split()[0] for part in value.split(",") if part.strip()] \
@@ -86,8 +103,9 @@ class Renderer:
         if not _hooked:
             sys.addaudithook(_record_open)
             _hooked = True
-        configs = _rooted(extensions, configs, root)
+        configs = rooted_snippets(extensions, configs, root)
         self.md = markdown.Markdown(extensions=extensions, extension_configs=configs)
+        self.cacheable = all(_name(e) in PURE_EXTENSIONS for e in extensions)
         self.key = hashlib.blake2b(repr((_version(), extensions, sorted(configs.items(), key=str))).encode(),
                                    digest_size=16).digest()
         self.path = cache_dir() / f"rendered-{hashlib.blake2b(str(root).encode(), digest_size=8).hexdigest()}.pickle"
@@ -99,7 +117,7 @@ class Renderer:
         names = [n for n, t in fields.items() if t.strip()]
         doc = f"\n\n{SEPARATOR}\n\n".join(fields[n] for n in names)
         key = hashlib.blake2b(doc.encode("utf-8", "surrogatepass") + self.key, digest_size=16).digest()
-        hit = self.old.get(key) or self.new.get(key)
+        hit = (self.old.get(key) or self.new.get(key)) if self.cacheable else None
         if hit is not None:
             self.new[key] = hit
             return hit
@@ -114,7 +132,7 @@ class Renderer:
             parts, names = [out], ["body"]
         result = Rendered({n: Field(markup_text(p), urls_of(p)) for n, p in zip(names, parts)},
                           tuple(dict.fromkeys(os.path.abspath(f) for f in opened)))
-        if not result.files:
+        if self.cacheable and not result.files:
             self.new[key] = result
         return result
 
@@ -127,6 +145,11 @@ class Renderer:
             pass
 
 
+def _name(extension) -> str:
+    name = extension if isinstance(extension, str) else type(extension).__module__
+    return name.removeprefix("markdown.extensions.")
+
+
 def _load(path: Path) -> dict:
     try:
         with path.open("rb") as f:
@@ -136,7 +159,7 @@ def _load(path: Path) -> dict:
         return {}
 
 
-def _rooted(extensions: list, configs: dict, root: Path) -> dict:
+def rooted_snippets(extensions: list, configs: dict, root: Path) -> dict:
     """Relative include folders are relative to the writing repo (where `mkdocs build` runs)."""
     if "pymdownx.snippets" not in extensions:
         return configs

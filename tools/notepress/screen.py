@@ -20,11 +20,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .audience import PublicView, Reader, confidential_terms, gate
-from .config import Config
+from .config import CONFIG_FILE, Config
 from .links import Resolver, find_links
 from .model import Entry
 from .problems import Problem
-from .rendered import Renderer
+from .rendered import Field, Renderer
 from .text import Hit, Terms, markup_text, replace, tokens
 
 # The fields a post shows as Markdown (the title, tags and the like are shown as plain text).
@@ -52,6 +52,7 @@ def screen_public(entries: list[Entry], config: Config, *, drafts: bool = False,
         entry, found = rules.check(entry)
         screened.append(entry)
         problems += found
+    problems += rules.pages() + rules.settings()
     rules.renderer.save()
     return Screened(PublicView(Reader.PUBLIC, tuple(screened), config, view.public, drafts), problems)
 
@@ -125,8 +126,11 @@ class _Rules:
         """The rules on what the reader sees: names split by markup, links in any syntax, includes."""
         fields = entry.text_fields()
         page = self.renderer.render({n: fields[n] for n in MARKDOWN_FIELDS if n in fields})
+        shown_fields = dict(page.fields)  # the other fields are shown as text, escaped by the theme
+        shown_fields.update((n, Field(markup_text(t), ())) for n, t in fields.items()
+                            if n not in MARKDOWN_FIELDS and ("&" in t or "<" in t))
         problems = []
-        for name, shown in page.fields.items():
+        for name, shown in shown_fields.items():
             for term in sorted(self.terms.found_in(tokens(shown.text))):
                 if term not in self.reported:
                     problems.append(Problem(
@@ -138,6 +142,46 @@ class _Rules:
         for path in page.files:
             problems += self.include(entry, path)
         return problems
+
+    def pages(self) -> list[Problem]:
+        """Hand-written pages are public pages too: no confidential term, no include from posts/."""
+        docs, owned = self.config.docs_dir, self.config.blog_posts_dir.resolve()
+        problems = []
+        for path in sorted(docs.rglob("*.md")) if docs.is_dir() else []:
+            if path.resolve().is_relative_to(owned) or not path.is_file():
+                continue
+            shown = _rel(path, self.config.root)
+            text = path.read_bytes().decode("utf-8", errors="replace")
+            problems += self.terms_in_lines(shown, text, "markdown")
+            page = self.renderer.render({"body": text})
+            found = {t for f in page.fields.values() for t in self.terms.found_in(tokens(f.text))}
+            written = {t for line in text.split("\n") for t in self.terms.found_in(tokens(markup_text(line)))}
+            problems += [Problem(shown, 1, "", f'confidential term "{t}" in the page as shown',
+                                 "remove it from the page") for t in sorted(found - written)]
+            for opened in page.files:
+                target = self.by_path.get(_key(opened))
+                if _key(opened).startswith(self.posts) and (target is None or target.slug not in self.public):
+                    problems.append(Problem(shown, _line_in(text, [Path(opened).name]), "",
+                                            f"includes {_rel(Path(opened), self.config.root)}, which is not a "
+                                            "public entry", "remove the include; a page may include public text only"))
+        return problems
+
+    def settings(self) -> list[Problem]:
+        """The site's name, description, navigation and authors are on every page."""
+        problems = []
+        engine = self.config.root / "mkdocs.yml"
+        if engine.is_file():
+            problems += self.terms_in_lines("mkdocs.yml", engine.read_text(encoding="utf-8", errors="replace"), "")
+        for author in self.config.authors:
+            for value in (author.name, author.description):
+                for hit in self.terms.find(value):
+                    problems.append(Problem(CONFIG_FILE, 0, f"authors.{author.id}", f'confidential term "{hit.term}"',
+                                            "an author's name and description are on every post: remove it"))
+        return problems
+
+    def terms_in_lines(self, shown: str, text: str, field: str) -> list[Problem]:
+        return [Problem(shown, i, field, f'confidential term "{hit.term}"', "remove it from this public page")
+                for i, line in enumerate(text.split("\n"), 1) for hit in self.terms.find(line)]
 
     def url(self, entry: Entry, name: str, text: str, url: str) -> list[Problem]:
         inside = self.inside_posts(entry, url)
@@ -181,8 +225,20 @@ class _Rules:
 
 
 def _key(path) -> str:
-    """A path as compared: absolute, normalised, in the file system's case."""
-    return os.path.normcase(os.path.normpath(path))
+    """A path as compared: absolute, links followed, in the file system's case."""
+    return os.path.normcase(os.path.realpath(path))
+
+
+def _rel(path: Path, root: Path) -> str:
+    return os.path.relpath(path, root).replace(os.sep, "/")
+
+
+def _line_in(text: str, needles: list[str]) -> int:
+    for needle in needles:
+        at = text.find(needle) if needle else -1
+        if at >= 0:
+            return text.count("\n", 0, at) + 1
+    return 1
 
 
 def _line(entry: Entry, name: str, text: str, offset: int) -> int:

@@ -78,10 +78,17 @@ def _load(root: Path, handler: _Collect | None = None):
     if plugin is None:
         raise NotepressError(f"{ENGINE_CONFIG}:1: plugins: notepress is missing "
                              "(add `- notepress` to plugins, before blog, rss and search)")
-    overlaps = overlapping(_folders(root, config, key_lines(text)), ENGINE_PAIRS, root)
-    if overlaps:  # checked before anything is written: `site_dir: posts` would replace posts/
-        raise NotepressError(overlaps)
+    check_folders(root, config, text)
     return config, plugin
+
+
+def check_folders(root: Path, config, text: str | None = None) -> None:
+    """Refuse MkDocs' docs or site folder overlapping posts/ or the newsletter archive, before anything
+    is written (`site_dir: posts` would replace posts/). `config` is the loaded MkDocs config."""
+    text = _engine_text(root) if text is None else text
+    overlaps = overlapping(_folders(root, config, key_lines(text or "")), ENGINE_PAIRS, root)
+    if overlaps:
+        raise NotepressError(overlaps)
 
 
 ENGINE_PAIRS = (("docs", "posts"), ("site", "posts"), ("archive", "docs"), ("archive", "site"))

@@ -7,12 +7,15 @@ gets past one side and not the other:
 
 - Unicode NFKC (fullwidth letters, ligatures, composed and decomposed accents are one form),
   case folded;
-- default-ignorable code points removed (soft hyphen, zero-width space and joiners, variation
-  selectors, and the rest of that Unicode property), so `North\u00adwind` is `northwind`;
-- any run of characters that are not letters or digits (spaces, punctuation, underscores, symbols,
-  combining marks left after NFKC) is one separator: `Northwind_Logistics` is `northwind logistics`;
+- default-ignorable code points and control characters removed (soft hyphen, zero-width space and
+  joiners, variation selectors, and the rest of that Unicode property; NUL), so `North\u00adwind`
+  is `northwind`;
+- any run of characters that are not letters, marks or digits (spaces, punctuation, underscores,
+  symbols) is one separator: `Northwind_Logistics` is `northwind logistics`;
 - each character of a script written without spaces between words (Han, kana, Thai, Hangul, …)
-  is a token of its own, so a name in those scripts is found inside a sentence.
+  is a token of its own, so a name in those scripts is found inside a sentence;
+- every token is then written in Latin letters (anyascii), so accents and marks, `İ` and `ı`,
+  `ø`, traditional and simplified Han, and look-alike Greek or Cyrillic letters do not matter.
 
 A term matches a run of whole tokens, or its tokens written together (`northwindlogistics.com`,
 `#NorthwindLogistics`). Markup is text too: `markup_text` gives what a reader of an HTML page sees
@@ -21,15 +24,20 @@ A term matches a run of whole tokens, or its tokens written together (`northwind
 
 from __future__ import annotations
 
+import base64
+import binascii
 import html
 import re
+import urllib.parse
 import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 import regex
+from anyascii import anyascii
 
 IGNORABLE = regex.compile(r"\p{Default_Ignorable_Code_Point}+")
+CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x9f]+")  # shown as nothing (a NUL in a title), unlike tabs and breaks
 NOSPACE_CLASS = (r"\p{Han}\p{Hiragana}\p{Katakana}\p{Bopomofo}\p{Hangul}\p{Thai}\p{Lao}\p{Khmer}\p{Myanmar}"
                  r"\p{Tibetan}\p{Yi}\p{Tai_Tham}\p{Tai_Le}\p{New_Tai_Lue}\p{Balinese}\p{Javanese}")
 NOSPACE = regex.compile(rf"[{NOSPACE_CLASS}]\p{{M}}*")
@@ -37,31 +45,44 @@ NOSPACE = regex.compile(rf"[{NOSPACE_CLASS}]\p{{M}}*")
 NOSPACE_BLOCKS = re.compile("[\u0e00-\u109f\u1100-\u11ff\u1780-\u17ff\u1950-\u1aaf\u1b00-\u1b7f"
                                "\u2e80-\u9fff\ua000-\ua4cf\ua960-\ua9df\uac00-\ud7ff\uf900-\ufaff"
                                "\uff00-\uffef\U00020000-\U0003ffff]")
-WORD = re.compile(r"[^\W_]+")  # letters and digits; everything else (marks too) separates
+WORD = regex.compile(r"[\p{L}\p{M}\p{N}]+")  # letters, marks and digits; everything else separates
 ASCII_WORD = re.compile(r"[a-z0-9]+")
 GRAPHEME = regex.compile(r"\X")
 
-# Tags that sit inside a word without separating it (`North<em>wind</em>`); every other tag is a break.
-INLINE_TAG = regex.compile(r"</?(?:a|abbr|b|bdi|bdo|cite|code|data|del|dfn|em|font|i|ins|kbd|mark|q|s|samp|small|"
-                           r"span|strong|sub|sup|time|u|var|wbr)\b[^<>]*>", regex.IGNORECASE)
-TAG = regex.compile(r"<[a-zA-Z/!?][^<>]*>")
+# Tags that end a line of text for a reader; every other tag (`<em>`, `<span>`, `<img>`, an unknown
+# element) sits inside a word without separating it: `North<em>wind</em>` reads "Northwind".
+BREAK_TAG = regex.compile(
+    r"</?(?:address|article|aside|audio|blockquote|body|br|button|canvas|caption|dd|details|dialog|div|dl|dt|"
+    r"embed|fieldset|figcaption|figure|footer|form|h[1-6]|head|header|hr|html|iframe|input|li|link|main|meta|"
+    r"nav|noscript|object|ol|option|p|pre|script|section|select|source|style|summary|table|tbody|td|textarea|"
+    r"tfoot|th|thead|title|tr|track|ul|video)\b[^<>]*>", regex.IGNORECASE)
+TAG = regex.compile(r"<[a-zA-Z/][^<>]*>")
+HIDDEN = regex.compile(r"<!--.*?-->|<!\[CDATA\[|\]\]>|<\?[^<>]*\?>|<![a-zA-Z][^<>]*>", regex.DOTALL)  # no break
 COMMENT = regex.compile(r"<!--(.*?)-->", regex.DOTALL)
+PERCENT = re.compile(r"%[0-9A-Fa-f]{2}")
+URL_LIKE = re.compile(r"[^\s\"'<>]+")
+DATA_URL = re.compile(r"data:([^,\s\"'<>]*?),([^\s\"'<>)]*)", re.IGNORECASE)
 ATTRIBUTE = regex.compile(r"""\s[^\s=<>/"']+\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+))""")
 
 
 def tokens(text: str) -> list[str]:
     """The comparison form as a list of tokens (see the module's docstring)."""
     if text.isascii():
-        return ASCII_WORD.findall(text.lower())
+        return ASCII_WORD.findall(CONTROL.sub("", text).lower() if CONTROL.search(text) else text.lower())
     text = _normalize(text)
-    words = WORD.findall(text)
     if NOSPACE_BLOCKS.search(text) and NOSPACE.search(text):
-        words = WORD.findall(NOSPACE.sub(r" \g<0> ", " ".join(words)))
-    return words
+        text = NOSPACE.sub(r" \g<0> ", text)
+    return _ascii(WORD.findall(text))
+
+
+def _ascii(words: list[str]) -> list[str]:
+    """Tokens in Latin letters (anyascii): `Société` and `Societe`, `İstanbul` and `Istanbul`, `Ørsted`
+    and `Orsted`, traditional and simplified Han, look-alike Greek and Cyrillic letters are one form."""
+    return [w for t in words for w in ((t,) if t.isascii() else ASCII_WORD.findall(anyascii(t).lower()))]
 
 
 def _normalize(text: str) -> str:
-    text = IGNORABLE.sub("", unicodedata.normalize("NFKC", text))
+    text = IGNORABLE.sub("", unicodedata.normalize("NFKC", CONTROL.sub("", text)))
     text = unicodedata.normalize("NFKC", text.casefold())
     return IGNORABLE.sub("", text)  # NFKC can turn a character into an ignorable one (U+FFA0)
 
@@ -72,24 +93,40 @@ def fold(text: str) -> str:
 
 
 def joinable(word_tokens: list[str]) -> bool:
-    """Whether tokens can also be written together as one word (not characters of a no-space script)."""
-    return len(word_tokens) > 1 and not any(NOSPACE.match(t) for t in word_tokens)
+    """Whether a name of several tokens can also be written together as one word."""
+    return len(word_tokens) > 1
 
 
-def markup_text(raw: str) -> str:
+def markup_text(raw: str, escaped: int = 1) -> str:
     """What an HTML (or XML) text says to a reader and a search engine: the visible text, with
-    entities decoded (twice: feeds carry escaped HTML) and inline tags removed without a break,
-    then every attribute value and comment, where names hide too (`content="…"`, `<!-- -->`)."""
+    entities decoded (`escaped` times: a feed carries escaped HTML) and tags removed as a browser
+    shows them (see BREAK_TAG), then every attribute value and comment, where names hide too
+    (`content="…"`, `<!-- -->`), with URLs percent-decoded and `data:` URLs unpacked."""
     text = raw
-    for _ in range(2):
+    for _ in range(escaped):
         if "&" in text:
             text = html.unescape(text)
-    if "<" not in text:
-        return text
-    extra = COMMENT.findall(text)  # attribute values, found in one pass (text outside tags only adds words)
-    extra += ["".join(value) for value in ATTRIBUTE.findall(text)]
-    visible = TAG.sub(" ", INLINE_TAG.sub("", COMMENT.sub("", text)))
-    return "\n".join([visible, *extra])
+    extra = []
+    if "<" in text:
+        extra += COMMENT.findall(text)  # attribute values, in one pass (text outside tags only adds words)
+        extra += ["".join(value) for value in ATTRIBUTE.findall(text)]
+        text = TAG.sub("", BREAK_TAG.sub(" ", HIDDEN.sub("", text)))
+    if "%" in raw and PERCENT.search(raw):  # in linear time: a minified script is one long line
+        extra += [urllib.parse.unquote(url) for url in URL_LIKE.findall(raw) if "%" in url]
+    if "data:" in raw:
+        extra += [_data_url(m.group(1), m.group(2)) for m in DATA_URL.finditer(raw)]
+    return "\n".join([text, *extra])
+
+
+def _data_url(kind: str, payload: str) -> str:
+    """The text a `data:` URL carries (an inline SVG draws its words too)."""
+    try:
+        data = base64.b64decode(urllib.parse.unquote(payload), validate=False) if kind.lower().endswith(";base64") \
+            else urllib.parse.unquote_to_bytes(payload)
+    except (ValueError, binascii.Error):
+        return ""
+    text = data.decode("utf-8", errors="replace")
+    return markup_text(text) if "<" in text and "data:" not in text else text
 
 
 @dataclass(frozen=True)
@@ -156,24 +193,34 @@ def ngrams(words: list[str], n: int) -> Iterator[str]:
 
 
 def _spanned_tokens(text: str) -> Iterator[tuple[str, int, int]]:
-    """(token, start, end) in the original text: the tokens of `fold`, folded grapheme by grapheme."""
+    """(token, start, end) in the original text: the tokens of `tokens`, made grapheme by grapheme."""
     word: list[str] = []
     start = end = 0
     for m in GRAPHEME.finditer(text):
-        for ch in _normalize(m.group().lower() if m.group().isascii() else m.group()):
-            if not WORD.match(ch) or NOSPACE.match(ch):
-                if word:
-                    yield "".join(word), start, end
-                    word = []
-                if WORD.match(ch):
-                    yield ch, m.start(), m.end()
-                continue
-            if not word:
-                start = m.start()
-            word.append(ch)
-            end = m.end()
+        g = m.group()
+        g = CONTROL.sub("", g).lower() if g.isascii() else _normalize(g)
+        if NOSPACE.match(g):  # a token of its own, as in `tokens`
+            if word:
+                yield from _spanned("".join(word), start, end)
+                word = []
+            yield from _spanned(g, m.start(), m.end())
+            continue
+        for ch in g:
+            if WORD.match(ch):
+                if not word:
+                    start = m.start()
+                word.append(ch)
+                end = m.end()
+            elif word:
+                yield from _spanned("".join(word), start, end)
+                word = []
     if word:
-        yield "".join(word), start, end
+        yield from _spanned("".join(word), start, end)
+
+
+def _spanned(token: str, start: int, end: int) -> Iterator[tuple[str, int, int]]:
+    for word in _ascii(WORD.findall(token)):
+        yield word, start, end
 
 
 def _outermost(hits: list[Hit]) -> list[Hit]:
