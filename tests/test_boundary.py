@@ -215,3 +215,147 @@ def test_a_newsletter_is_not_sent_after_an_entry_it_shows_was_withdrawn(repo):
         assert sent.exit_code == 0, sent.output
         assert len(server.received) == 1
         assert b"Harborview" not in server.received[0].data
+
+
+# --- what an adversarial walk found: each class once ------------------------------------------------
+
+@pytest.mark.parametrize("customer, written", [
+    ("İstanbul Tekstil", "Istanbul Tekstil"), ("İstanbul Tekstil", "İSTANBUL TEKSTİL"),
+    ("İstanbul Tekstil", "ıstanbul tekstil"), ("Société Générale", "Societe Generale"),
+    ("Ørsted Data", "Orsted Data"), ("北風貿易", "北风贸易"), ("Northwind Logistics", "Νοrthwind Logistics"),
+    ("Northwind Logistics", "North\x01wind Logistics"),
+])
+def test_accents_dotted_i_han_forms_look_alikes_and_controls_are_one_name(repo, customer, written):
+    _set(repo / INSIGHT, "customer", customer)
+    essay = repo / ESSAY
+    text = essay.read_text(encoding="utf-8").rstrip("\n")
+    essay.write_text(f"{text}\n\nA call with {written} today.\n", encoding="utf-8")
+    problems = _problems(repo)
+    assert any(p.startswith(f"{ESSAY}:{len(text.split(chr(10))) + 2}: body: confidential term \"{customer}\"")
+               for p in problems), problems
+
+
+@pytest.mark.parametrize("written", [
+    "Project Light<tt>house</tt>", "Project Light<label>house</label>", "Project Light<x-y>house</x-y>",
+    "Project Light<img src=x.png>house", "[the file](https://crm.example.com/Project%20Lighthouse)",
+    "![logo](data:image/svg+xml,%3Csvg%3E%3Ctext%3EProject%20Lighthouse%3C/text%3E%3C/svg%3E)",
+])
+def test_elements_that_join_words_and_encoded_urls_hide_no_name(repo, written):
+    essay = repo / ESSAY
+    text = essay.read_text(encoding="utf-8").rstrip("\n")
+    essay.write_text(f"{text}\n\nSee {written} now.\n", encoding="utf-8")
+    problems = _problems(repo)
+    assert any(f'{ESSAY}:{len(text.split(chr(10))) + 2}: body: confidential term "Project Lighthouse"' in p
+               for p in problems), problems
+
+
+@pytest.mark.parametrize("title", ["Notes on Project Light&shy;house", "Notes on Project Light<b></b>house",
+                                   "Notes on &#80;roject Lighthouse"])
+def test_a_title_is_checked_as_the_site_shows_it(repo, title):
+    _set(repo / ESSAY, "title", title)
+    problems = _problems(repo)
+    assert any(p.startswith(f"{ESSAY}:2: title: confidential term \"Project Lighthouse\"") for p in problems), problems
+
+
+def test_hand_written_pages_and_settings_are_public_pages_too(repo):
+    index = repo / "docs" / "index.md"
+    index.write_text(index.read_text(encoding="utf-8") + "\nThanks to Harborview Outfitters.\n", encoding="utf-8")
+    line = len(index.read_text(encoding="utf-8").split("\n")) - 1
+    mkdocs = repo / "mkdocs.yml"
+    mkdocs.write_text(mkdocs.read_text(encoding="utf-8").replace(
+        "site_name: Notes", "site_name: Notes for Harborview Outfitters"), encoding="utf-8")
+    problems = _problems(repo)
+    assert f'docs/index.md:{line}: markdown: confidential term "{CUSTOMER}" (remove it from this public page)' \
+        in problems, problems
+    site_name = next(i for i, s in enumerate(mkdocs.read_text(encoding="utf-8").split("\n"), 1)
+                     if s.startswith("site_name:"))
+    assert f'mkdocs.yml:{site_name}: confidential term "{CUSTOMER}" (remove it from this public page)' in problems
+
+
+def _enable_snippets(repo: Path) -> None:
+    mkdocs = repo / "mkdocs.yml"
+    mkdocs.write_text(mkdocs.read_text(encoding="utf-8").replace(
+        "  - pymdownx.details\n", "  - pymdownx.details\n  - pymdownx.snippets\n"), encoding="utf-8")
+
+
+def test_a_page_or_a_link_outside_posts_cannot_include_a_short_private_line(repo, tmp_path, monkeypatch):
+    _enable_snippets(repo)
+    index = repo / "docs" / "index.md"
+    index.write_text(index.read_text(encoding="utf-8") + f'\n--8<-- "{INSIGHT}:20:20"\n', encoding="utf-8")
+    (repo / "snippets").mkdir()
+    (repo / "snippets" / "note.md").symlink_to(repo / INSIGHT)
+    essay = repo / ESSAY
+    essay.write_text(essay.read_text(encoding="utf-8") + '\n--8<-- "snippets/note.md:20:20"\n', encoding="utf-8")
+    monkeypatch.chdir(tmp_path)  # `notepress -C` from elsewhere: includes still resolve against the repo
+
+    problems = _problems(repo)
+    assert any(p.startswith("docs/index.md:") and f"includes {INSIGHT}, which is not a public entry" in p
+               for p in problems), problems
+    assert any(p.startswith(f"{ESSAY}:") and f"includes {INSIGHT}, which is not public" in p for p in problems), \
+        problems
+    assert run_cli("-C", str(repo), "build").exit_code == 1
+    assert not (repo / "site").exists()
+
+
+def test_an_include_of_a_file_that_appears_later_is_seen(repo):
+    """Renders that can read files are never cached: the included file may appear after a check."""
+    _enable_snippets(repo)
+    essay = repo / ESSAY
+    essay.write_text(essay.read_text(encoding="utf-8") + '\n--8<-- "posts/insights/later.md"\n', encoding="utf-8")
+    assert not any("later.md" in p for p in _problems(repo))
+    shutil.copy(repo / INSIGHT, repo / "posts" / "insights" / "later.md")
+    _set(repo / "posts" / "insights" / "later.md", "title", "A later insight")
+    (repo / INSIGHT).unlink()
+    assert any("includes posts/insights/later.md, which is not public" in p for p in _problems(repo))
+
+
+def test_the_audit_reads_utf16_archives_pdf_streams_and_file_names(initialized, tmp_path):
+    import io
+    import zipfile
+    import zlib
+
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "export.csv").write_bytes(f"name\n{CUSTOMER}\n".encode("utf-16"))
+    (site / "export-le.txt").write_bytes(f"{CUSTOMER}".encode("utf-16-le"))
+    stream = zlib.compress(b"BT [(Harbor) -20 (view Out) 10 (fitters)] TJ ET")
+    (site / "report.pdf").write_bytes(b"%PDF-1.4\n1 0 obj <<>> stream\n" + stream + b"\nendstream\n")
+    archive = io.BytesIO()
+    with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("word/document.xml", "<w:p><w:t>Harbor</w:t><w:t>view Outfitters</w:t></w:p>")
+    (site / "notes.docx").write_bytes(archive.getvalue())
+    (site / "Harborview Outfitters logo.png").write_bytes(b"\x89PNG\r\n\x1a\n")
+    project = api.load(initialized)
+    found = {f.file.removeprefix("site/") for f in audit_site(site, project.entries, project.config)
+             if f.text == CUSTOMER}
+    assert found == {"export.csv", "export-le.txt", "report.pdf", "notes.docx", "Harborview Outfitters logo.png"}
+
+
+def test_common_words_are_no_leak(repo):
+    """A private title that is also a label of notepress's own template, and a short private title that a
+    hand-written page also uses, are not findings; a literal entity shown as text is not a name."""
+    (repo / "posts" / "essays" / "2026-11-01-what-we-heard.md").write_text(
+        "---\ntitle: What we heard\ndate: 2026-11-01\ntype: essay\naudience: private\n---\n\nA private note.\n",
+        encoding="utf-8")
+    (repo / "posts" / "essays" / "2026-11-02-week.md").write_text(
+        "---\ntitle: What I learned this week\ndate: 2026-11-02\ntype: essay\naudience: private\n---\n\nPrivate.\n",
+        encoding="utf-8")
+    index = repo / "docs" / "index.md"
+    index.write_text(index.read_text(encoding="utf-8") + "\n## What I learned this week\n", encoding="utf-8")
+    result = run_cli("-C", str(repo), "build")
+    assert result.exit_code == 0, result.output
+
+
+def test_the_newsletter_refuses_an_entry_that_includes_a_private_one(repo):
+    _enable_snippets(repo)
+    private = repo / "posts" / "learning" / "2026-11-19-private.md"
+    private.write_text("---\ntitle: Private thoughts\ndate: 2026-11-19\ntype: learning\naudience: private\n"
+                       "action: Wrote it down.\nlearning: Keep it to myself.\n---\n\nSalary bands for the team.\n",
+                       encoding="utf-8")
+    learning = next((repo / "posts" / "learning").glob("2026-11-17-*.md"))
+    _set(learning, "learning", '--8<-- "posts/learning/2026-11-19-private.md"')
+    _set(learning, "audience", "internal")
+    result = run_cli("-C", str(repo), "newsletter", "draft", "--since", "2026-11-01", "--until", "2026-11-23")
+    assert result.exit_code == 1, result.output
+    assert "includes posts/learning/2026-11-19-private.md, which the team may not see" in result.output
+    assert not (repo / "newsletters").exists() or not any((repo / "newsletters").rglob("email.txt"))

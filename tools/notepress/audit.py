@@ -31,6 +31,7 @@ from pathlib import Path
 from .audience import Reader, confidential_terms, gate
 from .config import CONFIG_FILE, Config
 from .model import Entry
+from .templates import PACKAGED as TEMPLATES
 from .text import Terms, markup_text, ngrams, tokens
 
 SHINGLE = 7  # words: long enough that a run of them is the writer's own, short enough to find a sentence
@@ -69,7 +70,8 @@ class Needles:
     shorter fields by their first three words, confirmed in the file's text when those are there.
     """
 
-    def __init__(self, entries: list[Entry], config: Config, legit: Iterable[str] = ()):
+    def __init__(self, entries: list[Entry], config: Config, legit: Iterable[str] = (),
+                 legit_short: Iterable[str] = ()):
         public = gate(entries, config, Reader.PUBLIC)
         hidden = [e for e in entries if e not in public]
         customers = {e.insight.customer: e.source for e in entries if e.insight}
@@ -91,15 +93,16 @@ class Needles:
             self.prefixes[" ".join(key.split()[:MIN_FIELD_WORDS])].add(key)
         self._forget([text for e in public for text in _fields(e)])
         self._forget(legit)
+        self._forget(legit_short, runs=False)
         # Slugs are looked for as they are (in URLs, file names, JSON), only distinctive ones:
         # with a hyphen or a digit, so that a slug like `pricing` is not found in every page.
         self.slugs = {e.slug: e.source for e in hidden if re.search(r"[-\d]", e.slug)}
 
-    def _forget(self, texts: Iterable[str]) -> None:
-        """A run that a public source also has is not a leak."""
+    def _forget(self, texts: Iterable[str], runs: bool = True) -> None:
+        """A run (and a short field) that a public source also has is not a leak."""
         for text in texts:
             words = tokens(text)
-            for h in self.runs.keys() & _hashes(words):
+            for h in self.runs.keys() & _hashes(words) if runs else ():
                 del self.runs[h]
             for key in self._short_in(words):
                 del self.short[key]
@@ -159,13 +162,25 @@ def _as_written(key: str, text: str) -> str:
 
 
 def legit_texts(config: Config, theme_dirs: Iterable[Path] = ()) -> Iterable[str]:
-    """The public sources that are not entries: the site's settings and the theme. (A hand-written
-    page is not one: a non-public entry's text copied into a page is a leak like any other.)"""
+    """The public sources that are not entries: the site's settings, the theme and notepress's own
+    templates (a post's labels: "What we heard", "Learning loop")."""
     for name in ("mkdocs.yml", CONFIG_FILE):
         if (config.root / name).is_file():
             yield _text_of(config.root / name)
     for folder in theme_dirs:
         for path in sorted(folder.rglob("*.html")):
+            yield markup_text(_text_of(path))
+    for folder in (TEMPLATES, config.root / "templates"):  # not templates/init/: its entries are entries
+        for path in sorted(folder.glob("*.jinja")) if folder.is_dir() else []:
+            yield markup_text(_text_of(path))
+
+
+def page_texts(config: Config) -> Iterable[str]:
+    """The hand-written pages. A short phrase they share with a non-public entry ("What I learned
+    this week") is the writer's wording, not a leak; a run of SHINGLE words copied from an entry is."""
+    owned = config.blog_posts_dir.resolve()
+    for path in sorted(config.docs_dir.rglob("*")) if config.docs_dir.is_dir() else []:
+        if path.is_file() and path.suffix in (".md", ".html") and not path.resolve().is_relative_to(owned):
             yield markup_text(_text_of(path))
 
 
@@ -191,7 +206,7 @@ def audit_site(site_dir: Path, entries: list[Entry], config: Config, label: str 
             found[rel] = hits
     if any(kind == "text" for hits in found.values() for kind, _, _ in hits):
         # Only now read the hand-written pages and the theme: a run they have too is theirs.
-        strict = Needles(entries, config, legit_texts(config, theme_dirs))
+        strict = Needles(entries, config, legit_texts(config, theme_dirs), page_texts(config))
         found = {rel: {h for h in hits if h[0] != "text" or strict.origin(h[1])} for rel, hits in found.items()}
     return sorted({Finding(rel, kind, needles.shown(kind, text), source)
                    for rel, hits in found.items() for kind, text, source in hits})

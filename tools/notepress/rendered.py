@@ -14,6 +14,7 @@ that reads no file (PURE_EXTENSIONS): an include's target can appear or change o
 
 from __future__ import annotations
 
+import contextlib
 import contextvars
 import hashlib
 import html.parser
@@ -21,6 +22,7 @@ import os
 import pickle
 import re
 import sys
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -48,6 +50,21 @@ PURE_EXTENSIONS = {
 }
 _opened: contextvars.ContextVar[list[str] | None] = contextvars.ContextVar("notepress_opened", default=None)
 _hooked = False
+
+
+@contextlib.contextmanager
+def reading() -> Iterator[list[str]]:
+    """The files opened in this block (by any extension: includes), as they are opened."""
+    global _hooked
+    if not _hooked:
+        sys.addaudithook(_record_open)
+        _hooked = True
+    opened: list[str] = []
+    token = _opened.set(opened)
+    try:
+        yield opened
+    finally:
+        _opened.reset(token)
 
 
 def _record_open(event: str, args: tuple) -> None:
@@ -99,10 +116,6 @@ class Renderer:
     """Renders entry fields with the site's Markdown settings (see site.markdown_settings)."""
 
     def __init__(self, root: Path, extensions: list, configs: dict):
-        global _hooked
-        if not _hooked:
-            sys.addaudithook(_record_open)
-            _hooked = True
         configs = rooted_snippets(extensions, configs, root)
         self.md = markdown.Markdown(extensions=extensions, extension_configs=configs)
         self.cacheable = all(_name(e) in PURE_EXTENSIONS for e in extensions)
@@ -121,12 +134,8 @@ class Renderer:
         if hit is not None:
             self.new[key] = hit
             return hit
-        opened: list[str] = []
-        token = _opened.set(opened)
-        try:
+        with reading() as opened:
             out = self.md.reset().convert(doc)
-        finally:
-            _opened.reset(token)
         parts = out.split(f"<p>{SEPARATOR}</p>")
         if len(parts) != len(names):  # a field's markup swallowed the marker: attribute it all to the body
             parts, names = [out], ["body"]

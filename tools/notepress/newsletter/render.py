@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from html import unescape
+from pathlib import Path
 from dataclasses import dataclass
 from email.message import EmailMessage
 from email.policy import SMTP
@@ -27,6 +28,8 @@ from ..config import Config
 from ..links import rewrite
 from ..mail import parse_address
 from ..model import Entry
+from ..problems import NotepressError, Problem
+from ..rendered import reading, rooted_snippets
 from ..templates import environment
 from .compose import Issue
 
@@ -53,15 +56,30 @@ class _Markdown:
 
     def __init__(self, view: View):
         extensions, configs = site.markdown_settings(view.config.root)
+        configs = rooted_snippets(extensions, configs, view.config.root)
         configs = {**configs, "toc": {**configs.get("toc", {}), "permalink": False}}  # no "¶" anchors in mail
         self.md = markdown.Markdown(extensions=extensions, extension_configs=configs)
         self.view = view
+
+    def check_include(self, path: str, entry: Entry) -> None:
+        """An entry may include only what the team may see: no file of posts/ but a team entry's."""
+        real = Path(path).resolve()
+        if not real.is_relative_to(self.view.config.posts_dir.resolve()):
+            return
+        if not any(e.path.resolve() == real for e in self.view):
+            shown = real.relative_to(self.view.config.root).as_posix()
+            raise NotepressError(Problem(entry.source, entry.body_line, "body",
+                                         f"includes {shown}, which the team may not see",
+                                         "remove the include; the newsletter shows internal and public entries only"))
 
     def links(self, text: str, entry: Entry) -> str:
         return rewrite(text, entry, self.view.linkable, self.view.url)
 
     def html(self, text: str, entry: Entry) -> Markup:
-        html = self.md.reset().convert(self.links(text, entry))
+        with reading() as opened:
+            html = self.md.reset().convert(self.links(text, entry))
+        for path in opened:
+            self.check_include(path, entry)
         return Markup(nh3.clean(html, url_schemes=URL_SCHEMES, attribute_filter=_absolute_only))
 
     def text(self, text: str, entry: Entry) -> str:
