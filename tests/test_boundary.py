@@ -359,3 +359,16 @@ def test_the_newsletter_refuses_an_entry_that_includes_a_private_one(repo):
     assert result.exit_code == 1, result.output
     assert "includes posts/learning/2026-11-19-private.md, which the team may not see" in result.output
     assert not (repo / "newsletters").exists() or not any((repo / "newsletters").rglob("email.txt"))
+
+
+def test_a_theme_file_is_skipped_only_while_identical_to_the_theme(repo):
+    from notepress import site as engine
+
+    assert run_cli("-C", str(repo), "build").exit_code == 0
+    bundle = next((repo / "site" / "assets" / "javascripts").glob("bundle.*.min.js"))
+    project = api.load(repo)
+    themes = engine.theme_dirs(repo)
+    assert audit_site(repo / "site", project.entries, project.config, theme_dirs=themes) == []
+    bundle.write_text(bundle.read_text(encoding="utf-8") + f'\n/* {CUSTOMER} */\n', encoding="utf-8")
+    findings = audit_site(repo / "site", project.entries, project.config, theme_dirs=themes)
+    assert [(f.file.split("/")[-1], f.text) for f in findings] == [(bundle.name, CUSTOMER)]

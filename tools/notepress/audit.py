@@ -32,12 +32,13 @@ from .audience import Reader, confidential_terms, gate
 from .config import CONFIG_FILE, Config
 from .model import Entry
 from .templates import PACKAGED as TEMPLATES
-from .text import Terms, markup_text, ngrams, tokens
+from .text import Terms, keyed_ngrams, markup_text, tokens
 
 SHINGLE = 7  # words: long enough that a run of them is the writer's own, short enough to find a sentence
 MIN_FIELD_WORDS = 3
 SENTENCE = re.compile(r"(?<=[.!?;:])\s+|\n+")
 SLUG_TOKEN = re.compile(r"[\w-]+")
+LINE_BREAKS = re.compile(r"\s*\n\s*")
 BINARY_MAGIC = (b"\x89PNG", b"\xff\xd8\xff", b"GIF8", b"RIFF", b"wOFF", b"wOF2", b"\x00\x01\x00\x00", b"OTTO",
                 b"%PDF", b"\x00\x00\x01\x00", b"BM")
 PRINTABLE_RUN = re.compile(rb"[\x20-\x7e\t\n\r]{8,}")
@@ -78,22 +79,27 @@ class Needles:
         self.terms = Terms(confidential_terms(entries, config))
         self.term_kind = {t: ("customer", customers[t]) if t in customers else ("confidential term", CONFIG_FILE)
                           for t in confidential_terms(entries, config)}
-        self.runs: dict[int, tuple[str, _Origin]] = {}  # hash of SHINGLE words -> (the run, where from)
+        self.runs: dict[int, _Origin] = {}  # hash of SHINGLE words -> the field they come from
         self.short: dict[str, _Origin] = {}  # a whole field of MIN_FIELD_WORDS to SHINGLE-1 words
         for e in hidden:
             for text in _fields(e):
                 words = tokens(text)
+                origin = _Origin(e.source, text)
                 if len(words) >= SHINGLE:
-                    for gram in zip(*(words[i:] for i in range(SHINGLE))):
-                        self.runs.setdefault(hash(gram), (" ".join(gram), _Origin(e.source, text)))
+                    for h in _hashes(words):
+                        self.runs.setdefault(h, origin)
                 elif len(words) >= MIN_FIELD_WORDS:
-                    self.short.setdefault(" ".join(words), _Origin(e.source, text))
-        self.prefixes: dict[str, set[str]] = defaultdict(set)
+                    self.short.setdefault(" ".join(words), origin)
+        self.prefixes: dict[int, set[str]] = defaultdict(set)  # hash of a short field's first words
         for key in self.short:
-            self.prefixes[" ".join(key.split()[:MIN_FIELD_WORDS])].add(key)
+            self.prefixes[_prefix(key)].add(key)
         self._forget([text for e in public for text in _fields(e)])
         self._forget(legit)
         self._forget(legit_short, runs=False)
+        self.window = max([SHINGLE, *self.terms.keys, *(len(k.split()) for k in self.short)]) - 1
+        self.line_tokens: dict[str, list[str]] = {}
+        self.matched: dict[str | tuple[str, ...], frozenset] = {}
+        self.slug_lines: dict[str, frozenset[str]] = {}
         # Slugs are looked for as they are (in URLs, file names, JSON), only distinctive ones:
         # with a hyphen or a digit, so that a slug like `pricing` is not found in every page.
         self.slugs = {e.slug: e.source for e in hidden if re.search(r"[-\d]", e.slug)}
@@ -106,40 +112,79 @@ class Needles:
                 del self.runs[h]
             for key in self._short_in(words):
                 del self.short[key]
-                self.prefixes[" ".join(key.split()[:MIN_FIELD_WORDS])].discard(key)
+                self.prefixes[_prefix(key)].discard(key)
 
     def _short_in(self, words: list[str]) -> list[str]:
         """The short fields that `words` holds: candidates by their first words, then confirmed."""
         if not self.short or len(words) < MIN_FIELD_WORDS:
             return []
-        candidates = self.prefixes.keys() & set(ngrams(words, MIN_FIELD_WORDS))
+        candidates = self.prefixes.keys() & keyed_ngrams(words, MIN_FIELD_WORDS)
         padded = f" {' '.join(words)} " if candidates else ""
         return [key for prefix in candidates for key in self.prefixes[prefix] if f" {key} " in padded]
 
     def find(self, text: str, raw: str) -> set[tuple[str, str, str]]:
         """(kind, text, source) of everything found in a file's text (`raw`: as stored, for slugs);
-        for kind "text", the run of words found (see `shown`)."""
-        words = tokens(text)
+        for kind "text", the run of words found (see `shown`).
+
+        A site repeats itself (an excerpt is on the post, the index, its archive, category and tag
+        pages and in the search index), so the text is matched line by line, each distinct line
+        once; a run across a line break is matched in the window of the words on both sides of it,
+        so the result is the same as matching the whole text at once."""
+        hits: set[tuple[str, str, str]] = set()
+        tail: list[str] = []
+        for line in LINE_BREAKS.split(text):
+            words = self.line_tokens.get(line)
+            if words is None:
+                words = self.line_tokens[line] = tokens(line)
+            if not words:
+                continue
+            if tail:
+                hits |= self.match(tuple(tail + words[:self.window]))
+            hits |= self.match(line)
+            tail = (tail + words)[-self.window:]
+        if self.slugs:
+            for line in set(raw.split("\n")):
+                found = self.slug_lines.get(line)
+                if found is None:
+                    found = self.slug_lines[line] = frozenset(self.slugs.keys() & set(SLUG_TOKEN.findall(line)))
+                hits.update(("slug", slug, self.slugs[slug]) for slug in found)
+        return hits
+
+    def match(self, key: str | tuple[str, ...]) -> frozenset[tuple[str, str, str]]:
+        """What a line (or a window of words across a line break) holds, each distinct one once."""
+        found = self.matched.get(key)
+        if found is None:
+            words = self.line_tokens[key] if isinstance(key, str) else list(key)
+            found = self.matched[key] = frozenset(self._match(words))
+        return found
+
+    def _match(self, words: list[str]) -> set[tuple[str, str, str]]:
         hits = {(*self.term_kind[t][:1], t, self.term_kind[t][1]) for t in self.terms.found_in(words)}
         for h in self.runs.keys() & _hashes(words):
-            run, origin = self.runs[h]
-            hits.add(("text", run, origin.source))
+            origin = self.runs[h]
+            hits.add(("text", _run_of(h, origin.text), origin.source))
         hits.update(("text", key, self.short[key].source) for key in self._short_in(words))
-        if self.slugs:
-            for slug in self.slugs.keys() & set(SLUG_TOKEN.findall(raw)):
-                hits.add(("slug", slug, self.slugs[slug]))
         return hits
 
     def origin(self, run: str) -> _Origin | None:
         if run in self.short:
             return self.short[run]
-        found = self.runs.get(hash(tuple(run.split())))
-        return found[1] if found and found[0] == run else None
+        return self.runs.get(hash(tuple(run.split())))
 
     def shown(self, kind: str, text: str) -> str:
         """A run of words as the writer wrote it: the sentence that holds it."""
         origin = self.origin(text) if kind == "text" else None
         return _as_written(text, origin.text) if origin else text
+
+
+def _prefix(key: str) -> int:
+    return hash(tuple(key.split()[:MIN_FIELD_WORDS]))
+
+
+def _run_of(h: int, text: str) -> str:
+    """The run of SHINGLE words of `text` whose hash is `h`."""
+    words = tokens(text)
+    return next((" ".join(g) for g in zip(*(words[i:] for i in range(SHINGLE))) if hash(g) == h), "")
 
 
 def _hashes(words: list[str]) -> set[int]:
@@ -199,7 +244,7 @@ def audit_site(site_dir: Path, entries: list[Entry], config: Config, label: str 
                 hits.add(("slug", segment, needles.slugs[segment.removesuffix(".html")]))
         hits |= needles.find(urllib.parse.unquote(rel), "")  # a file's name is read too
         data = path.read_bytes()
-        if not theme.has(data):
+        if not theme.has(path.relative_to(site_dir), data):
             raw, text = _read(data, path.suffix)
             hits |= needles.find(text, raw)
         if hits:
@@ -217,18 +262,21 @@ def _text_of(path: Path) -> str:
 
 
 class _ThemeFiles:
-    """The files the theme ships, by size: a site file identical to one of them (a script, a font,
-    an icon copied as installed) holds nothing the writer wrote, and is not read again."""
+    """The files the theme ships: a site file identical to the theme's file at the same place (a
+    script, a font, an icon copied as installed) holds nothing the writer wrote, and is not read."""
 
     def __init__(self, folders: Iterable[Path]):
-        self.by_size: dict[int, list[Path]] = defaultdict(list)
-        for folder in folders:
-            for path in folder.rglob("*"):
-                if path.is_file():
-                    self.by_size[path.stat().st_size].append(path)
+        self.folders = list(folders)
 
-    def has(self, data: bytes) -> bool:
-        return any(p.read_bytes() == data for p in self.by_size.get(len(data), ()))
+    def has(self, rel: Path, data: bytes) -> bool:
+        for folder in self.folders:
+            path = folder / rel
+            try:
+                if path.stat().st_size == len(data) and path.read_bytes() == data:
+                    return True
+            except OSError:
+                continue
+        return False
 
 
 def _read(data: bytes, suffix: str, depth: int = 0) -> tuple[str, str]:

@@ -45,24 +45,24 @@ NOSPACE = regex.compile(rf"[{NOSPACE_CLASS}]\p{{M}}*")
 NOSPACE_BLOCKS = re.compile("[\u0e00-\u109f\u1100-\u11ff\u1780-\u17ff\u1950-\u1aaf\u1b00-\u1b7f"
                                "\u2e80-\u9fff\ua000-\ua4cf\ua960-\ua9df\uac00-\ud7ff\uf900-\ufaff"
                                "\uff00-\uffef\U00020000-\U0003ffff]")
-WORD = regex.compile(r"[\p{L}\p{M}\p{N}]+")  # letters, marks and digits; everything else separates
 ASCII_WORD = re.compile(r"[a-z0-9]+")
+NON_ASCII = re.compile(r"[^\x00-\x7f]+")
 GRAPHEME = regex.compile(r"\X")
 
 # Tags that end a line of text for a reader; every other tag (`<em>`, `<span>`, `<img>`, an unknown
 # element) sits inside a word without separating it: `North<em>wind</em>` reads "Northwind".
-BREAK_TAG = regex.compile(
+BREAK_TAG = re.compile(
     r"</?(?:address|article|aside|audio|blockquote|body|br|button|canvas|caption|dd|details|dialog|div|dl|dt|"
     r"embed|fieldset|figcaption|figure|footer|form|h[1-6]|head|header|hr|html|iframe|input|li|link|main|meta|"
     r"nav|noscript|object|ol|option|p|pre|script|section|select|source|style|summary|table|tbody|td|textarea|"
-    r"tfoot|th|thead|title|tr|track|ul|video)\b[^<>]*>", regex.IGNORECASE)
-TAG = regex.compile(r"<[a-zA-Z/][^<>]*>")
-HIDDEN = regex.compile(r"<!--.*?-->|<!\[CDATA\[|\]\]>|<\?[^<>]*\?>|<![a-zA-Z][^<>]*>", regex.DOTALL)  # no break
-COMMENT = regex.compile(r"<!--(.*?)-->", regex.DOTALL)
+    r"tfoot|th|thead|title|tr|track|ul|video)\b[^<>]*>", re.IGNORECASE)
+TAG = re.compile(r"<[a-zA-Z/][^<>]*>")
+HIDDEN = re.compile(r"<!--.*?-->|<!\[CDATA\[|\]\]>|<\?[^<>]*\?>|<![a-zA-Z][^<>]*>", re.DOTALL)  # no break
+COMMENT = re.compile(r"<!--(.*?)-->", re.DOTALL)
 PERCENT = re.compile(r"%[0-9A-Fa-f]{2}")
 URL_LIKE = re.compile(r"[^\s\"'<>]+")
 DATA_URL = re.compile(r"data:([^,\s\"'<>]*?),([^\s\"'<>)]*)", re.IGNORECASE)
-ATTRIBUTE = regex.compile(r"""\s[^\s=<>/"']+\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+))""")
+ATTRIBUTE = re.compile(r"""=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+))""")  # attribute values (outside tags too: harmless)
 
 
 def tokens(text: str) -> list[str]:
@@ -72,16 +72,18 @@ def tokens(text: str) -> list[str]:
     text = _normalize(text)
     if NOSPACE_BLOCKS.search(text) and NOSPACE.search(text):
         text = NOSPACE.sub(r" \g<0> ", text)
-    return _ascii(WORD.findall(text))
+    return ASCII_WORD.findall(NON_ASCII.sub(_latin, text).lower())
 
 
-def _ascii(words: list[str]) -> list[str]:
-    """Tokens in Latin letters (anyascii): `Société` and `Societe`, `İstanbul` and `Istanbul`, `Ørsted`
-    and `Orsted`, traditional and simplified Han, look-alike Greek and Cyrillic letters are one form."""
-    return [w for t in words for w in ((t,) if t.isascii() else ASCII_WORD.findall(anyascii(t).lower()))]
+def _latin(match: re.Match) -> str:
+    return anyascii(match.group())
 
 
 def _normalize(text: str) -> str:
+    """NFKC, case folded, without invisible and control characters. Then `anyascii` writes every
+    character in Latin letters, one by one: `Société` and `Societe`, `İstanbul` and `Istanbul`,
+    `Ørsted` and `Orsted`, traditional and simplified Han, look-alike Greek and Cyrillic letters are
+    one form (its marks go with the letter they sit on)."""
     text = IGNORABLE.sub("", unicodedata.normalize("NFKC", CONTROL.sub("", text)))
     text = unicodedata.normalize("NFKC", text.casefold())
     return IGNORABLE.sub("", text)  # NFKC can turn a character into an ignorable one (U+FFA0)
@@ -110,12 +112,26 @@ def markup_text(raw: str, escaped: int = 1) -> str:
     if "<" in text:
         extra += COMMENT.findall(text)  # attribute values, in one pass (text outside tags only adds words)
         extra += ["".join(value) for value in ATTRIBUTE.findall(text)]
-        text = TAG.sub("", BREAK_TAG.sub(" ", HIDDEN.sub("", text)))
-    if "%" in raw and PERCENT.search(raw):  # in linear time: a minified script is one long line
-        extra += [urllib.parse.unquote(url) for url in URL_LIKE.findall(raw) if "%" in url]
+        text = TAG.sub("", BREAK_TAG.sub("\n", HIDDEN.sub("", text)))
+    if "%" in raw:
+        extra += _percent_encoded(raw)
     if "data:" in raw:
         extra += [_data_url(m.group(1), m.group(2)) for m in DATA_URL.finditer(raw)]
     return "\n".join([text, *extra])
+
+
+def _percent_encoded(raw: str) -> list[str]:
+    """Every URL-like word with a %XX escape, decoded (in linear time: a minified script is one line)."""
+    out, covered = [], 0
+    for m in PERCENT.finditer(raw):
+        if m.start() < covered:
+            continue
+        for word in URL_LIKE.finditer(raw, max(0, m.start() - 500), m.end() + 500):
+            if word.start() <= m.start() < word.end():
+                out.append(urllib.parse.unquote(word.group()))
+                covered = word.end()
+                break
+    return out
 
 
 def _data_url(kind: str, payload: str) -> str:
@@ -144,15 +160,14 @@ class Terms:
     """
 
     def __init__(self, terms: Iterable[str]):
-        self.keys: dict[int, dict[str, str]] = {}  # number of tokens -> key -> term
+        self.keys: dict[int, dict[object, str]] = {}  # number of tokens -> key -> term
+        self.first: dict[int, set[str]] = {}
         for term in terms:
             words = tokens(term)
-            if not words:
-                continue
-            self.keys.setdefault(len(words), {}).setdefault(" ".join(words), term)
-            if joinable(words):
-                self.keys.setdefault(1, {}).setdefault("".join(words), term)
-        self.first = {n: {key.split(" ", 1)[0] for key in keys} for n, keys in self.keys.items()}
+            forms = [words, ["".join(words)]] if joinable(words) else [words] if words else []
+            for form in forms:
+                self.keys.setdefault(len(form), {}).setdefault(_key(form), term)
+                self.first.setdefault(len(form), set()).add(form[0])
 
     def __bool__(self) -> bool:
         return bool(self.keys)
@@ -164,7 +179,7 @@ class Terms:
         for n, keys in self.keys.items():
             if vocabulary.isdisjoint(self.first[n]):
                 continue
-            found.update(keys[k] for k in keys.keys() & set(ngrams(words, n)))
+            found.update(keys[k] for k in keys.keys() & keyed_ngrams(words, n))
         return found
 
     def find(self, text: str) -> list[Hit]:
@@ -178,12 +193,22 @@ class Terms:
         words = [w for w, _, _ in spanned]
         hits = []
         for n, keys in self.keys.items():
-            for i, gram in enumerate(ngrams(words, n)):
-                if gram in keys:
-                    hits.append(Hit(keys[gram], spanned[i][1], spanned[i + n - 1][2]))
+            for i, gram in enumerate(zip(*(words[j:] for j in range(n)))):
+                if _key(list(gram)) in keys:
+                    hits.append(Hit(keys[_key(list(gram))], spanned[i][1], spanned[i + n - 1][2]))
         if not hits:  # the fast form found a term the position-keeping form cannot place
             hits = [Hit(term, 0, len(text)) for term in sorted(self.found_in(folded))]
         return _outermost(hits)
+
+
+def _key(words: list[str]):
+    """How a run of tokens is kept: the word itself, or the hash of several (cheaper than joining)."""
+    return words[0] if len(words) == 1 else hash(tuple(words))
+
+
+def keyed_ngrams(words: list[str], n: int) -> set:
+    """The keys (see `_key`) of every run of `n` tokens."""
+    return set(words) if n == 1 else set(map(hash, zip(*(words[i:] for i in range(n)))))
 
 
 def ngrams(words: list[str], n: int) -> Iterator[str]:
@@ -198,29 +223,23 @@ def _spanned_tokens(text: str) -> Iterator[tuple[str, int, int]]:
     start = end = 0
     for m in GRAPHEME.finditer(text):
         g = m.group()
-        g = CONTROL.sub("", g).lower() if g.isascii() else _normalize(g)
-        if NOSPACE.match(g):  # a token of its own, as in `tokens`
-            if word:
-                yield from _spanned("".join(word), start, end)
-                word = []
-            yield from _spanned(g, m.start(), m.end())
-            continue
+        if g.isascii():
+            g = CONTROL.sub("", g).lower()
+        else:
+            g = _normalize(g)
+            g = f" {g} " if NOSPACE.match(g) else g  # a token of its own, as in `tokens`
+            g = anyascii(g).lower()
         for ch in g:
-            if WORD.match(ch):
+            if ch.isascii() and ch.isalnum():
                 if not word:
                     start = m.start()
                 word.append(ch)
                 end = m.end()
             elif word:
-                yield from _spanned("".join(word), start, end)
+                yield "".join(word), start, end
                 word = []
     if word:
-        yield from _spanned("".join(word), start, end)
-
-
-def _spanned(token: str, start: int, end: int) -> Iterator[tuple[str, int, int]]:
-    for word in _ascii(WORD.findall(token)):
-        yield word, start, end
+        yield "".join(word), start, end
 
 
 def _outermost(hits: list[Hit]) -> list[Hit]:
