@@ -372,3 +372,15 @@ def test_a_theme_file_is_skipped_only_while_identical_to_the_theme(repo):
     bundle.write_text(bundle.read_text(encoding="utf-8") + f'\n/* {CUSTOMER} */\n', encoding="utf-8")
     findings = audit_site(repo / "site", project.entries, project.config, theme_dirs=themes)
     assert [(f.file.split("/")[-1], f.text) for f in findings] == [(bundle.name, CUSTOMER)]
+
+
+@pytest.mark.parametrize("html", [
+    "<p>Harborview<br>Outfitters</p>", "<ul><li>Harborview</li><li>Outfitters</li></ul>",
+    "<p>a</p><p>Harborview</p><p></p><p>Outfitters</p>",
+])
+def test_the_audit_finds_a_name_broken_across_blocks(initialized, tmp_path, html):
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "page.html").write_text(f"<html><body>{html}</body></html>", encoding="utf-8")
+    project = api.load(initialized)
+    assert [f.text for f in audit_site(site, project.entries, project.config)] == [CUSTOMER]

@@ -319,7 +319,7 @@ def bench_audit(n: int, runs: int) -> None:
             b, a = statistics.median(builds), statistics.median(audits)
             print(f"(f) {label} ({len(project.entries)} entries, {hidden} not public; {files} files): "
                   f"false positives {len(findings)}; audit CPU median {a:.2f} s of a {b:.2f} s build "
-                  f"({100 * a / b:.0f}%; runs {', '.join(f'{t:.2f}' for t in audits)})")
+                  f"({100 * a / b:.1f}%; runs {', '.join(f'{t:.2f}' for t in audits)})")
 
 
 def _mkdocs_build(repo: Path) -> None:

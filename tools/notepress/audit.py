@@ -32,13 +32,12 @@ from .audience import Reader, confidential_terms, gate
 from .config import CONFIG_FILE, Config
 from .model import Entry
 from .templates import PACKAGED as TEMPLATES
-from .text import Terms, keyed_ngrams, markup_text, tokens
+from .text import BLOCK, Terms, keyed_ngrams, markup_text, tokens
 
 SHINGLE = 7  # words: long enough that a run of them is the writer's own, short enough to find a sentence
 MIN_FIELD_WORDS = 3
 SENTENCE = re.compile(r"(?<=[.!?;:])\s+|\n+")
 SLUG_TOKEN = re.compile(r"[\w-]+")
-LINE_BREAKS = re.compile(r"\s*\n\s*")
 BINARY_MAGIC = (b"\x89PNG", b"\xff\xd8\xff", b"GIF8", b"RIFF", b"wOFF", b"wOF2", b"\x00\x01\x00\x00", b"OTTO",
                 b"%PDF", b"\x00\x00\x01\x00", b"BM")
 PRINTABLE_RUN = re.compile(rb"[\x20-\x7e\t\n\r]{8,}")
@@ -96,10 +95,9 @@ class Needles:
         self._forget([text for e in public for text in _fields(e)])
         self._forget(legit)
         self._forget(legit_short, runs=False)
-        self.window = max([SHINGLE, *self.terms.keys, *(len(k.split()) for k in self.short)]) - 1
-        self.line_tokens: dict[str, list[str]] = {}
-        self.matched: dict[str | tuple[str, ...], frozenset] = {}
-        self.slug_lines: dict[str, frozenset[str]] = {}
+        self.term_window = max(self.terms.keys, default=1) - 1  # words of a term on one side of a break
+        self.blocks: dict[str, tuple[frozenset, tuple[str, ...], tuple[str, ...]]] = {}  # hits, first, last words
+        self.across: dict[tuple[str, ...], frozenset] = {}
         # Slugs are looked for as they are (in URLs, file names, JSON), only distinctive ones:
         # with a hyphen or a digit, so that a slug like `pricing` is not found in every page.
         self.slugs = {e.slug: e.source for e in hidden if re.search(r"[-\d]", e.slug)}
@@ -122,44 +120,47 @@ class Needles:
         padded = f" {' '.join(words)} " if candidates else ""
         return [key for prefix in candidates for key in self.prefixes[prefix] if f" {key} " in padded]
 
-    def find(self, text: str, raw: str) -> set[tuple[str, str, str]]:
-        """(kind, text, source) of everything found in a file's text (`raw`: as stored, for slugs);
-        for kind "text", the run of words found (see `shown`).
+    def find(self, text: str) -> set[tuple[str, str, str]]:
+        """(kind, text, source) of everything found in what a file says (see `_read`); for kind
+        "text", the run of words found (see `shown`); slugs as written.
 
         A site repeats itself (an excerpt is on the post, the index, its archive, category and tag
-        pages and in the search index), so the text is matched line by line, each distinct line
-        once; a run across a line break is matched in the window of the words on both sides of it,
-        so the result is the same as matching the whole text at once."""
+        pages and in the search index), so the text is matched block by block (text.markup_text's
+        paragraphs, items and cells; a JSON file's strings), each distinct block once. Runs of a
+        non-public entry are looked for inside a block; a confidential term also across blocks
+        (`North<br>wind Logistics`), in the window of words on both sides of each break."""
         hits: set[tuple[str, str, str]] = set()
-        tail: list[str] = []
-        for line in LINE_BREAKS.split(text):
-            words = self.line_tokens.get(line)
-            if words is None:
-                words = self.line_tokens[line] = tokens(line)
-            if not words:
+        tail: tuple[str, ...] = ()
+        span = self.term_window
+        for block in text.split(BLOCK):
+            known = self.blocks.get(block)
+            if known is None:
+                words = tokens(block)
+                found = self._match(words)
+                if self.slugs:  # as written, in URLs, file names and JSON
+                    found.update(("slug", s, self.slugs[s]) for s in self.slugs.keys() & set(SLUG_TOKEN.findall(block)))
+                known = self.blocks[block] = (frozenset(found), tuple(words[:span]),
+                                              tuple(words[-span:]) if span else ())
+            found, head, end = known
+            if found:
+                hits |= found
+            if not head and not end:
                 continue
-            if tail:
-                hits |= self.match(tuple(tail + words[:self.window]))
-            hits |= self.match(line)
-            tail = (tail + words)[-self.window:]
-        if self.slugs:
-            for line in set(raw.split("\n")):
-                found = self.slug_lines.get(line)
+            if tail and span:
+                window = (*tail, *head)
+                found = self.across.get(window)
                 if found is None:
-                    found = self.slug_lines[line] = frozenset(self.slugs.keys() & set(SLUG_TOKEN.findall(line)))
-                hits.update(("slug", slug, self.slugs[slug]) for slug in found)
+                    found = self.across[window] = frozenset(self._terms(list(window)))
+                if found:
+                    hits |= found
+            tail = end if len(end) == span else (*tail, *end)[-span:]
         return hits
 
-    def match(self, key: str | tuple[str, ...]) -> frozenset[tuple[str, str, str]]:
-        """What a line (or a window of words across a line break) holds, each distinct one once."""
-        found = self.matched.get(key)
-        if found is None:
-            words = self.line_tokens[key] if isinstance(key, str) else list(key)
-            found = self.matched[key] = frozenset(self._match(words))
-        return found
+    def _terms(self, words: list[str]) -> set[tuple[str, str, str]]:
+        return {(*self.term_kind[t][:1], t, self.term_kind[t][1]) for t in self.terms.found_in(words)}
 
     def _match(self, words: list[str]) -> set[tuple[str, str, str]]:
-        hits = {(*self.term_kind[t][:1], t, self.term_kind[t][1]) for t in self.terms.found_in(words)}
+        hits = self._terms(words)
         for h in self.runs.keys() & _hashes(words):
             origin = self.runs[h]
             hits.add(("text", _run_of(h, origin.text), origin.source))
@@ -242,11 +243,10 @@ def audit_site(site_dir: Path, entries: list[Entry], config: Config, label: str 
         for segment in path.relative_to(site_dir).parts:
             if segment.removesuffix(".html") in needles.slugs:
                 hits.add(("slug", segment, needles.slugs[segment.removesuffix(".html")]))
-        hits |= needles.find(urllib.parse.unquote(rel), "")  # a file's name is read too
+        hits |= needles.find(urllib.parse.unquote(rel))  # a file's name is read too
         data = path.read_bytes()
         if not theme.has(path.relative_to(site_dir), data):
-            raw, text = _read(data, path.suffix)
-            hits |= needles.find(text, raw)
+            hits |= needles.find(_read(data, path.suffix))
         if hits:
             found[rel] = hits
     if any(kind == "text" for hits in found.values() for kind, _, _ in hits):
@@ -279,9 +279,9 @@ class _ThemeFiles:
         return False
 
 
-def _read(data: bytes, suffix: str, depth: int = 0) -> tuple[str, str]:
-    """(the file as stored, what it says): gzip unpacked, UTF-16 decoded, JSON strings, HTML and XML
-    as a reader sees them, the members of a zip archive (.docx, .xlsx, .epub), the streams of a
+def _read(data: bytes, suffix: str, depth: int = 0) -> str:
+    """What a file says: gzip unpacked, UTF-16 decoded, JSON strings, HTML and XML as a reader sees
+    them (text.markup_text), the members of a zip archive (.docx, .xlsx, .epub), the streams of a
     PDF unpacked; any other binary format (image, font) for the runs of text inside it."""
     if data[:2] == b"\x1f\x8b":
         try:
@@ -293,19 +293,18 @@ def _read(data: bytes, suffix: str, depth: int = 0) -> tuple[str, str]:
     if data.startswith(b"%PDF"):
         data += b"\n".join(_pdf_streams(data))
     if data.startswith(BINARY_MAGIC):
-        runs = "\n".join(m.group().decode("ascii") for m in PRINTABLE_RUN.finditer(data))
-        return runs, runs
+        return "\n".join(m.group().decode("ascii") for m in PRINTABLE_RUN.finditer(data))
     raw = _decode(data)
     text = raw
     if suffix == ".json" or raw.lstrip()[:1] in ("{", "["):
         try:
-            text = "\n".join(_strings(json.loads(raw)))
+            text = BLOCK.join(_strings(json.loads(raw)))
         except ValueError:
             pass
     if "<" in text or "&" in text or "%" in text or "data:" in text:
         xml = suffix in (".xml", ".rss", ".atom") or raw.lstrip().startswith("<?xml")
         text = markup_text(text, escaped=2 if xml else 1)  # a feed carries escaped HTML
-    return raw, text
+    return text
 
 
 def _decode(data: bytes) -> str:
@@ -318,19 +317,17 @@ def _decode(data: bytes) -> str:
     return data.decode("utf-8", errors="replace")
 
 
-def _archive(data: bytes, depth: int) -> tuple[str, str]:
-    raws, texts = [], []
+def _archive(data: bytes, depth: int) -> str:
+    texts = []
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             for info in archive.infolist()[:10_000]:
                 if not info.is_dir() and info.file_size < 64 * 2**20:
-                    raw, text = _read(archive.read(info), Path(info.filename).suffix, depth + 1)
-                    raws += [info.filename, raw]
-                    texts += [info.filename, text]
+                    texts += [info.filename, _read(archive.read(info), Path(info.filename).suffix, depth + 1)]
     except (zipfile.BadZipFile, OSError, RuntimeError, NotImplementedError, zlib.error, EOFError):
         pass
     runs = "\n".join(m.group().decode("ascii") for m in PRINTABLE_RUN.finditer(data))
-    return "\n".join([*raws, runs]), "\n".join([*texts, runs])
+    return BLOCK.join([*texts, runs])
 
 
 def _pdf_streams(data: bytes) -> list[bytes]:

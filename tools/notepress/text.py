@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import functools
 import html
 import re
 import urllib.parse
@@ -37,7 +38,8 @@ import regex
 from anyascii import anyascii
 
 IGNORABLE = regex.compile(r"\p{Default_Ignorable_Code_Point}+")
-CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x9f]+")  # shown as nothing (a NUL in a title), unlike tabs and breaks
+CONTROL = re.compile(r"[\x00-\x08\x0e-\x1d\x1f\x7f-\x9f]+")
+BLOCK = "\x1e"  # where markup_text ends a block of text (a paragraph, an item): a separator like a space  # shown as nothing (a NUL in a title), unlike tabs and breaks
 NOSPACE_CLASS = (r"\p{Han}\p{Hiragana}\p{Katakana}\p{Bopomofo}\p{Hangul}\p{Thai}\p{Lao}\p{Khmer}\p{Myanmar}"
                  r"\p{Tibetan}\p{Yi}\p{Tai_Tham}\p{Tai_Le}\p{New_Tai_Lue}\p{Balinese}\p{Javanese}")
 NOSPACE = regex.compile(rf"[{NOSPACE_CLASS}]\p{{M}}*")
@@ -55,14 +57,17 @@ BREAK_TAG = re.compile(
     r"</?(?:address|article|aside|audio|blockquote|body|br|button|canvas|caption|dd|details|dialog|div|dl|dt|"
     r"embed|fieldset|figcaption|figure|footer|form|h[1-6]|head|header|hr|html|iframe|input|li|link|main|meta|"
     r"nav|noscript|object|ol|option|p|pre|script|section|select|source|style|summary|table|tbody|td|textarea|"
-    r"tfoot|th|thead|title|tr|track|ul|video)\b[^<>]*>", re.IGNORECASE)
+    r"tfoot|th|thead|title|tr|track|ul|video)\b[^<>]*>")
+BREAK_TAG_ANY_CASE = re.compile(BREAK_TAG.pattern, re.IGNORECASE)  # only for text with upper-case tags
+UPPER_TAG = re.compile(r"</?[A-Z]")
 TAG = re.compile(r"<[a-zA-Z/][^<>]*>")
 HIDDEN = re.compile(r"<!--.*?-->|<!\[CDATA\[|\]\]>|<\?[^<>]*\?>|<![a-zA-Z][^<>]*>", re.DOTALL)  # no break
 COMMENT = re.compile(r"<!--(.*?)-->", re.DOTALL)
 PERCENT = re.compile(r"%[0-9A-Fa-f]{2}")
 URL_LIKE = re.compile(r"[^\s\"'<>]+")
 DATA_URL = re.compile(r"data:([^,\s\"'<>]*?),([^\s\"'<>)]*)", re.IGNORECASE)
-ATTRIBUTE = re.compile(r"""=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+))""")  # attribute values (outside tags too: harmless)
+ATTRIBUTE_VALUES = (re.compile(r'=\s*"([^"]*)"'), re.compile(r"=\s*'([^']*)'"),  # outside tags too: harmless
+                    re.compile(r"=([^\s\"'=<>`]+)"))
 
 
 def tokens(text: str) -> list[str]:
@@ -111,13 +116,15 @@ def markup_text(raw: str, escaped: int = 1) -> str:
     extra = []
     if "<" in text:
         extra += COMMENT.findall(text)  # attribute values, in one pass (text outside tags only adds words)
-        extra += ["".join(value) for value in ATTRIBUTE.findall(text)]
-        text = TAG.sub("", BREAK_TAG.sub("\n", HIDDEN.sub("", text)))
+        for values in ATTRIBUTE_VALUES:
+            extra += values.findall(text)
+        breaks = BREAK_TAG_ANY_CASE if UPPER_TAG.search(text) else BREAK_TAG  # twice as fast in one case
+        text = TAG.sub("", breaks.sub(BLOCK, HIDDEN.sub("", text)))
     if "%" in raw:
         extra += _percent_encoded(raw)
     if "data:" in raw:
         extra += [_data_url(m.group(1), m.group(2)) for m in DATA_URL.finditer(raw)]
-    return "\n".join([text, *extra])
+    return BLOCK.join([text, *dict.fromkeys(extra)])  # each distinct attribute value and comment once
 
 
 def _percent_encoded(raw: str) -> list[str]:
@@ -128,12 +135,18 @@ def _percent_encoded(raw: str) -> list[str]:
             continue
         for word in URL_LIKE.finditer(raw, max(0, m.start() - 500), m.end() + 500):
             if word.start() <= m.start() < word.end():
-                out.append(urllib.parse.unquote(word.group()))
+                out.append(_unquote(word.group()))
                 covered = word.end()
                 break
     return out
 
 
+@functools.lru_cache(maxsize=4096)  # a site repeats its URLs (an author's avatar is on every page)
+def _unquote(word: str) -> str:
+    return urllib.parse.unquote(word)
+
+
+@functools.lru_cache(maxsize=1024)
 def _data_url(kind: str, payload: str) -> str:
     """The text a `data:` URL carries (an inline SVG draws its words too)."""
     try:
