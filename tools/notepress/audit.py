@@ -96,6 +96,7 @@ class Needles:
         self._forget(legit)
         self._forget(legit_short, runs=False)
         self.term_window = max(self.terms.keys, default=1) - 1  # words of a term on one side of a break
+        self.term_firsts = set().union(*self.terms.first.values())
         self.blocks: dict[str, tuple[frozenset, tuple[str, ...], tuple[str, ...]]] = {}  # hits, first, last words
         self.across: dict[tuple[str, ...], frozenset] = {}
         # Slugs are looked for as they are (in URLs, file names, JSON), only distinctive ones:
@@ -146,7 +147,7 @@ class Needles:
                 hits |= found
             if not head and not end:
                 continue
-            if tail and span:
+            if tail and not self.term_firsts.isdisjoint(tail):  # a term may start before the break
                 window = (*tail, *head)
                 found = self.across.get(window)
                 if found is None:
