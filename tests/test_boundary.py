@@ -384,3 +384,13 @@ def test_the_audit_finds_a_name_broken_across_blocks(initialized, tmp_path, html
     (site / "page.html").write_text(f"<html><body>{html}</body></html>", encoding="utf-8")
     project = api.load(initialized)
     assert [f.text for f in audit_site(site, project.entries, project.config)] == [CUSTOMER]
+
+
+def test_a_link_to_an_upper_case_md_entry_is_resolved_like_any_other(repo):
+    (repo / INSIGHT).rename(repo / "posts" / "insights" / "Harborview.MD")
+    essay = repo / ESSAY
+    text = essay.read_text(encoding="utf-8").rstrip("\n")
+    essay.write_text(f"{text}\n\nSee [the note](../insights/Harborview.MD).\n", encoding="utf-8")
+    problems = _problems(repo)
+    assert any(p.startswith(f"{ESSAY}:{len(text.split(chr(10))) + 2}: body: link ../insights/Harborview.MD points to "
+                            "posts/insights/Harborview.MD, which is not public") for p in problems), problems

@@ -337,3 +337,13 @@ def test_a_template_in_the_writing_repo_overrides_the_packaged_one(tmp_path):
     html, text, _ = files(record)
     assert text.startswith("Team digest 1: reconciliation (3) ")
     assert "What customers told us" in html  # the HTML template was not overridden
+
+
+def test_a_quote_in_the_newsletter_title_is_escaped_in_list_id(tmp_path):
+    from notepress.config import Config, Newsletter
+    from notepress.newsletter.render import message
+
+    config = Config(root=tmp_path, newsletter=Newsletter(title='The "Payments" notes', sender="A <a@example.test>",
+                                                         list_id="notes.example.test"))
+    msg = email.message_from_bytes(message("S", "<p>x</p>", "x", config), policy=policy.default)
+    assert msg["List-Id"] == '"The \\"Payments\\" notes" <notes.example.test>'

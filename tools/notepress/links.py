@@ -49,7 +49,7 @@ def find_links(text: str) -> Iterator[Link]:
     for m in MDLINK.finditer(text):
         target = m.group(2)
         path, _, anchor = target.partition("#")
-        if SCHEME.match(target) or path.startswith("/") or not path.endswith(".md") or in_code(m.start()):
+        if SCHEME.match(target) or path.startswith("/") or not path.lower().endswith(".md") or in_code(m.start()):
             continue
         found.append(Link(m.start(), m.end(), "file", path, m.group(1), anchor))
     yield from sorted(found, key=lambda link: link.start)

@@ -15,7 +15,7 @@ from pathlib import Path
 from dataclasses import dataclass
 from email.message import EmailMessage
 from email.policy import SMTP
-from email.utils import format_datetime, make_msgid
+from email.utils import format_datetime, make_msgid, quote
 
 import css_inline
 import markdown
@@ -143,7 +143,7 @@ def message(subject: str, html: str, text: str, config: Config, now: dt.datetime
         msg["Reply-To"] = nl.reply_to
     msg["Date"] = format_datetime(now or dt.datetime.now(dt.timezone.utc))
     if nl.list_id:
-        msg["List-Id"] = f'"{nl.title}" <{nl.list_id}>'
+        msg["List-Id"] = f'"{quote(nl.title)}" <{nl.list_id}>'
     if nl.unsubscribe:
         msg["List-Unsubscribe"] = f"<{nl.unsubscribe}>"
     msg.set_content(text)
