@@ -35,6 +35,10 @@ from .text import markup_text
 SEPARATOR = "notepressfieldseparator"
 URL_ATTRIBUTES = {"href", "src", "srcset", "poster", "data", "action", "formaction", "cite", "background",
                   "xlink:href", "longdesc", "manifest", "ping"}
+# What Markdown and the known extensions act on inside a text's words or links: HTML and entities,
+# emphasis (* _ ~ ^ =), code, links and references ([ ] and <…>), escapes, attributes and critic marks ({ }),
+# tables (|), abbreviations and footnotes. Text without any of them renders to the same words.
+MARKUP = re.compile(r"[<>&*_~^=`\[\]\\{}|]")
 REFRESH_URL = re.compile(r"url\s*=\s*(.+)", re.IGNORECASE)
 # Extensions that never read a file: their output depends on the text alone, so it can be cached.
 # Any other (pymdownx.snippets, markdown-include, one we do not know) is rendered every time.
@@ -128,6 +132,9 @@ class Renderer:
     def render(self, fields: dict[str, str]) -> Rendered:
         """Render the Markdown of each field (in one pass: fields are separated by a marker paragraph)."""
         names = [n for n, t in fields.items() if t.strip()]
+        if self.cacheable and not any(MARKUP.search(fields[n]) for n in names):
+            # Nothing for Markdown to change in the words: no markup, entity, link, include or escape.
+            return Rendered({n: Field(fields[n], ()) for n in names}, ())
         doc = f"\n\n{SEPARATOR}\n\n".join(fields[n] for n in names)
         key = hashlib.blake2b(doc.encode("utf-8", "surrogatepass") + self.key, digest_size=16).digest()
         hit = (self.old.get(key) or self.new.get(key)) if self.cacheable else None

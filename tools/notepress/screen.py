@@ -69,7 +69,9 @@ class _Rules:
         self.config, self.public, self.redact, self.renderer = config, public, redact, renderer
         self.terms = Terms(confidential_terms(entries, config))
         self.resolve = Resolver(entries)
-        self.by_path = {_key(e.path): e for e in entries}
+        # Entries are read from posts/ as they are (os.walk follows no folder link): only a file that
+        # is itself a link needs resolving.
+        self.by_path = {_key(e.path) if e.path.is_symlink() else os.path.normcase(e.path): e for e in entries}
         self.posts = _key(config.posts_dir) + os.sep
 
     def check(self, entry: Entry) -> tuple[Entry, list[Problem]]:
