@@ -70,6 +70,13 @@ def _set(path: Path, key: str, value: str) -> None:
     path.write_text("\n".join(lines), encoding="utf-8")
 
 
+def _append(path: Path, paragraph: str) -> int:
+    """Add a paragraph at the end of an entry's body; returns the line it starts on."""
+    text = path.read_text(encoding="utf-8").rstrip("\n")
+    path.write_text(f"{text}\n\n{paragraph}\n", encoding="utf-8")
+    return len(text.split("\n")) + 2
+
+
 def _yaml(value: str) -> str:
     return '"' + value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"'
 
@@ -94,10 +101,7 @@ def test_check_refuses_every_variant_of_a_customer_name_with_the_line(initialize
         line = next(i for i, s in enumerate(essay.read_text(encoding="utf-8").split("\n"), 1)
                     if s.startswith(f"{where}:"))
     else:
-        text = essay.read_text(encoding="utf-8").rstrip("\n")
-        sentence = f"{name} told us" if where == "body-start" else f"We heard it from {name} twice."
-        essay.write_text(f"{text}\n\n{sentence}\n", encoding="utf-8")
-        line = len(essay.read_text(encoding="utf-8").split("\n")) - 1 - sentence.count("\n")
+        line = _append(essay, f"{name} told us" if where == "body-start" else f"We heard it from {name} twice.")
     problems = _problems(repo)
     field = where.split("-")[0]
     assert any(p.startswith(f"{entry}:{line}: {field}: confidential term \"{CUSTOMER}\"") for p in problems), problems
@@ -109,10 +113,7 @@ def test_check_refuses_every_variant_of_a_customer_name_with_the_line(initialize
 ])
 def test_markup_that_splits_a_name_is_refused_as_the_reader_sees_it(repo, written):
     """`Project Lighthouse` is the confidential term `notepress init` configures."""
-    essay = repo / ESSAY
-    text = essay.read_text(encoding="utf-8").rstrip("\n")
-    essay.write_text(f"{text}\n\nA word from {written} here.\n", encoding="utf-8")
-    line = len(text.split("\n")) + 2
+    line = _append(repo / ESSAY, f"A word from {written} here.")
     problems = _problems(repo)
     assert any(p.startswith(f"{ESSAY}:{line}: body: confidential term \"Project Lighthouse\"") for p in problems), \
         problems
@@ -121,11 +122,9 @@ def test_markup_that_splits_a_name_is_refused_as_the_reader_sees_it(repo, writte
 @pytest.mark.parametrize("name", ["株式会社山田商事", "ห้างสมชายการค้า", "삼성물산"])
 def test_names_in_scripts_without_spaces_are_found_inside_a_sentence(repo, name):
     _set(repo / INSIGHT, "customer", name)
-    essay = repo / ESSAY
-    text = essay.read_text(encoding="utf-8").rstrip("\n")
-    essay.write_text(f"{text}\n\n先週{name}の担当者と話しました。\n", encoding="utf-8")
+    line = _append(repo / ESSAY, f"先週{name}の担当者と話しました。")
     problems = _problems(repo)
-    assert any(f'body: confidential term "{name}"' in p for p in problems), problems
+    assert any(p.startswith(f'{ESSAY}:{line}: body: confidential term "{name}"') for p in problems), problems
 
 
 @pytest.mark.parametrize("link", [
@@ -137,11 +136,9 @@ def test_names_in_scripts_without_spaces_are_found_inside_a_sentence(repo, name)
     "![chart](../insights/2026-11-20-harborview-setup-needs-a-call.md)",
 ])
 def test_a_link_to_a_non_public_entry_in_any_syntax_is_an_error_with_its_line(repo, link):
-    essay = repo / ESSAY
-    text = essay.read_text(encoding="utf-8").rstrip("\n")
-    essay.write_text(f"{text}\n\n{link}\n", encoding="utf-8")
+    line = _append(repo / ESSAY, f"{link}")
     problems = _problems(repo)
-    line = len(text.split("\n")) + 2 + link[:link.index("../insights")].count("\n")  # where the path is written
+    line = line + link[:link.index("../insights")].count("\n")  # where the path is written
     expected = f"{ESSAY}:{line}: body: "
     assert any(p.startswith(expected) and INSIGHT in p and "not public" in p for p in problems), problems
 
@@ -150,12 +147,10 @@ def test_an_include_of_a_non_public_entry_is_refused_and_never_built(repo):
     mkdocs = repo / "mkdocs.yml"
     mkdocs.write_text(mkdocs.read_text(encoding="utf-8").replace(
         "  - pymdownx.details\n", "  - pymdownx.details\n  - pymdownx.snippets\n"), encoding="utf-8")
-    essay = repo / ESSAY
-    text = essay.read_text(encoding="utf-8").rstrip("\n")
-    essay.write_text(f'{text}\n\n--8<-- "{INSIGHT}"\n', encoding="utf-8")
+    line = _append(repo / ESSAY, f'--8<-- "{INSIGHT}"')
 
     problems = _problems(repo)
-    assert f"{ESSAY}:{len(text.split(chr(10))) + 2}: body: includes {INSIGHT}, which is not public " \
+    assert f"{ESSAY}:{line}: body: includes {INSIGHT}, which is not public " \
            "(audience: internal) (remove the link, or make that entry public)" in problems, problems
     result = run_cli("-C", str(repo), "build")
     assert result.exit_code == 1
@@ -232,11 +227,9 @@ def test_a_newsletter_is_not_sent_after_an_entry_it_shows_was_withdrawn(repo):
 ])
 def test_accents_dotted_i_han_forms_look_alikes_and_controls_are_one_name(repo, customer, written):
     _set(repo / INSIGHT, "customer", customer)
-    essay = repo / ESSAY
-    text = essay.read_text(encoding="utf-8").rstrip("\n")
-    essay.write_text(f"{text}\n\nA call with {written} today.\n", encoding="utf-8")
+    line = _append(repo / ESSAY, f"A call with {written} today.")
     problems = _problems(repo)
-    assert any(p.startswith(f"{ESSAY}:{len(text.split(chr(10))) + 2}: body: confidential term \"{customer}\"")
+    assert any(p.startswith(f"{ESSAY}:{line}: body: confidential term \"{customer}\"")
                for p in problems), problems
 
 
@@ -246,11 +239,9 @@ def test_accents_dotted_i_han_forms_look_alikes_and_controls_are_one_name(repo, 
     "![logo](data:image/svg+xml,%3Csvg%3E%3Ctext%3EProject%20Lighthouse%3C/text%3E%3C/svg%3E)",
 ])
 def test_elements_that_join_words_and_encoded_urls_hide_no_name(repo, written):
-    essay = repo / ESSAY
-    text = essay.read_text(encoding="utf-8").rstrip("\n")
-    essay.write_text(f"{text}\n\nSee {written} now.\n", encoding="utf-8")
+    line = _append(repo / ESSAY, f"See {written} now.")
     problems = _problems(repo)
-    assert any(f'{ESSAY}:{len(text.split(chr(10))) + 2}: body: confidential term "Project Lighthouse"' in p
+    assert any(f'{ESSAY}:{line}: body: confidential term "Project Lighthouse"' in p
                for p in problems), problems
 
 
@@ -393,9 +384,7 @@ def test_the_audit_finds_a_name_broken_across_blocks(initialized, tmp_path, html
 
 def test_a_link_to_an_upper_case_md_entry_is_resolved_like_any_other(repo):
     (repo / INSIGHT).rename(repo / "posts" / "insights" / "Harborview.MD")
-    essay = repo / ESSAY
-    text = essay.read_text(encoding="utf-8").rstrip("\n")
-    essay.write_text(f"{text}\n\nSee [the note](../insights/Harborview.MD).\n", encoding="utf-8")
+    line = _append(repo / ESSAY, "See [the note](../insights/Harborview.MD).")
     problems = _problems(repo)
-    assert any(p.startswith(f"{ESSAY}:{len(text.split(chr(10))) + 2}: body: link ../insights/Harborview.MD points to "
+    assert any(p.startswith(f"{ESSAY}:{line}: body: link ../insights/Harborview.MD points to "
                             "posts/insights/Harborview.MD, which is not public") for p in problems), problems
