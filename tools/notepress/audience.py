@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from .config import Config
 from .links import Link, Resolver
 from .model import Entry
-from .text import fold
+from .text import tokens
 
 
 class Reader(enum.Enum):
@@ -112,4 +112,4 @@ class PublicView(View):
 def confidential_terms(entries: Iterable[Entry], config: Config) -> list[str]:
     """Every customer named in any insight (whatever its audience or draft state) + configured terms."""
     terms = [e.insight.customer for e in entries if e.insight and e.insight.customer]
-    return list(dict.fromkeys(t for t in [*terms, *config.confidential_terms] if fold(t)))  # a term without letters or digits can never match
+    return list(dict.fromkeys(t for t in [*terms, *config.confidential_terms] if tokens(t)))  # a term without letters or digits can never match

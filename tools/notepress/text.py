@@ -10,16 +10,17 @@ gets past one side and not the other:
 - default-ignorable code points and control characters removed (soft hyphen, zero-width space and
   joiners, variation selectors, and the rest of that Unicode property; NUL), so `North\u00adwind`
   is `northwind`;
-- any run of characters that are not letters, marks or digits (spaces, punctuation, underscores,
-  symbols) is one separator: `Northwind_Logistics` is `northwind logistics`;
 - each character of a script written without spaces between words (Han, kana, Thai, Hangul, …)
   is a token of its own, so a name in those scripts is found inside a sentence;
-- every token is then written in Latin letters (anyascii), so accents and marks, `İ` and `ı`,
-  `ø`, traditional and simplified Han, and look-alike Greek or Cyrillic letters do not matter.
+- every other character is written in Latin letters (anyascii), so accents and marks, `İ` and
+  `ı`, `ø`, traditional and simplified Han, and look-alike Greek or Cyrillic letters do not matter;
+- then any run of characters that are not letters or digits (spaces, punctuation, underscores,
+  symbols) is one separator: `Northwind_Logistics` is `northwind logistics`.
 
 A term matches a run of whole tokens, or its tokens written together (`northwindlogistics.com`,
 `#NorthwindLogistics`). Markup is text too: `markup_text` gives what a reader of an HTML page sees
-(inline tags joined, entities decoded) plus its attribute values and comments.
+(every tag but a block's joins the words around it, entities decoded) plus its attribute values,
+comments and decoded URLs.
 """
 
 from __future__ import annotations
@@ -92,16 +93,6 @@ def _normalize(text: str) -> str:
     text = IGNORABLE.sub("", unicodedata.normalize("NFKC", CONTROL.sub("", text)))
     text = unicodedata.normalize("NFKC", text.casefold())
     return IGNORABLE.sub("", text)  # NFKC can turn a character into an ignorable one (U+FFA0)
-
-
-def fold(text: str) -> str:
-    """The comparison form: tokens separated by single spaces."""
-    return " ".join(tokens(text))
-
-
-def joinable(word_tokens: list[str]) -> bool:
-    """Whether a name of several tokens can also be written together as one word."""
-    return len(word_tokens) > 1
 
 
 def markup_text(raw: str, escaped: int = 1) -> str:
@@ -177,7 +168,7 @@ class Terms:
         self.first: dict[int, set[str]] = {}
         for term in terms:
             words = tokens(term)
-            forms = [words, ["".join(words)]] if joinable(words) else [words] if words else []
+            forms = [words, ["".join(words)]] if len(words) > 1 else [words] if words else []  # also written together
             for form in forms:
                 self.keys.setdefault(len(form), {}).setdefault(_key(form), term)
                 self.first.setdefault(len(form), set()).add(form[0])
@@ -222,12 +213,6 @@ def _key(words: list[str]):
 def keyed_ngrams(words: list[str], n: int) -> set:
     """The keys (see `_key`) of every run of `n` tokens."""
     return set(words) if n == 1 else set(map(hash, zip(*(words[i:] for i in range(n)))))
-
-
-def ngrams(words: list[str], n: int) -> Iterator[str]:
-    if n == 1:
-        return iter(words)
-    return map(" ".join, zip(*(words[i:] for i in range(n))))
 
 
 def _spanned_tokens(text: str) -> Iterator[tuple[str, int, int]]:
