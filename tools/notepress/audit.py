@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .audience import Reader, confidential_terms, gate
-from .config import CONFIG_FILE, Config
+from .config import CONFIG_FILE, Config, hand_written_pages
 from .model import Entry
 from .templates import PACKAGED as TEMPLATES
 from .text import BLOCK, Terms, keyed_ngrams, markup_text, tokens
@@ -79,10 +79,16 @@ class Needles:
         self.term_kind = {t: ("customer", customers[t]) if t in customers else ("confidential term", CONFIG_FILE)
                           for t in confidential_terms(entries, config)}
         self.runs: dict[int, _Origin] = {}  # hash of SHINGLE words -> the field they come from
+        self.pairs: set[int] = set()  # hashes of every two words in a row that a run, field or term has
+        term_tokens = [tokens(t) for t in confidential_terms(entries, config)]
+        self.term_words = {w for words in term_tokens for w in [*words, "".join(words)]}
+        for words in term_tokens:
+            self.pairs.update(map(hash, zip(words, words[1:])))
         self.short: dict[str, _Origin] = {}  # a whole field of MIN_FIELD_WORDS to SHINGLE-1 words
         for e in hidden:
             for text in _fields(e):
                 words = tokens(text)
+                self.pairs.update(map(hash, zip(words, words[1:])))
                 origin = _Origin(e.source, text)
                 if len(words) >= SHINGLE:
                     for h in _hashes(words):
@@ -95,8 +101,8 @@ class Needles:
         self._forget([text for e in public for text in _fields(e)])
         self._forget(legit)
         self._forget(legit_short, runs=False)
-        self.term_window = max(self.terms.keys, default=1) - 1  # words of a term on one side of a break
-        self.term_firsts = set().union(*self.terms.first.values())
+        # words on each side of a break that a run, a short field or a term can reach across it
+        self.window = max([SHINGLE, *self.terms.keys, *(len(k.split()) for k in self.short)]) - 1
         self.blocks: dict[str, tuple[frozenset, tuple[str, ...], tuple[str, ...]]] = {}  # hits, first, last words
         self.across: dict[tuple[str, ...], frozenset] = {}
         # Slugs are looked for as they are (in URLs, file names, JSON), only distinctive ones:
@@ -127,12 +133,13 @@ class Needles:
 
         A site repeats itself (an excerpt is on the post, the index, its archive, category and tag
         pages and in the search index), so the text is matched block by block (text.markup_text's
-        paragraphs, items and cells; a JSON file's strings), each distinct block once. Runs of a
-        non-public entry are looked for inside a block; a confidential term also across blocks
-        (`North<br>wind Logistics`), in the window of words on both sides of each break."""
+        paragraphs, items and cells; a JSON file's strings), each distinct block once, and across
+        each break in the window of words on both sides of it (the same words around a break are
+        matched once too): the result is that of matching the whole text. A word broken by a
+        break (`North<br>wind Logistics`) is also tried written together, for the terms."""
         hits: set[tuple[str, str, str]] = set()
         tail: tuple[str, ...] = ()
-        span = self.term_window
+        span = self.window
         for block in text.split(BLOCK):
             known = self.blocks.get(block)
             if known is None:
@@ -140,18 +147,18 @@ class Needles:
                 found = self._match(words)
                 if self.slugs:  # as written, in URLs, file names and JSON
                     found.update(("slug", s, self.slugs[s]) for s in self.slugs.keys() & set(SLUG_TOKEN.findall(block)))
-                known = self.blocks[block] = (frozenset(found), tuple(words[:span]),
-                                              tuple(words[-span:]) if span else ())
+                known = self.blocks[block] = (frozenset(found), tuple(words[:span]), tuple(words[-span:]))
             found, head, end = known
             if found:
                 hits |= found
-            if not head and not end:
+            if not head:
                 continue
-            if tail and not self.term_firsts.isdisjoint(tail):  # a term may start before the break
-                window = (*tail, *head)
+            if tail and (hash((tail[-1], head[0])) in self.pairs or tail[-1] + head[0] in self.term_words):
+                window = (*tail, *head)  # something may reach across this break: the two words meet in one
                 found = self.across.get(window)
                 if found is None:
-                    found = self.across[window] = frozenset(self._terms(list(window)))
+                    joined = [*tail[:-1], tail[-1] + head[0], *head[1:]]
+                    found = self.across[window] = frozenset(self._match(list(window)) | self._terms(joined))
                 if found:
                     hits |= found
             tail = end if len(end) == span else (*tail, *end)[-span:]
@@ -209,11 +216,8 @@ def _as_written(key: str, text: str) -> str:
 
 
 def legit_texts(config: Config, theme_dirs: Iterable[Path] = ()) -> Iterable[str]:
-    """The public sources that are not entries: the site's settings, the theme and notepress's own
+    """The public sources that are not the writer's: the installed theme and notepress's own
     templates (a post's labels: "What we heard", "Learning loop")."""
-    for name in ("mkdocs.yml", CONFIG_FILE):
-        if (config.root / name).is_file():
-            yield _text_of(config.root / name)
     for folder in theme_dirs:
         for path in sorted(folder.rglob("*.html")):
             yield markup_text(_text_of(path))
@@ -223,12 +227,14 @@ def legit_texts(config: Config, theme_dirs: Iterable[Path] = ()) -> Iterable[str
 
 
 def page_texts(config: Config) -> Iterable[str]:
-    """The hand-written pages. A short phrase they share with a non-public entry ("What I learned
-    this week") is the writer's wording, not a leak; a run of SHINGLE words copied from an entry is."""
-    owned = config.blog_posts_dir.resolve()
-    for path in sorted(config.docs_dir.rglob("*")) if config.docs_dir.is_dir() else []:
-        if path.is_file() and path.suffix in (".md", ".html") and not path.resolve().is_relative_to(owned):
-            yield markup_text(_text_of(path))
+    """The hand-written pages and the site's settings. A short phrase they share with a non-public
+    entry ("What I learned this week") is the writer's wording, not a leak; a run of SHINGLE words
+    copied from an entry is."""
+    for path in hand_written_pages(config):
+        yield markup_text(_text_of(path))
+    for name in ("mkdocs.yml", CONFIG_FILE):
+        if (config.root / name).is_file():
+            yield _text_of(config.root / name)
 
 
 def audit_site(site_dir: Path, entries: list[Entry], config: Config, label: str | None = None,

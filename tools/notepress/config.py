@@ -15,6 +15,7 @@ Every key is optional; without the file the defaults below apply.
 from __future__ import annotations
 
 import difflib
+import os
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -415,3 +416,13 @@ def _authors(f: Field, path: Path, report: Report) -> tuple[Author, ...]:
         authors.append(Author(ident, info["name"].strip(), str(info.get("description") or ""),
                               str(info.get("avatar") or "")))
     return tuple(authors)
+
+
+def hand_written_pages(config: Config) -> list[Path]:
+    """The Markdown pages of docs/, without the folder notepress generates."""
+    owned = os.path.normcase(config.blog_posts_dir.resolve())
+    pages = []
+    for folder, dirs, files in os.walk(config.docs_dir):
+        dirs[:] = [d for d in dirs if os.path.normcase(os.path.realpath(os.path.join(folder, d))) != owned]
+        pages += [Path(folder, f) for f in files if f.lower().endswith(".md")]
+    return sorted(pages)

@@ -109,7 +109,7 @@ class NotepressPlugin(BasePlugin[NotepressPluginConfig]):
         stage, final = self.stage, self.final
         self.stage = None
         self.findings = audit_site(stage, self.project.entries, self.project.config, label=final.name,
-                                   theme_dirs=[Path(d) for d in config.theme.dirs])
+                                   theme_dirs=site.installed_theme_dirs(config))
         if self.findings:
             shutil.rmtree(stage, ignore_errors=True)
             self.error = NotepressError([

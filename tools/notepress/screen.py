@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .audience import PublicView, Reader, confidential_terms, gate
-from .config import CONFIG_FILE, Config
+from .config import CONFIG_FILE, Config, hand_written_pages
 from .links import Resolver, find_links
 from .model import Entry
 from .problems import Problem
@@ -78,8 +78,10 @@ class _Rules:
         self.reported: set[str] = set()  # terms and link targets already reported for this entry
         problems = self.slug(entry)
         changes: dict[str, str] = {}
-        for name, text in entry.text_fields().items():
-            hits = self.terms.find(text)
+        fields = entry.text_fields()
+        named = bool(self.terms.found_in(tokens("\n".join(fields.values()))))  # one look first: most have none
+        for name, text in fields.items():
+            hits = self.terms.find(text) if named else []
             if hits and self.redact:
                 changes[name] = replace(text, hits, self.config.redact_with)
             elif hits:
@@ -147,11 +149,8 @@ class _Rules:
 
     def pages(self) -> list[Problem]:
         """Hand-written pages are public pages too: no confidential term, no include from posts/."""
-        docs, owned = self.config.docs_dir, self.config.blog_posts_dir.resolve()
         problems = []
-        for path in sorted(docs.rglob("*.md")) if docs.is_dir() else []:
-            if path.resolve().is_relative_to(owned) or not path.is_file():
-                continue
+        for path in hand_written_pages(self.config):
             shown = _rel(path, self.config.root)
             text = path.read_bytes().decode("utf-8", errors="replace")
             problems += self.terms_in_lines(shown, text, "markdown")

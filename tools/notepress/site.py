@@ -197,12 +197,19 @@ def dev_address(text: str, *, expose: bool = False, where: tuple[str, int, str] 
 
 
 def theme_dirs(root: Path) -> list[Path]:
-    """The folders of the site's theme (its templates hold the text every page shows)."""
+    """The folders of the site's installed theme (see `installed_theme_dirs`)."""
     try:
         config, _ = _load(root)
     except NotepressError:
         return []
-    return [Path(d) for d in config.theme.dirs]
+    return installed_theme_dirs(config)
+
+
+def installed_theme_dirs(config) -> list[Path]:
+    """The theme's folders as installed (its templates hold the text every page shows), without the
+    writer's `custom_dir`: what is there is the writer's and is audited like any page."""
+    custom = config.theme.custom_dir
+    return [Path(d) for d in config.theme.dirs if not custom or Path(d).resolve() != Path(custom).resolve()]
 
 
 def markdown_settings(root: Path) -> tuple[list, dict]:

@@ -12,8 +12,9 @@ gets past one side and not the other:
   is `northwind`;
 - each character of a script written without spaces between words (Han, kana, Thai, Hangul, …)
   is a token of its own, so a name in those scripts is found inside a sentence;
-- every other character is written in Latin letters (anyascii), so accents and marks, `İ` and
-  `ı`, `ø`, traditional and simplified Han, and look-alike Greek or Cyrillic letters do not matter;
+- a character that looks like a Latin letter is that letter (Unicode's confusables: Cyrillic `с`,
+  Greek `Η`), and every other one is written in Latin letters (anyascii), so accents and marks,
+  `İ` and `ı`, `ø`, traditional and simplified Han do not matter either;
 - then any run of characters that are not letters or digits (spaces, punctuation, underscores,
   symbols) is one separator: `Northwind_Logistics` is `northwind logistics`.
 
@@ -29,6 +30,8 @@ import base64
 import binascii
 import functools
 import html
+import importlib.resources
+import json
 import re
 import urllib.parse
 import unicodedata
@@ -65,6 +68,8 @@ TAG = re.compile(r"<[a-zA-Z/][^<>]*>")
 HIDDEN = re.compile(r"<!--.*?-->|<!\[CDATA\[|\]\]>|<\?[^<>]*\?>|<![a-zA-Z][^<>]*>", re.DOTALL)  # no break
 COMMENT = re.compile(r"<!--(.*?)-->", re.DOTALL)
 PERCENT = re.compile(r"%[0-9A-Fa-f]{2}")
+IMAGE = re.compile(r"<img\b[^<>]*>", re.IGNORECASE)
+ALT = re.compile(r"""\salt\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+))""", re.IGNORECASE)
 URL_LIKE = re.compile(r"[^\s\"'<>]+")
 DATA_URL = re.compile(r"data:([^,\s\"'<>]*?),([^\s\"'<>)]*)", re.IGNORECASE)
 ATTRIBUTE_VALUES = (re.compile(r'=\s*"([^"]*)"'), re.compile(r"=\s*'([^']*)'"),  # outside tags too: harmless
@@ -85,12 +90,21 @@ def _latin(match: re.Match) -> str:
     return anyascii(match.group())
 
 
+@functools.cache
+def _look_alikes() -> dict[int, str]:
+    """Every character that looks like a Latin letter or digit, to that letter (Unicode's confusables,
+    as the confusable-homoglyphs package ships them): Cyrillic `с`, Greek `Η`, mathematical `𝐍`."""
+    data = json.loads(importlib.resources.files("confusable_homoglyphs").joinpath("confusables.json").read_text())
+    return {ord(other["c"]): latin for latin, others in data.items() if latin.isascii() and latin.isalnum()
+            for other in others if len(other["c"]) == 1 and not other["c"].isascii()}
+
+
 def _normalize(text: str) -> str:
     """NFKC, case folded, without invisible and control characters. Then `anyascii` writes every
     character in Latin letters, one by one: `Société` and `Societe`, `İstanbul` and `Istanbul`,
     `Ørsted` and `Orsted`, traditional and simplified Han, look-alike Greek and Cyrillic letters are
     one form (its marks go with the letter they sit on)."""
-    text = IGNORABLE.sub("", unicodedata.normalize("NFKC", CONTROL.sub("", text)))
+    text = IGNORABLE.sub("", unicodedata.normalize("NFKC", CONTROL.sub("", text))).translate(_look_alikes())
     text = unicodedata.normalize("NFKC", text.casefold())
     return IGNORABLE.sub("", text)  # NFKC can turn a character into an ignorable one (U+FFA0)
 
@@ -110,7 +124,10 @@ def markup_text(raw: str, escaped: int = 1) -> str:
         for values in ATTRIBUTE_VALUES:
             extra += values.findall(text)
         breaks = BREAK_TAG_ANY_CASE if UPPER_TAG.search(text) else BREAK_TAG  # twice as fast in one case
-        text = TAG.sub("", breaks.sub(BLOCK, HIDDEN.sub("", text)))
+        text = HIDDEN.sub("", text)
+        if "<img" in text or "<IMG" in text:  # an image that does not load shows its alt text in the line
+            text = IMAGE.sub(_alt, text)
+        text = TAG.sub("", breaks.sub(BLOCK, text))
     if "%" in raw:
         extra += _percent_encoded(raw)
     if "data:" in raw:
@@ -118,17 +135,23 @@ def markup_text(raw: str, escaped: int = 1) -> str:
     return BLOCK.join([text, *dict.fromkeys(extra)])  # each distinct attribute value and comment once
 
 
+def _alt(match: re.Match) -> str:
+    alt = ALT.search(match.group())
+    return next(v for v in alt.groups() if v is not None) if alt else ""
+
+
 def _percent_encoded(raw: str) -> list[str]:
     """Every URL-like word with a %XX escape, decoded (in linear time: a minified script is one line)."""
-    out, covered = [], 0
-    for m in PERCENT.finditer(raw):
-        if m.start() < covered:
-            continue
+    out = []
+    m = PERCENT.search(raw)
+    while m:
+        end = m.end()
         for word in URL_LIKE.finditer(raw, max(0, m.start() - 500), m.end() + 500):
             if word.start() <= m.start() < word.end():
                 out.append(_unquote(word.group()))
-                covered = word.end()
+                end = word.end()
                 break
+        m = PERCENT.search(raw, end)
     return out
 
 
@@ -168,7 +191,8 @@ class Terms:
         self.first: dict[int, set[str]] = {}
         for term in terms:
             words = tokens(term)
-            forms = [words, ["".join(words)]] if len(words) > 1 else [words] if words else []  # also written together
+            together = len(words) > 1 and not NOSPACE.search(term)  # `northwindlogistics`; not 李娜 as "lina"
+            forms = [words, ["".join(words)]] if together else [words] if words else []
             for form in forms:
                 self.keys.setdefault(len(form), {}).setdefault(_key(form), term)
                 self.first.setdefault(len(form), set()).add(form[0])
