@@ -8,6 +8,7 @@ entries change between a newsletter's draft and its send. `check` must refuse ea
 
 from __future__ import annotations
 
+import os
 import shutil
 import unicodedata
 from pathlib import Path
@@ -388,3 +389,37 @@ def test_a_link_to_an_upper_case_md_entry_is_resolved_like_any_other(repo):
     problems = _problems(repo)
     assert any(p.startswith(f"{ESSAY}:{line}: body: link ../insights/Harborview.MD points to "
                             "posts/insights/Harborview.MD, which is not public") for p in problems), problems
+
+
+def test_an_include_through_a_hard_link_is_the_entry_it_links(repo):
+    _enable_snippets(repo)
+    (repo / "snippets").mkdir()
+    os.link(repo / INSIGHT, repo / "snippets" / "price.txt")
+    line = _append(repo / ESSAY, '--8<-- "snippets/price.txt:20:20"')
+    problems = _problems(repo)
+    assert any(p.startswith(f"{ESSAY}:") and f"includes {INSIGHT}, which is not public" in p for p in problems), \
+        (line, problems)
+
+
+def test_an_entry_included_in_a_newsletter_is_checked_again_at_send(repo):
+    with LocalSmtpServer() as server:
+        _enable_snippets(repo)
+        config = repo / "notepress.yml"
+        config.write_text(config.read_text(encoding="utf-8") + (
+            "\nnewsletter:\n  sender: Ana Li <ana@example.com>\n  recipients: [team@example.com]\n"
+            f"smtp:\n  host: 127.0.0.1\n  port: {server.port}\n  security: none\n"), encoding="utf-8")
+        notes = repo / "posts" / "essays" / "2026-10-01-team-notes.md"  # an essay the issue does not show itself
+        notes.write_text("---\ntitle: Team notes\ndate: 2026-10-01\ntype: essay\naudience: internal\n---\n\n"
+                         "The pricing floor stays at seven dollars a seat.\n", encoding="utf-8")
+        learning = repo / LEARNING
+        _set(learning, "audience", "internal")
+        _set(learning, "learning", '--8<-- "posts/essays/2026-10-01-team-notes.md:8:8"')
+        drafted = run_cli("-C", str(repo), "newsletter", "draft", "--since", "2026-11-01", "--until", "2026-11-23")
+        assert drafted.exit_code == 0, drafted.output
+        assert "seven dollars" in next((repo / "newsletters").rglob("email.txt")).read_text(encoding="utf-8")
+        _set(notes, "audience", "private")
+
+        result = run_cli("-C", str(repo), "newsletter", "send", "1", "--dry-run")
+        assert result.exit_code == 1, result.output
+        assert "2026-10-01-team-notes: issue #1 shows this entry, but the team may no longer see it" in result.output
+        assert server.received == []

@@ -90,6 +90,33 @@ class Rendered:
     files: tuple[str, ...]  # absolute paths of the files read while rendering (includes)
 
 
+class PostsFiles:
+    """The files of posts/, known by the file itself (device and inode), so that a path, a symbolic
+    link or a hard link to one of them, from anywhere, is that file."""
+
+    def __init__(self, posts_dir: Path):
+        self.posts_dir = posts_dir
+        self._ids: dict[tuple[int, int], str] | None = None
+
+    def which(self, path) -> str | None:
+        """The posts/ file (normalised path, as entries are read) that `path` is, or None."""
+        try:
+            st = os.stat(path)
+        except (OSError, ValueError):
+            return None
+        if self._ids is None:
+            self._ids = {}
+            for folder, _, files in os.walk(self.posts_dir):
+                for name in files:
+                    file = os.path.join(folder, name)
+                    try:
+                        info = os.stat(file)
+                    except OSError:
+                        continue
+                    self._ids.setdefault((info.st_dev, info.st_ino), os.path.normcase(os.path.normpath(file)))
+        return self._ids.get((st.st_dev, st.st_ino))
+
+
 class _Urls(html.parser.HTMLParser):
     def __init__(self):
         super().__init__(convert_charrefs=True)

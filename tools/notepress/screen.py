@@ -24,7 +24,7 @@ from .config import CONFIG_FILE, Config, hand_written_pages
 from .links import Resolver, find_links
 from .model import Entry
 from .problems import Problem
-from .rendered import Field, Renderer
+from .rendered import Field, PostsFiles, Renderer
 from .text import Hit, Terms, markup_text, replace, tokens
 
 # The fields a post shows as Markdown (the title, tags and the like are shown as plain text).
@@ -73,6 +73,12 @@ class _Rules:
         # is itself a link needs resolving.
         self.by_path = {_key(e.path) if e.path.is_symlink() else os.path.normcase(e.path): e for e in entries}
         self.posts = _key(config.posts_dir) + os.sep
+        self.files = PostsFiles(config.posts_dir)
+
+    def posts_file(self, path: str) -> str | None:
+        """The file of posts/ that `path` is (through any link), or the path itself inside posts/."""
+        found = self.files.which(path)
+        return found or (_key(path) if _key(path).startswith(self.posts) else None)
 
     def check(self, entry: Entry) -> tuple[Entry, list[Problem]]:
         self.reported: set[str] = set()  # terms and link targets already reported for this entry
@@ -160,8 +166,9 @@ class _Rules:
             problems += [Problem(shown, 1, "", f'confidential term "{t}" in the page as shown',
                                  "remove it from the page") for t in sorted(found - written)]
             for opened in page.files:
-                target = self.by_path.get(_key(opened))
-                if _key(opened).startswith(self.posts) and (target is None or target.slug not in self.public):
+                inside = self.posts_file(opened)
+                target = self.by_path.get(inside) if inside else None
+                if inside and (target is None or target.slug not in self.public):
                     problems.append(Problem(shown, _line_in(text, [Path(opened).name]), "",
                                             f"includes {_rel(Path(opened), self.config.root)}, which is not a "
                                             "public entry", "remove the include; a page may include public text only"))
@@ -197,8 +204,8 @@ class _Rules:
         return [self.not_public(entry, line, name, "link", target, shown)]
 
     def include(self, entry: Entry, path: str) -> list[Problem]:
-        path = _key(path)
-        if not path.startswith(self.posts) or path == _key(entry.path):
+        path = self.posts_file(path)
+        if path is None or path == self.posts_file(str(entry.path)):
             return []
         target = self.by_path.get(path)
         if target is not None and target.slug in self.public:
@@ -213,8 +220,7 @@ class _Rules:
         if parts.netloc or (parts.scheme and parts.scheme.lower() != "file") or not parts.path:
             return None
         path = urllib.parse.unquote(parts.path)
-        target = _key(path if os.path.isabs(path) and parts.scheme else os.path.join(entry.path.parent, path))
-        return target if target.startswith(self.posts) else None
+        return self.posts_file(path if os.path.isabs(path) and parts.scheme else os.path.join(entry.path.parent, path))
 
     def line_of_term(self, entry: Entry, name: str, text: str, term: str) -> int:
         one = Terms([term])

@@ -31,7 +31,7 @@ def draft(view: View, *, since: dt.date | None = None, until: dt.date | None = N
     rendered = render(issue, view, now)
     record = archive.IssueRecord(
         number=number, since=since, until=until, subject=rendered.subject, preheader=rendered.preheader,
-        top_theme=issue.top_theme, entries=tuple(sorted(e.slug for e in issue.entries)),
+        top_theme=issue.top_theme, entries=tuple(sorted({e.slug for e in issue.entries} | set(rendered.included))),
         created=now.isoformat(timespec="seconds"))
     folder = archive.save(config.archive_dir, record, {
         "index.html": rendered.html.encode("utf-8"),

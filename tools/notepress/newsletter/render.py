@@ -9,6 +9,7 @@ inlined with css-inline (no remote stylesheets; `@media` rules kept for narrow s
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
 from html import unescape
 from pathlib import Path
@@ -29,7 +30,7 @@ from ..links import rewrite
 from ..mail import parse_address
 from ..model import Entry
 from ..problems import NotepressError, Problem
-from ..rendered import reading, rooted_snippets
+from ..rendered import PostsFiles, reading, rooted_snippets
 from ..templates import environment
 from .compose import Issue
 
@@ -49,6 +50,7 @@ class Rendered:
     html: str
     text: str
     message: bytes
+    included: tuple[str, ...] = ()  # slugs of the entries the issue shows through an include
 
 
 class _Markdown:
@@ -60,17 +62,23 @@ class _Markdown:
         configs = {**configs, "toc": {**configs.get("toc", {}), "permalink": False}}  # no "¶" anchors in mail
         self.md = markdown.Markdown(extensions=extensions, extension_configs=configs)
         self.view = view
+        self.files = PostsFiles(view.config.posts_dir)
+        self.team_files = {os.path.normcase(os.path.normpath(e.path)): e for e in view}
+        self.included: set[str] = set()  # entries shown through an include
 
     def check_include(self, path: str, entry: Entry) -> None:
-        """An entry may include only what the team may see: no file of posts/ but a team entry's."""
-        real = Path(path).resolve()
-        if not real.is_relative_to(self.view.config.posts_dir.resolve()):
+        """An entry may include only what the team may see: no file of posts/ (through any link) but
+        a team entry's, which the issue then shows too (and `send` checks again)."""
+        inside = self.files.which(path)
+        if inside is None:
             return
-        if not any(e.path.resolve() == real for e in self.view):
-            shown = real.relative_to(self.view.config.root).as_posix()
+        included = self.team_files.get(inside)
+        if included is None:
+            shown = Path(os.path.relpath(inside, self.view.config.root)).as_posix()
             raise NotepressError(Problem(entry.source, entry.body_line, "body",
                                          f"includes {shown}, which the team may not see",
                                          "remove the include; the newsletter shows internal and public entries only"))
+        self.included.add(included.slug)
 
     def links(self, text: str, entry: Entry) -> str:
         return rewrite(text, entry, self.view.linkable, self.view.url)
@@ -126,7 +134,7 @@ def render(issue: Issue, view: View, now: dt.datetime | None = None) -> Rendered
     html = inliner.inline(raw_html)
     text = environment(config.root).get_template("newsletter.txt.jinja").render(**context)
     text = re.sub(r"\n{3,}", "\n\n", text).strip() + "\n"
-    return Rendered(subject, preheader, html, text, message(subject, html, text, config, now))
+    return Rendered(subject, preheader, html, text, message(subject, html, text, config, now), tuple(sorted(md.included)))
 
 
 def message(subject: str, html: str, text: str, config: Config, now: dt.datetime | None = None) -> bytes:
