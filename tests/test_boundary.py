@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import zlib
 import unicodedata
 from pathlib import Path
 
@@ -307,9 +308,9 @@ def test_an_include_of_a_file_that_appears_later_is_seen(repo):
 
 
 def test_the_audit_reads_utf16_archives_pdf_streams_and_file_names(initialized, tmp_path):
+    import bz2
     import io
     import zipfile
-    import zlib
 
     site = tmp_path / "site"
     site.mkdir()
@@ -322,10 +323,25 @@ def test_the_audit_reads_utf16_archives_pdf_streams_and_file_names(initialized, 
         z.writestr("word/document.xml", "<w:p><w:t>Harbor</w:t><w:t>view Outfitters</w:t></w:p>")
     (site / "notes.docx").write_bytes(archive.getvalue())
     (site / "Harborview Outfitters logo.png").write_bytes(b"\x89PNG\r\n\x1a\n")
+    (site / "ztxt.png").write_bytes(_png(b"zTXt", b"Comment\x00\x00" + zlib.compress(CUSTOMER.encode())))
+    (site / "itxt.png").write_bytes(_png(b"iTXt", b"Author\x00\x01\x00en\x00\x00" + zlib.compress(CUSTOMER.encode())))
+    hexa = CUSTOMER.encode().hex().upper().encode()
+    title = b"\xfe\xff" + CUSTOMER.encode("utf-16-be")
+    (site / "hex.pdf").write_bytes(b"%PDF-1.7\n1 0 obj << /Title (" + title + b") >>\nstream\n" +
+                                   zlib.compress(b"BT <" + hexa + b"> Tj ET") + b"\nendstream\n")
+    (site / "notes.txt.bz2").write_bytes(bz2.compress(CUSTOMER.encode()))
+    (site / "data.db").write_bytes(b"SQLite format 3\x00" + b"\x00" * 4000 + CUSTOMER.encode() + b"\x00" * 4000)
     project = api.load(initialized)
     found = {f.file.removeprefix("site/") for f in audit_site(site, project.entries, project.config)
              if f.text == CUSTOMER}
-    assert found == {"export.csv", "export-le.txt", "report.pdf", "notes.docx", "Harborview Outfitters logo.png"}
+    assert found == {"export.csv", "export-le.txt", "report.pdf", "notes.docx", "Harborview Outfitters logo.png",
+                     "ztxt.png", "itxt.png", "hex.pdf", "notes.txt.bz2", "data.db"}
+
+
+def _png(kind: bytes, body: bytes) -> bytes:
+    import struct
+
+    return b"\x89PNG\r\n\x1a\n" + struct.pack(">I", len(body)) + kind + body + b"\x00\x00\x00\x00"
 
 
 def test_common_words_are_no_leak(repo):

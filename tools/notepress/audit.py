@@ -16,13 +16,8 @@ looks for:
 
 from __future__ import annotations
 
-import gzip
-import io
-import json
 import re
 import urllib.parse
-import zipfile
-import zlib
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -32,18 +27,13 @@ from .audience import Reader, confidential_terms, gate
 from .config import CONFIG_FILE, Config, hand_written_pages
 from .model import Entry
 from .templates import PACKAGED as TEMPLATES
+from .filetext import ThemeFiles, file_text
 from .text import BLOCK, Terms, keyed_ngrams, markup_text, tokens
 
 SHINGLE = 7  # words: long enough that a run of them is the writer's own, short enough to find a sentence
 MIN_FIELD_WORDS = 3
 SENTENCE = re.compile(r"(?<=[.!?;:])\s+|\n+")
 SLUG_TOKEN = re.compile(r"[\w-]+")
-BINARY_MAGIC = (b"\x89PNG", b"\xff\xd8\xff", b"GIF8", b"RIFF", b"wOFF", b"wOF2", b"\x00\x01\x00\x00", b"OTTO",
-                b"%PDF", b"\x00\x00\x01\x00", b"BM")
-PRINTABLE_RUN = re.compile(rb"[\x20-\x7e\t\n\r]{8,}")
-PDF_STREAM = re.compile(rb"stream\r?\n(.*?)\r?\nendstream", re.DOTALL)
-PDF_ARRAY = re.compile(rb"\[((?:\((?:\\.|[^\\)])*\)|[^\]])*)\]\s*TJ", re.DOTALL)
-PDF_STRING = re.compile(rb"\(((?:\\.|[^\\)])*)\)")
 
 
 @dataclass(frozen=True, order=True)
@@ -242,7 +232,7 @@ def audit_site(site_dir: Path, entries: list[Entry], config: Config, label: str 
     """Every finding in every file under `site_dir`. `label` is how the folder is named in findings."""
     needles = Needles(entries, config)
     label = label or site_dir.name
-    theme = _ThemeFiles(theme_dirs)
+    theme = ThemeFiles(theme_dirs)
     found: dict[str, set[tuple[str, str, str]]] = {}
     for path in sorted(p for p in site_dir.rglob("*") if p.is_file()):
         rel = f"{label}/{path.relative_to(site_dir).as_posix()}"
@@ -253,7 +243,7 @@ def audit_site(site_dir: Path, entries: list[Entry], config: Config, label: str 
         hits |= needles.find(urllib.parse.unquote(rel))  # a file's name is read too
         data = path.read_bytes()
         if not theme.has(path.relative_to(site_dir), data):
-            hits |= needles.find(_read(data, path.suffix))
+            hits |= needles.find(file_text(data, path.suffix))
         if hits:
             found[rel] = hits
     if any(kind == "text" for hits in found.values() for kind, _, _ in hits):
@@ -266,100 +256,3 @@ def audit_site(site_dir: Path, entries: list[Entry], config: Config, label: str 
 
 def _text_of(path: Path) -> str:
     return path.read_bytes().decode("utf-8", errors="replace")
-
-
-class _ThemeFiles:
-    """The files the theme ships: a site file identical to the theme's file at the same place (a
-    script, a font, an icon copied as installed) holds nothing the writer wrote, and is not read."""
-
-    def __init__(self, folders: Iterable[Path]):
-        self.folders = list(folders)
-
-    def has(self, rel: Path, data: bytes) -> bool:
-        for folder in self.folders:
-            path = folder / rel
-            try:
-                if path.stat().st_size == len(data) and path.read_bytes() == data:
-                    return True
-            except OSError:
-                continue
-        return False
-
-
-def _read(data: bytes, suffix: str, depth: int = 0) -> str:
-    """What a file says: gzip unpacked, UTF-16 decoded, JSON strings, HTML and XML as a reader sees
-    them (text.markup_text), the members of a zip archive (.docx, .xlsx, .epub), the streams of a
-    PDF unpacked; any other binary format (image, font) for the runs of text inside it."""
-    if data[:2] == b"\x1f\x8b":
-        try:
-            data = gzip.decompress(data)
-        except (OSError, EOFError, zlib.error):
-            pass
-    if data.startswith(b"PK\x03\x04") and depth < 2:
-        return _archive(data, depth)
-    if data.startswith(b"%PDF"):
-        data += b"\n".join(_pdf_streams(data))
-    if data.startswith(BINARY_MAGIC):
-        return "\n".join(m.group().decode("ascii") for m in PRINTABLE_RUN.finditer(data))
-    raw = _decode(data)
-    text = raw
-    if suffix == ".json" or raw.lstrip()[:1] in ("{", "["):
-        try:
-            text = BLOCK.join(_strings(json.loads(raw)))
-        except ValueError:
-            pass
-    if "<" in text or "&" in text or "%" in text or "data:" in text:
-        xml = suffix in (".xml", ".rss", ".atom") or raw.lstrip().startswith("<?xml")
-        text = markup_text(text, escaped=2 if xml else 1)  # a feed carries escaped HTML
-    return text
-
-
-def _decode(data: bytes) -> str:
-    """UTF-8, or UTF-16 (with a byte order mark, or the zero bytes of mostly-ASCII text in it)."""
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return data.decode("utf-16", errors="replace")
-    if len(data) >= 4 and data.count(b"\x00") * 3 > len(data):
-        zeros_even = data[0::2].count(b"\x00")
-        return data.decode("utf-16-be" if zeros_even > len(data) // 4 else "utf-16-le", errors="replace")
-    return data.decode("utf-8", errors="replace")
-
-
-def _archive(data: bytes, depth: int) -> str:
-    texts = []
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            for info in archive.infolist()[:10_000]:
-                if not info.is_dir() and info.file_size < 64 * 2**20:
-                    texts += [info.filename, _read(archive.read(info), Path(info.filename).suffix, depth + 1)]
-    except (zipfile.BadZipFile, OSError, RuntimeError, NotImplementedError, zlib.error, EOFError):
-        pass
-    runs = "\n".join(m.group().decode("ascii") for m in PRINTABLE_RUN.finditer(data))
-    return BLOCK.join([*texts, runs])
-
-
-def _pdf_streams(data: bytes) -> list[bytes]:
-    """A PDF's compressed streams, unpacked (the text of its pages is usually in them)."""
-    out = []
-    for m in PDF_STREAM.finditer(data):
-        try:
-            stream = zlib.decompress(m.group(1))
-        except zlib.error:
-            continue
-        # A line of text is shown by `(…) Tj`, or `[(Nor) -20 (thwind)] TJ` with kerning between its pieces.
-        shown = [b"".join(PDF_STRING.findall(array)) for array in PDF_ARRAY.findall(stream)]
-        out += [stream, b" ".join(shown)]
-    return out
-
-
-def _strings(value) -> list[str]:
-    out, stack = [], [value]
-    while stack:
-        v = stack.pop()
-        if isinstance(v, str):
-            out.append(v)
-        elif isinstance(v, dict):  # keys too: a tag or a title can be a key
-            stack.extend(v.keys())
-            stack.extend(v.values())
-        elif isinstance(v, list):
-            stack.extend(v)
-    return out
