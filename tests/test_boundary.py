@@ -225,9 +225,11 @@ def test_a_newsletter_is_not_sent_after_an_entry_it_shows_was_withdrawn(repo):
     ("İstanbul Tekstil", "Istanbul Tekstil"), ("İstanbul Tekstil", "İSTANBUL TEKSTİL"),
     ("İstanbul Tekstil", "ıstanbul tekstil"), ("Société Générale", "Societe Generale"),
     ("Ørsted Data", "Orsted Data"), ("北風貿易", "北风贸易"), ("Northwind Logistics", "Νοrthwind Logistics"),
-    ("Northwind Logistics", "North\x01wind Logistics"),
+    ("Northwind Logistics", "North\x01wind Logistics"), ("Northwind Logistics", "Northwind Logisti\u0441s"),
+    ("Northwind Logistics", "North-wind Logistics"), ("Northwind Logistics", "North\u00b7wind Logis-tics"),
+    ("Northwind Logistics", "North\U0001f32cwind Logistics"), ("Harborview Outfitters", "\u0397arborview Outfitters"),
 ])
-def test_accents_dotted_i_han_forms_look_alikes_and_controls_are_one_name(repo, customer, written):
+def test_accents_dotted_i_han_forms_look_alikes_controls_and_broken_words_are_one_name(repo, customer, written):
     _set(repo / INSIGHT, "customer", customer)
     line = _append(repo / ESSAY, f"A call with {written} today.")
     problems = _problems(repo)
@@ -439,3 +441,11 @@ def test_an_entry_included_in_a_newsletter_is_checked_again_at_send(repo):
         assert result.exit_code == 1, result.output
         assert "2026-10-01-team-notes: issue #1 shows this entry, but the team may no longer see it" in result.output
         assert server.received == []
+
+
+def test_two_words_and_a_name_in_other_script_forms_are_not_the_name(repo):
+    """`North wind` is other text than `Northwind`; 李娜 is not `Lina`, サン is not `San`."""
+    for customer in ("Northwind", "李娜", "サン"):
+        _set(repo / INSIGHT, "customer", customer)
+        _append(repo / ESSAY, "The north wind met Lina from design in San Francisco.")
+        assert _problems(repo) == [], customer

@@ -85,7 +85,7 @@ class _Rules:
         problems = self.slug(entry)
         changes: dict[str, str] = {}
         fields = entry.text_fields()
-        named = bool(self.terms.found_in(tokens("\n".join(fields.values()))))  # one look first: most have none
+        named = self.terms.may_be_in(tokens("\n".join(fields.values())))  # one look first: most have none
         for name, text in fields.items():
             hits = self.terms.find(text) if named else []
             if hits and self.redact:

@@ -7,9 +7,9 @@ gets past one side and not the other:
 
 - Unicode NFKC (fullwidth letters, ligatures, composed and decomposed accents are one form),
   case folded;
-- default-ignorable code points and control characters removed (soft hyphen, zero-width space and
-  joiners, variation selectors, and the rest of that Unicode property; NUL), so `North\u00adwind`
-  is `northwind`;
+- default-ignorable code points, pictographs (emoji) and control characters removed (soft hyphen,
+  zero-width space and joiners, variation selectors, and the rest of that Unicode property; NUL),
+  so `North\u00adwind` is `northwind`;
 - each character of a script written without spaces between words (Han, kana, Thai, Hangul, …)
   is a token of its own, so a name in those scripts is found inside a sentence;
 - a character that looks like a Latin letter is that letter (Unicode's confusables: Cyrillic `с`,
@@ -41,7 +41,7 @@ from dataclasses import dataclass
 import regex
 from anyascii import anyascii
 
-IGNORABLE = regex.compile(r"\p{Default_Ignorable_Code_Point}+")
+IGNORABLE = regex.compile(r"[\p{Default_Ignorable_Code_Point}\p{Extended_Pictographic}\p{Emoji_Modifier}]+")
 CONTROL = re.compile(r"[\x00-\x08\x0e-\x1d\x1f\x7f-\x9f]+")
 BLOCK = "\x1e"  # where markup_text ends a block of text (a paragraph, an item): a separator like a space  # shown as nothing (a NUL in a title), unlike tabs and breaks
 NOSPACE_CLASS = (r"\p{Han}\p{Hiragana}\p{Katakana}\p{Bopomofo}\p{Hangul}\p{Thai}\p{Lao}\p{Khmer}\p{Myanmar}"
@@ -183,12 +183,15 @@ class Terms:
     """Confidential terms, found as runs of whole tokens in the comparison form.
 
     `found_in(tokens)` answers for a built file (set operations, no positions); `find(text)` gives
-    the spans in the original text, for error lines and for redaction.
+    the spans in the original text, for error lines and for redaction. `find` also finds a word of
+    a name broken by a mark that is not a space (`North-wind`, `North·wind`, `Light🏠house`), as
+    copy-paste and hyphenation leave it; `North wind`, two words, is other text.
     """
 
     def __init__(self, terms: Iterable[str]):
         self.keys: dict[int, dict[object, str]] = {}  # number of tokens -> key -> term
         self.first: dict[int, set[str]] = {}
+        self.starts: dict[str, list] = {}  # a term's first word or its beginning -> (the term's words, term)
         for term in terms:
             words = tokens(term)
             together = len(words) > 1 and not NOSPACE.search(term)  # `northwindlogistics`; not 李娜 as "lina"
@@ -196,6 +199,9 @@ class Terms:
             for form in forms:
                 self.keys.setdefault(len(form), {}).setdefault(_key(form), term)
                 self.first.setdefault(len(form), set()).add(form[0])
+            if words and not NOSPACE.search(term):
+                for start in {words[0], *(words[0][:k] for k in range(3, len(words[0])))}:
+                    self.starts.setdefault(start, []).append((words, term))
 
     def __bool__(self) -> bool:
         return bool(self.keys)
@@ -215,11 +221,12 @@ class Terms:
         if not self.keys:
             return []
         folded = tokens(text)
-        if not self.found_in(folded):
+        if not self.may_be_in(folded):
             return []
         spanned = list(_spanned_tokens(text))
         words = [w for w, _, _ in spanned]
-        hits = []
+        spaced = [any(c.isspace() for c in text[a[2]:b[1]]) for a, b in zip(spanned, spanned[1:])]
+        hits = [Hit(term, spanned[i][1], spanned[j][2]) for term, i, j in self._broken(words, spaced)]
         for n, keys in self.keys.items():
             for i, gram in enumerate(zip(*(words[j:] for j in range(n)))):
                 if _key(list(gram)) in keys:
@@ -227,6 +234,37 @@ class Terms:
         if not hits:  # the fast form found a term the position-keeping form cannot place
             hits = [Hit(term, 0, len(text)) for term in sorted(self.found_in(folded))]
         return _outermost(hits)
+
+    def may_be_in(self, words: list[str]) -> bool:
+        """Whether `find` can find anything in text with these tokens (a quick test first)."""
+        return bool(self.found_in(words)) or any(self._broken(words, [False] * len(words)))
+
+    def _broken(self, words: list[str], spaced: list[bool]) -> Iterator[tuple[str, int, int]]:
+        """(term, first, last) of the runs of tokens that are a term with a word broken in pieces that
+        no space separates (`spaced[k]`: a space between token k and k+1)."""
+        if self.starts.keys().isdisjoint(words):
+            return
+        for i, word in enumerate(words):
+            for term_words, term in self.starts.get(word, ()):
+                end = _pieces(words, spaced, i, term_words)
+                if end is not None and end - i + 1 > len(term_words):
+                    yield term, i, end
+
+
+def _pieces(words: list[str], spaced: list[bool], i: int, term_words: list[str]) -> int | None:
+    """The last token of `term_words` written from token i on, each word in one or more pieces with
+    no space inside a word; None if they are not there."""
+    k = i
+    for word in term_words:
+        written = ""
+        while k < len(words) and len(written) < len(word):
+            if written and spaced[k - 1]:
+                return None
+            written += words[k]
+            k += 1
+        if written != word:
+            return None
+    return k - 1
 
 
 def _key(words: list[str]):
