@@ -65,12 +65,13 @@ class Needles:
         public = gate(entries, config, Reader.PUBLIC)
         hidden = [e for e in entries if e not in public]
         customers = {e.insight.customer: e.source for e in entries if e.insight}
-        self.terms = Terms(confidential_terms(entries, config))
+        terms = confidential_terms(entries, config)
+        self.terms = Terms(terms)
         self.term_kind = {t: ("customer", customers[t]) if t in customers else ("confidential term", CONFIG_FILE)
-                          for t in confidential_terms(entries, config)}
+                          for t in terms}
         self.runs: dict[int, _Origin] = {}  # hash of SHINGLE words -> the field they come from
         self.pairs: set[int] = set()  # hashes of every two words in a row that a run, field or term has
-        term_tokens = [tokens(t) for t in confidential_terms(entries, config)]
+        term_tokens = [tokens(t) for t in terms]
         self.term_words = {w for words in term_tokens for w in [*words, "".join(words)]}
         for words in term_tokens:
             self.pairs.update(map(hash, zip(words, words[1:])))
@@ -118,7 +119,7 @@ class Needles:
         return [key for prefix in candidates for key in self.prefixes[prefix] if f" {key} " in padded]
 
     def find(self, text: str) -> set[tuple[str, str, str]]:
-        """(kind, text, source) of everything found in what a file says (see `_read`); for kind
+        """(kind, text, source) of everything found in what a file says (filetext.file_text); for kind
         "text", the run of words found (see `shown`); slugs as written.
 
         A site repeats itself (an excerpt is on the post, the index, its archive, category and tag
