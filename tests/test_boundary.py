@@ -449,3 +449,39 @@ def test_two_words_and_a_name_in_other_script_forms_are_not_the_name(repo):
         _set(repo / INSIGHT, "customer", customer)
         _append(repo / ESSAY, "The north wind met Lina from design in San Francisco.")
         assert _problems(repo) == [], customer
+
+
+def test_a_draft_made_before_the_sender_is_set_is_sent_with_the_headers_of_now(repo):
+    """Every header is made at send time from notepress.yml; the draft keeps only the content."""
+    config = repo / "notepress.yml"
+    drafted = run_cli("-C", str(repo), "newsletter", "draft", "--since", "2026-11-01", "--until", "2026-11-23")
+    assert drafted.exit_code == 0, drafted.output
+    refused = run_cli("-C", str(repo), "newsletter", "send", "1", "--dry-run")
+    assert refused.exit_code == 1
+    assert "notepress.yml: newsletter.sender: missing" in refused.output
+    (repo / "team.csv").write_text("email,name\nbo@example.com,Bo Chen\ncy@example.com,\n", encoding="utf-8")
+    with LocalSmtpServer() as server:
+        config.write_text(config.read_text(encoding="utf-8") + (
+            "\nnewsletter:\n  title: Payments notes\n  sender: Ana Li <ana@example.com>\n"
+            "  reply_to: team@example.com\n  recipients_file: team.csv\n  list_id: notes.example.com\n"
+            "  unsubscribe: https://example.com/unsubscribe\n"
+            f"smtp:\n  host: 127.0.0.1\n  port: {server.port}\n  security: none\n"), encoding="utf-8")
+        plan = run_cli("-C", str(repo), "newsletter", "send", "1", "--dry-run")
+        assert plan.exit_code == 0, plan.output
+        assert "  would send to Bo Chen <bo@example.com>: Payments notes #1: onboarding" in plan.output
+        assert "  would send to cy@example.com: Payments notes #1: onboarding" in plan.output
+        sent = run_cli("-C", str(repo), "newsletter", "send", "1")
+        assert sent.exit_code == 0, sent.output
+        assert sorted(r.rcpt_tos for r in server.received) == [("bo@example.com",), ("cy@example.com",)]
+        with (repo / "team.csv").open("a", encoding="utf-8") as f:
+            f.write("di@example.com,Di Wu\n")
+        again = run_cli("-C", str(repo), "newsletter", "send", "1", "--dry-run")
+        mail = next(r.message for r in server.received if r.rcpt_tos == ("bo@example.com",))
+    assert mail["From"] == "Ana Li <ana@example.com>" and mail["Reply-To"] == "team@example.com"
+    assert mail["To"] == "Bo Chen <bo@example.com>" and mail["Subject"] == "Payments notes #1: onboarding"
+    assert mail["List-Id"] == '"Payments notes" <notes.example.com>'
+    assert mail["List-Unsubscribe"] == "<https://example.com/unsubscribe>"
+    assert mail["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    assert again.exit_code == 0, again.output
+    assert "  would send to Di Wu <di@example.com>: Payments notes #1: onboarding" in again.output
+    assert "  already served: bo@example.com" in again.output

@@ -4,6 +4,8 @@ checked for every entry that must not be in them."""
 
 from __future__ import annotations
 
+import csv
+from pathlib import Path
 import re
 
 import pytest
@@ -16,6 +18,13 @@ from smtp_server import LocalSmtpServer
 SINCE, UNTIL = "2026-09-01", "2026-10-31"
 RECIPIENTS = ["daniel.ortiz@ledgerly.example", "priya.nair@ledgerly.example", "marcus.webb@ledgerly.example",
               "aisha.khan@ledgerly.example", "support-leads@ledgerly.example"]
+
+
+def named(address: str) -> str:
+    """The To of a recipient: with the name the CSV's `name` column gives, if any."""
+    with open(Path(__file__).parent.parent / "newsletter-recipients.csv", encoding="utf-8", newline="") as f:
+        names = {row["email"]: row.get("name") or "" for row in csv.DictReader(f)}
+    return f"{names[address]} <{address}>" if names.get(address) else address
 
 
 @pytest.fixture
@@ -78,7 +87,7 @@ def test_received_messages_hold_only_team_entries_of_the_period(repo):
     assert any(e.date.isoformat() > UNTIL for e in hidden)
     for address in RECIPIENTS:
         [message] = server.messages_for(address)
-        assert message["To"] == address
+        assert message["To"] == named(address)
         assert message["List-Id"] and message["List-Unsubscribe"] and message["Message-ID"]
         text, html = parts(message)
         assert 'style="' in html

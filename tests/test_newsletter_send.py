@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import dataclasses
 import datetime as dt
 import json
@@ -27,6 +28,13 @@ from notepress.problems import NotepressError
 FIXTURES = Path(__file__).parent / "fixtures" / "newsletter-send"
 RECIPIENTS = ["daniel.ortiz@ledgerly.example", "priya.nair@ledgerly.example", "marcus.webb@ledgerly.example",
               "aisha.khan@ledgerly.example", "support-leads@ledgerly.example"]
+
+
+def named(address: str) -> str:
+    """The To of a recipient: with the name the CSV's `name` column gives, if any."""
+    with open(FIXTURES / "newsletter-recipients.csv", encoding="utf-8", newline="") as f:
+        names = {row["email"]: row.get("name") or "" for row in csv.DictReader(f)}
+    return f"{names[address]} <{address}>" if names.get(address) else address
 SENDER = "maya@ledgerly.example"
 SUBJECT = "Customer notes #1: Checkout friction"
 FAST = (0, 0, 0)
@@ -125,9 +133,11 @@ def test_one_copy_per_recipient_over_one_connection(repo, server):
         assert parts(m) == parts(original)
         assert "Zoë's pricing call" in parts(m)["text/plain"]
         assert m["From"] == f"Maya Chen <{SENDER}>"
-        assert m["To"] == address and len(m.get_all("To")) == 1
+        assert m["To"] == named(address) and len(m.get_all("To")) == 1
         assert m["Subject"] == SUBJECT
-        assert m["List-Id"] == original["List-Id"] and m["List-Unsubscribe"] == original["List-Unsubscribe"]
+        # made at send time from notepress.yml, not taken from the archived draft
+        assert m["List-Id"] == '"Customer notes" <customer-notes.ledgerly.example>'
+        assert m["List-Unsubscribe"] == "<mailto:maya@ledgerly.example?subject=unsubscribe>"
         assert m["MIME-Version"] == "1.0"
         sent_at = parsedate_to_datetime(m["Date"])
         assert abs((dt.datetime.now(dt.timezone.utc) - sent_at).total_seconds()) < 60  # fresh, not the draft's
@@ -309,11 +319,11 @@ def test_bad_addresses_are_all_listed_with_lines_before_sending(repo, server):
 
 def test_recipients_come_from_the_csv_then_the_file_then_the_list(repo):
     config = load_config(repo)
-    assert load_recipients(config) == RECIPIENTS
+    assert load_recipients(config) == [named(a) for a in RECIPIENTS]
     messy = load_recipients(config, FIXTURES / "messy-recipients.csv")
     assert messy == ["daniel.ortiz@ledgerly.example", "Priya Nair <priya.nair@ledgerly.example>",
                      "marcus.webb@ledgerly.example"]
-    assert load_recipients(config, FIXTURES / "e-mail-column.csv") == RECIPIENTS[:2]
+    assert load_recipients(config, FIXTURES / "e-mail-column.csv") == [named(a) for a in RECIPIENTS[:2]]
     listed = dataclasses.replace(config, newsletter=dataclasses.replace(
         config.newsletter, recipients_file="", recipients=("a@ledgerly.example", "A@ledgerly.example")))
     assert load_recipients(listed) == ["a@ledgerly.example"]

@@ -124,10 +124,17 @@ def newsletter_send(root: Path | str, number: int | None = None, *, dry_run: boo
                     retry_failed: bool = False, progress=None):
     """Send an archived issue over SMTP (see newsletter.send)."""
     from .newsletter.recipients import load_recipients
-    from .newsletter.send import send_issue
+    from .newsletter.send import missing_sender, send_issue
 
     project = load(root)  # the entries as they are now: the issue is checked against them
     config = project.config
-    recipients = None if test_address else load_recipients(config, recipients_csv)
-    return send_issue(config, number, team=gate(project.entries, config, Reader.TEAM), recipients=recipients, dry_run=dry_run, test_address=test_address,
-                      force=force, retry_failed=retry_failed, progress=progress)
+    problems = [p for p in [missing_sender(config)] if p]  # every missing setting at once
+    try:
+        recipients = None if test_address else load_recipients(config, recipients_csv)
+    except NotepressError as e:
+        problems, recipients = problems + e.problems, []
+    if problems:
+        raise NotepressError(problems)
+    return send_issue(config, number, team=gate(project.entries, config, Reader.TEAM), recipients=recipients,
+                      dry_run=dry_run, test_address=test_address, force=force, retry_failed=retry_failed,
+                      progress=progress)

@@ -345,6 +345,9 @@ def newsletter_send(number, dry_run, test_address, recipients, force, retry_fail
                                      progress=progress)
     except NotepressError as e:
         raise Failed(e)
+    if report.dry_run and not report.test:
+        for line in report.plan():
+            click.echo(f"  {line}")
     click.echo(report.summary())
     if not report.ok:
         sys.exit(1)

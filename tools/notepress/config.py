@@ -99,7 +99,7 @@ SECTIONS = {  # key -> (type, check: a name, or the allowed values, fix)
         "preheader": (str, "template", "use {customers_text}, {themes_text}, {top_theme}, {period}"),
         "archive": (str, None, "write a folder name"),
         "list_id": (str, "list-id", "write a dotted name without spaces or <>, e.g. customer-notes.example.com"),
-        "unsubscribe": (str, "mailto", "write mailto:you@example.com?subject=unsubscribe"),
+        "unsubscribe": (str, "mailto", "write mailto:you@example.com?subject=unsubscribe, or an https:// page"),
     },
     "smtp": {
         "host": (str, None, "write the mail server's name"),
@@ -345,8 +345,9 @@ def _section(name: str, f: Field, path: Path, report: Report) -> dict | None:
                 ok = False
         elif ok and check == "list-id":
             ok = len(value) <= 255 and bool(LIST_ID.match(value))
-        elif ok and check == "mailto":
-            ok = value.startswith("mailto:") and not bad_addresses([value[7:].split("?")[0]])
+        elif ok and check == "mailto":  # a mailto: address, or an https page (one-click, RFC 8058)
+            ok = (value.startswith("mailto:") and not bad_addresses([value[7:].split("?")[0]])) or \
+                bool(re.match(r"^https://[^\s/<>]+\S*$", value) and not re.search(r"[<>\s]", value))
         elif ok and check in ("address", "addresses"):
             bad = bad_addresses(value if check == "addresses" else [value])
             if bad:

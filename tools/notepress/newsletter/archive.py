@@ -38,6 +38,7 @@ class IssueRecord:
     entries: tuple[str, ...]
     created: str  # ISO timestamp
     folder: Path = field(default=Path(), compare=False)
+    values: dict = field(default_factory=dict, compare=False)  # what the subject template may use, but the title
 
     @property
     def period(self) -> str:
@@ -56,7 +57,8 @@ class IssueRecord:
             return cls(number=int(data["number"]), since=dt.date.fromisoformat(data["since"]),
                        until=dt.date.fromisoformat(data["until"]), subject=data["subject"],
                        preheader=data.get("preheader", ""), top_theme=data.get("top_theme", ""),
-                       entries=tuple(data.get("entries", ())), created=data.get("created", ""), folder=folder)
+                       entries=tuple(data.get("entries", ())), created=data.get("created", ""), folder=folder,
+                       values=dict(data.get("values") or {}))
         except (OSError, ValueError, KeyError, TypeError) as e:
             raise NotepressError(f"{folder / RECORD}: unreadable issue record ({e}); restore it from git")
 

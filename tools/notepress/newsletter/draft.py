@@ -7,7 +7,7 @@ import datetime as dt
 from ..audience import View
 from . import archive
 from .compose import compose
-from .render import render
+from .render import fields, render
 
 
 def draft(view: View, *, since: dt.date | None = None, until: dt.date | None = None,
@@ -32,7 +32,8 @@ def draft(view: View, *, since: dt.date | None = None, until: dt.date | None = N
     record = archive.IssueRecord(
         number=number, since=since, until=until, subject=rendered.subject, preheader=rendered.preheader,
         top_theme=issue.top_theme, entries=tuple(sorted({e.slug for e in issue.entries} | set(rendered.included))),
-        created=now.isoformat(timespec="seconds"))
+        created=now.isoformat(timespec="seconds"),
+        values={k: v for k, v in fields(issue, config).items() if k != "title"})
     folder = archive.save(config.archive_dir, record, {
         "index.html": rendered.html.encode("utf-8"),
         "email.txt": rendered.text.encode("utf-8"),

@@ -4,6 +4,7 @@ before anything is sent, every bad address reported at once with its line."""
 from __future__ import annotations
 
 import csv
+from email.utils import formataddr
 import io
 from email.headerregistry import Address
 from pathlib import Path
@@ -31,18 +32,18 @@ def load_recipients(config: Config, csv_path: Path | None = None) -> list[str]:
         empty = f"{shown}: no recipients (write one address per line under an `email` header)"
     else:
         shown = CONFIG_FILE
-        rows = [(0, "newsletter.recipients", a) for a in config.newsletter.recipients]
+        rows = [(0, "newsletter.recipients", a, "") for a in config.newsletter.recipients]
         empty = (f"{CONFIG_FILE}: newsletter: no recipients (add `recipients_file: newsletter-recipients.csv` "
                  "with an `email` column, or a `recipients:` list)")
     problems, out, seen = [], [], set()
-    for line, column, text in rows:
+    for line, column, text, person in rows:
         address = parse_address(text) if text else None
         if address is None:
             what = f"{text!r} is not a valid address" if text else "no address on this line"
             problems.append(Problem(shown, line, column, what, "fix or remove it"))
         elif address.addr_spec.lower() not in seen:
             seen.add(address.addr_spec.lower())
-            out.append(text)
+            out.append(formataddr((person, address.addr_spec)) if person and not address.display_name else text)
     if problems:
         raise NotepressError(problems)
     if not out:
@@ -50,9 +51,10 @@ def load_recipients(config: Config, csv_path: Path | None = None) -> list[str]:
     return out
 
 
-def _read_csv(path: Path, shown: str) -> list[tuple[int, str, str]]:
-    """(line, column name, address) per non-blank row. The header is optional: a first row without
-    any `@` is one, and its `email` (or `E-mail address`...) column is used, else the first column."""
+def _read_csv(path: Path, shown: str) -> list[tuple[int, str, str, str]]:
+    """(line, column name, address, person's name or "") per non-blank row. The header is optional: a first row without
+    any `@` is one, and its `email` (or `E-mail address`...) column is used, else the first column;
+    a `name` column gives the name the address is written with (`Ana Lima <ana@example.com>`)."""
     try:
         text = path.read_bytes().decode("utf-8-sig")
     except FileNotFoundError:
@@ -62,7 +64,7 @@ def _read_csv(path: Path, shown: str) -> list[tuple[int, str, str]]:
     except OSError as e:
         raise NotepressError(f"{shown}: cannot read it ({e.strerror})")
     reader = csv.reader(io.StringIO(text, newline=""))
-    rows, column, name, last = [], None, "email", 0
+    rows, column, name, last, names = [], None, "email", 0, None
     try:
         for cells in reader:
             line, last = last + 1, reader.line_num
@@ -75,8 +77,11 @@ def _read_csv(path: Path, shown: str) -> list[tuple[int, str, str]]:
                     named = [i for i, c in enumerate(cells) if "email" in c.lower().replace("-", "")]
                     column = named[0] if named else 0
                     name = cells[column] or name
+                    names = next((i for i, c in enumerate(cells) if c.lower() in ("name", "full name")), None)
                     continue
-            rows.append((line, name, cells[column] if column < len(cells) else ""))
+            address = cells[column] if column < len(cells) else ""
+            person = cells[names] if names is not None and names < len(cells) else ""
+            rows.append((line, name, address, person))
     except csv.Error as e:
         raise NotepressError(f"{shown}:{reader.line_num}: {e} (fix the quoting on that line)")
     return rows

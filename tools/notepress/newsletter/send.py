@@ -25,7 +25,7 @@ from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 from email import message_from_bytes, policy
 from email.headerregistry import Address
-from email.utils import formatdate, make_msgid
+from email.utils import formatdate, make_msgid, quote
 from pathlib import Path
 
 from ..audience import Reader, View
@@ -42,7 +42,8 @@ except ImportError:  # pragma: no cover - Windows: no lock against a second send
 
 PASSWORD_ENV = "NOTEPRESS_SMTP_PASSWORD"
 MESSAGE = "message.eml"
-REPLACED = {b"to", b"cc", b"bcc", b"date", b"message-id"}
+REPLACED = {b"to", b"cc", b"bcc", b"date", b"message-id", b"from", b"sender", b"reply-to", b"subject", b"list-id",
+            b"list-unsubscribe", b"list-unsubscribe-post"}
 ENHANCED_STATUS = re.compile(r"^[245]\.\d{1,3}\.\d{1,3}\s+")
 
 Progress = Callable[[str], None]
@@ -66,6 +67,14 @@ class SendReport:
     test: bool = False
     unserved: list[str] = field(default_factory=list)  # not reached: sending stopped early
     stopped: str = ""  # why sending stopped early
+    subject: str = ""
+    addressed: list[str] = field(default_factory=list)  # in a dry run: each To as it would be written
+
+    def plan(self) -> list[str]:
+        """A dry run's list: who would get what, and who was already served."""
+        return ([f"would send to {to}: {self.subject}" for to in self.addressed]
+                + [f"already served: {address}" for address in self.skipped]
+                + [f"failed earlier, not retried: {d.address} ({_why(d)})" for d in self.failed])
 
     @property
     def ok(self) -> bool:
@@ -102,9 +111,10 @@ def _why(d: Delivery) -> str:
 
 
 class _Copies:
-    """The archived message, split once; each copy gets its own To, Date and Message-ID (bytes in, bytes out)."""
+    """The archived message's content, split once; every header is made at send time from the
+    current notepress.yml (`headers`), and each copy gets its own To, Date and Message-ID."""
 
-    def __init__(self, folder: Path, shown: str):
+    def __init__(self, folder: Path, shown: str, headers: dict[str, str]):
         path = folder / MESSAGE
         try:
             raw = path.read_bytes()
@@ -113,34 +123,56 @@ class _Copies:
                                  "(draft the issue again with `notepress newsletter draft`)")
         raw = re.sub(rb"\r?\n", b"\r\n", raw)
         head, sep, self.body = raw.partition(b"\r\n\r\n")
-        self.parsed = message_from_bytes(raw, policy=policy.default)
-        if not sep or not self.parsed["Subject"] or self.parsed.get_content_maintype() not in ("multipart", "text"):
+        parsed = message_from_bytes(raw, policy=policy.default)
+        if not sep or parsed.get_content_maintype() not in ("multipart", "text"):
             raise NotepressError(f"{shown}/{MESSAGE}: not a complete message (draft the issue again)")
-        self.fields: list[bytes] = []
+        fields: list[bytes] = []
         for line in head.split(b"\r\n"):
-            if line[:1] in (b" ", b"\t") and self.fields:
-                self.fields[-1] += b"\r\n" + line
+            if line[:1] in (b" ", b"\t") and fields:
+                fields[-1] += b"\r\n" + line
             else:
-                self.fields.append(line)
+                fields.append(line)
+        # The content's own fields (MIME-Version, Content-Type…) stay; the addressing is made anew.
+        kept = [f + b"\r\n" for f in fields if f.split(b":", 1)[0].strip().lower() not in REPLACED]
+        self.head = b"".join(_fold(name, value) for name, value in headers.items()) + b"".join(kept)
         self.eight_bit = any(b > 127 for b in raw)
-        self.subject = str(self.parsed["Subject"])
+        self.subject = headers["Subject"]
 
     def build(self, to: Address, domain: str, subject: str | None = None) -> tuple[str, bytes]:
         """(Message-ID, the copy for `to`). `subject` replaces the Subject (the test copy)."""
         message_id = make_msgid(domain=domain)
-        new = {b"to": _fold("To", str(to)), b"date": _fold("Date", formatdate(localtime=True)),
-               b"message-id": _fold("Message-ID", message_id)}
+        own = _fold("To", str(to)) + _fold("Date", formatdate(localtime=True)) + _fold("Message-ID", message_id)
+        head = self.head
         if subject is not None:
-            new[b"subject"] = _fold("Subject", subject)
-        out = []
-        for f in self.fields:
-            key = f.split(b":", 1)[0].strip().lower()
-            if key in new:
-                out.append(new.pop(key))
-            elif key not in REPLACED and not (key == b"subject" and subject is not None):
-                out.append(f + b"\r\n")
-        out.extend(new.values())
-        return message_id, b"".join(out) + b"\r\n" + self.body
+            head = head.replace(_fold("Subject", self.subject), _fold("Subject", subject), 1)
+        return message_id, head + own + b"\r\n" + self.body
+
+
+def missing_sender(config: Config) -> Problem | None:
+    if parse_address(config.newsletter.sender or ""):
+        return None
+    return Problem(CONFIG_FILE, 0, "newsletter.sender", "missing",
+                   'add `sender: "Your Name <you@example.com>"` under newsletter:, then send again')
+
+
+def headers(config: Config, record: archive.IssueRecord) -> dict[str, str]:
+    """Every header of the issue as notepress.yml says now (a draft made before the sender or the
+    list was configured is sent right): From, Reply-To, Subject, List-Id, List-Unsubscribe."""
+    nl = config.newsletter
+    if missing_sender(config):
+        raise NotepressError(missing_sender(config))
+    out = {"From": str(parse_address(nl.sender))}
+    if nl.reply_to:
+        out["Reply-To"] = nl.reply_to
+    subject = nl.subject.format(**{**record.values, "title": nl.title}) if record.values else record.subject
+    out["Subject"] = " ".join(subject.split())
+    if nl.list_id:
+        out["List-Id"] = f'"{quote(nl.title)}" <{nl.list_id}>'
+    if nl.unsubscribe:
+        out["List-Unsubscribe"] = f"<{nl.unsubscribe}>"
+        if nl.unsubscribe.lower().startswith("https://"):  # RFC 8058: one click, without a mail client
+            out["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
+    return out
 
 
 def _fold(name: str, value: str) -> bytes:
@@ -358,10 +390,8 @@ def send_issue(config: Config, number: int | None = None, *, team: View, recipie
     problems = withdrawn(record, team, shown)
     if problems:
         raise NotepressError(problems)
-    copies = _Copies(folder, shown)
-    sender = parse_address(config.newsletter.sender) or parse_address(str(copies.parsed["From"] or ""))
-    if sender is None:
-        raise NotepressError(f'{CONFIG_FILE}: newsletter.sender: missing (write sender: "Name <you@example.com>")')
+    copies = _Copies(folder, shown, headers(config, record))
+    sender = parse_address(config.newsletter.sender)
     password = os.environ.get(PASSWORD_ENV, "") if password is None else password
     if config.smtp.username and not password and not dry_run:
         raise NotepressError(f"{CONFIG_FILE}: smtp.username: {config.smtp.username} needs a password "
@@ -378,9 +408,10 @@ def send_issue(config: Config, number: int | None = None, *, team: View, recipie
     with nullcontext() if dry_run else _sending_lock(folder, record.number):
         log = archive.SendLog(folder, archive.read_log(folder))  # read under the lock: another sender may be writing it
         report, to_send, this_round = _plan(record.number, people, log, force, retry_failed)
-        report.dry_run = dry_run
+        report.dry_run, report.subject = dry_run, copies.subject
         if dry_run:
             report.sent = [a.addr_spec for a in to_send]
+            report.addressed = [str(a) for a in to_send]
             return report
         if not to_send:
             return report
