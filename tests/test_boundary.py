@@ -8,6 +8,7 @@ entries change between a newsletter's draft and its send. `check` must refuse ea
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import shutil
 import zlib
@@ -485,3 +486,18 @@ def test_a_draft_made_before_the_sender_is_set_is_sent_with_the_headers_of_now(r
     assert again.exit_code == 0, again.output
     assert "  would send to Di Wu <di@example.com>: Payments notes #1: onboarding" in again.output
     assert "  already served: bo@example.com" in again.output
+
+
+def test_a_draft_right_after_a_send_says_there_is_nothing_new(repo):
+    with LocalSmtpServer() as server:
+        config = repo / "notepress.yml"
+        config.write_text(config.read_text(encoding="utf-8") + (
+            "\nnewsletter:\n  sender: Ana Li <ana@example.com>\n  recipients: [team@example.com]\n"
+            f"smtp:\n  host: 127.0.0.1\n  port: {server.port}\n  security: none\n"), encoding="utf-8")
+        today = dt.date.today().isoformat()
+        assert run_cli("-C", str(repo), "newsletter", "draft", "--since", "2026-11-01").exit_code == 0
+        assert run_cli("-C", str(repo), "newsletter", "send", "1").exit_code == 0
+    result = run_cli("-C", str(repo), "newsletter", "draft")
+    assert result.exit_code == 1
+    assert f"nothing new to draft: issue #1 was sent for the period up to {today}" in result.output
+    assert "swap them" not in result.output
