@@ -501,3 +501,13 @@ def test_a_draft_right_after_a_send_says_there_is_nothing_new(repo):
     assert result.exit_code == 1
     assert f"nothing new to draft: issue #1 was sent for the period up to {today}" in result.output
     assert "swap them" not in result.output
+
+
+def test_the_newsletter_shows_a_next_step_done_as_done(repo):
+    learning = repo / LEARNING
+    text = learning.read_text(encoding="utf-8").replace(
+        "# next_step_done: YYYY-MM-DD", "next_step_done: 2026-11-20  #")
+    learning.write_text(text, encoding="utf-8")
+    assert run_cli("-C", str(repo), "newsletter", "draft", "--since", "2026-11-01", "--until", "2026-11-23").exit_code == 0
+    email = " ".join(next((repo / "newsletters").rglob("email.txt")).read_text(encoding="utf-8").split())
+    assert "Next step (due 2026-11-30, done 2026-11-20):" in email

@@ -161,17 +161,17 @@ def test_evidence_links_strongest_first_without_repeats(issue):
 
 
 def test_learnings_are_internal_and_public_learning_entries_with_their_next_step(issue):
-    got = [(l.title, l.date.isoformat(), l.learning, l.next_step, l.next_step_due, l.url) for l in issue.learned]
+    got = [(l.title, l.date.isoformat(), l.learning, l.next_step, l.next_step_state, l.url) for l in issue.learned]
     assert got == [
         ("Pairing with support on refunds", "2026-11-05",
          "Half of refund tickets are really **reconciliation** questions: the customer paid, but the payment "
          "never matched the invoice it was for.",
          "Tag refund tickets by cause for two weeks, then bring the counts to the support lead.",
-         dt.date(2026, 11, 20), ""),  # internal: no public address
+         "due 2026-11-20", ""),  # internal: no public address
         ("Reading the payments P&L", "2026-11-13",
          "Our margin depends on how customers pay, not on how much.",
          "Show the payment mix at the roadmap review.",
-         dt.date(2026, 11, 27), SITE + "blog/2026/11/13/reading-the-pnl/"),
+         "due 2026-11-27", SITE + "blog/2026/11/13/reading-the-pnl/"),
     ]
 
 
@@ -241,3 +241,4 @@ def test_since_after_until_is_an_error(project):
         issue_for(project, NOV_14, NOV_1)
     message = str(caught.value)
     assert "2026-11-14" in message and "2026-11-01" in message and "swap" in message
+

@@ -134,11 +134,8 @@ def render_post(entry: Entry, template, default_authors: tuple[str, ...], links,
     if entry.loop:
         lp = entry.loop
         next_step = lp.next_step
-        if next_step and (lp.next_step_due or lp.next_step_done):
-            when = [f"due {lp.next_step_due.isoformat()}"] if lp.next_step_due else []
-            if lp.next_step_done:
-                when.append("done" if lp.next_step_done is True else f"done {lp.next_step_done.isoformat()}")
-            next_step = f"{next_step} *({', '.join(when)})*"
+        if next_step and lp.step_state:
+            next_step = f"{next_step} *({lp.step_state})*"
         loop = [(label, links(value)) for label, value in (
             ("Action", lp.action), ("Outcome", lp.outcome), ("What I learned", lp.learning),
             ("Next step", next_step),

@@ -31,6 +31,14 @@ class Loop:
     next_step_due: dt.date | None = None
     next_step_done: dt.date | bool = False
 
+    @property
+    def step_state(self) -> str:
+        """When the next step is due and whether it was done: "due 2026-11-30", "due …, done …", "done"."""
+        when = [f"due {self.next_step_due.isoformat()}"] if self.next_step_due else []
+        if self.next_step_done:
+            when.append("done" if self.next_step_done is True else f"done {self.next_step_done.isoformat()}")
+        return ", ".join(when)
+
 
 @dataclass(frozen=True)
 class Insight:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
+from pathlib import Path
 
 from ..audience import Reader, View
 from ..model import Entry
@@ -48,7 +49,7 @@ class Learned:
     date: dt.date
     learning: str
     next_step: str
-    next_step_due: dt.date | None
+    next_step_state: str  # "due 2026-11-30", "due …, done …" (see Loop.step_state)
     url: str  # the public post, or "" for an internal entry
     entry: Entry
 
@@ -113,7 +114,7 @@ def compose(view: View, number: int, since: dt.date, until: dt.date) -> Issue:
         until=until,
         themes=tuple(themes(now, before)),
         learned=tuple(
-            Learned(e.title, e.date, e.loop.learning, e.loop.next_step, e.loop.next_step_due, view.url(e), e)
+            Learned(e.title, e.date, e.loop.learning, e.loop.next_step, e.loop.step_state, view.url(e), e)
             for e in sorted(now, key=lambda e: (e.date, e.title)) if e.loop),
         blog=tuple(
             BlogPost(e.title, e.date, e.summary, view.url(e))
@@ -123,7 +124,8 @@ def compose(view: View, number: int, since: dt.date, until: dt.date) -> Issue:
 
 
 def themes(now: list[Entry], before: list[Entry]) -> list[Theme]:
-    """Insights grouped by theme, ordered by distinct customers, then notes, then name."""
+    """Insights grouped by theme, ordered by distinct customers, then notes, then name; each quote
+    once in the issue, under the first theme it belongs to."""
     previous: dict[str, set[str]] = defaultdict(set)
     for e in before:
         if e.insight:
@@ -134,8 +136,12 @@ def themes(now: list[Entry], before: list[Entry]) -> list[Theme]:
         if e.insight:
             for theme in e.insight.themes:
                 grouped[theme].append(e)
+    order = sorted(grouped, key=lambda n: (-len({_customer_key(e.insight.customer) for e in grouped[n]}),
+                                          -len(grouped[n]), n))
+    quoted: set[Path] = set()  # a note's quote is shown once, under the first theme it strengthens
     out = []
-    for name, notes in grouped.items():
+    for name in order:
+        notes = grouped[name]
         customers = len({_customer_key(e.insight.customer) for e in notes})
         prev = len(previous.get(name, ()))
         change = "new" if prev == 0 else "up" if customers > prev else "down" if customers < prev else "same"
@@ -149,10 +155,16 @@ def themes(now: list[Entry], before: list[Entry]) -> list[Theme]:
             previous=prev,
             notes=len(notes),
             change=change,
-            quotes=tuple(Quote(e.insight.quote, e.insight.customer, e.insight.segment, e.insight.source,
-                               e.insight.importance, e.date, e.insight.evidence, e.title)
-                         for e in strongest if e.insight.quote)[:QUOTES_PER_THEME],
+            quotes=_quotes(strongest, quoted),
             sources=tuple(sorted(sources.items(), key=lambda kv: (-kv[1], kv[0]))),
             evidence=tuple(dict.fromkeys(e.insight.evidence for e in strongest if e.insight.evidence)),
         ))
-    return sorted(out, key=lambda t: (-t.customers, -t.notes, t.name))
+    return out
+
+
+def _quotes(strongest: list[Entry], quoted: set[Path]) -> tuple[Quote, ...]:
+    """Up to QUOTES_PER_THEME quotes of notes not quoted under an earlier theme of the issue."""
+    fresh = [e for e in strongest if e.insight.quote and e.path not in quoted][:QUOTES_PER_THEME]
+    quoted.update(e.path for e in fresh)
+    return tuple(Quote(e.insight.quote, e.insight.customer, e.insight.segment, e.insight.source,
+                       e.insight.importance, e.date, e.insight.evidence, e.title) for e in fresh)
