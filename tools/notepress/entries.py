@@ -287,6 +287,8 @@ def _validate(path: Path, fields: dict[str, Field], body: str, body_line: int, c
             next_step_due=g.date("next_step_due"),
             next_step_done=done,
         )
+        if date and loop.next_step_due and loop.next_step_due < date:
+            g.bad("next_step_due", f"is before the entry's date {date}", "a next step comes after the action")
     elif etype == "insight":
         importance = 1
         if g.present("importance"):
