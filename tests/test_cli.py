@@ -40,8 +40,22 @@ def test_new_writes_an_entry_from_its_template(etype, folder, audience, draft, t
     assert meta["type"] == etype
     assert meta["date"] == dt.date.today()
     assert meta["audience"] == audience  # always explicit, never left to a default
+    assert meta["slug"] == "asked-finance-how-is-revenue-recognised"  # the URL does not repeat the date
     assert meta.get("draft") is draft
     assert sorted(p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("*") if p.is_file()) == [rel]
+
+
+def test_new_entry_slug_is_the_title_without_the_date_and_passes_check(tmp_path, cli):
+    result = cli("-C", tmp_path, "new", "learning", "Asked finance how we recognise revenue (Q4_close)")
+    path = tmp_path / result.stdout.strip()
+    text = path.read_text(encoding="utf-8").replace('action: ""', "action: Asked").replace('learning: ""', "learning: Ask")
+
+    path.write_text(text, encoding="utf-8")
+
+    assert path.name == f"{TODAY}-asked-finance-how-we-recognise-revenue-q4-close.md"
+    assert front_matter(path)["slug"] == "asked-finance-how-we-recognise-revenue-q4-close"
+    checked = cli("-C", tmp_path, "check")
+    assert checked.exit_code == 0, checked.output
 
 
 def test_new_uses_the_current_directory_without_c(isolated_cwd, cli):

@@ -6,6 +6,7 @@ Data-driven: each tests/fixtures/bad/<case>.md is copied to posts/<case>.md of a
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import re
@@ -274,7 +275,7 @@ def test_the_first_and_last_plausible_days_are_dates(date, tmp_path):
     (repo / "posts" / "edge.md").write_text(
         f"---\ntitle: Edge\ndate: {date}\ntype: essay\naudience: private\n---\n\nBody.\n", encoding="utf-8")
 
-    [entry], report = read_entries(load_config(repo))
+    [entry], report = read_entries(load_config(repo), today=dt.date.fromisoformat(date))  # not a year ahead
 
     assert report.problems == [] and entry.date.isoformat() == date
 
@@ -335,3 +336,58 @@ def test_nothing_under_a_dot_folder_is_read(tmp_path, cli):
     assert report.errors == []
     assert_exit(result, 0)
     assert result.stdout.startswith("checked 1 entry: no errors")
+
+
+def write_essay(repo: Path, date: str) -> Path:
+    path = repo / "posts" / "essay.md"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(f"---\ntitle: Ahead\ndate: {date}\ntype: essay\naudience: private\n---\n\nBody.\n",
+                    encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize("date, likely", [
+    ("2027-11-24", "2025-11-24"),  # 366 days ahead; 2026-11-24 would still be ahead
+    ("2028-11-03", "2026-11-03"),  # two years out: this year's 3 November is past
+    ("2027-12-03", "2025-12-03"),  # 375 days ahead: this year's 3 December is still ahead
+    ("2028-02-29", "2024-02-29"),
+])
+def test_a_date_more_than_a_year_ahead_suggests_the_likely_year(date, likely, tmp_path):
+    write_essay(tmp_path, date)
+
+    entries, report = read_entries(load_config(tmp_path), cache=False, today=dt.date(2026, 11, 23))
+
+    assert entries == []
+    assert [str(p) for p in report.problems] == [
+        f"posts/essay.md:3: date: {date} is more than a year ahead of today (2026-11-23) "
+        f"(write the real date, probably {likely})"]
+
+
+def test_a_date_a_year_ahead_is_still_fine(tmp_path):
+    write_essay(tmp_path, "2027-11-23")
+
+    [entry], report = read_entries(load_config(tmp_path), cache=False, today=dt.date(2026, 11, 23))
+
+    assert report.problems == [] and entry.date == dt.date(2027, 11, 23)
+
+
+def test_the_cache_does_not_keep_yesterdays_verdict_on_a_date(tmp_path):
+    write_essay(tmp_path, "2027-11-23")
+    config = load_config(tmp_path)
+    read_entries(config, today=dt.date(2026, 11, 23))  # fine today, and cached
+
+    entries, report = read_entries(config, today=dt.date(2026, 11, 22))
+
+    assert entries == []
+    assert [p.field for p in report.errors] == ["date"]
+
+
+def test_check_judges_dates_against_todays_date(tmp_path, cli, monkeypatch):
+    monkeypatch.setattr(notepress.entries, "current_date", lambda: dt.date(2026, 11, 23))
+    write_essay(tmp_path, "2028-11-03")
+
+    result = cli("-C", tmp_path, "check")
+
+    assert_exit(result, 1)
+    assert lines(result.stderr)[0] == ("posts/essay.md:3: date: 2028-11-03 is more than a year ahead of today "
+                                       "(2026-11-23) (write the real date, probably 2026-11-03)")

@@ -56,7 +56,7 @@ def test_the_checkin_joins_the_chain_once_filled_in(career):
     entries, report = read_entries(config, cache=False)
 
     assert not report.errors
-    previous, following = chain(entries, "2026-03-20-written-notes-after-pairing")
+    previous, following = chain(entries, "written-notes-after-pairing")
     assert slugs(previous) == ["mentoring-retro"]
     assert following == []
 

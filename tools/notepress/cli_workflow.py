@@ -16,7 +16,9 @@ from .problems import NotepressError
 @click.argument("target", metavar="[DIR]", required=False, default=".", type=click.Path(path_type=Path))
 @click.option("--name", help="The site's name (default: DIR's name).")
 @click.option("--author", metavar="NAME", help="Your name, signing the posts (default: git config user.name).")
-def init(target, name, author):
+@click.option("--site-url", default="", metavar="URL",
+              help="The blog's public address, e.g. https://you.github.io/notes/ (written into notepress.yml).")
+def init(target, name, author, site_url):
     """Create a writing repo in DIR (default: here): config, example entries, hooks, CI.
 
     Writes mkdocs.yml, a commented notepress.yml, one example entry of each type (the insight
@@ -26,7 +28,7 @@ def init(target, name, author):
 
     \b
     Example:
-        notepress init notes --name "Product notes" --author "Maya Chen"
+        notepress init notes --name "Product notes" --author "Maya Chen" --site-url https://maya.github.io/notes/
         cd notes && notepress serve
     """
     from .scaffold_repo import init_repo
@@ -35,7 +37,7 @@ def init(target, name, author):
     path = target if target.is_absolute() or base == Path(".") else base / target
     notes: list[str] = []
     try:
-        created = init_repo(path, name=name, author=author, progress=notes.append)
+        created = init_repo(path, name=name, author=author, site_url=site_url, progress=notes.append)
     except NotepressError as e:
         raise Failed(e)
     folder = path.absolute()

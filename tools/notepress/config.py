@@ -45,6 +45,7 @@ DEFAULT_COMPETENCIES = (
 )
 
 NAME_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+SITE_URL_RE = re.compile(r"^https?://[^\s/]+")  # an absolute http(s) URL
 KNOWN_KEYS = ("site_url", "authors", "competencies", "levels", "confidential_terms", "redact", "redact_with",
               "paths", "newsletter", "smtp")
 PATH_KEYS = ("posts", "docs", "site")
@@ -259,7 +260,7 @@ def _validate(fields: dict[str, Field], path: Path, report: Report) -> dict:
             continue
         v = f.value
         if key == "site_url":
-            if not isinstance(v, str) or not re.match(r"^https?://[^\s/]+", v):
+            if not isinstance(v, str) or not SITE_URL_RE.match(v):
                 report.error(path, f.line, key, f"{v!r} is not an absolute http(s) URL",
                              "write it like https://you.github.io/notes/")
             else:

@@ -41,10 +41,18 @@ def find_sources(config: Config) -> list[Path]:
     return sorted((p for p in found if p.is_file()), key=lambda p: p.parts)
 
 
-def read_entries(config: Config, report: Report | None = None, *, cache: bool = True) -> tuple[list[Entry], Report]:
+def current_date() -> dt.date:
+    """Today, for the rules that depend on it (tests replace this function)."""
+    return dt.date.today()
+
+
+def read_entries(config: Config, report: Report | None = None, *, cache: bool = True,
+                 today: dt.date | None = None) -> tuple[list[Entry], Report]:
     """Read and validate every entry. Duplicate slugs are reported naming both files.
 
-    Files whose bytes are unchanged since the last run come from the cache (see cache.py).
+    Files whose bytes are unchanged since the last run come from the cache (see cache.py). The
+    rules that depend on `today` (default: current_date()) run after it, so a cached file is
+    judged again every day.
     """
     report = report or Report(config.root)
     if not config.posts_dir.is_dir():
@@ -74,6 +82,7 @@ def read_entries(config: Config, report: Report | None = None, *, cache: bool = 
             entries.append(entry)
     if store:
         store.save()
+    entries = _not_far_ahead(entries, today or current_date(), report)
     by_slug: dict[str, Entry] = {}
     unique = []
     for e in entries:
@@ -86,6 +95,33 @@ def read_entries(config: Config, report: Report | None = None, *, cache: bool = 
         by_slug[e.slug] = e
         unique.append(e)
     return unique, report
+
+
+AHEAD = dt.timedelta(days=365)
+
+
+def _not_far_ahead(entries: list[Entry], today: dt.date, report: Report) -> list[Entry]:
+    """Entries dated more than a year after today are reported (a typo of the year) and left out."""
+    kept = []
+    for e in entries:
+        if e.date - today > AHEAD:
+            report.error(e.path, e.line_of("date"), "date", f"{e.date} is more than a year ahead of today ({today})",
+                         f"write the real date, probably {likely_date(e.date, today)}")
+        else:
+            kept.append(e)
+    return kept
+
+
+def likely_date(date: dt.date, today: dt.date) -> dt.date:
+    """The same month and day in the latest year that does not put it after today."""
+    for year in range(today.year, today.year - 9, -1):  # 29 February: the last leap year
+        try:
+            candidate = date.replace(year=year)
+        except ValueError:
+            continue
+        if candidate <= today:
+            return candidate
+    return today
 
 
 def parse_entry(path: Path, raw: bytes, config: Config, report: Report) -> Entry | None:
@@ -287,6 +323,8 @@ def _validate(path: Path, fields: dict[str, Field], body: str, body_line: int, c
             next_step_due=g.date("next_step_due"),
             next_step_done=done,
         )
+        if date and loop.next_step_due and loop.next_step_due < date:
+            g.bad("next_step_due", f"is before the entry's date {date}", "a next step comes after the action")
     elif etype == "insight":
         importance = 1
         if g.present("importance"):

@@ -12,6 +12,7 @@ shows drafts (marked by Material) and watches posts/ and notepress.yml.
 from __future__ import annotations
 
 import logging
+import re
 import shutil
 from pathlib import Path
 
@@ -28,6 +29,10 @@ from .output import recover, staging_dir, swap_in
 from .problems import NotepressError, Problem
 
 log = logging.getLogger("mkdocs.plugins.notepress")
+NO_SITE_URL = ("site_url is not set: feed items have no links, the sitemap lists nothing, newsletter links are "
+               "relative (set site_url: https://…/ in notepress.yml)")
+# The rss plugin writes <image><url>None</url></image> when no `image:` is set.
+EMPTY_FEED_IMAGE = re.compile(r"\s*<image>\s*<url>None</url>.*?</image>", re.S)
 
 
 def _watch_all_but(server, folder: Path, skip: Path) -> None:
@@ -53,6 +58,7 @@ class NotepressPlugin(BasePlugin[NotepressPluginConfig]):
         self.command = "build"
         self.overrides: dict = {}  # set by `notepress build` for its command-line options
         self.progress = log.info
+        self.warn = log.warning
         self.project = None
         self.generated = None
         self.findings = []
@@ -79,6 +85,8 @@ class NotepressPlugin(BasePlugin[NotepressPluginConfig]):
         self.progress(f"notepress: {self.generated.summary()}")
         if self.project.config.site_url:
             config.site_url = self.project.config.site_url
+        elif not serving:
+            self.warn(NO_SITE_URL)
         # Includes resolve against the writing repo, as the check resolved them, wherever MkDocs runs.
         config.mdx_configs = rooted_snippets(config.markdown_extensions, config.mdx_configs, root)
         if not serving:
@@ -108,6 +116,7 @@ class NotepressPlugin(BasePlugin[NotepressPluginConfig]):
             return
         stage, final = self.stage, self.final
         self.stage = None
+        _drop_empty_feed_image(stage, config.plugins.get("rss"))
         self.findings = audit_site(stage, self.project.entries, self.project.config, label=final.name,
                                    theme_dirs=site.installed_theme_dirs(config))
         if self.findings:
@@ -126,3 +135,17 @@ class NotepressPlugin(BasePlugin[NotepressPluginConfig]):
         if self.stage is not None:
             shutil.rmtree(self.stage, ignore_errors=True)
             self.stage = None
+
+
+def _drop_empty_feed_image(site_dir: Path, rss) -> None:
+    """Remove the feed image the rss plugin writes as `None` when none is configured."""
+    if rss is None:
+        return
+    names = rss.config.feeds_filenames
+    for name in (names.rss_created, names.rss_updated):
+        path = site_dir / name
+        if path.is_file():
+            text = path.read_text(encoding="utf-8")
+            fixed = EMPTY_FEED_IMAGE.sub("", text)
+            if fixed != text:
+                path.write_bytes(fixed.encode("utf-8"))

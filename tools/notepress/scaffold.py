@@ -1,9 +1,13 @@
-"""`notepress new`: a new entry from its type's template (packaged, or overridden in templates/)."""
+"""`notepress new`: a new entry from its type's template (packaged, or overridden in templates/).
+
+The file is posts/<folder>/<date>-<slug>.md and its front matter says `slug: <slug>`, so the
+entry's URL and its `[[slug]]` name do not repeat the date."""
 
 from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 from pathlib import Path
 
 from markdown.extensions.toc import slugify
@@ -16,11 +20,17 @@ from .templates import environment
 FOLDER = {"learning": "learning", "insight": "insights", "essay": "essays"}
 
 
+def entry_slug(title: str) -> str:
+    """The `slug:` a new entry gets: its title, lower-case and hyphenated, without the date
+    (the file name carries the date; the URL and `[[...]]` links use the slug)."""
+    return re.sub(r"[^a-z0-9]+", "-", slugify(title, "-")).strip("-")
+
+
 def new_entry(config: Config, etype: str, title: str, *, today: dt.date) -> Path:
     if etype not in TYPES:
         raise NotepressError(f"type: {etype!r} is not one of {', '.join(TYPES)} (pick one of them)")
     title = " ".join(title.split())
-    slug = slugify(title, "-")
+    slug = entry_slug(title)
     if not slug:
         raise NotepressError(f"title: {title!r} has no letters or digits to make a file name from (add some)")
     path = config.posts_dir / FOLDER[etype] / f"{today.isoformat()}-{slug}.md"

@@ -24,6 +24,7 @@ from pathlib import Path
 
 import jinja2
 
+from .config import SITE_URL_RE
 from .problems import NotepressError, Problem
 from .templates import PACKAGED, yaml_string
 
@@ -92,12 +93,12 @@ def author_id(name: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", ascii_name.lower()).strip("-") or "me"
 
 
-def render(*, name: str, author: str, today: dt.date) -> dict[str, bytes]:
+def render(*, name: str, author: str, today: dt.date, site_url: str = "") -> dict[str, bytes]:
     """Relative path (posix) -> content of every file of a new writing repo."""
     dates = {"learning_date": (today - dt.timedelta(days=6)).isoformat(),
              "insight_date": (today - dt.timedelta(days=3)).isoformat(),
              "essay_date": today.isoformat()}
-    values = {"name": name, "author": author, "author_id": author_id(author),
+    values = {"name": name, "author": author, "author_id": author_id(author), "site_url": site_url,
               "due_date": (today + dt.timedelta(days=7)).isoformat(), **dates}
     env = _environment()
     out: dict[str, bytes] = {}
@@ -111,10 +112,11 @@ def render(*, name: str, author: str, today: dt.date) -> dict[str, bytes]:
 
 
 def init_repo(path: Path | str, *, name: str | None = None, author: str | None = None,
-              today: dt.date | None = None, progress=None) -> list[Path]:
+              today: dt.date | None = None, site_url: str = "", progress=None) -> list[Path]:
     """Write a new writing repo into `path` (created if needed) and return the files written.
 
-    `name` defaults to the folder's name; `author` to `git config user.name`, else a placeholder.
+    `name` defaults to the folder's name; `author` to `git config user.name`, else a placeholder;
+    `site_url`, when given, must be an absolute http(s) URL and goes into notepress.yml.
     Runs `git init` when `path` is not inside a git work tree (what happened goes to `progress`,
     a function taking one line). Raises NotepressError, writing nothing, when `path` is a file or
     any file it would write already exists (all of them are named).
@@ -127,7 +129,11 @@ def init_repo(path: Path | str, *, name: str | None = None, author: str | None =
     if not name:
         raise NotepressError("--name: the site needs a name (pass --name \"My notes\")")
     author = " ".join((author if author is not None else git_user_name(folder)).split()) or PLACEHOLDER_AUTHOR
-    files = render(name=name, author=author, today=today or dt.date.today())
+    if site_url and not SITE_URL_RE.match(site_url):
+        raise NotepressError(f"--site-url: {site_url!r} is not an absolute http(s) URL "
+                             "(write it like https://you.github.io/notes/)")
+    site_url = site_url + ("" if not site_url or site_url.endswith("/") else "/")
+    files = render(name=name, author=author, today=today or dt.date.today(), site_url=site_url)
 
     clashes: dict[str, str] = {}
     for rel in files:

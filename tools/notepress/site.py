@@ -118,6 +118,7 @@ def build(root: Path, *, redact: bool | None = None, strict: bool = False, progr
         plugin.overrides = {"strict": strict} | ({} if redact is None else {"redact": redact})
         if progress:
             plugin.progress = progress
+            plugin.warn = lambda message: progress(f"warning: {message}")
             progress(f"Building the site with MkDocs into {Path(config.site_dir).name}/ …")
         config.plugins.on_startup(command="build", dirty=False)
         try:

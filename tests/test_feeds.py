@@ -1,0 +1,110 @@
+"""The feeds of a real build: each item dated by its entry, never the build time, and no `None`;
+a build without site_url says once what that breaks; `init --site-url` sets it."""
+
+from __future__ import annotations
+
+import datetime as dt
+import xml.etree.ElementTree as ET
+from email.utils import parsedate_to_datetime
+from pathlib import Path
+
+import pytest
+import yaml
+
+from e2e_helpers import copy_example, run_cli
+from notepress import api
+from notepress.plugin import NO_SITE_URL
+
+NOW = dt.date.today()
+
+
+@pytest.fixture(autouse=True)
+def no_git_config(tmp_path, monkeypatch):
+    config = tmp_path / "gitconfig"
+    config.write_text("")
+    monkeypatch.setenv("GIT_CONFIG_GLOBAL", str(config))
+    monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
+
+
+def init(root: Path, *args: str) -> Path:
+    result = run_cli("init", str(root), "--name", "Notes", "--author", "Ana Li", *args)
+    assert result.exit_code == 0, result.output
+    return root
+
+
+def build(root: Path):
+    result = run_cli("-C", str(root), "build")
+    assert result.exit_code == 0, result.output
+    return result
+
+
+def backdated_init(root: Path) -> Path:
+    """An init repo whose entries are dated weeks ago, so a build-time pubDate cannot pass for theirs."""
+    init(root)
+    for path in (root / "posts").rglob("*.md"):
+        text = path.read_text(encoding="utf-8")
+        old = next(line for line in text.splitlines() if line.startswith("date: "))
+        day = dt.date.fromisoformat(old.removeprefix("date: ")) - dt.timedelta(days=40)
+        path.write_text(text.replace(old, f"date: {day}", 1), encoding="utf-8")
+    return root
+
+
+@pytest.mark.site
+@pytest.mark.parametrize("make", [backdated_init, copy_example], ids=["init", "example"])
+def test_each_feed_item_is_dated_by_its_entry(make, tmp_path):
+    root = make(tmp_path / "notes")
+    build(root)
+    dates = {e.title: e.date for e in api.load(root).entries}
+
+    items = ET.parse(root / "site" / "feed_rss_created.xml").getroot().iter("item")
+    published = {i.findtext("title"): parsedate_to_datetime(i.findtext("pubDate")).date() for i in items}
+
+    assert published and all(day < NOW for day in published.values())
+    assert published == {title: dates[title] for title in published}
+
+
+@pytest.mark.site
+@pytest.mark.parametrize("make", [init, copy_example], ids=["init", "example"])
+def test_no_feed_says_none(make, tmp_path):
+    root = make(tmp_path / "notes")
+    build(root)
+
+    feeds = sorted((root / "site").glob("feed_*"))
+
+    assert len(feeds) == 4
+    for feed in feeds:
+        assert "None" not in feed.read_text(encoding="utf-8"), feed.name
+    ET.parse(root / "site" / "feed_rss_created.xml")  # still well-formed XML
+
+
+@pytest.mark.site
+def test_a_build_without_site_url_warns_once_naming_what_breaks(tmp_path):
+    plain, example = init(tmp_path / "plain"), copy_example(tmp_path / "example")
+
+    warned, quiet = build(plain), build(example)
+
+    assert warned.stderr.splitlines().count(f"warning: {NO_SITE_URL}") == 1
+    assert "site_url" not in quiet.stderr
+
+
+@pytest.mark.site
+def test_init_site_url_goes_into_notepress_yml_and_the_feed(tmp_path):
+    root = init(tmp_path / "notes", "--site-url", "https://ana.github.io/notes")
+
+    settings = yaml.safe_load((root / "notepress.yml").read_text(encoding="utf-8"))
+    result = build(root)
+
+    assert settings["site_url"] == "https://ana.github.io/notes/"
+    assert "site_url" not in result.stderr
+    links = [el.text for el in ET.parse(root / "site" / "feed_rss_created.xml").getroot().iter("link")]
+    assert any(link.startswith("https://ana.github.io/notes/blog/") for link in links)
+
+
+@pytest.mark.parametrize("url", ["ana.github.io/notes", "ftp://ana.example/", "/notes/"])
+def test_init_refuses_a_site_url_that_is_not_absolute_http(url, tmp_path, cli):
+    result = cli("init", tmp_path / "notes", "--site-url", url)
+
+    assert result.exit_code == 1
+    assert result.stderr.splitlines()[0] == (f"--site-url: {url!r} is not an absolute http(s) URL "
+                                             "(write it like https://you.github.io/notes/)")
+    assert not (tmp_path / "notes").exists()
