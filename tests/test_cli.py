@@ -58,6 +58,18 @@ def test_new_entry_slug_is_the_title_without_the_date_and_passes_check(tmp_path,
     assert checked.exit_code == 0, checked.output
 
 
+def test_new_keeps_the_date_in_a_slug_an_earlier_entry_already_has(tmp_path, cli):
+    """The same title on another day must not give two entries one URL."""
+    first = tmp_path / cli("-C", tmp_path, "new", "essay", "Weekly notes").stdout.strip()
+    earlier = first.with_name("2026-01-05-weekly-notes.md")
+    first.rename(earlier)
+    second = tmp_path / cli("-C", tmp_path, "new", "essay", "Weekly notes").stdout.strip()
+    assert front_matter(earlier)["slug"] == "weekly-notes"
+    assert front_matter(second)["slug"] == f"{TODAY}-weekly-notes"
+    checked = cli("-C", tmp_path, "check")
+    assert "is also the slug of" not in checked.output, checked.output
+
+
 def test_new_uses_the_current_directory_without_c(isolated_cwd, cli):
     result = cli("new", "essay", "Why we count customers")
 

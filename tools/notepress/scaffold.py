@@ -34,6 +34,10 @@ def new_entry(config: Config, etype: str, title: str, *, today: dt.date) -> Path
     if not slug:
         raise NotepressError(f"title: {title!r} has no letters or digits to make a file name from (add some)")
     path = config.posts_dir / FOLDER[etype] / f"{today.isoformat()}-{slug}.md"
+    from .entries import read_entries
+
+    if slug in {e.slug for e in read_entries(config)[0]}:  # an earlier entry has this title: keep URLs apart
+        slug = f"{today.isoformat()}-{slug}"
     text = environment(config.root).get_template(f"entry-{etype}.md.jinja").render(
         title=title, date=today.isoformat(), slug=slug)
     path.parent.mkdir(parents=True, exist_ok=True)
