@@ -511,3 +511,23 @@ def test_the_newsletter_shows_a_next_step_done_as_done(repo):
     assert run_cli("-C", str(repo), "newsletter", "draft", "--since", "2026-11-01", "--until", "2026-11-23").exit_code == 0
     email = " ".join(next((repo / "newsletters").rglob("email.txt")).read_text(encoding="utf-8").split())
     assert "Next step (due 2026-11-30, done 2026-11-20):" in email
+
+
+def test_a_half_written_draft_is_left_out_with_a_warning_but_a_bad_audience_stays_an_error(repo):
+    draft = repo / "posts" / "learning" / "2026-11-20-half-written.md"
+    draft.write_text("---\ntitle: Half written thoughts on pricing pages\ndate: 2026-11-20\ntype: learning\n"
+                     "audience: public\ndraft: true\n---\n\nStill thinking about the pricing page redesign.\n",
+                     encoding="utf-8")
+    report = api.check(repo)
+    assert report.errors == []
+    assert [str(p) for p in report.warnings if p.path.endswith("half-written.md")] == [
+        "posts/learning/2026-11-20-half-written.md:1: warning: action: is missing; this draft is left out until it "
+        "is fixed (add `action: ...` to the front matter)",
+        "posts/learning/2026-11-20-half-written.md:1: warning: learning: is missing; this draft is left out until "
+        "it is fixed (add `learning: ...` to the front matter)"]
+    assert run_cli("-C", str(repo), "build").exit_code == 0
+    assert run_cli("-C", str(repo), "next").exit_code == 0
+
+    draft.write_text(draft.read_text(encoding="utf-8").replace("audience: public", "audience: Public"),
+                     encoding="utf-8")
+    assert any(p.field == "audience" for p in api.check(repo).errors)

@@ -6,6 +6,7 @@ Report with every problem in the tree, so `check` can show them all at once.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import os
 import re
@@ -269,6 +270,17 @@ def _as_date(v) -> dt.date | None:
     return None
 
 
+def _hold_back(report: Report, source: str) -> None:
+    """A half-written draft does not block the rest: its problems become warnings and it is left
+    out of every output, unless the problem is in `audience:` or `draft:` themselves (the two
+    values the boundary depends on, errors everywhere)."""
+    mine = [p for p in report.problems if p.path == source and p.severity == "error"]
+    if any(p.field in ("audience", "draft") for p in mine):
+        return
+    report.problems = [dataclasses.replace(p, severity="warning", message=f"{p.message}; this draft is left out until "
+                                           "it is fixed") if p in mine else p for p in report.problems]
+
+
 def _validate(path: Path, fields: dict[str, Field], body: str, body_line: int, config: Config,
               report: Report) -> Entry | None:
     g = _Fields(path, fields, report)
@@ -348,6 +360,8 @@ def _validate(path: Path, fields: dict[str, Field], body: str, body_line: int, c
             product_area=g.text("product_area"),
         )
     if not g.ok or etype is None:
+        if draft:
+            _hold_back(report, report.rel(path))
         return None
     return Entry(
         path=path,
