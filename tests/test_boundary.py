@@ -21,6 +21,7 @@ from hypothesis import strategies as st
 
 from e2e_helpers import run_cli
 from notepress import api
+from notepress.audience import Reader, gate
 from notepress.audit import audit_site
 from smtp_server import LocalSmtpServer
 
@@ -531,3 +532,19 @@ def test_a_half_written_draft_is_left_out_with_a_warning_but_a_bad_audience_stay
     draft.write_text(draft.read_text(encoding="utf-8").replace("audience: public", "audience: Public"),
                      encoding="utf-8")
     assert any(p.field == "audience" for p in api.check(repo).errors)
+
+
+def test_a_public_entry_dated_later_is_scheduled_and_held_back_until_its_date(repo):
+    later = dt.date.today() + dt.timedelta(days=10)
+    (repo / "posts" / "essays" / f"{later}-coming-soon.md").write_text(
+        f"---\ntitle: Pricing pages that explain themselves\ndate: {later}\ntype: essay\naudience: public\n---\n\n"
+        "Seven things every pricing page should say before the sales call starts.\n", encoding="utf-8")
+    result = run_cli("-C", str(repo), "build")
+    assert result.exit_code == 0, result.output
+    assert f"scheduled, held back until their date: posts/essays/{later}-coming-soon.md ({later})" in result.output
+    site_text = " ".join(p.read_text(encoding="utf-8", errors="replace") for p in (repo / "site").rglob("*")
+                         if p.is_file() and p.suffix in (".html", ".xml", ".json"))
+    assert "Pricing pages that explain themselves" not in site_text
+    assert "coming-soon" not in site_text
+    project = api.load(repo)
+    assert f"{later}-coming-soon" in {e.slug for e in gate(project.entries, project.config, Reader.PUBLIC, today=later)}

@@ -12,6 +12,7 @@ enforcing the rules of a public page on every public entry (see screen.py).
 
 from __future__ import annotations
 
+import datetime as dt
 import enum
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -35,15 +36,19 @@ class Reader(enum.Enum):
         }[self]
 
 
-def visible(entry: Entry, reader: Reader, *, drafts: bool = False) -> bool:
-    """May `reader` see `entry`? Drafts only when asked (a preview), never by default."""
+def visible(entry: Entry, reader: Reader, *, drafts: bool = False, today: dt.date | None = None) -> bool:
+    """May `reader` see `entry`? Drafts only when asked (a preview), never by default; with `today`,
+    a public entry dated later is scheduled: the public sees it from its date on (a preview sooner)."""
     if entry.draft and not drafts:
+        return False
+    if reader is Reader.PUBLIC and today is not None and entry.date > today and not drafts:
         return False
     return reader.admits(entry.audience)
 
 
-def select(entries: Iterable[Entry], reader: Reader, *, drafts: bool = False) -> list[Entry]:
-    return [e for e in entries if visible(e, reader, drafts=drafts)]
+def select(entries: Iterable[Entry], reader: Reader, *, drafts: bool = False,
+           today: dt.date | None = None) -> list[Entry]:
+    return [e for e in entries if visible(e, reader, drafts=drafts, today=today)]
 
 
 @dataclass(frozen=True, eq=False)
@@ -58,6 +63,7 @@ class View:
     config: Config
     public: frozenset[str]
     drafts: bool = False
+    held: tuple[Entry, ...] = ()  # public entries dated after today: scheduled, not yet shown
     _by_slug: dict[str, Entry] = field(default_factory=dict, repr=False)
     _resolver: Resolver | None = field(default=None, repr=False)
 
@@ -97,11 +103,15 @@ class View:
         return self.url(entry) or entry.source
 
 
-def gate(entries: Iterable[Entry], config: Config, reader: Reader, *, drafts: bool = False) -> View:
-    """The one gate: the view of `entries` that `reader` may see."""
-    entries = list(entries)
-    public = frozenset(e.slug for e in select(entries, Reader.PUBLIC, drafts=drafts))
-    return View(reader, tuple(select(entries, reader, drafts=drafts)), config, public, drafts)
+def gate(entries: Iterable[Entry], config: Config, reader: Reader, *, drafts: bool = False,
+         today: dt.date | None = None) -> View:
+    """The one gate: the view of `entries` that `reader` may see on `today` (default: today)."""
+    entries, today = list(entries), today or dt.date.today()
+    public = select(entries, Reader.PUBLIC, drafts=drafts, today=today)
+    held = tuple(e for e in select(entries, Reader.PUBLIC, drafts=drafts) if e not in public) \
+        if reader is Reader.PUBLIC else ()
+    return View(reader, tuple(select(entries, reader, drafts=drafts, today=today)), config,
+                frozenset(e.slug for e in public), drafts, held)
 
 
 class PublicView(View):

@@ -44,13 +44,17 @@ class Generated:
     written: list[Path] = field(default_factory=list)
     unchanged: int = 0
     removed: list[Path] = field(default_factory=list)
+    scheduled: list[Entry] = field(default_factory=list)  # public, dated after today: held back
 
     @property
     def total(self) -> int:
         return len(self.written) + self.unchanged
 
     def summary(self) -> str:
-        return f"{self.total} posts: {len(self.written)} written, {self.unchanged} unchanged, {len(self.removed)} removed"
+        held = "; scheduled, held back until their date: " + ", ".join(
+            f"{e.source} ({e.date})" for e in self.scheduled) if self.scheduled else ""
+        return (f"{self.total} posts: {len(self.written)} written, {self.unchanged} unchanged, "
+                f"{len(self.removed)} removed{held}")
 
 
 def post_filename(entry: Entry) -> str:
@@ -73,7 +77,7 @@ def generate(view: PublicView, changed: dict[Path, dt.date] | None = None) -> Ge
                     "move it to posts/ (with front matter) or delete it")
             for p in strangers
         ])
-    result = Generated()
+    result = Generated(scheduled=list(view.held))
     template = environment(config.root).get_template("post.md.jinja")
     default_authors = (config.authors[0].id,) if config.authors else ()
     public = list(view)

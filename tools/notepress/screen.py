@@ -54,7 +54,7 @@ def screen_public(entries: list[Entry], config: Config, *, drafts: bool = False,
         problems += found
     problems += rules.pages() + rules.settings()
     rules.renderer.save()
-    return Screened(PublicView(Reader.PUBLIC, tuple(screened), config, view.public, drafts), problems)
+    return Screened(PublicView(Reader.PUBLIC, tuple(screened), config, view.public, drafts, view.held), problems)
 
 
 def _renderer(config: Config) -> Renderer:
@@ -128,7 +128,8 @@ class _Rules:
         if target is None:
             return Problem(entry.source, line, name, f"{what} {path}, which is not a public entry",
                            "remove it; only public entries may be linked or included")
-        state = "a draft" if target.draft else f"audience: {target.audience}"
+        state = "a draft" if target.draft else f"scheduled for {target.date}" if target.audience == "public" \
+            else f"audience: {target.audience}"
         return Problem(entry.source, line, name, f"{what} {target.source}, which is not public ({state})",
                        "remove the link, or make that entry public")
 
