@@ -216,3 +216,32 @@ def test_init_help_has_an_example(cli):
     assert result.exit_code == 0
     assert "Example" in result.stdout
     assert "notepress init" in result.stdout.split("Example", 1)[1]
+
+
+def test_init_commits_the_scaffold_names_the_install_source_and_says_keep_it_private(tmp_path, cli, monkeypatch):
+    for key, value in {"GIT_AUTHOR_NAME": "Ana Li", "GIT_AUTHOR_EMAIL": "ana@example.com",
+                       "GIT_COMMITTER_NAME": "Ana Li", "GIT_COMMITTER_EMAIL": "ana@example.com"}.items():
+        monkeypatch.setenv(key, value)
+    spec = "notepress @ git+https://github.com/ana/notepress@v0.1"
+    result = cli("init", tmp_path / "notes", "--name", "Notes", "--install-from", spec)
+    assert result.exit_code == 0, result.output
+    repo = tmp_path / "notes"
+    status = subprocess.run(["git", "status", "--porcelain"], cwd=repo, capture_output=True, text=True, check=True)
+    assert status.stdout == ""  # everything the repo needs is tracked
+    tracked = subprocess.run(["git", "ls-files"], cwd=repo, capture_output=True, text=True, check=True).stdout
+    assert {".github/workflows/publish.yml", "mkdocs.yml", "notepress.yml", "docs/index.md"} <= set(tracked.split())
+    workflow = yaml.safe_load((repo / ".github" / "workflows" / "publish.yml").read_text(encoding="utf-8"))
+    [install] = [s for s in workflow["jobs"]["build"]["steps"] if s.get("id") == "install"]
+    assert install["run"] == f'python -m pip install "{spec}"'
+    assert "keep this repository private" in result.output
+
+
+def test_init_from_a_local_install_writes_a_workflow_that_says_what_to_set(tmp_path, cli):
+    result = cli("init", tmp_path / "notes", "--name", "Notes")  # this notepress came from a local folder
+    assert result.exit_code == 0, result.output
+    workflow = yaml.safe_load((tmp_path / "notes" / ".github" / "workflows" / "publish.yml").read_text())
+    [install] = [s for s in workflow["jobs"]["build"]["steps"] if s.get("id") == "install"]
+    assert "pip install notepress" not in install["run"] and install["run"].endswith("exit 1")
+    assert "--install-from SPEC" in install["run"] and "--install-from SPEC" in result.output
+    bad = cli("init", tmp_path / "other", "--install-from", 'x"; rm -rf /')
+    assert bad.exit_code == 1 and "--install-from: write one pip requirement" in bad.output

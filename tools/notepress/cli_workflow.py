@@ -18,7 +18,11 @@ from .problems import NotepressError
 @click.option("--author", metavar="NAME", help="Your name, signing the posts (default: git config user.name).")
 @click.option("--site-url", default="", metavar="URL",
               help="The blog's public address, e.g. https://you.github.io/notes/ (written into notepress.yml).")
-def init(target, name, author, site_url):
+@click.option("--install-from", metavar="SPEC", default=None,
+              help='How the publish workflow installs notepress, a pip requirement such as '
+                   '"notepress @ git+https://github.com/you/notepress@v0.1" (default: where this one came from, '
+                   "when that is a URL).")
+def init(target, name, author, site_url, install_from):
     """Create a writing repo in DIR (default: here): config, example entries, hooks, CI.
 
     Writes mkdocs.yml, a commented notepress.yml, one example entry of each type (the insight
@@ -37,7 +41,8 @@ def init(target, name, author, site_url):
     path = target if target.is_absolute() or base == Path(".") else base / target
     notes: list[str] = []
     try:
-        created = init_repo(path, name=name, author=author, site_url=site_url, progress=notes.append)
+        created = init_repo(path, name=name, author=author, site_url=site_url, install_from=install_from,
+                            progress=notes.append)
     except NotepressError as e:
         raise Failed(e)
     folder = path.absolute()

@@ -93,7 +93,36 @@ def author_id(name: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", ascii_name.lower()).strip("-") or "me"
 
 
-def render(*, name: str, author: str, today: dt.date, site_url: str = "") -> dict[str, bytes]:
+NO_SOURCE = ('echo "::error file=.github/workflows/publish.yml::say where notepress is installed from: '
+             'notepress init --install-from SPEC, or edit this step" && exit 1')
+
+
+def install_source() -> str:
+    """Where this notepress was installed from, as a pip requirement, when that is a URL others can
+    reach (a git or https source); "" for a local folder or an index install of another package."""
+    import json
+    from importlib.metadata import PackageNotFoundError, distribution
+
+    try:
+        direct = json.loads(distribution("notepress").read_text("direct_url.json") or "{}")
+    except (PackageNotFoundError, ValueError):
+        return ""
+    url, vcs = direct.get("url", ""), direct.get("vcs_info")
+    if vcs and url.startswith(("https://", "ssh://", "git@")):
+        commit = vcs.get("requested_revision") or vcs.get("commit_id", "")
+        return f"notepress @ git+{url}" + (f"@{commit}" if commit else "")
+    if url.startswith("https://"):
+        return f"notepress @ {url}"
+    return ""
+
+
+def install_step(spec: str) -> str:
+    """The workflow's install command: pip with the quoted requirement, or a step that fails and says
+    what to set (never `pip install notepress` from the index: that name is not ours there)."""
+    return f'python -m pip install "{spec}"' if spec else NO_SOURCE
+
+
+def render(*, name: str, author: str, today: dt.date, site_url: str = "", install: str = "") -> dict[str, bytes]:
     """Relative path (posix) -> content of every file of a new writing repo."""
     dates = {"learning_date": (today - dt.timedelta(days=6)).isoformat(),
              "insight_date": (today - dt.timedelta(days=3)).isoformat(),
@@ -106,17 +135,19 @@ def render(*, name: str, author: str, today: dt.date, site_url: str = "") -> dic
         if source.endswith(".jinja"):
             data = env.get_template(source).render(**values).encode("utf-8")
         else:
-            data = (INIT / source).read_bytes()
+            data = (INIT / source).read_bytes().replace(b"NOTEPRESS_INSTALL", install_step(install).encode())
         out[target.format(**dates)] = data
     return out
 
 
 def init_repo(path: Path | str, *, name: str | None = None, author: str | None = None,
-              today: dt.date | None = None, site_url: str = "", progress=None) -> list[Path]:
+              today: dt.date | None = None, site_url: str = "", install_from: str | None = None,
+              progress=None) -> list[Path]:
     """Write a new writing repo into `path` (created if needed) and return the files written.
 
     `name` defaults to the folder's name; `author` to `git config user.name`, else a placeholder;
-    `site_url`, when given, must be an absolute http(s) URL and goes into notepress.yml.
+    `site_url`, when given, must be an absolute http(s) URL and goes into notepress.yml;
+    `install_from` (default: `install_source()`) is how the publish workflow installs notepress.
     Runs `git init` when `path` is not inside a git work tree (what happened goes to `progress`,
     a function taking one line). Raises NotepressError, writing nothing, when `path` is a file or
     any file it would write already exists (all of them are named).
@@ -133,7 +164,11 @@ def init_repo(path: Path | str, *, name: str | None = None, author: str | None =
         raise NotepressError(f"--site-url: {site_url!r} is not an absolute http(s) URL "
                              "(write it like https://you.github.io/notes/)")
     site_url = site_url + ("" if not site_url or site_url.endswith("/") else "/")
-    files = render(name=name, author=author, today=today or dt.date.today(), site_url=site_url)
+    install = install_source() if install_from is None else install_from.strip()
+    if any(c in install for c in "\"'\n\r"):
+        raise NotepressError("--install-from: write one pip requirement, e.g. "
+                             '"notepress @ git+https://github.com/you/notepress@v0.1" (no quotes or line breaks inside)')
+    files = render(name=name, author=author, today=today or dt.date.today(), site_url=site_url, install=install)
 
     clashes: dict[str, str] = {}
     for rel in files:
@@ -166,11 +201,27 @@ def init_repo(path: Path | str, *, name: str | None = None, author: str | None =
             p.unlink(missing_ok=True)
         raise NotepressError(f"{e.filename}: appeared while notepress init was writing, not overwritten "
                              "(the files written so far were removed; run it again)") from None
+    say = progress or (lambda line: None)
     if needs_git:
-        note = _git_init(folder, shown)
-        if progress:
-            progress(note)
+        say(_git_init(folder, shown))
+        say(_git_commit(folder, shown, written))
+    if not install:
+        say("the publish workflow does not know where to install notepress from (this one was installed from a "
+            "local folder): run init with --install-from SPEC, or edit the install step of "
+            ".github/workflows/publish.yml")
+    say("keep this repository private: it holds your confidential customer notes; the workflow publishes only site/")
     return written
+
+
+def _git_commit(folder: Path, shown: Path, written: list[Path]) -> str:
+    """Commit the scaffold in the repository init created, so that nothing it needs stays untracked."""
+    added = _git(["add", "--", *(os.path.relpath(p, folder) for p in written)], folder)
+    done = added and added.returncode == 0 and _git(["commit", "-q", "-m", "notepress init: a new writing repo"], folder)
+    if done and done.returncode == 0:
+        return "committed the new repo's files (git log shows them)"
+    why = (done.stderr if done else added.stderr if added else "").strip().splitlines()[:1]
+    return (f"the files were not committed ({why[0] if why else 'git failed'}): run "
+            f"`git -C {shown.as_posix()} add -A && git -C {shown.as_posix()} commit -m \"notepress init\"`")
 
 
 def _git_init(folder: Path, shown: Path) -> str:
