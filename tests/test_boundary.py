@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 import shutil
 import zlib
 import unicodedata
@@ -548,3 +549,49 @@ def test_a_public_entry_dated_later_is_scheduled_and_held_back_until_its_date(re
     assert "coming-soon" not in site_text
     project = api.load(repo)
     assert f"{later}-coming-soon" in {e.slug for e in gate(project.entries, project.config, Reader.PUBLIC, today=later)}
+
+
+def _png_image() -> bytes:
+    import struct
+
+    def chunk(kind: bytes, body: bytes) -> bytes:
+        return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body) & 0xFFFFFFFF)
+
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", 1, 1, 8, 2, 0, 0, 0))
+            + chunk(b"IDAT", zlib.compress(b"\x00\xff\x00\x00")) + chunk(b"IEND", b""))
+
+
+def test_files_beside_a_public_entry_are_published_and_an_internal_entrys_never(repo):
+    image, pdf, internal = _png_image(), b"%PDF-1.4\n% the full report\n", _png_image() + b"internal"
+    (repo / "posts" / "essays" / "chart.png").write_bytes(image)
+    (repo / "posts" / "essays" / "report.pdf").write_bytes(pdf)
+    (repo / "posts" / "insights" / "setup-screen.png").write_bytes(internal)
+    _append(repo / ESSAY, "![A chart](chart.png)\n\nThe [full report](report.pdf).")
+    _append(repo / INSIGHT, "![The settings screen](setup-screen.png)")
+    result = run_cli("-C", str(repo), "build")
+    assert result.exit_code == 0, result.output
+
+    site = repo / "site"
+    page = next(site.rglob("why-i-write-down-what-i-learn/index.html"))
+    html = page.read_text(encoding="utf-8")
+    for name, data in (("chart.png", image), ("report.pdf", pdf)):
+        href = re.search(rf'(?:src|href)="([^"]*{re.escape(name)})"', html).group(1)
+        assert (page.parent / href).resolve().read_bytes() == data  # the bytes served at the URL the page uses
+    assert not any(p.read_bytes() == internal for p in site.rglob("*") if p.is_file())
+
+    copy = next(site.rglob("chart.png")).parent / "renamed.bin"  # a copy of the internal image, renamed
+    copy.write_bytes(internal)
+    project = api.load(repo)
+    published = {"posts/essays/chart.png", "posts/essays/report.pdf"}
+    findings = audit_site(site, project.entries, project.config, published=published)
+    assert [(f.kind, f.text) for f in findings] == [("file", "posts/insights/setup-screen.png")]
+
+
+def test_a_missing_file_or_one_outside_the_repo_is_an_error_with_its_line(repo, tmp_path):
+    (tmp_path / "outside.png").write_bytes(_png_image())
+    missing = _append(repo / ESSAY, "![A chart](charts/missing.png)")
+    outside = _append(repo / ESSAY, f"![Outside]({os.path.relpath(tmp_path / 'outside.png', repo / 'posts' / 'essays')})")
+    problems = _problems(repo)
+    assert f"{ESSAY}:{missing}: body: charts/missing.png: no such file beside the entry (put the file there, or " \
+           "fix the path (relative to the entry, as your editor shows it))" in problems
+    assert any(p.startswith(f"{ESSAY}:{outside}: body: ") and "outside the writing repo" in p for p in problems)

@@ -68,8 +68,10 @@ def audit(root: Path | str, site_dir: Path | str | None = None) -> list[Finding]
     folder = project.config.root / site_dir if site_dir else project.config.site_dir  # relative to the repo
     if not folder.is_dir():
         raise NotepressError(f"{folder}: no built site here (run `notepress build` first)")
+    published = {rel for files in screen_public(project.entries, project.config).view.attachments.values()
+                 for _, rel in files}
     return audit_site(folder, project.entries, project.config, label=str(site_dir or folder.name),
-                      theme_dirs=site.theme_dirs(project.config.root))
+                      theme_dirs=site.theme_dirs(project.config.root), published=published)
 
 
 def build(root: Path | str, *, redact: bool | None = None, strict: bool = False, progress=None) -> site.Built:

@@ -64,6 +64,9 @@ class View:
     public: frozenset[str]
     drafts: bool = False
     held: tuple[Entry, ...] = ()  # public entries dated after today: scheduled, not yet shown
+    # slug -> ((the URL as written, the file's path relative to the repo), ...): the local files a
+    # public entry links or shows (images, PDFs), published beside its post; set by the screen
+    attachments: dict[str, tuple[tuple[str, str], ...]] = field(default_factory=dict)
     _by_slug: dict[str, Entry] = field(default_factory=dict, repr=False)
     _resolver: Resolver | None = field(default=None, repr=False)
 

@@ -16,6 +16,8 @@ looks for:
 
 from __future__ import annotations
 
+import hashlib
+import os
 import re
 import urllib.parse
 from collections import defaultdict
@@ -39,7 +41,7 @@ SLUG_TOKEN = re.compile(r"[\w-]+")
 @dataclass(frozen=True, order=True)
 class Finding:
     file: str  # relative to the site folder's parent, e.g. site/blog/index.html
-    kind: str  # customer | confidential term | text | slug
+    kind: str  # customer | confidential term | text | slug | file (a non-public file of posts/, by its bytes)
     text: str
     source: str  # the non-public entry it belongs to, or notepress.yml
 
@@ -229,9 +231,12 @@ def page_texts(config: Config) -> Iterable[str]:
 
 
 def audit_site(site_dir: Path, entries: list[Entry], config: Config, label: str | None = None,
-               theme_dirs: Iterable[Path] = ()) -> list[Finding]:
-    """Every finding in every file under `site_dir`. `label` is how the folder is named in findings."""
+               theme_dirs: Iterable[Path] = (), published: Iterable[str] = ()) -> list[Finding]:
+    """Every finding in every file under `site_dir`. `label` is how the folder is named in findings;
+    `published` the files of posts/ that public entries show (repo paths): any other file of posts/
+    found in the site, under any name, is a finding (compared by its bytes)."""
     needles = Needles(entries, config)
+    private = _private_files(config, set(published))
     label = label or site_dir.name
     theme = ThemeFiles(theme_dirs)
     found: dict[str, set[tuple[str, str, str]]] = {}
@@ -243,6 +248,9 @@ def audit_site(site_dir: Path, entries: list[Entry], config: Config, label: str 
                 hits.add(("slug", segment, needles.slugs[segment.removesuffix(".html")]))
         hits |= needles.find(urllib.parse.unquote(rel))  # a file's name is read too
         data = path.read_bytes()
+        digest = hashlib.sha256(data).digest()
+        if digest in private:
+            hits.add(("file", private[digest], private[digest]))
         if not theme.has(path.relative_to(site_dir), data):
             hits |= needles.find(file_text(data, path.suffix))
         if hits:
@@ -253,6 +261,19 @@ def audit_site(site_dir: Path, entries: list[Entry], config: Config, label: str 
         found = {rel: {h for h in hits if h[0] != "text" or strict.origin(h[1])} for rel, hits in found.items()}
     return sorted({Finding(rel, kind, needles.shown(kind, text), source)
                    for rel, hits in found.items() for kind, text, source in hits})
+
+
+def _private_files(config: Config, published: set[str]) -> dict[bytes, str]:
+    """sha256 -> repo path of every file of posts/ that is neither an entry nor published."""
+    out = {}
+    for folder, dirs, files in os.walk(config.posts_dir):
+        dirs[:] = [d for d in dirs if not d.startswith(".")]
+        for name in files:
+            path = Path(folder, name)
+            rel = path.relative_to(config.root).as_posix()
+            if not name.lower().endswith(".md") and rel not in published and path.is_file():
+                out.setdefault(hashlib.sha256(path.read_bytes()).digest(), rel)
+    return out
 
 
 def _text_of(path: Path) -> str:

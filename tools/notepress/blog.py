@@ -36,6 +36,7 @@ WORD = re.compile(r"\w+")
 WORDS_PER_MINUTE = 265  # Material's default
 PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n")
 MORE = "<!-- more -->"
+ATTACHMENTS = "attachments"  # the owned folder's folder of the files public entries link or show
 YAML_SPECIAL = re.compile("[\x7f-\x9f\u2028\u2029\ufeff\ufffe\uffff\ud800-\udfff]")
 
 
@@ -45,6 +46,7 @@ class Generated:
     unchanged: int = 0
     removed: list[Path] = field(default_factory=list)
     scheduled: list[Entry] = field(default_factory=list)  # public, dated after today: held back
+    attachments: set[str] = field(default_factory=set)  # files published beside the posts (repo paths)
 
     @property
     def total(self) -> int:
@@ -89,7 +91,8 @@ def generate(view: PublicView, changed: dict[Path, dt.date] | None = None) -> Ge
         sources = linked_from.get(entry.slug, [])
         others = [e for e in similar.get(entry.slug, ()) if e not in sources][:RELATED]
         files[post_filename(entry)] = render_post(
-            entry, template, default_authors, lambda text, e=entry: rewrite(text, e, target_of, post_filename),
+            entry, template, default_authors,
+            lambda text, e=entry: _attachments(rewrite(text, e, target_of, post_filename), view.attachments.get(e.slug)),
             (changed or {}).get(entry.path),
             connections={"linked_from": [(link_text(e.title), post_filename(e)) for e in sources],
                          "related": [(link_text(e.title), post_filename(e)) for e in others]})
@@ -103,7 +106,30 @@ def generate(view: PublicView, changed: dict[Path, dt.date] | None = None) -> Ge
         if path.name not in files:
             path.unlink()
             result.removed.append(path)
+    result.attachments = {rel for files in view.attachments.values() for _, rel in files}
+    _copy_attachments(config, result.attachments)
     return result
+
+
+def _attachments(text: str, files: tuple[tuple[str, str], ...] | None) -> str:
+    """Point the entry's links to its files at their copies beside the posts (see _copy_attachments)."""
+    for written, rel in files or ():
+        for form in dict.fromkeys([written, urllib.parse.unquote(written)]):
+            text = re.sub(rf"(?<=[(<\"'\s]){re.escape(form)}(?=[)>\"'\s#?])", f"{ATTACHMENTS}/{rel}", text)
+    return text
+
+
+def _copy_attachments(config: Config, wanted: set[str]) -> None:
+    """Copy the public entries' files into `attachments/` of the owned folder, at their path in the repo
+    (so two entries' `chart.png` never meet), and remove the ones no public entry links any more."""
+    folder = config.blog_posts_dir / ATTACHMENTS
+    for rel in sorted(wanted):
+        write_if_changed(folder / rel, (config.root / rel).read_bytes())
+    for path in sorted(folder.rglob("*"), reverse=True) if folder.is_dir() else []:
+        if path.is_file() and path.relative_to(folder).as_posix() not in wanted:
+            path.unlink()
+        elif path.is_dir() and not any(path.iterdir()):
+            path.rmdir()
 
 
 def render_post(entry: Entry, template, default_authors: tuple[str, ...], links,
@@ -214,7 +240,7 @@ def _foreign_files(out: Path) -> list[Path]:
         return []
     foreign = []
     for path in sorted(out.iterdir()):
-        if path.name.startswith("."):  # ours (.gitignore, .authors.yml), temp files; MkDocs skips them
+        if path.name.startswith(".") or path.name == ATTACHMENTS:  # ours; dot-files: MkDocs skips them
             continue
         if path.suffix != ".md" or not _generated(path):
             foreign.append(path)

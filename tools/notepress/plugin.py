@@ -118,7 +118,7 @@ class NotepressPlugin(BasePlugin[NotepressPluginConfig]):
         self.stage = None
         _drop_empty_feed_image(stage, config.plugins.get("rss"))
         self.findings = audit_site(stage, self.project.entries, self.project.config, label=final.name,
-                                   theme_dirs=site.installed_theme_dirs(config))
+                                   theme_dirs=site.installed_theme_dirs(config), published=self.generated.attachments)
         if self.findings:
             shutil.rmtree(stage, ignore_errors=True)
             self.error = NotepressError([

@@ -54,7 +54,9 @@ def screen_public(entries: list[Entry], config: Config, *, drafts: bool = False,
         problems += found
     problems += rules.pages() + rules.settings()
     rules.renderer.save()
-    return Screened(PublicView(Reader.PUBLIC, tuple(screened), config, view.public, drafts, view.held), problems)
+    attachments = {slug: tuple(files.items()) for slug, files in rules.attachments.items()}
+    return Screened(PublicView(Reader.PUBLIC, tuple(screened), config, view.public, drafts, view.held, attachments),
+                    problems)
 
 
 def _renderer(config: Config) -> Renderer:
@@ -74,6 +76,7 @@ class _Rules:
         self.by_path = {_key(e.path) if e.path.is_symlink() else os.path.normcase(e.path): e for e in entries}
         self.posts = _key(config.posts_dir) + os.sep
         self.files = PostsFiles(config.posts_dir)
+        self.attachments: dict[str, dict[str, str]] = {}  # slug -> URL as written -> path in the repo
 
     def posts_file(self, path: str) -> str | None:
         """The file of posts/ that `path` is (through any link), or the path itself inside posts/."""
@@ -195,7 +198,7 @@ class _Rules:
     def url(self, entry: Entry, name: str, text: str, url: str) -> list[Problem]:
         inside = self.inside_posts(entry, url)
         if inside is None or not inside.lower().endswith(".md"):
-            return []
+            return self.attachment(entry, name, text, url)
         target = self.by_path.get(inside)
         if (target is not None and target.slug in self.public) or inside in self.reported:
             return []
@@ -203,6 +206,28 @@ class _Rules:
         shown = target.source if target else os.path.relpath(inside, self.config.root)
         line = _line_of_any(entry, name, text, [url, urllib.parse.unquote(url), Path(inside).name])
         return [self.not_public(entry, line, name, "link", target, shown)]
+
+    def attachment(self, entry: Entry, name: str, text: str, url: str) -> list[Problem]:
+        """A local file the entry links or shows (an image, a PDF): published beside its post when it
+        is inside the writing repo, as the editor's preview finds it (relative to the entry)."""
+        parts = urllib.parse.urlsplit(url.strip())
+        if parts.scheme or parts.netloc or not parts.path or parts.path.startswith("/"):
+            return []
+        written = urllib.parse.unquote(parts.path)
+        path = os.path.normpath(os.path.join(entry.path.parent, written))
+        line = _line_of_any(entry, name, text, [url, written, Path(written).name])
+        if os.path.isdir(path):
+            return []
+        if not os.path.isfile(path):
+            return [Problem(entry.source, line, name, f"{written}: no such file beside the entry",
+                            "put the file there, or fix the path (relative to the entry, as your editor shows it)")]
+        root = os.path.normcase(str(self.config.root)) + os.sep
+        if not os.path.normcase(os.path.realpath(path)).startswith(root):
+            return [Problem(entry.source, line, name, f"{written}: the file is outside the writing repo",
+                            "copy it into the repo (beside the entry) and link the copy")]
+        rel = Path(os.path.relpath(path, self.config.root)).as_posix()
+        self.attachments.setdefault(entry.slug, {})[parts.path] = rel
+        return []
 
     def include(self, entry: Entry, path: str) -> list[Problem]:
         path = self.posts_file(path)
