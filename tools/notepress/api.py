@@ -111,9 +111,11 @@ def build(root: Path | str, *, redact: bool | None = None, strict: bool = False,
 
 
 def serve(root: Path | str, *, dev_addr: str | None = None, expose: bool = False, open_browser: bool = False,
-          warn=None) -> None:
-    """Live preview on 127.0.0.1; another machine's address needs `expose` (see site.dev_address)."""
-    site.serve(Path(root).resolve(), dev_addr=dev_addr, expose=expose, open_browser=open_browser, warn=warn)
+          redact: bool | None = None, warn=None, progress=None) -> None:
+    """Live preview on 127.0.0.1; another machine's address needs `expose` (see site.dev_address).
+    Entries with errors are left out and their problems shown on every page (see `preview_blog`)."""
+    site.serve(Path(root).resolve(), dev_addr=dev_addr, expose=expose, open_browser=open_browser, redact=redact,
+               warn=warn, progress=progress)
 
 
 def new_entry(root: Path | str, etype: str, title: str, *, today: dt.date | None = None) -> Path:
