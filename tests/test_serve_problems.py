@@ -177,3 +177,21 @@ def test_the_banner_escapes_each_problem_and_goes_into_the_content():
     assert shown.index("notepress-problems") > shown.index("<article")
     assert "notepress: 1 problem (fix it and save: this page reloads)" in shown
     assert problems_banner("<p>no body</p>", [problem]) == "<p>no body</p>"
+
+
+@pytest.mark.parametrize("address, url", [("127.0.0.1:8000", "http://127.0.0.1:8000/"),
+                                          ("[::1]:8001", "http://[::1]:8001/")])
+def test_serve_prints_the_address_before_mkdocs_starts(address, url, repo, monkeypatch, cli):
+    printed = []  # what was on stdout when MkDocs' server was asked to start (replaced: nothing listens)
+
+    def started(**kwargs):
+        sys.stdout.flush()
+        printed.append((kwargs["dev_addr"], sys.stdout.buffer.getvalue().decode()))
+
+    monkeypatch.setattr("mkdocs.commands.serve.serve", started)
+
+    result = cli("-C", repo, "serve", "-a", address)
+
+    assert result.exit_code == 0, result.output
+    assert result.stdout == f"Preview at {url} (drafts shown; Ctrl+C to stop)\n"
+    assert printed == [(address, result.stdout)]
