@@ -62,6 +62,39 @@ def generate_blog(root: Path | str, *, drafts: bool = False, redact: bool | None
     return project, blog.generate(screened.view, changed)
 
 
+@dataclass(frozen=True)
+class Preview:
+    """What `serve` shows: `project` and `generated` are None when notepress.yml itself has an error
+    (the posts generated last are kept); `problems` are the errors the page shows."""
+    project: Project | None
+    generated: blog.Generated | None
+    problems: list[Problem]
+
+
+def preview_blog(root: Path | str, *, redact: bool | None = None, strict: bool = False) -> Preview:
+    """Like `generate_blog` with drafts, but problems are returned, not raised: the entries that are
+    valid are written, so that a preview can show them with every problem on the page. Never for a
+    build: an invalid entry is left out here, and a build must refuse instead."""
+    report = Report(Path(root).resolve())
+    config = read_config(root, report)
+    if _failing(report.problems, strict):
+        return Preview(None, None, _failing(report.problems, strict))
+    entries, report = read_entries(config, report)
+    screened = screen_public(entries, config, drafts=True, redact=redact)
+    problems = _failing([*report.problems, *screened.problems], strict)
+    changed = last_changed(config.root, config.posts_dir, [e.path for e in screened.view])
+    try:
+        generated = blog.generate(screened.view, changed)
+    except NotepressError as e:
+        return Preview(None, None, sorted([*problems, *e.problems]))
+    return Preview(Project(config, entries, report.warnings if not strict else []), generated, sorted(problems))
+
+
+def _failing(problems: list[Problem], strict: bool) -> list[Problem]:
+    """The problems that stop a build, as errors: every one with `strict`, else the errors."""
+    return [dataclasses.replace(p, severity="error") for p in problems if strict or p.severity == "error"]
+
+
 def audit(root: Path | str, site_dir: Path | str | None = None) -> list[Finding]:
     """Scan a built site for content of non-public entries."""
     project = load(root)
@@ -80,9 +113,11 @@ def build(root: Path | str, *, redact: bool | None = None, strict: bool = False,
 
 
 def serve(root: Path | str, *, dev_addr: str | None = None, expose: bool = False, open_browser: bool = False,
-          warn=None) -> None:
-    """Live preview on 127.0.0.1; another machine's address needs `expose` (see site.dev_address)."""
-    site.serve(Path(root).resolve(), dev_addr=dev_addr, expose=expose, open_browser=open_browser, warn=warn)
+          redact: bool | None = None, warn=None, progress=None) -> None:
+    """Live preview on 127.0.0.1; another machine's address needs `expose` (see site.dev_address).
+    Entries with errors are left out and their problems shown on every page (see `preview_blog`)."""
+    site.serve(Path(root).resolve(), dev_addr=dev_addr, expose=expose, open_browser=open_browser, redact=redact,
+               warn=warn, progress=progress)
 
 
 def new_entry(root: Path | str, etype: str, title: str, *, today: dt.date | None = None) -> Path:

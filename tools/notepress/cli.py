@@ -145,19 +145,24 @@ def build(redact, strict):
 @click.option("--expose", is_flag=True,
               help="Allow an address other machines can reach, such as 0.0.0.0:8000.")
 @click.option("--open", "open_browser", is_flag=True, help="Open the preview in a browser.")
-def serve(dev_addr, expose, open_browser):
+@click.option("--redact/--no-redact", default=None,
+              help="Replace confidential terms on public pages with `redact_with`, as build --redact does.")
+def serve(dev_addr, expose, open_browser, redact):
     """Live preview of the blog, drafts shown and marked; rebuilds when posts/ changes.
 
-    Only this machine can see it: the preview shows drafts and is not audited for leaks, so an
-    address others can reach is refused without --expose.
+    Entries with errors are left out and every problem is listed at the top of each page until
+    you fix it and save. Only this machine can see it: the preview shows drafts and is not
+    audited for leaks, so an address others can reach is refused without --expose.
 
     \b
     Example:
         notepress serve --open
+        notepress serve --redact
         notepress serve --dev-addr 0.0.0.0:8000 --expose
     """
     try:
-        api.serve(root(), dev_addr=dev_addr, expose=expose, open_browser=open_browser, warn=progress)
+        api.serve(root(), dev_addr=dev_addr, expose=expose, open_browser=open_browser, redact=redact,
+                  warn=progress, progress=click.echo)
     except NotepressError as e:
         raise Failed(e)
 

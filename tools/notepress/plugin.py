@@ -14,6 +14,7 @@ from __future__ import annotations
 import logging
 import re
 import shutil
+from html import escape
 from pathlib import Path
 
 from mkdocs.config import config_options as c
@@ -63,6 +64,7 @@ class NotepressPlugin(BasePlugin[NotepressPluginConfig]):
         self.generated = None
         self.findings = []
         self.error: NotepressError | None = None
+        self.problems: list[Problem] = []  # what the preview shows on every page
         self.stage: Path | None = None
         self.final: Path | None = None
 
@@ -76,13 +78,17 @@ class NotepressPlugin(BasePlugin[NotepressPluginConfig]):
         serving = self.command == "serve"
         try:
             site.check_folders(root, config)  # `mkdocs build` typed in the repo is refused the same way
-            self.project, self.generated = api.generate_blog(root, drafts=serving, **options)
+            if serving:
+                self._preview(root, options)
+            else:
+                self.project, self.generated = api.generate_blog(root, **options)
         except NotepressError as e:
             self.error = e
             raise PluginError(f"notepress: the blog was not generated:\n{e}")
-        for warning in self.project.warnings:
+        for warning in self.project.warnings if self.project else []:
             log.warning(str(warning))
-        self.progress(f"notepress: {self.generated.summary()}")
+        if self.generated:
+            self.progress(f"notepress: {self.generated.summary()}")
         if self.project.config.site_url:
             config.site_url = self.project.config.site_url
         elif not serving:
@@ -95,6 +101,18 @@ class NotepressPlugin(BasePlugin[NotepressPluginConfig]):
             self.stage = staging_dir(self.final)
             config.site_dir = str(self.stage)
         return config
+
+    def _preview(self, root: Path, options: dict) -> None:
+        """Serving: the valid entries are shown and the problems go on every page, instead of stopping
+        the preview; when notepress.yml itself has an error, the posts generated last stay."""
+        shown = api.preview_blog(root, **options)
+        self.problems = shown.problems
+        if shown.project is not None:
+            self.project, self.generated = shown.project, shown.generated
+        else:
+            self.generated = None
+        for problem in self.problems:
+            log.error(f"notepress: {problem}")
 
     def on_serve(self, server, config, builder):
         if self.project is None:
@@ -109,6 +127,11 @@ class NotepressPlugin(BasePlugin[NotepressPluginConfig]):
             server.unwatch(config.docs_dir)
             _watch_all_but(server, docs, owned)
         return server
+
+    def on_post_page(self, output, page, config):
+        if self.command != "serve" or not self.problems:
+            return output
+        return problems_banner(output, self.problems)
 
     @event_priority(-100)  # after search, rss and sitemap have written their files
     def on_post_build(self, config):
@@ -135,6 +158,26 @@ class NotepressPlugin(BasePlugin[NotepressPluginConfig]):
         if self.stage is not None:
             shutil.rmtree(self.stage, ignore_errors=True)
             self.stage = None
+
+
+BANNER_AT = (re.compile(r"<article\b[^>]*>"), re.compile(r"<body\b[^>]*>"))
+BANNER_STYLE = "margin:0 0 1em;font-size:.8rem"
+
+
+def problems_banner(html: str, problems: list[Problem]) -> str:
+    """`html` with the problems listed at the top of its content (or of its body), one line each,
+    escaped; as it was when it has neither."""
+    n = len(problems)
+    items = "".join(f"<li><code>{escape(str(p))}</code></li>" for p in problems)
+    banner = (f'<div class="admonition failure notepress-problems" role="alert" style="{BANNER_STYLE}">'
+              f'<p class="admonition-title">notepress: {n} problem{"s" if n != 1 else ""} (fix '
+              f'{"them" if n != 1 else "it"} and save: this page reloads)</p>'
+              f"<ul>{items}</ul></div>")
+    for at in BANNER_AT:
+        found = at.search(html)
+        if found:
+            return html[:found.end()] + banner + html[found.end():]
+    return html
 
 
 def _drop_empty_feed_image(site_dir: Path, rss) -> None:

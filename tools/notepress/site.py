@@ -8,6 +8,7 @@ from __future__ import annotations
 import ipaddress
 import logging
 import time
+from urllib.parse import urlsplit
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -142,11 +143,13 @@ def build(root: Path, *, redact: bool | None = None, strict: bool = False, progr
 
 
 def serve(root: Path, *, dev_addr: str | None = None, expose: bool = False, open_browser: bool = False,
-          warn=None) -> None:
+          redact: bool | None = None, warn=None, progress=None) -> None:
     """Live preview with drafts shown; rebuilds when posts/ or notepress.yml change.
 
     It listens on 127.0.0.1 unless told otherwise; an address other machines can reach needs
-    `expose`, and `warn` is then told that the preview shows drafts and is not audited.
+    `expose`, and `warn` is then told that the preview shows drafts and is not audited. `progress`
+    is told the address to open before MkDocs starts. Problems in entries do not stop it: the
+    plugin shows them on every page.
     """
     from mkdocs.commands.serve import serve as mkdocs_serve
 
@@ -154,7 +157,7 @@ def serve(root: Path, *, dev_addr: str | None = None, expose: bool = False, open
     handler = _Collect(None)
     logging.getLogger("mkdocs").addHandler(handler)
     try:
-        config, _ = _load(root, handler)  # fail early with a notepress message
+        config, plugin = _load(root, handler)  # fail early with a notepress message
     finally:
         logging.getLogger("mkdocs").removeHandler(handler)
     if address is None:  # mkdocs.yml's dev_addr, 127.0.0.1:8000 unless set there
@@ -164,6 +167,11 @@ def serve(root: Path, *, dev_addr: str | None = None, expose: bool = False, open
     if address.exposed and warn:
         warn(f"warning: the preview at {address} can be reached from other machines; it shows drafts and "
              "is not audited for content of non-public entries")
+    # MkDocs keeps plugin instances across its loads of the config: the one serving is this one.
+    plugin.overrides = {} if redact is None else {"redact": redact}
+    if progress:
+        mount = urlsplit(config.site_url or "/").path or "/"
+        progress(f"Preview at http://{address}{mount} (drafts shown; Ctrl+C to stop)")
     mkdocs_serve(config_file=str(root / ENGINE_CONFIG), open_in_browser=open_browser, livereload=True,
                  dev_addr=str(address))
 

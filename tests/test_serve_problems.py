@@ -1,0 +1,197 @@
+"""`notepress serve` in a new user's first week: it starts with entries that have errors, lists every
+problem at the top of each page until the entry is fixed, prints where to look, and takes --redact.
+The servers here run as real processes on a free loopback port, from a repo made by `notepress init`;
+waits poll with a timeout."""
+
+from __future__ import annotations
+
+import html
+import os
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import notepress
+from conftest import lines
+from e2e_helpers import run_cli
+from notepress import api
+from notepress.plugin import problems_banner
+from notepress.problems import Problem
+from test_serve import fetch, free_port, wait_for
+
+LEARNING = "posts/learning/2026-11-17-five-support-calls-in-one-week.md"
+LEARNING_TITLE = "Five support calls in one week"
+BROKEN = (f"{LEARNING}:4: type: 'lesson' is not one of learning, insight, essay "
+          "(use one of learning, insight, essay)")
+CUSTOMER = "Harborview Outfitters"  # the init repo's insight is about this customer
+ESSAY = "posts/essays/2026-11-24-what-a-setup-call-taught-me.md"
+ESSAY_TEXT = f"""---
+title: What a setup call taught me
+date: 2026-11-24
+type: essay
+audience: public
+slug: what-a-setup-call-taught-me
+---
+A call with {CUSTOMER} showed me where our setup loses people.
+
+<!-- more -->
+
+The rest of the essay.
+"""
+ESSAY_URL = "blog/2026/11/24/what-a-setup-call-taught-me/"
+TIMEOUT = 8.0  # seconds for the server to start, or to rebuild after a save
+
+
+@pytest.fixture
+def repo(tmp_path) -> Path:
+    root = tmp_path / "notes"
+    result = run_cli("init", str(root))
+    assert result.exit_code == 0, result.output
+    return root
+
+
+def break_entry(root: Path) -> str:
+    path = root / LEARNING
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("type: learning", "type: lesson", 1), encoding="utf-8")
+    return text
+
+
+@pytest.fixture
+def serve(tmp_path):
+    """Start `notepress serve` on a free port as its own process; returns (base URL, stdout path)."""
+    procs = []
+
+    def start(root: Path, *args: str) -> tuple[str, Path]:
+        port = free_port()
+        out = tmp_path / f"serve-{port}.out"
+        env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(Path(notepress.__file__).parent.parent),
+                                                            os.environ.get("PYTHONPATH", "")])}
+        with out.open("w") as log:
+            procs.append(subprocess.Popen(
+                [sys.executable, "-c", "from notepress.cli import main; main()", "-C", str(root), "serve",
+                 "-a", f"127.0.0.1:{port}", *args], stdout=log, stderr=subprocess.STDOUT, env=env))
+        base = f"http://127.0.0.1:{port}/"
+        wait_for(lambda: "<html" in fetch(base), timeout=TIMEOUT, what=f"serve to start ({out})")
+        return base, out
+
+    yield start
+    for proc in procs:
+        proc.send_signal(signal.SIGINT)  # as Ctrl+C: MkDocs removes its temporary site folder
+        try:
+            proc.wait(5)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(5)
+
+
+def test_serve_starts_with_a_broken_entry_and_shows_the_problem_until_it_is_fixed(repo, serve):
+    good = break_entry(repo)
+
+    base, out = serve(repo)
+
+    assert lines(out.read_text())[0] == f"Preview at {base} (drafts shown; Ctrl+C to stop)"
+    for page in ("", "blog/", "blog/category/essays/"):  # every page, not just the one being edited
+        assert html.escape(BROKEN) in fetch(base + page), page
+    assert LEARNING_TITLE not in fetch(base + "blog/")  # the broken entry is left out…
+    assert "Why I write down what I learn" in fetch(base + "blog/")  # …the valid ones are shown
+    assert BROKEN in out.read_text()  # and the terminal says it too
+
+    (repo / LEARNING).write_text(good, encoding="utf-8")
+
+    wait_for(lambda: "notepress-problems" not in fetch(base + "blog/"), timeout=TIMEOUT, what="the banner to go")
+    assert LEARNING_TITLE in fetch(base + "blog/")
+    assert "notepress-problems" not in fetch(base)
+    assert not (repo / "site").exists()  # the preview never writes into site/
+
+
+def test_a_broken_entry_previewed_is_never_built(repo, serve):
+    break_entry(repo)
+    serve(repo)
+
+    result = run_cli("-C", str(repo), "build")
+
+    assert result.exit_code == 1
+    assert lines(result.stderr)[-2:] == [BROKEN, "notepress: 1 problem (fix it and run again)"]
+    assert not (repo / "site").exists()
+
+
+def test_serve_redact_replaces_a_confidential_term(repo, serve):
+    (repo / ESSAY).write_text(ESSAY_TEXT, encoding="utf-8")
+
+    base, _ = serve(repo, "--redact")
+
+    for page in ("blog/", ESSAY_URL):
+        text = fetch(base + page)
+        assert "A call with a customer showed me" in text, page
+        assert CUSTOMER not in text, page
+        assert "notepress-problems" not in text, page
+
+
+def test_without_redact_a_confidential_term_is_a_problem_on_the_page(repo):
+    """The same essay without --redact: the preview lists the term as a problem (library layer)."""
+    (repo / ESSAY).write_text(ESSAY_TEXT, encoding="utf-8")
+
+    shown = api.preview_blog(repo)
+
+    assert [p.path for p in shown.problems] == [ESSAY]
+    assert CUSTOMER in str(shown.problems[0])
+    assert api.preview_blog(repo, redact=True).problems == []
+
+
+def test_preview_writes_the_valid_entries_and_returns_every_problem(repo):
+    break_entry(repo)
+
+    shown = api.preview_blog(repo)
+
+    assert [str(p) for p in shown.problems] == [BROKEN]
+    posts = repo / "docs/blog/posts"
+    assert sorted(p.name for p in posts.glob("*.md")) == ["why-i-write-down-what-i-learn.md"]
+
+
+def test_preview_keeps_the_last_posts_when_notepress_yml_is_broken(repo):
+    api.preview_blog(repo)
+    before = sorted(p.name for p in (repo / "docs/blog/posts").glob("*.md"))
+    (repo / "notepress.yml").write_text("redact: sometimes\n", encoding="utf-8")
+
+    shown = api.preview_blog(repo)
+
+    assert shown.project is None and shown.generated is None
+    assert [p.path for p in shown.problems] == ["notepress.yml"]
+    assert sorted(p.name for p in (repo / "docs/blog/posts").glob("*.md")) == before
+    assert len(before) == 2
+
+
+def test_the_banner_escapes_each_problem_and_goes_into_the_content():
+    page = '<html><body class="x"><main><article class="md-content__inner">Hello</article></main></body></html>'
+    problem = Problem("posts/a.md", 3, "title", "<script>alert(1)</script> & more", "write text")
+
+    shown = problems_banner(page, [problem])
+
+    assert "<script>" not in shown
+    assert ("<li><code>posts/a.md:3: title: &lt;script&gt;alert(1)&lt;/script&gt; &amp; more (write text)"
+            "</code></li>") in shown
+    assert shown.index("notepress-problems") > shown.index("<article")
+    assert "notepress: 1 problem (fix it and save: this page reloads)" in shown
+    assert problems_banner("<p>no body</p>", [problem]) == "<p>no body</p>"
+
+
+@pytest.mark.parametrize("address, url", [("127.0.0.1:8000", "http://127.0.0.1:8000/"),
+                                          ("[::1]:8001", "http://[::1]:8001/")])
+def test_serve_prints_the_address_before_mkdocs_starts(address, url, repo, monkeypatch, cli):
+    printed = []  # what was on stdout when MkDocs' server was asked to start (replaced: nothing listens)
+
+    def started(**kwargs):
+        sys.stdout.flush()
+        printed.append((kwargs["dev_addr"], sys.stdout.buffer.getvalue().decode()))
+
+    monkeypatch.setattr("mkdocs.commands.serve.serve", started)
+
+    result = cli("-C", repo, "serve", "-a", address)
+
+    assert result.exit_code == 0, result.output
+    assert result.stdout == f"Preview at {url} (drafts shown; Ctrl+C to stop)\n"
+    assert printed == [(address, result.stdout)]
