@@ -27,11 +27,12 @@ MARKUP = re.compile(r"[*`]")
 
 
 def copy_example(dest: Path) -> Path:
-    """The example writing repo (config, hand-written docs, posts) without anything generated."""
+    """The example writing repo (config, theme overrides, hand-written docs, posts) without anything generated."""
     dest.mkdir(parents=True, exist_ok=True)
     for name in EXAMPLE_FILES:
         shutil.copy2(REPO / name, dest / name)
     shutil.copytree(REPO / "posts", dest / "posts")
+    shutil.copytree(REPO / "overrides", dest / "overrides")  # the theme's home and archive templates
     generated = (REPO / "docs" / "blog" / "posts").resolve()
 
     def ignore(folder, names):

@@ -9,12 +9,15 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
+from pathlib import Path
 
 import pytest
 import yaml
 
 from conftest import FIXTURES, snapshot
 from notepress import api
+from notepress.blog import excerpt, readable_date
+from notepress.model import Entry, Loop
 from notepress.problems import NotepressError
 
 GOLDEN = FIXTURES / "golden" / "blog"
@@ -100,7 +103,7 @@ def test_the_learning_loop_block(repo):
         ("Action", "Rewrote the pricing page headline and ran it for two weeks."),
         ("Outcome", "Trial starts rose from 210 to 240."),
         ("What I learned", "Visitors read the headline, not the comparison table."),
-        ("Next step", "Test the plan names next. *(due 2026-03-16)*"),
+        ("Next step", "Test the plan names next. *(due Mar 16, 2026)*"),  # readable on a phone
         ("Competencies", "execution, business acumen"),
     ]
     # the excerpt comes first, then the loop
@@ -233,3 +236,31 @@ def test_redacted_posts_carry_no_confidential_term(copy_repo):
         assert term not in text
     meta, _ = split_post((out / "leaky-learning.md").read_text(encoding="utf-8"))
     assert meta["title"] == "What a partner taught me"
+
+
+def _entry(body: str, summary: str = "") -> Entry:
+    return Entry(path=Path("/x/posts/essays/e.md"), source="posts/essays/e.md", slug="e", type="essay", title="E",
+                 date=dt.date(2026, 11, 30), audience="public", draft=False, body=body, body_line=5, summary=summary)
+
+
+@pytest.mark.parametrize("body, summary, lead, rest", [
+    # the summary when there is one; the body follows, whole
+    ("First.\n\nSecond.", "The gist.", "The gist.", "First.\n\nSecond."),
+    # a first paragraph repeating the summary is not shown twice
+    ("The  gist.\n\nSecond.", "The gist.", "The gist.", "Second."),
+    # with a summary, the writer's marker goes: the summary is the excerpt
+    ("Above.\n\n<!-- more -->\n\nBelow.", "The gist.", "The gist.", "Above.\n\nBelow."),
+    ("The gist.\n\n<!-- more -->\n\nBelow.", "The gist.", "The gist.", "Below."),
+    # no summary: the text above the writer's marker, else the first paragraph
+    ("Above.\n\nStill above.\n\n<!-- more -->\n\nBelow.", "", "Above.\n\nStill above.", "Below."),
+    ("First.\n\nSecond.", "", "First.", "Second."),
+])
+def test_one_excerpt_rule(body, summary, lead, rest):
+    assert excerpt(_entry(body, summary), lambda text: text) == (lead, rest)
+
+
+def test_dates_in_the_learning_loop_read_on_a_phone():
+    assert readable_date(dt.date(2026, 11, 30)) == "Nov 30, 2026"
+    loop = Loop(next_step_due=dt.date(2026, 3, 16), next_step_done=dt.date(2026, 3, 9))
+    assert loop.step_state_as(readable_date, "; ") == "due Mar 16, 2026; done Mar 9, 2026"
+    assert loop.step_state == "due 2026-03-16, done 2026-03-09"  # the newsletter's form is unchanged

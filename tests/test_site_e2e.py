@@ -223,7 +223,7 @@ def test_learning_loop_renders_on_a_public_learning_post(built):
     assert pairs["Outcome"] == e.loop.outcome
     assert pairs["What I learned"] == e.loop.learning
     assert pairs["Next step"].startswith(e.loop.next_step)
-    assert "due 2026-09-11" in pairs["Next step"]
+    assert "due Sep 11, 2026" in pairs["Next step"]  # readable on a phone, not 2026-09-11
 
 
 def _resolve(site: Path, page: Path, href: str) -> Path | None:

@@ -37,6 +37,7 @@ WORDS_PER_MINUTE = 265  # Material's default
 PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n")
 MORE = "<!-- more -->"
 ATTACHMENTS = "attachments"  # the owned folder's folder of the files public entries link or show
+MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 YAML_SPECIAL = re.compile("[\x7f-\x9f\u2028\u2029\ufeff\ufffe\uffff\ud800-\udfff]")
 
 
@@ -150,29 +151,19 @@ def render_post(entry: Entry, template, default_authors: tuple[str, ...], links,
     words = sum(len(WORD.findall(text)) for text in entry.text_fields().values())
     meta["readtime"] = max(1, math.ceil(words / WORDS_PER_MINUTE))
     front = front_matter(meta)
-    body = links(entry.body.strip())
-    if MORE in body:
-        lead, rest = (part.strip() for part in body.split(MORE, 1))
-    elif entry.summary:
-        lead, rest = links(entry.summary), body
-    else:
-        parts = PARAGRAPH_BREAK.split(body, 1)
-        lead, rest = parts[0], parts[1] if len(parts) > 1 else ""
-    if entry.summary and MORE in body:
-        lead = f"{links(entry.summary)}\n\n{lead}".strip()
+    lead, rest = excerpt(entry, links)
     loop = insight = None
     if entry.loop:
         lp = entry.loop
         next_step = lp.next_step
-        if next_step and lp.step_state:
-            next_step = f"{next_step} *({lp.step_state})*"
+        state = lp.step_state_as(readable_date, "; ")
+        if next_step and state:
+            next_step = f"{next_step} *({state})*"
         loop = [(label, links(value)) for label, value in (
             ("Action", lp.action), ("Outcome", lp.outcome), ("What I learned", lp.learning),
             ("Next step", next_step),
             ("Competencies", ", ".join(c.replace("-", " ") for c in lp.competencies)),
         ) if value]
-        if not lead:
-            lead = links(lp.learning)
     if entry.insight:
         i = entry.insight
         insight = [(label, value) for label, value in (
@@ -184,6 +175,40 @@ def render_post(entry: Entry, template, default_authors: tuple[str, ...], links,
     return template.render(source=json.dumps(entry.source, ensure_ascii=False)[1:-1], front_matter=front, draft=entry.draft,
                            lead=lead or entry.title, loop=loop, insight=insight, rest=rest,
                            linked_from=connections.get("linked_from", ()), related=connections.get("related", ()))
+
+
+def excerpt(entry: Entry, links) -> tuple[str, str]:
+    """The post's excerpt (what the blog index and the home page show) and the rest of its body.
+
+    One rule: the summary if the entry has one, else the text above a `<!-- more -->` the writer put
+    in, else the first paragraph (a learning entry with no body: what was learned). A summary is
+    never shown twice: a first paragraph that repeats it is dropped, and a writer's marker is
+    dropped, its text flowing on after the summary.
+    """
+    body = links(entry.body.strip())
+    if entry.summary:
+        lead = links(entry.summary)
+        rest = "\n\n".join(part.strip() for part in body.split(MORE) if part.strip())
+        first, *after = PARAGRAPH_BREAK.split(rest, 1)
+        if _plain(first) == _plain(lead):
+            rest = after[0].strip() if after else ""
+    elif MORE in body:
+        lead, rest = (part.strip() for part in body.split(MORE, 1))
+    else:
+        first, *after = PARAGRAPH_BREAK.split(body, 1)
+        lead, rest = first, after[0] if after else ""
+    if not lead and entry.loop:
+        lead = links(entry.loop.learning)
+    return lead, rest
+
+
+def _plain(text: str) -> str:
+    return " ".join(text.split()).casefold()
+
+
+def readable_date(day: dt.date) -> str:
+    """A date a reader reads at a glance and that does not break on a phone: "Nov 30, 2026"."""
+    return f"{MONTHS[day.month - 1]} {day.day}, {day.year}"
 
 
 def front_matter(meta: dict) -> str:

@@ -34,10 +34,14 @@ class Loop:
     @property
     def step_state(self) -> str:
         """When the next step is due and whether it was done: "due 2026-11-30", "due …, done …", "done"."""
-        when = [f"due {self.next_step_due.isoformat()}"] if self.next_step_due else []
+        return self.step_state_as(dt.date.isoformat)
+
+    def step_state_as(self, day, sep: str = ", ") -> str:
+        """`step_state` with dates written by `day` (a date -> text function), parts joined by `sep`."""
+        when = [f"due {day(self.next_step_due)}"] if self.next_step_due else []
         if self.next_step_done:
-            when.append("done" if self.next_step_done is True else f"done {self.next_step_done.isoformat()}")
-        return ", ".join(when)
+            when.append("done" if self.next_step_done is True else f"done {day(self.next_step_done)}")
+        return sep.join(when)
 
 
 @dataclass(frozen=True)

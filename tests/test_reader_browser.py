@@ -1,0 +1,142 @@
+"""What a reader sees, in a real browser (Debian's Chromium through Playwright) at a desktop and a
+phone width: the home page lists the newest public post with a working link, the learning loop is
+set in the body's type size, no page scrolls sideways, /blog/archive/ exists."""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import threading
+
+import pytest
+
+from e2e_helpers import REPO, copy_example, run_cli
+from notepress import api
+from test_browser import CHROMIUM, pytestmark  # noqa: F401  (same marks: browser, skip without Chromium)
+
+WIDTHS = (1280, 390)
+
+
+class _Quiet(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture(scope="module")
+def served(tmp_path_factory):
+    root = copy_example(tmp_path_factory.mktemp("reader") / "repo")
+    result = run_cli("-C", str(root), "build")
+    assert result.exit_code == 0, result.output
+    public = sorted((e for e in api.load(root).entries if e.audience == "public" and not e.draft),
+                    key=lambda e: e.date, reverse=True)
+    handler = functools.partial(_Quiet, directory=str(root / "site"))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/", public
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(5)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=str(CHROMIUM), headless=True,
+                              args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                                    "--disable-component-update", "--disable-sync", "--no-first-run"])
+        try:
+            yield b
+        finally:
+            b.close()
+
+
+@pytest.fixture(params=WIDTHS, ids=lambda w: f"{w}px")
+def page(request, browser, served, tmp_path):
+    base = served[0]
+    pg = browser.new_page(viewport={"width": request.param, "height": 900})
+    pg.route("**/*", lambda route: route.continue_() if route.request.url.startswith(base) else route.abort())
+    pg.set_default_timeout(15_000)
+    pg.shots = tmp_path  # screenshots for a failing run, never in the checkout
+    yield pg
+    pg.close()
+
+
+def _open(page, url: str, shot: str):
+    response = page.goto(url)
+    page.wait_for_load_state("load")
+    page.screenshot(path=str(page.shots / f"{shot}.png"), full_page=True)
+    return response
+
+
+def _no_sideways_scroll(page):
+    width, inner = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
+    assert width <= inner, f"{page.url}: {width}px wide in a {inner}px window"
+
+
+def test_home_lists_the_newest_posts_with_links_that_work(served, page):
+    base, public = served
+    _open(page, base, "home")
+    titles = [t.strip() for t in page.locator("article.md-post h2").all_inner_texts()]
+    by_title = {e.title: e for e in public}
+    assert len(titles) == 5 and titles[0] == public[0].title, titles  # the newest first, five of them
+    assert all(t in by_title and by_title[t].date >= public[4].date for t in titles), titles  # public, newest
+    assert [by_title[t].date for t in titles] == sorted((by_title[t].date for t in titles), reverse=True)
+    assert page.locator('a[href$="feed_rss_created.xml"]').first.is_visible()
+    _no_sideways_scroll(page)
+    newest = public[0]
+    page.locator("article.md-post h2 a").first.click()
+    page.wait_for_load_state("load")
+    assert newest.slug in page.url
+    assert page.locator("h1").first.inner_text().strip() == newest.title
+
+
+def test_the_learning_loop_reads_at_the_body_size(served, page):
+    base, public = served
+    entry = next(e for e in public if e.loop)
+    page.goto(base + "blog/")
+    page.locator(f'a[href*="/{entry.slug}/"]').first.click()
+    page.wait_for_load_state("load")
+    page.screenshot(path=str(page.shots / "post.png"), full_page=True)
+    size = page.evaluate("""() => {
+        const px = el => getComputedStyle(el).fontSize;
+        const loop = document.querySelector('.md-content .admonition.abstract dd');
+        const body = document.querySelector('.md-content .md-typeset > p');
+        return [px(loop), px(body)]; }""")
+    assert size[0] == size[1], f"learning loop {size[0]}, body {size[1]}"
+    loop_text = page.locator(".admonition.abstract").inner_text()
+    if entry.loop.next_step_due:
+        assert f"{entry.loop.next_step_due:%b} {entry.loop.next_step_due.day}, " in loop_text
+        assert entry.loop.next_step_due.isoformat() not in loop_text
+    _no_sideways_scroll(page)
+
+
+def test_the_archive_page_lists_every_month(served, page):
+    base, public = served
+    response = _open(page, base + "blog/archive/", "archive")
+    assert response.status == 200
+    months = page.locator("article h2 a")
+    assert months.count() == len({(e.date.year, e.date.month) for e in public})
+    assert public[0].title in page.locator("article").inner_text()
+    _no_sideways_scroll(page)
+    months.first.click()
+    page.wait_for_load_state("load")
+    assert page.url.rstrip("/").endswith(f"blog/archive/{public[0].date:%Y/%m}")
+
+
+@pytest.mark.parametrize("path", ["blog/", "feed_rss_created.xml"])
+def test_no_page_scrolls_sideways(served, page, path):
+    base, _ = served
+    _open(page, base + path, path.replace("/", "_"))
+    _no_sideways_scroll(page)
+
+
+def test_the_example_ships_the_init_templates_reader_files():
+    init = REPO / "tools" / "notepress" / "templates" / "init"
+    for rel in ("overrides/home.html", "overrides/archive.html", "docs/stylesheets/extra.css", "docs/feed.xsl",
+                "docs/blog/archive/index.md"):
+        assert (REPO / rel).read_bytes() == (init / rel).read_bytes(), f"{rel} differs from templates/init/{rel}"
