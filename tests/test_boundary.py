@@ -595,3 +595,30 @@ def test_a_missing_file_or_one_outside_the_repo_is_an_error_with_its_line(repo, 
     assert f"{ESSAY}:{missing}: body: charts/missing.png: no such file beside the entry (put the file there, or " \
            "fix the path (relative to the entry, as your editor shows it))" in problems
     assert any(p.startswith(f"{ESSAY}:{outside}: body: ") and "outside the writing repo" in p for p in problems)
+
+
+def test_an_image_in_the_newsletter_travels_inline_and_the_web_preview_shows_it(repo):
+    image = _png_image()
+    (repo / "posts" / "learning" / "calls-chart.png").write_bytes(image)
+    learning = repo / LEARNING
+    _set(learning, "audience", "internal")
+    _set(learning, "learning", "Listening groups problems by the job: ![calls by step](calls-chart.png)")
+    with LocalSmtpServer() as server:
+        config = repo / "notepress.yml"
+        config.write_text(config.read_text(encoding="utf-8") + (
+            "\nnewsletter:\n  sender: Ana Li <ana@example.com>\n  recipients: [team@example.com]\n"
+            f"smtp:\n  host: 127.0.0.1\n  port: {server.port}\n  security: none\n"), encoding="utf-8")
+        assert run_cli("-C", str(repo), "newsletter", "draft", "--since", "2026-11-01", "--until",
+                       "2026-11-23").exit_code == 0
+        assert run_cli("-C", str(repo), "newsletter", "send", "1").exit_code == 0
+        [received] = server.received
+    message = received.message
+    html = next(p for p in message.walk() if p.get_content_type() == "text/html").get_content()
+    [cid] = re.findall(r'src="cid:([^"]+)"', html)
+    [part] = [p for p in message.walk() if p.get_content_type() == "image/png"]
+    assert part["Content-ID"] == f"<{cid}>" and part.get_content() == image
+    assert "calls-chart.png" not in html.replace(part.get_filename() or "", "")  # no local path a client cannot load
+    folder = next((repo / "newsletters").iterdir())
+    preview = (folder / "index.html").read_text(encoding="utf-8")
+    [src] = re.findall(r'<img[^>]*src="([^"]+)"', preview)
+    assert (folder / src).read_bytes() == image

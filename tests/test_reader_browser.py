@@ -140,3 +140,43 @@ def test_the_example_ships_the_init_templates_reader_files():
     for rel in ("overrides/home.html", "overrides/archive.html", "docs/stylesheets/extra.css", "docs/feed.xsl",
                 "docs/blog/archive/index.md"):
         assert (REPO / rel).read_bytes() == (init / rel).read_bytes(), f"{rel} differs from templates/init/{rel}"
+
+
+@pytest.fixture(scope="module")
+def served_init(tmp_path_factory):
+    """A repo from `notepress init` with an image beside its public essay."""
+    from test_boundary import _png_image
+
+    root = tmp_path_factory.mktemp("reader-init") / "notes"
+    assert run_cli("init", str(root), "--name", "Notes", "--author", "Ana Li").exit_code == 0
+    essay = next((root / "posts" / "essays").glob("*.md"))
+    (essay.parent / "chart.png").write_bytes(_png_image())
+    essay.write_text(essay.read_text(encoding="utf-8") + "\n![A chart of the calls](chart.png)\n", encoding="utf-8")
+    result = run_cli("-C", str(root), "build")
+    assert result.exit_code == 0, result.output
+    handler = functools.partial(_Quiet, directory=str(root / "site"))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/", essay
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(5)
+
+
+@pytest.mark.parametrize("width", WIDTHS, ids=lambda w: f"{w}px")
+def test_an_image_beside_a_public_entry_shows_on_its_post(served_init, browser, tmp_path, width):
+    base, essay = served_init
+    page = browser.new_page(viewport={"width": width, "height": 900})
+    try:
+        page.goto(base + "blog/")
+        page.locator("article.md-post h2 a", has_text="Why I write down").first.click()
+        page.wait_for_load_state("load")
+        page.screenshot(path=str(tmp_path / "image.png"), full_page=True)
+        image = page.locator('img[alt="A chart of the calls"]')
+        assert image.evaluate("img => img.complete && img.naturalWidth") == 1  # the 1x1 PNG, loaded
+        _no_sideways_scroll(page)
+    finally:
+        page.close()

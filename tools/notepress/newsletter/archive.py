@@ -6,6 +6,7 @@
         message.eml     a complete MIME message (open it in a mail client, or send it)
         issue.json      number, period, subject, preheader, entry slugs
         send-log.json   who was served, as it happens (written by `newsletter send`)
+        images/         the images the issue shows (inline parts of message.eml; the web page links them)
 
 An issue with at least one recipient served is sent: it is never rewritten.
 """
@@ -156,6 +157,7 @@ def save(archive_dir: Path, record: IssueRecord, files: dict[str, bytes], replac
     stage = staging_dir(folder)
     stage.mkdir(parents=True)
     for name, data in {**files, RECORD: record.to_json().encode()}.items():
+        (stage / name).parent.mkdir(parents=True, exist_ok=True)
         (stage / name).write_bytes(data)
     if replaces is not None and replaces.folder != folder:
         shutil.rmtree(replaces.folder)

@@ -39,8 +39,9 @@ def draft(view: View, *, since: dt.date | None = None, until: dt.date | None = N
         created=now.isoformat(timespec="seconds"),
         values={k: v for k, v in fields(issue, config).items() if k != "title"})
     folder = archive.save(config.archive_dir, record, {
-        "index.html": rendered.html.encode("utf-8"),
+        "index.html": rendered.preview.encode("utf-8"),
         "email.txt": rendered.text.encode("utf-8"),
         "message.eml": rendered.message,
+        **{f"images/{image.name}": image.data for image in rendered.images},
     }, replaces=unsent)
     return archive.IssueRecord.read(folder)

@@ -9,8 +9,10 @@ inlined with css-inline (no remote stylesheets; `@media` rules kept for narrow s
 from __future__ import annotations
 
 import datetime as dt
+import mimetypes
 import os
 import re
+import urllib.parse
 from html import unescape
 from pathlib import Path
 from dataclasses import dataclass
@@ -34,13 +36,22 @@ from ..rendered import PostsFiles, reading, rooted_snippets
 from ..templates import environment
 from .compose import Issue
 
-URL_SCHEMES = {"http", "https", "mailto"}
+URL_SCHEMES = {"http", "https", "mailto", "cid"}
+IMG_SRC = re.compile(r'(<img\b[^>]*?\bsrc=")([^"]*)(")')
 ABSOLUTE = re.compile(r"^(https?://|mailto:)", re.IGNORECASE)
 ANCHOR = re.compile(r"<a\b([^>]*)>(.*?)</a>", re.DOTALL)
 HREF = re.compile(r'\bhref="([^"]*)"')
 BLOCK_END = re.compile(r"</(p|li|h[1-6]|blockquote|pre|div)>|<br\s*/?>")
 TAGS = re.compile(r"<[^>]+>")
 CHANGE = {"new": "new this period", "up": "▲ up from", "down": "▼ down from", "same": "same as"}
+
+
+@dataclass(frozen=True)
+class Image:
+    path: Path
+    data: bytes
+    kind: str  # image/png
+    name: str  # its file name in the archived issue's images/ folder
 
 
 @dataclass(frozen=True)
@@ -51,6 +62,8 @@ class Rendered:
     text: str
     message: bytes
     included: tuple[str, ...] = ()  # slugs of the entries the issue shows through an include
+    preview: str = ""  # the HTML as a web page: inline images from the issue's images/ folder
+    images: tuple[Image, ...] = ()
 
 
 class _Markdown:
@@ -65,6 +78,7 @@ class _Markdown:
         self.files = PostsFiles(view.config.posts_dir)
         self.team_files = {os.path.normcase(os.path.normpath(e.path)): e for e in view}
         self.included: set[str] = set()  # entries shown through an include
+        self.images: dict[str, Image] = {}  # content id -> an image the issue shows, sent inline
 
     def check_include(self, path: str, entry: Entry) -> None:
         """An entry may include only what the team may see: no file of posts/ (through any link) but
@@ -88,7 +102,24 @@ class _Markdown:
             html = self.md.reset().convert(self.links(text, entry))
         for path in opened:
             self.check_include(path, entry)
+        html = IMG_SRC.sub(lambda m: m.group(1) + self.inline(m.group(2), entry) + m.group(3), html)
         return Markup(nh3.clean(html, url_schemes=URL_SCHEMES, attribute_filter=_absolute_only))
+
+    def inline(self, src: str, entry: Entry) -> str:
+        """An image beside the entry (relative, as the editor previews it) becomes a part of the message
+        (`cid:`), since a mail client cannot load a local path; anything else is left to the cleaner."""
+        parts = urllib.parse.urlsplit(unescape(src))
+        if parts.scheme or parts.netloc or not parts.path or parts.path.startswith("/"):
+            return src
+        path = (entry.path.parent / urllib.parse.unquote(parts.path)).resolve()
+        kind = mimetypes.guess_type(path.name)[0] or ""
+        if not kind.startswith("image/") or not path.is_file() or not path.is_relative_to(self.view.config.root):
+            return src
+        cid = next((c for c, image in self.images.items() if image.path == path), None)
+        if cid is None:
+            cid = f"image{len(self.images) + 1}.{abs(hash(path)) % 10**8}@notepress"
+            self.images[cid] = Image(path, path.read_bytes(), kind, f"{len(self.images) + 1}-{path.name}")
+        return f"cid:{cid}"
 
     def text(self, text: str, entry: Entry) -> str:
         """The same sanitized HTML, as plain text: links become `label <url>`."""
@@ -100,8 +131,9 @@ class _Markdown:
 
 
 def _absolute_only(tag: str, attribute: str, value: str) -> str | None:
-    """An email has no base URL: drop any href or src that is not absolute."""
-    if attribute in ("href", "src") and not ABSOLUTE.match(value):
+    """An email has no base URL: drop any href or src that is not absolute (or an inline image)."""
+    if attribute in ("href", "src") and not ABSOLUTE.match(value) and not (attribute == "src" and
+                                                                           value.startswith("cid:")):
         return None
     return value
 
@@ -134,10 +166,15 @@ def render(issue: Issue, view: View, now: dt.datetime | None = None) -> Rendered
     html = inliner.inline(raw_html)
     text = environment(config.root).get_template("newsletter.txt.jinja").render(**context)
     text = re.sub(r"\n{3,}", "\n\n", text).strip() + "\n"
-    return Rendered(subject, preheader, html, text, message(subject, html, text, config, now), tuple(sorted(md.included)))
+    preview = html
+    for cid, image in md.images.items():
+        preview = preview.replace(f"cid:{cid}", f"images/{image.name}")
+    return Rendered(subject, preheader, html, text, message(subject, html, text, config, now, md.images),
+                    tuple(sorted(md.included)), preview, tuple(md.images.values()))
 
 
-def message(subject: str, html: str, text: str, config: Config, now: dt.datetime | None = None) -> bytes:
+def message(subject: str, html: str, text: str, config: Config, now: dt.datetime | None = None,
+            images: dict[str, Image] | None = None) -> bytes:
     """The archived MIME message, addressed to the sender; `send` readdresses a copy per recipient."""
     nl = config.newsletter
     sender = parse_address(nl.sender) if nl.sender else None
@@ -156,4 +193,8 @@ def message(subject: str, html: str, text: str, config: Config, now: dt.datetime
         msg["List-Unsubscribe"] = f"<{nl.unsubscribe}>"
     msg.set_content(text)
     msg.add_alternative(html, subtype="html")
+    rich = msg.get_payload()[1]
+    for cid, image in (images or {}).items():  # multipart/related: the images travel with the HTML
+        main, sub = image.kind.split("/", 1)
+        rich.add_related(image.data, maintype=main, subtype=sub, cid=f"<{cid}>", filename=image.name)
     return msg.as_bytes()
