@@ -264,16 +264,19 @@ def audit_site(site_dir: Path, entries: list[Entry], config: Config, label: str 
 
 
 def _private_files(config: Config, published: set[str]) -> dict[bytes, str]:
-    """sha256 -> repo path of every file of posts/ that is neither an entry nor published."""
-    out = {}
+    """sha256 -> repo path of every file of posts/ that is neither an entry nor published (the same
+    bytes published by a public entry are public, whatever else links them)."""
+    out, public = {}, set()
     for folder, dirs, files in os.walk(config.posts_dir):
         dirs[:] = [d for d in dirs if not d.startswith(".")]
         for name in files:
             path = Path(folder, name)
             rel = path.relative_to(config.root).as_posix()
-            if not name.lower().endswith(".md") and rel not in published and path.is_file():
-                out.setdefault(hashlib.sha256(path.read_bytes()).digest(), rel)
-    return out
+            if name.lower().endswith(".md") or not path.is_file():
+                continue
+            digest = hashlib.sha256(path.read_bytes()).digest()
+            public.add(digest) if rel in published else out.setdefault(digest, rel)
+    return {digest: rel for digest, rel in out.items() if digest not in public}
 
 
 def _text_of(path: Path) -> str:
