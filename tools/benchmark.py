@@ -54,6 +54,7 @@ def make_repo(root: Path, n: int, *, public_share: float = 0.5, seed: int = 7) -
     for name in ("mkdocs.yml", "notepress.yml"):
         shutil.copy(REPO / name, root / name)
     shutil.copytree(REPO / "docs", root / "docs", ignore=shutil.ignore_patterns("posts"))
+    shutil.copytree(REPO / "overrides", root / "overrides")  # the theme's custom_dir
     public = 0
     for i in range(n):
         kind = ("learning", "insight", "essay")[i % 3] if i % 5 else "essay"
@@ -79,6 +80,7 @@ def material_repo(src: Path, dest: Path) -> None:
     """The same public posts written as Material's docs show them: H1 title in the body."""
     posts = dest / "docs" / "blog" / "posts"
     shutil.copytree(src / "docs", dest / "docs", ignore=shutil.ignore_patterns("posts"))
+    shutil.copytree(src / "overrides", dest / "overrides")
     posts.mkdir(parents=True)
     shutil.copy(src / "docs" / "blog" / "posts" / ".authors.yml", dest / "docs" / "blog" / ".authors.yml")
     for path in sorted((src / "docs" / "blog" / "posts").glob("*.md")):
@@ -270,6 +272,7 @@ def bench_preview(n: int, runs: int) -> None:
                 example.mkdir(), shutil.copy(REPO / name, example / name))
         shutil.copytree(REPO / "posts", example / "posts")
         shutil.copytree(REPO / "docs", example / "docs", ignore=shutil.ignore_patterns("posts"))
+        shutil.copytree(REPO / "overrides", example / "overrides")  # the theme's custom_dir
         measure(example, "blog/2026/11/03/reconciliation-is-a-trust-problem/",
                 example / "posts/essays/2026-11-03-reconciliation-is-a-trust-problem.md", "example repo (23 entries)")
         big = Path(tmp) / "big"
@@ -302,6 +305,7 @@ def bench_audit(n: int, runs: int) -> None:
             shutil.copy(REPO / name, example / name)
         shutil.copytree(REPO / "posts", example / "posts")
         shutil.copytree(REPO / "docs", example / "docs", ignore=shutil.ignore_patterns("posts"))
+        shutil.copytree(REPO / "overrides", example / "overrides")  # the theme's custom_dir
         synthetic = Path(tmp) / "synthetic"
         make_repo(synthetic, n)  # public, internal and private entries
         for label, repo in (("example repo", example), (f"{n} synthetic entries", synthetic)):
