@@ -195,3 +195,16 @@ def test_serve_prints_the_address_before_mkdocs_starts(address, url, repo, monke
     assert result.exit_code == 0, result.output
     assert result.stdout == f"Preview at {url} (drafts shown; Ctrl+C to stop)\n"
     assert printed == [(address, result.stdout)]
+
+
+def test_serve_starts_with_a_broken_notepress_yml_and_shows_it_until_it_is_fixed(repo, serve):
+    config = repo / "notepress.yml"
+    good = config.read_text(encoding="utf-8")
+    config.write_text(good + "\nredact: maybe\n", encoding="utf-8")
+
+    base, out = serve(repo)
+
+    assert "notepress.yml:" in fetch(base) and "redact:" in fetch(base)
+    config.write_text(good, encoding="utf-8")
+    wait_for(lambda: "notepress-problems" not in fetch(base + "blog/"), timeout=TIMEOUT, what="the banner to go")
+    assert LEARNING_TITLE in fetch(base + "blog/")

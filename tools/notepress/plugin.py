@@ -89,7 +89,7 @@ class NotepressPlugin(BasePlugin[NotepressPluginConfig]):
             log.warning(str(warning))
         if self.generated:
             self.progress(f"notepress: {self.generated.summary()}")
-        if self.project.config.site_url:
+        if self.project and self.project.config.site_url:
             config.site_url = self.project.config.site_url
         elif not serving:
             self.warn(NO_SITE_URL)
@@ -115,7 +115,11 @@ class NotepressPlugin(BasePlugin[NotepressPluginConfig]):
             log.error(f"notepress: {problem}")
 
     def on_serve(self, server, config, builder):
-        if self.project is None:
+        if self.project is None:  # notepress.yml is broken: watch it, so that fixing it rebuilds
+            root = Path(config.config_file_path).resolve().parent
+            for path in (root / CONFIG_FILE, root / "posts"):
+                if path.exists():
+                    server.watch(str(path))
             return server
         cfg = self.project.config
         server.watch(str(cfg.posts_dir))

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .config import CONFIG_FILE, Folder, overlapping
-from .config import load_config as load_settings
+from .config import read_config
 from .problems import NotepressError, Problem, Report
 from .yamlmap import check_yaml, key_lines
 
@@ -96,8 +96,10 @@ ENGINE_PAIRS = (("docs", "posts"), ("site", "posts"), ("archive", "docs"), ("arc
 
 
 def _folders(root: Path, config, lines: dict[str, int]) -> list[Folder]:
-    """MkDocs' docs and site folders, and the notepress folders they must stay apart from."""
-    settings = load_settings(root)
+    """MkDocs' docs and site folders, and the notepress folders they must stay apart from (as
+    notepress.yml sets them; its own problems are reported where it is read, not here, so that
+    `serve` can start and show them)."""
+    settings = read_config(root, Report(root))
     return [Folder("docs", Path(config.docs_dir), ENGINE_CONFIG, "docs_dir", lines.get("docs_dir", 0)),
             Folder("site", Path(config.site_dir), ENGINE_CONFIG, "site_dir", lines.get("site_dir", 0)),
             Folder("posts", settings.posts_dir, CONFIG_FILE, "paths.posts"),
