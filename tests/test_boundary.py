@@ -75,6 +75,14 @@ def _set(path: Path, key: str, value: str) -> None:
     path.write_text("\n".join(lines), encoding="utf-8")
 
 
+def _mail_settings(repo: Path, server) -> None:
+    """A sender, one recipient and the test's SMTP server in notepress.yml."""
+    config = repo / "notepress.yml"
+    config.write_text(config.read_text(encoding="utf-8") + (
+        "\nnewsletter:\n  sender: Ana Li <ana@example.com>\n  recipients: [team@example.com]\n"
+        f"smtp:\n  host: 127.0.0.1\n  port: {server.port}\n  security: none\n"), encoding="utf-8")
+
+
 def _append(path: Path, paragraph: str) -> int:
     """Add a paragraph at the end of an entry's body; returns the line it starts on."""
     text = path.read_text(encoding="utf-8").rstrip("\n")
@@ -198,10 +206,7 @@ def test_the_audit_finds_every_variant_in_every_kind_of_file(initialized, tmp_pa
 
 def test_a_newsletter_is_not_sent_after_an_entry_it_shows_was_withdrawn(repo):
     with LocalSmtpServer() as server:
-        config = repo / "notepress.yml"
-        config.write_text(config.read_text(encoding="utf-8") + (
-            "\nnewsletter:\n  sender: Ana Li <ana@example.com>\n  recipients: [team@example.com]\n"
-            f"smtp:\n  host: 127.0.0.1\n  port: {server.port}\n  security: none\n"), encoding="utf-8")
+        _mail_settings(repo, server)
         drafted = run_cli("-C", str(repo), "newsletter", "draft", "--since", "2026-11-01", "--until", "2026-11-23")
         assert drafted.exit_code == 0, drafted.output
         _set(repo / INSIGHT, "audience", "private")
@@ -425,10 +430,7 @@ def test_an_include_through_a_hard_link_is_the_entry_it_links(repo):
 def test_an_entry_included_in_a_newsletter_is_checked_again_at_send(repo):
     with LocalSmtpServer() as server:
         _enable_snippets(repo)
-        config = repo / "notepress.yml"
-        config.write_text(config.read_text(encoding="utf-8") + (
-            "\nnewsletter:\n  sender: Ana Li <ana@example.com>\n  recipients: [team@example.com]\n"
-            f"smtp:\n  host: 127.0.0.1\n  port: {server.port}\n  security: none\n"), encoding="utf-8")
+        _mail_settings(repo, server)
         notes = repo / "posts" / "essays" / "2026-10-01-team-notes.md"  # an essay the issue does not show itself
         notes.write_text("---\ntitle: Team notes\ndate: 2026-10-01\ntype: essay\naudience: internal\n---\n\n"
                          "The pricing floor stays at seven dollars a seat.\n", encoding="utf-8")
@@ -492,10 +494,7 @@ def test_a_draft_made_before_the_sender_is_set_is_sent_with_the_headers_of_now(r
 
 def test_a_draft_right_after_a_send_says_there_is_nothing_new(repo):
     with LocalSmtpServer() as server:
-        config = repo / "notepress.yml"
-        config.write_text(config.read_text(encoding="utf-8") + (
-            "\nnewsletter:\n  sender: Ana Li <ana@example.com>\n  recipients: [team@example.com]\n"
-            f"smtp:\n  host: 127.0.0.1\n  port: {server.port}\n  security: none\n"), encoding="utf-8")
+        _mail_settings(repo, server)
         today = dt.date.today().isoformat()
         assert run_cli("-C", str(repo), "newsletter", "draft", "--since", "2026-11-01").exit_code == 0
         assert run_cli("-C", str(repo), "newsletter", "send", "1").exit_code == 0
@@ -604,10 +603,7 @@ def test_an_image_in_the_newsletter_travels_inline_and_the_web_preview_shows_it(
     _set(learning, "audience", "internal")
     _set(learning, "learning", "Listening groups problems by the job: ![calls by step](calls-chart.png)")
     with LocalSmtpServer() as server:
-        config = repo / "notepress.yml"
-        config.write_text(config.read_text(encoding="utf-8") + (
-            "\nnewsletter:\n  sender: Ana Li <ana@example.com>\n  recipients: [team@example.com]\n"
-            f"smtp:\n  host: 127.0.0.1\n  port: {server.port}\n  security: none\n"), encoding="utf-8")
+        _mail_settings(repo, server)
         assert run_cli("-C", str(repo), "newsletter", "draft", "--since", "2026-11-01", "--until",
                        "2026-11-23").exit_code == 0
         assert run_cli("-C", str(repo), "newsletter", "send", "1").exit_code == 0

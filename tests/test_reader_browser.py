@@ -4,9 +4,11 @@ set in the body's type size, no page scrolls sideways, /blog/archive/ exists."""
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import http.server
 import threading
+from pathlib import Path
 
 import pytest
 
@@ -22,6 +24,21 @@ class _Quiet(http.server.SimpleHTTPRequestHandler):
         pass
 
 
+@contextlib.contextmanager
+def _static(folder: Path):
+    """A built site served over HTTP on a free loopback port, for as long as the block runs."""
+    handler = functools.partial(_Quiet, directory=str(folder))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(5)
+
+
 @pytest.fixture(scope="module")
 def served(tmp_path_factory):
     root = copy_example(tmp_path_factory.mktemp("reader") / "repo")
@@ -29,16 +46,8 @@ def served(tmp_path_factory):
     assert result.exit_code == 0, result.output
     public = sorted((e for e in api.load(root).entries if e.audience == "public" and not e.draft),
                     key=lambda e: e.date, reverse=True)
-    handler = functools.partial(_Quiet, directory=str(root / "site"))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/", public
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(5)
+    with _static(root / "site") as base:
+        yield base, public
 
 
 @pytest.fixture(scope="module")
@@ -154,16 +163,8 @@ def served_init(tmp_path_factory):
     essay.write_text(essay.read_text(encoding="utf-8") + "\n![A chart of the calls](chart.png)\n", encoding="utf-8")
     result = run_cli("-C", str(root), "build")
     assert result.exit_code == 0, result.output
-    handler = functools.partial(_Quiet, directory=str(root / "site"))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/", essay
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(5)
+    with _static(root / "site") as base:
+        yield base, essay
 
 
 @pytest.mark.parametrize("width", WIDTHS, ids=lambda w: f"{w}px")
