@@ -57,9 +57,13 @@ def generate_blog(root: Path | str, *, drafts: bool = False, redact: bool | None
     screened = screen_public(project.entries, project.config, drafts=drafts, redact=redact)
     if screened.problems:
         raise NotepressError(screened.problems)
-    config = project.config
-    changed = last_changed(config.root, config.posts_dir, [e.path for e in screened.view])
-    return project, blog.generate(screened.view, changed)
+    return project, _write_posts(screened)
+
+
+def _write_posts(screened) -> blog.Generated:
+    """The screened public view as posts, each with when its source last changed (from git)."""
+    config = screened.view.config
+    return blog.generate(screened.view, last_changed(config.root, config.posts_dir, [e.path for e in screened.view]))
 
 
 @dataclass(frozen=True)
@@ -82,9 +86,8 @@ def preview_blog(root: Path | str, *, redact: bool | None = None, strict: bool =
     entries, report = read_entries(config, report)
     screened = screen_public(entries, config, drafts=True, redact=redact)
     problems = _failing([*report.problems, *screened.problems], strict)
-    changed = last_changed(config.root, config.posts_dir, [e.path for e in screened.view])
     try:
-        generated = blog.generate(screened.view, changed)
+        generated = _write_posts(screened)
     except NotepressError as e:
         return Preview(None, None, sorted([*problems, *e.problems]))
     return Preview(Project(config, entries, report.warnings if not strict else []), generated, sorted(problems))

@@ -80,8 +80,8 @@ class _Rules:
 
     def posts_file(self, path: str) -> str | None:
         """The file of posts/ that `path` is (through any link), or the path itself inside posts/."""
-        found = self.files.which(path)
-        return found or (_key(path) if _key(path).startswith(self.posts) else None)
+        found, key = self.files.which(path), _key(path)
+        return found or (key if key.startswith(self.posts) else None)
 
     def check(self, entry: Entry) -> tuple[Entry, list[Problem]]:
         self.reported: set[str] = set()  # terms and link targets already reported for this entry
@@ -203,7 +203,7 @@ class _Rules:
         if (target is not None and target.slug in self.public) or inside in self.reported:
             return []
         self.reported.add(inside)
-        shown = target.source if target else os.path.relpath(inside, self.config.root)
+        shown = target.source if target else _rel(Path(inside), self.config.root)
         line = _line_of_any(entry, name, text, [url, urllib.parse.unquote(url), Path(inside).name])
         return [self.not_public(entry, line, name, "link", target, shown)]
 
@@ -225,7 +225,7 @@ class _Rules:
         if not os.path.normcase(os.path.realpath(path)).startswith(root):
             return [Problem(entry.source, line, name, f"{written}: the file is outside the writing repo",
                             "copy it into the repo (beside the entry) and link the copy")]
-        rel = Path(os.path.relpath(path, self.config.root)).as_posix()
+        rel = _rel(Path(path), self.config.root)
         self.attachments.setdefault(entry.slug, {})[parts.path] = rel
         return []
 
@@ -236,7 +236,7 @@ class _Rules:
         target = self.by_path.get(path)
         if target is not None and target.slug in self.public:
             return []
-        shown = target.source if target else os.path.relpath(path, self.config.root)
+        shown = target.source if target else _rel(Path(path), self.config.root)
         line = _line_of_any(entry, "body", entry.body, [Path(path).name, Path(path).stem])
         return [self.not_public(entry, line, "body", "includes", target, shown)]
 
@@ -266,12 +266,13 @@ def _rel(path: Path, root: Path) -> str:
     return os.path.relpath(path, root).replace(os.sep, "/")
 
 
+def _offset(text: str, needles: list[str]) -> int:
+    """Where the first of `needles` found in `text` is (0 when none is)."""
+    return next((at for at in (text.find(n) for n in needles if n) if at >= 0), 0)
+
+
 def _line_in(text: str, needles: list[str]) -> int:
-    for needle in needles:
-        at = text.find(needle) if needle else -1
-        if at >= 0:
-            return text.count("\n", 0, at) + 1
-    return 1
+    return text.count("\n", 0, _offset(text, needles)) + 1
 
 
 def _line(entry: Entry, name: str, text: str, offset: int) -> int:
@@ -281,11 +282,7 @@ def _line(entry: Entry, name: str, text: str, offset: int) -> int:
 
 
 def _line_of_any(entry: Entry, name: str, text: str, needles: list[str]) -> int:
-    for needle in needles:
-        at = text.find(needle) if needle else -1
-        if at >= 0:
-            return _line(entry, name, text, at)
-    return _line(entry, name, text, 0)
+    return _line(entry, name, text, _offset(text, needles))
 
 
 def _apply(entry: Entry, changes: dict[str, str]) -> Entry:

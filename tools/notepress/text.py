@@ -100,10 +100,8 @@ def _look_alikes() -> dict[int, str]:
 
 
 def _normalize(text: str) -> str:
-    """NFKC, case folded, without invisible and control characters. Then `anyascii` writes every
-    character in Latin letters, one by one: `Société` and `Societe`, `İstanbul` and `Istanbul`,
-    `Ørsted` and `Orsted`, traditional and simplified Han, look-alike Greek and Cyrillic letters are
-    one form (its marks go with the letter they sit on)."""
+    """NFKC, case folded, look-alike letters as the Latin letter they look like, without invisible
+    and control characters (`tokens` then writes what is left in Latin letters)."""
     text = IGNORABLE.sub("", unicodedata.normalize("NFKC", CONTROL.sub("", text))).translate(_look_alikes())
     text = unicodedata.normalize("NFKC", text.casefold())
     return IGNORABLE.sub("", text)  # NFKC can turn a character into an ignorable one (U+FFA0)
@@ -120,8 +118,8 @@ def markup_text(raw: str, escaped: int = 1) -> str:
             text = html.unescape(text)
     extra = []
     if "<" in text:
-        extra += COMMENT.findall(text)  # attribute values, in one pass (text outside tags only adds words)
-        for values in ATTRIBUTE_VALUES:
+        extra += COMMENT.findall(text)
+        for values in ATTRIBUTE_VALUES:  # in one pass over the text (a match outside a tag only adds words)
             extra += values.findall(text)
         breaks = BREAK_TAG_ANY_CASE if UPPER_TAG.search(text) else BREAK_TAG  # twice as fast in one case
         text = HIDDEN.sub("", text)

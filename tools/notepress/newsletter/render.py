@@ -175,22 +175,17 @@ def render(issue: Issue, view: View, now: dt.datetime | None = None) -> Rendered
 
 def message(subject: str, html: str, text: str, config: Config, now: dt.datetime | None = None,
             images: dict[str, Image] | None = None) -> bytes:
-    """The archived MIME message, addressed to the sender; `send` readdresses a copy per recipient."""
-    nl = config.newsletter
-    sender = parse_address(nl.sender) if nl.sender else None
+    """The archived MIME message, addressed to the sender; `send` makes every header again from the
+    settings of the day and addresses a copy per recipient."""
+    sender = parse_address(config.newsletter.sender) if config.newsletter.sender else None
     msg = EmailMessage(policy=SMTP)
     msg["Subject"] = subject
+    for name, value in list_headers(config).items():
+        msg[name] = value
     if sender is not None:
-        msg["From"] = str(sender)
         msg["To"] = str(sender)
         msg["Message-ID"] = make_msgid(domain=sender.domain)
-    if nl.reply_to:
-        msg["Reply-To"] = nl.reply_to
     msg["Date"] = format_datetime(now or dt.datetime.now(dt.timezone.utc))
-    if nl.list_id:
-        msg["List-Id"] = f'"{quote(nl.title)}" <{nl.list_id}>'
-    if nl.unsubscribe:
-        msg["List-Unsubscribe"] = f"<{nl.unsubscribe}>"
     msg.set_content(text)
     msg.add_alternative(html, subtype="html")
     rich = msg.get_payload()[1]
@@ -198,3 +193,20 @@ def message(subject: str, html: str, text: str, config: Config, now: dt.datetime
         main, sub = image.kind.split("/", 1)
         rich.add_related(image.data, maintype=main, subtype=sub, cid=f"<{cid}>", filename=image.name)
     return msg.as_bytes()
+
+
+def list_headers(config: Config) -> dict[str, str]:
+    """From, Reply-To, List-Id and List-Unsubscribe (with List-Unsubscribe-Post for an https page,
+    RFC 8058: one click, without a mail client), as notepress.yml says them; no From without a sender."""
+    nl = config.newsletter
+    sender = parse_address(nl.sender) if nl.sender else None
+    out = {"From": str(sender)} if sender is not None else {}
+    if nl.reply_to:
+        out["Reply-To"] = nl.reply_to
+    if nl.list_id:
+        out["List-Id"] = f'"{quote(nl.title)}" <{nl.list_id}>'
+    if nl.unsubscribe:
+        out["List-Unsubscribe"] = f"<{nl.unsubscribe}>"
+        if nl.unsubscribe.lower().startswith("https://"):
+            out["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
+    return out

@@ -25,7 +25,7 @@ from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 from email import message_from_bytes, policy
 from email.headerregistry import Address
-from email.utils import formatdate, make_msgid, quote
+from email.utils import formatdate, make_msgid
 from pathlib import Path
 
 from ..audience import Reader, View
@@ -33,6 +33,7 @@ from ..config import CONFIG_FILE, Config, Smtp
 from ..mail import parse_address
 from ..problems import NotepressError, Problem, Report
 from . import archive
+from .render import list_headers
 from .recipients import addresses, load_recipients
 
 try:
@@ -157,22 +158,13 @@ def missing_sender(config: Config) -> Problem | None:
 
 def headers(config: Config, record: archive.IssueRecord) -> dict[str, str]:
     """Every header of the issue as notepress.yml says now (a draft made before the sender or the
-    list was configured is sent right): From, Reply-To, Subject, List-Id, List-Unsubscribe."""
+    list was configured is sent right): the subject, then render.list_headers."""
+    problem = missing_sender(config)
+    if problem:
+        raise NotepressError(problem)
     nl = config.newsletter
-    if missing_sender(config):
-        raise NotepressError(missing_sender(config))
-    out = {"From": str(parse_address(nl.sender))}
-    if nl.reply_to:
-        out["Reply-To"] = nl.reply_to
     subject = nl.subject.format(**{**record.values, "title": nl.title}) if record.values else record.subject
-    out["Subject"] = " ".join(subject.split())
-    if nl.list_id:
-        out["List-Id"] = f'"{quote(nl.title)}" <{nl.list_id}>'
-    if nl.unsubscribe:
-        out["List-Unsubscribe"] = f"<{nl.unsubscribe}>"
-        if nl.unsubscribe.lower().startswith("https://"):  # RFC 8058: one click, without a mail client
-            out["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
-    return out
+    return {"Subject": " ".join(subject.split()), **list_headers(config)}
 
 
 def _fold(name: str, value: str) -> bytes:
