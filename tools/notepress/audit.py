@@ -62,8 +62,7 @@ class Needles:
     shorter fields by their first three words, confirmed in the file's text when those are there.
     """
 
-    def __init__(self, entries: list[Entry], config: Config, legit: Iterable[str] = (),
-                 legit_short: Iterable[str] = ()):
+    def __init__(self, entries: list[Entry], config: Config):
         public = gate(entries, config, Reader.PUBLIC)
         hidden = [e for e in entries if e not in public]
         customers = {e.insight.customer: e.source for e in entries if e.insight}
@@ -91,9 +90,7 @@ class Needles:
         self.prefixes: dict[int, set[str]] = defaultdict(set)  # hash of a short field's first words
         for key in self.short:
             self.prefixes[_prefix(key)].add(key)
-        self._forget([text for e in public for text in _fields(e)])
-        self._forget(legit)
-        self._forget(legit_short, runs=False)
+        self.forget([text for e in public for text in _fields(e)])
         # words on each side of a break that a run, a short field or a term can reach across it
         self.window = max([SHINGLE, *self.terms.keys, *(len(k.split()) for k in self.short)]) - 1
         self.blocks: dict[str, tuple[frozenset, tuple[str, ...], tuple[str, ...]]] = {}  # hits, first, last words
@@ -102,7 +99,7 @@ class Needles:
         # with a hyphen or a digit, so that a slug like `pricing` is not found in every page.
         self.slugs = {e.slug: e.source for e in hidden if re.search(r"[-\d]", e.slug)}
 
-    def _forget(self, texts: Iterable[str], runs: bool = True) -> None:
+    def forget(self, texts: Iterable[str], runs: bool = True) -> None:
         """A run (and a short field) that a public source also has is not a leak."""
         for text in texts:
             words = tokens(text)
@@ -256,9 +253,10 @@ def audit_site(site_dir: Path, entries: list[Entry], config: Config, label: str 
         if hits:
             found[rel] = hits
     if any(kind == "text" for hits in found.values() for kind, _, _ in hits):
-        # Only now read the hand-written pages and the theme: a run they have too is theirs.
-        strict = Needles(entries, config, legit_texts(config, theme_dirs), page_texts(config))
-        found = {rel: {h for h in hits if h[0] != "text" or strict.origin(h[1])} for rel, hits in found.items()}
+        # Only now read the theme and the hand-written pages: what they have too is theirs.
+        needles.forget(legit_texts(config, theme_dirs))
+        needles.forget(page_texts(config), runs=False)
+        found = {rel: {h for h in hits if h[0] != "text" or needles.origin(h[1])} for rel, hits in found.items()}
     return sorted({Finding(rel, kind, needles.shown(kind, text), source)
                    for rel, hits in found.items() for kind, text, source in hits})
 
