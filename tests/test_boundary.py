@@ -390,7 +390,7 @@ def test_a_theme_file_is_skipped_only_while_identical_to_the_theme(repo):
     assert run_cli("-C", str(repo), "build").exit_code == 0
     bundle = next((repo / "site" / "assets" / "javascripts").glob("bundle.*.min.js"))
     project = api.load(repo)
-    themes = engine.theme_dirs(repo)
+    themes = engine.engine(repo, "mkdocs").theme_dirs()
     assert audit_site(repo / "site", project.entries, project.config, theme_dirs=themes) == []
     bundle.write_text(bundle.read_text(encoding="utf-8") + f'\n/* {CUSTOMER} */\n', encoding="utf-8")
     findings = audit_site(repo / "site", project.entries, project.config, theme_dirs=themes)

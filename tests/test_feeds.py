@@ -13,7 +13,7 @@ import yaml
 
 from e2e_helpers import copy_example, run_cli
 from notepress import api
-from notepress.plugin import NO_SITE_URL
+from notepress.publish import NO_SITE_URL
 
 NOW = dt.date.today()
 

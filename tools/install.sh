@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Installs notepress and its test tools into .venv, and Debian's Chromium for the browser tests.
+# Installs notepress, its Zensical engine and its test tools into .venv, and Debian's Chromium for the browser tests.
 # Usage (from the repo root): bash tools/install.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -10,5 +10,5 @@ if [ ! -x /usr/bin/chromium ]; then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium >/dev/null
 fi
 [ -x .venv/bin/python ] || python3 -m venv .venv
-.venv/bin/python -m pip install -q --disable-pip-version-check -e '.[test]'
+.venv/bin/python -m pip install -q --disable-pip-version-check -e '.[test,zensical]'
 echo "install: done; try .venv/bin/notepress --help" >&2

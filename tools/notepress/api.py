@@ -2,32 +2,26 @@
 
     from notepress import api
     report = api.check("path/to/repo")          # every problem at once
-    result = api.build("path/to/repo")          # posts -> docs/blog/posts -> site/ -> audit
+    result = api.build("path/to/repo")          # the pipeline of publish.py: posts -> … -> site/
 """
 
 from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from dataclasses import dataclass
 from pathlib import Path
 
-from . import blog, site
+from . import publish, site
 from .audience import Reader, gate
 from .screen import screen_public
-from .audit import Finding, audit_site
-from .config import Config, load_config, read_config
+from .config import load_config, read_config
 from .entries import read_entries
-from .gitdates import last_changed
-from .model import Entry
-from .problems import NotepressError, Problem, Report
+from .problems import NotepressError, Report
 
 
-@dataclass(frozen=True)
-class Project:
-    config: Config
-    entries: list[Entry]
-    warnings: list[Problem]
+# The publishing pipeline's steps, under the names the commands and tests know.
+Project, Preview = publish.Project, publish.Preview
+load, generate_blog, preview_blog, audit = publish.read, publish.generate, publish.preview, publish.audit
 
 
 def check(root: Path | str, *, strict: bool = False) -> Report:
@@ -42,85 +36,24 @@ def check(root: Path | str, *, strict: bool = False) -> Report:
     return report
 
 
-def load(root: Path | str, *, strict: bool = False) -> Project:
-    """Config and valid entries; raises NotepressError with every problem if any entry is invalid."""
-    config = load_config(root, strict=strict)
-    entries, report = read_entries(config)
-    report.raise_if_errors(strict)
-    return Project(config, entries, [*config.warnings, *report.warnings])
+def build(root: Path | str, *, engine: str | None = None, redact: bool | None = None, strict: bool = False,
+          progress=None) -> publish.Published:
+    """Generate the posts, build the site with the engine (notepress.yml's unless given) into a
+    staging folder, audit it, swap it into place."""
+    return publish.publish(root, engine=engine, redact=redact, strict=strict, progress=progress)
 
 
-def generate_blog(root: Path | str, *, drafts: bool = False, redact: bool | None = None,
-                  strict: bool = False) -> tuple[Project, blog.Generated]:
-    """Validate, pass the public entries through the gate, write them as Material posts."""
-    project = load(root, strict=strict)
-    screened = screen_public(project.entries, project.config, drafts=drafts, redact=redact)
-    if screened.problems:
-        raise NotepressError(screened.problems)
-    return project, _write_posts(screened)
-
-
-def _write_posts(screened) -> blog.Generated:
-    """The screened public view as posts, each with when its source last changed (from git)."""
-    config = screened.view.config
-    return blog.generate(screened.view, last_changed(config.root, config.posts_dir, [e.path for e in screened.view]))
-
-
-@dataclass(frozen=True)
-class Preview:
-    """What `serve` shows: `project` and `generated` are None when notepress.yml itself has an error
-    (the posts generated last are kept); `problems` are the errors the page shows."""
-    project: Project | None
-    generated: blog.Generated | None
-    problems: list[Problem]
-
-
-def preview_blog(root: Path | str, *, redact: bool | None = None, strict: bool = False) -> Preview:
-    """Like `generate_blog` with drafts, but problems are returned, not raised: the entries that are
-    valid are written, so that a preview can show them with every problem on the page. Never for a
-    build: an invalid entry is left out here, and a build must refuse instead."""
-    report = Report(Path(root).resolve())
-    config = read_config(root, report)
-    if _failing(report.problems, strict):
-        return Preview(None, None, _failing(report.problems, strict))
-    entries, report = read_entries(config, report)
-    screened = screen_public(entries, config, drafts=True, redact=redact)
-    problems = _failing([*report.problems, *screened.problems], strict)
-    try:
-        generated = _write_posts(screened)
-    except NotepressError as e:
-        return Preview(None, None, sorted([*problems, *e.problems]))
-    return Preview(Project(config, entries, report.warnings if not strict else []), generated, sorted(problems))
-
-
-def _failing(problems: list[Problem], strict: bool) -> list[Problem]:
-    """The problems that stop a build, as errors: every one with `strict`, else the errors."""
-    return [dataclasses.replace(p, severity="error") for p in problems if strict or p.severity == "error"]
-
-
-def audit(root: Path | str, site_dir: Path | str | None = None) -> list[Finding]:
-    """Scan a built site for content of non-public entries."""
-    project = load(root)
-    folder = project.config.root / site_dir if site_dir else project.config.site_dir  # relative to the repo
-    if not folder.is_dir():
-        raise NotepressError(f"{folder}: no built site here (run `notepress build` first)")
-    published = {rel for files in screen_public(project.entries, project.config).view.attachments.values()
-                 for _, rel in files}
-    return audit_site(folder, project.entries, project.config, label=str(site_dir or folder.name),
-                      theme_dirs=site.theme_dirs(project.config.root), published=published)
-
-
-def build(root: Path | str, *, redact: bool | None = None, strict: bool = False, progress=None) -> site.Built:
-    """Generate the posts, build the site with the site engine, audit it, swap it into place."""
-    return site.build(Path(root).resolve(), redact=redact, strict=strict, progress=progress)
-
-
-def serve(root: Path | str, *, dev_addr: str | None = None, expose: bool = False, open_browser: bool = False,
-          redact: bool | None = None, warn=None, progress=None) -> None:
-    """Live preview on 127.0.0.1; another machine's address needs `expose` (see site.dev_address).
-    Entries with errors are left out and their problems shown on every page (see `preview_blog`)."""
-    site.serve(Path(root).resolve(), dev_addr=dev_addr, expose=expose, open_browser=open_browser, redact=redact,
-               warn=warn, progress=progress)
+def serve(root: Path | str, *, engine: str | None = None, dev_addr: str | None = None, expose: bool = False,
+          open_browser: bool = False, redact: bool | None = None, warn=None, progress=None) -> None:
+    """Live preview on 127.0.0.1, drafts shown, never written into site/; another machine's address
+    needs `expose` (see site.dev_address). Entries with errors are left out and their problems shown."""
+    root = Path(root).resolve()
+    address = site.preview_address(root, dev_addr, expose=expose)  # refused before anything is written
+    if address.exposed and warn:
+        warn(f"warning: the preview at {address} can be reached from other machines; it shows drafts and "
+             "is not audited for content of non-public entries")
+    name = engine or read_config(root, Report(root)).engine
+    site.engine(root, name).serve(address, redact=redact, open_browser=open_browser, progress=progress)
 
 
 def new_entry(root: Path | str, etype: str, title: str, *, today: dt.date | None = None) -> Path:

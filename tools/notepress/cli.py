@@ -116,26 +116,33 @@ def check(fmt, strict):
     sys.exit(1 if failing else 0)
 
 
+ENGINE_OPTION = click.option("--engine", type=click.Choice(["mkdocs", "zensical"]), default=None,
+                             help="Site engine (default: notepress.yml's `engine`, else mkdocs).")
+
+
 @main.command()
 @directory_option
+@ENGINE_OPTION
 @click.option("--redact/--no-redact", default=None,
               help="Replace confidential terms on public pages with `redact_with` instead of failing.")
 @click.option("--strict", is_flag=True, help="Treat warnings as errors.")
-def build(redact, strict):
-    """Validate, write the public posts into docs/blog/posts/, build site/ with MkDocs, audit it.
+def build(engine, redact, strict):
+    """Validate, write the public posts into docs/blog/posts/, build the site, audit it.
 
-    site/ is replaced only when the build and the leak audit succeed.
+    The engine (MkDocs + Material, or Zensical) builds into a staging folder; site/ is replaced
+    only when the build and the leak audit succeed.
 
     \b
     Example:
         notepress build
+        notepress build --engine zensical
         notepress -C ~/notes build --redact
     """
     try:
-        built = api.build(root(), redact=redact, strict=strict, progress=progress)
+        built = api.build(root(), engine=engine, redact=redact, strict=strict, progress=progress)
     except NotepressError as e:
         raise Failed(e)
-    click.echo(f"built {built.site_dir} in {built.seconds:.1f} s ({built.posts})")
+    click.echo(f"built {built.site_dir} with {built.engine} in {built.seconds:.1f} s ({built.posts})")
 
 
 @main.command()
@@ -145,9 +152,10 @@ def build(redact, strict):
 @click.option("--expose", is_flag=True,
               help="Allow an address other machines can reach, such as 0.0.0.0:8000.")
 @click.option("--open", "open_browser", is_flag=True, help="Open the preview in a browser.")
+@ENGINE_OPTION
 @click.option("--redact/--no-redact", default=None,
               help="Replace confidential terms on public pages with `redact_with`, as build --redact does.")
-def serve(dev_addr, expose, open_browser, redact):
+def serve(dev_addr, expose, open_browser, engine, redact):
     """Live preview of the blog, drafts shown and marked; rebuilds when posts/ changes.
 
     Entries with errors are left out and every problem is listed at the top of each page until
@@ -158,10 +166,11 @@ def serve(dev_addr, expose, open_browser, redact):
     Example:
         notepress serve --open
         notepress serve --redact
+        notepress serve --engine zensical
         notepress serve --dev-addr 0.0.0.0:8000 --expose
     """
     try:
-        api.serve(root(), dev_addr=dev_addr, expose=expose, open_browser=open_browser, redact=redact,
+        api.serve(root(), engine=engine, dev_addr=dev_addr, expose=expose, open_browser=open_browser, redact=redact,
                   warn=progress, progress=click.echo)
     except NotepressError as e:
         raise Failed(e)

@@ -1,8 +1,10 @@
-"""The MkDocs plugin: `mkdocs build` and `mkdocs serve` typed in the repo show the current posts/.
+"""MkDocs' end of the publishing pipeline (publish.py): a thin adapter, so that `mkdocs build` and
+`mkdocs serve` typed in the repo show the current posts/ behind the same gate.
 
-On every build it runs the same generation as `notepress build` (so the gate and its checks run),
-builds into a staging folder, audits it, and only then swaps it in for `site/`. While serving it
-shows drafts (marked by Material) and watches posts/ and notepress.yml.
+`mkdocs build`: `publish.stage` before MkDocs renders (read, validate, gate, generate, a staging
+folder to build into) and `publish.finish` after (audit, swap in for site/). When `notepress build`
+runs the pipeline itself it loads the plugin with `pipeline: false`, and the plugin only adapts
+MkDocs. `mkdocs serve`: drafts shown, problems on every page, posts/ and notepress.yml watched.
 
     plugins:
       - notepress          # before blog, rss and search
@@ -13,7 +15,6 @@ from __future__ import annotations
 
 import logging
 import re
-import shutil
 from html import escape
 from pathlib import Path
 
@@ -22,16 +23,12 @@ from mkdocs.config.base import Config as MkDocsPluginConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority
 
-from . import api, site
-from .rendered import rooted_snippets
-from .audit import audit_site
+from . import publish, site
 from .config import CONFIG_FILE
-from .output import recover, staging_dir, swap_in
 from .problems import NotepressError, Problem
+from .rendered import rooted_snippets
 
 log = logging.getLogger("mkdocs.plugins.notepress")
-NO_SITE_URL = ("site_url is not set: feed items have no links, the sitemap lists nothing, newsletter links are "
-               "relative (set site_url: https://…/ in notepress.yml)")
 # The rss plugin writes <image><url>None</url></image> when no `image:` is set.
 EMPTY_FEED_IMAGE = re.compile(r"\s*<image>\s*<url>None</url>.*?</image>", re.S)
 
@@ -51,66 +48,55 @@ def _watch_all_but(server, folder: Path, skip: Path) -> None:
 class NotepressPluginConfig(MkDocsPluginConfig):
     redact = c.Optional(c.Type(bool))  # default: notepress.yml's `redact`
     strict = c.Type(bool, default=False)  # unknown front matter keys are errors
+    pipeline = c.Type(bool, default=True)  # false: `notepress build` runs the pipeline around MkDocs
 
 
 class NotepressPlugin(BasePlugin[NotepressPluginConfig]):
     def __init__(self):
         super().__init__()
         self.command = "build"
-        self.overrides: dict = {}  # set by `notepress build` for its command-line options
-        self.progress = log.info
-        self.warn = log.warning
-        self.project = None
-        self.generated = None
-        self.findings = []
-        self.error: NotepressError | None = None
+        self.project = None  # the project generated last (serving: None while notepress.yml is broken)
+        self.staged: publish.Staged | None = None
         self.problems: list[Problem] = []  # what the preview shows on every page
-        self.stage: Path | None = None
-        self.final: Path | None = None
 
     def on_startup(self, *, command, dirty):
         self.command = command
 
     def on_config(self, config):
-        self.error, self.findings = None, []
         root = Path(config.config_file_path).resolve().parent
-        options = {"redact": self.config.redact, "strict": self.config.strict, **self.overrides}
-        serving = self.command == "serve"
+        options = {"redact": self.config.redact, "strict": self.config.strict}
+        self.staged = None
         try:
-            site.check_folders(root, config)  # `mkdocs build` typed in the repo is refused the same way
-            if serving:
+            if self.command == "serve":
                 self._preview(root, options)
-            else:
-                self.project, self.generated = api.generate_blog(root, **options)
+            elif self.config.pipeline:
+                self._stage(root, config, options)
         except NotepressError as e:
-            self.error = e
             raise PluginError(f"notepress: the blog was not generated:\n{e}")
-        for warning in self.project.warnings if self.project else []:
-            log.warning(str(warning))
-        if self.generated:
-            self.progress(f"notepress: {self.generated.summary()}")
         if self.project and self.project.config.site_url:
             config.site_url = self.project.config.site_url
-        elif not serving:
-            self.warn(NO_SITE_URL)
         # Includes resolve against the writing repo, as the check resolved them, wherever MkDocs runs.
         config.mdx_configs = rooted_snippets(config.markdown_extensions, config.mdx_configs, root)
-        if not serving:
-            self.final = Path(config.site_dir)
-            recover(self.final)
-            self.stage = staging_dir(self.final)
-            config.site_dir = str(self.stage)
         return config
+
+    def _stage(self, root: Path, config, options: dict) -> None:
+        """A plain `mkdocs build`: generate behind the gate, and build into a staging folder."""
+        site.check_folders(root)
+        self.staged = publish.stage(root, Path(config.site_dir), **options)
+        self.project = self.staged.project
+        for warning in self.project.warnings:
+            log.warning(str(warning))
+        if not self.project.config.site_url:
+            log.warning(publish.NO_SITE_URL)
+        log.info(f"notepress: {self.staged.generated.summary()}")
+        config.site_dir = str(self.staged.stage)
 
     def _preview(self, root: Path, options: dict) -> None:
         """Serving: the valid entries are shown and the problems go on every page, instead of stopping
         the preview; when notepress.yml itself has an error, the posts generated last stay."""
-        shown = api.preview_blog(root, **options)
+        shown = publish.preview(root, **options)
         self.problems = shown.problems
-        if shown.project is not None:
-            self.project, self.generated = shown.project, shown.generated
-        else:
-            self.generated = None
+        self.project = shown.project
         for problem in self.problems:
             log.error(f"notepress: {problem}")
 
@@ -139,29 +125,20 @@ class NotepressPlugin(BasePlugin[NotepressPluginConfig]):
 
     @event_priority(-100)  # after search, rss and sitemap have written their files
     def on_post_build(self, config):
-        if self.stage is None:
+        _drop_empty_feed_image(Path(config.site_dir), config.plugins.get("rss"))
+        staged, self.staged = self.staged, None
+        if staged is None:
             return
-        stage, final = self.stage, self.final
-        self.stage = None
-        _drop_empty_feed_image(stage, config.plugins.get("rss"))
-        self.findings = audit_site(stage, self.project.entries, self.project.config, label=final.name,
-                                   theme_dirs=site.installed_theme_dirs(config), published=self.generated.attachments)
-        if self.findings:
-            shutil.rmtree(stage, ignore_errors=True)
-            self.error = NotepressError([
-                Problem(f.file, 0, "", f"{f.kind} \"{f.text}\" of non-public {f.source} is in the built site",
-                        "make that entry public or remove the text; the last good site was kept")
-                for f in self.findings
-            ])
-            raise PluginError(f"notepress: leak audit failed, {final.name}/ was not replaced:\n{self.error}")
-        self.progress(f"notepress: audited {final.name}/: no content of non-public entries")
-        swap_in(stage, final)
-        config.site_dir = str(final)
+        try:
+            publish.finish(staged, site.installed_theme_dirs(config), progress=log.info)
+        except NotepressError as e:
+            raise PluginError(f"notepress: leak audit failed, {staged.final.name}/ was not replaced:\n{e}")
+        config.site_dir = str(staged.final)
 
     def on_build_error(self, error):
-        if self.stage is not None:
-            shutil.rmtree(self.stage, ignore_errors=True)
-            self.stage = None
+        if self.staged is not None:
+            publish.discard(self.staged)
+            self.staged = None
 
 
 BANNER_AT = (re.compile(r"<article\b[^>]*>"), re.compile(r"<body\b[^>]*>"))

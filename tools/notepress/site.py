@@ -1,46 +1,56 @@
-"""The site-engine boundary: everything that knows about MkDocs outside the plugin lives here.
+"""The site engines: the only module that knows MkDocs or Zensical (`plugin.py` is MkDocs' end of the
+same pipeline). Both read the writing repo's `mkdocs.yml`; each renders the generated docs/ into a
+folder it is given and knows nothing of audiences (Zensical ignores MkDocs plugins and hooks, so
+the boundary never depends on them: see `publish.py`).
 
-A second engine (Zensical) would implement `build` and `serve` with the same signatures.
+    engine = site.engine(root, "zensical")
+    theme_dirs = engine.build(stage, site_url="https://…/", progress=print)
+    engine.serve(address, redact=None, open_browser=False, progress=print)
 """
 
 from __future__ import annotations
 
 import ipaddress
 import logging
-import time
-from urllib.parse import urlsplit
-from dataclasses import dataclass, field
+import os
+import subprocess
+import sys
+from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlsplit
 
-from .config import CONFIG_FILE, Folder, overlapping
+from .config import CONFIG_FILE, ENGINES, Folder, overlapping
 from .config import read_config
 from .problems import NotepressError, Problem, Report
 from .yamlmap import check_yaml, key_lines
 
 ENGINE_CONFIG = "mkdocs.yml"
+# Zensical reads its settings from a file in the project's root: notepress writes this one for the
+# length of one run, inheriting mkdocs.yml and setting only where to write and the site's URL.
+ZENSICAL_CONFIG = ".notepress-zensical.yml"
 
 
-@dataclass
-class Built:
+def engine(root: Path, name: str) -> MkDocs | Zensical:
+    """The engine called `name` (notepress.yml's `engine`, or --engine), for the repo at `root`."""
+    if name not in ENGINES:
+        raise NotepressError(Problem(CONFIG_FILE, 0, "engine", f"{name!r} is not a site engine",
+                                     "write mkdocs or zensical"))
+    return (MkDocs if name == "mkdocs" else Zensical)(root)
+
+
+# -- mkdocs.yml, as both engines read it -------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Settings:
+    """What notepress needs from mkdocs.yml, read without loading an engine."""
+
+    text: str
+    data: dict
+    lines: dict[str, int]  # top-level key -> its line
+    docs_dir: Path
     site_dir: Path
-    posts: str  # the generation summary
-    seconds: float
-    warnings: list[str] = field(default_factory=list)
-
-
-class _Collect(logging.Handler):
-    """Keeps MkDocs' warnings and errors so they can be shown as notepress messages."""
-
-    def __init__(self, progress):
-        super().__init__(logging.INFO)
-        self.records: list[logging.LogRecord] = []
-        self.progress = progress
-
-    def emit(self, record):
-        if record.levelno >= logging.WARNING:
-            self.records.append(record)
-            if record.levelno == logging.WARNING and self.progress:
-                self.progress(f"mkdocs: warning: {record.getMessage()}")
+    dev_addr: str
 
 
 def _engine_text(root: Path) -> str | None:
@@ -62,121 +72,266 @@ def _engine_text(root: Path) -> str | None:
     return text
 
 
-def _load(root: Path, handler: _Collect | None = None):
-    from mkdocs.config import load_config
-    from mkdocs.exceptions import Abort, ConfigurationError
+def settings(root: Path) -> Settings:
+    """mkdocs.yml's folders and address (with `!ENV` and `INHERIT` resolved as MkDocs does)."""
+    from mkdocs.utils.yaml import yaml_load
 
-    config_file = root / ENGINE_CONFIG
     text = _engine_text(root)
     if text is None:
         raise NotepressError(f"{ENGINE_CONFIG}: not found in {root} (run `notepress init` or add one)")
     try:
-        config = load_config(config_file=str(config_file))
-    except (Abort, ConfigurationError) as e:
-        said = [r.getMessage() for r in (handler.records if handler else []) if r.levelno >= logging.ERROR]
-        raise NotepressError(f"{ENGINE_CONFIG}:1: {'; '.join(said) or e} (fix that setting in {ENGINE_CONFIG})")
-    plugin = config.plugins.get("notepress")
-    if plugin is None:
-        raise NotepressError(f"{ENGINE_CONFIG}:1: plugins: notepress is missing "
-                             "(add `- notepress` to plugins, before blog, rss and search)")
-    check_folders(root, config, text)
-    return config, plugin
-
-
-def check_folders(root: Path, config, text: str | None = None) -> None:
-    """Refuse MkDocs' docs or site folder overlapping posts/ or the newsletter archive, before anything
-    is written (`site_dir: posts` would replace posts/). `config` is the loaded MkDocs config."""
-    text = _engine_text(root) if text is None else text
-    overlaps = overlapping(_folders(root, config, key_lines(text or "")), ENGINE_PAIRS, root)
-    if overlaps:
-        raise NotepressError(overlaps)
+        with (root / ENGINE_CONFIG).open("rb") as f:
+            data = yaml_load(f) or {}
+    except Exception as e:  # noqa: BLE001 - MkDocs' loader raises several kinds for bad tags and INHERIT
+        raise NotepressError(f"{ENGINE_CONFIG}:1: {e} (fix the file)")
+    if not isinstance(data, dict):
+        raise NotepressError(Problem(ENGINE_CONFIG, 1, "", "is not a mapping of settings", "write `key: value` lines"))
+    return Settings(text, data, key_lines(text), (root / str(data.get("docs_dir") or "docs")).resolve(),
+                    (root / str(data.get("site_dir") or "site")).resolve(), str(data.get("dev_addr") or "127.0.0.1:8000"))
 
 
 ENGINE_PAIRS = (("docs", "posts"), ("site", "posts"), ("archive", "docs"), ("archive", "site"))
 
 
-def _folders(root: Path, config, lines: dict[str, int]) -> list[Folder]:
-    """MkDocs' docs and site folders, and the notepress folders they must stay apart from (as
-    notepress.yml sets them; its own problems are reported where it is read, not here, so that
-    `serve` can start and show them)."""
-    settings = read_config(root, Report(root))
-    return [Folder("docs", Path(config.docs_dir), ENGINE_CONFIG, "docs_dir", lines.get("docs_dir", 0)),
-            Folder("site", Path(config.site_dir), ENGINE_CONFIG, "site_dir", lines.get("site_dir", 0)),
-            Folder("posts", settings.posts_dir, CONFIG_FILE, "paths.posts"),
-            Folder("archive", settings.archive_dir, CONFIG_FILE, "newsletter.archive")]
+def check_folders(root: Path, found: Settings | None = None) -> None:
+    """Refuse the engine's docs or site folder overlapping posts/ or the newsletter archive, before
+    anything is written (`site_dir: posts` would replace posts/). notepress.yml's own problems are
+    reported where it is read, not here, so that `serve` can start and show them."""
+    found = found or settings(root)
+    ours = read_config(root, Report(root))
+    overlaps = overlapping([Folder("docs", found.docs_dir, ENGINE_CONFIG, "docs_dir", found.lines.get("docs_dir", 0)),
+                            Folder("site", found.site_dir, ENGINE_CONFIG, "site_dir", found.lines.get("site_dir", 0)),
+                            Folder("posts", ours.posts_dir, CONFIG_FILE, "paths.posts"),
+                            Folder("archive", ours.archive_dir, CONFIG_FILE, "newsletter.archive")],
+                           ENGINE_PAIRS, root)
+    if overlaps:
+        raise NotepressError(overlaps)
 
 
-def build(root: Path, *, redact: bool | None = None, strict: bool = False, progress=None) -> Built:
-    from mkdocs.commands.build import build as mkdocs_build
-    from mkdocs.exceptions import MkDocsException
+# -- MkDocs + Material -------------------------------------------------------------------------------
 
+class _Collect(logging.Handler):
+    """Keeps MkDocs' warnings and errors so they can be shown as notepress messages."""
+
+    def __init__(self, progress):
+        super().__init__(logging.INFO)
+        self.records: list[logging.LogRecord] = []
+        self.progress = progress
+
+    def emit(self, record):
+        if record.levelno >= logging.WARNING:
+            self.records.append(record)
+            if record.levelno == logging.WARNING and self.progress:
+                self.progress(f"mkdocs: warning: {record.getMessage()}")
+
+    def errors(self) -> str:
+        return "; ".join(r.getMessage() for r in self.records if r.levelno >= logging.ERROR)
+
+
+@contextmanager
+def _collecting(progress):
+    """MkDocs' log, collected (and its warnings told to `progress`) while the block runs."""
     logger = logging.getLogger("mkdocs")
-    handler = _Collect(progress)
+    handler, previous = _Collect(progress), logger.level
     logger.addHandler(handler)
-    previous = logger.level
     logger.setLevel(logging.INFO)
-    start = time.perf_counter()
     try:
-        config, plugin = _load(root, handler)
-        plugin.overrides = {"strict": strict} | ({} if redact is None else {"redact": redact})
-        if progress:
-            plugin.progress = progress
-            plugin.warn = lambda message: progress(f"warning: {message}")
-            progress(f"Building the site with MkDocs into {Path(config.site_dir).name}/ …")
-        config.plugins.on_startup(command="build", dirty=False)
-        try:
-            mkdocs_build(config)
-        except (MkDocsException, OSError) as e:
-            if plugin.error is not None:
-                raise plugin.error from None
-            errors = [r.getMessage() for r in handler.records if r.levelno >= logging.ERROR]
-            raise NotepressError(f"{ENGINE_CONFIG}: the site build failed: {'; '.join(errors) or e} "
-                                 "(fix what MkDocs reports, then run notepress build again)") from None
-        finally:
-            try:
-                config.plugins.on_shutdown()
-            except OSError:  # Material's blog plugin removes a temporary folder it may never have made
-                pass
-        return Built(Path(config.site_dir), plugin.generated.summary(), time.perf_counter() - start,
-                     [r.getMessage() for r in handler.records if r.levelno == logging.WARNING])
+        yield handler
     finally:
         logger.removeHandler(handler)
         logger.setLevel(previous)
 
 
-def serve(root: Path, *, dev_addr: str | None = None, expose: bool = False, open_browser: bool = False,
-          redact: bool | None = None, warn=None, progress=None) -> None:
-    """Live preview with drafts shown; rebuilds when posts/ or notepress.yml change.
+class MkDocs:
+    """MkDocs + Material's blog plugin. The notepress plugin in mkdocs.yml is told, through its
+    options, that the pipeline around the build is notepress's (`pipeline: false`)."""
 
-    It listens on 127.0.0.1 unless told otherwise; an address other machines can reach needs
-    `expose`, and `warn` is then told that the preview shows drafts and is not audited. `progress`
-    is told the address to open before MkDocs starts. Problems in entries do not stop it: the
-    plugin shows them on every page.
-    """
-    from mkdocs.commands.serve import serve as mkdocs_serve
+    name = "mkdocs"
 
-    address = dev_address(dev_addr, expose=expose) if dev_addr else None  # refused before reading anything
-    handler = _Collect(None)
-    logging.getLogger("mkdocs").addHandler(handler)
+    def __init__(self, root: Path):
+        self.root = root
+
+    def _plugins(self, found: Settings, **options) -> dict:
+        """mkdocs.yml's plugin list with `options` added to notepress's entry; it must be there, as
+        a plain `mkdocs build` would otherwise publish without the gate."""
+        plugins = found.data.get("plugins") or []
+        items = list(plugins.items()) if isinstance(plugins, dict) else [
+            (p, {}) if isinstance(p, str) else next(iter(p.items())) for p in plugins if p]
+        if "notepress" not in [name for name, _ in items]:
+            raise NotepressError(Problem(ENGINE_CONFIG, found.lines.get("plugins", 1), "plugins",
+                                         "notepress is missing", "add `- notepress` to plugins, before blog, rss and search"))
+        return _Plugins((name, {**(value or {}), **options} if name == "notepress" else value) for name, value in items)
+
+    def _load(self, handler: _Collect, **overrides):
+        from mkdocs.config import load_config
+        from mkdocs.exceptions import Abort, ConfigurationError
+
+        found = settings(self.root)
+        check_folders(self.root, found)
+        plugins = self._plugins(found, **overrides.pop("notepress", {}))
+        try:
+            return load_config(config_file=str(self.root / ENGINE_CONFIG), plugins=plugins, **overrides)
+        except (Abort, ConfigurationError) as e:
+            raise NotepressError(f"{ENGINE_CONFIG}:1: {handler.errors() or e} (fix that setting in {ENGINE_CONFIG})")
+
+    def build(self, stage: Path, *, site_url: str, progress=None) -> list[Path]:
+        """Render docs/ into `stage`; returns the installed theme's folders (for the audit)."""
+        from mkdocs.commands.build import build as mkdocs_build
+        from mkdocs.exceptions import MkDocsException
+
+        with _collecting(progress) as handler:
+            config = self._load(handler, site_dir=str(stage), site_url=site_url or None,
+                                notepress={"pipeline": False})
+            config.plugins.on_startup(command="build", dirty=False)
+            try:
+                mkdocs_build(config)
+            except (MkDocsException, OSError) as e:
+                raise NotepressError(f"{ENGINE_CONFIG}: the site build failed: {handler.errors() or e} "
+                                     "(fix what MkDocs reports, then build again)") from None
+            finally:
+                try:
+                    config.plugins.on_shutdown()
+                except OSError:  # Material's blog plugin removes a temporary folder it may never have made
+                    pass
+            return installed_theme_dirs(config)
+
+    def theme_dirs(self) -> list[Path]:
+        try:
+            with _collecting(None) as handler:
+                return installed_theme_dirs(self._load(handler))
+        except NotepressError:
+            return []
+
+    def serve(self, address: DevAddress, *, redact: bool | None = None, open_browser: bool = False,
+              progress=None) -> None:
+        """MkDocs' live server (it builds into a temporary folder, never site/); the plugin shows
+        drafts, puts problems on every page, and watches posts/ and notepress.yml."""
+        from mkdocs.commands.serve import serve as mkdocs_serve
+
+        options = {} if redact is None else {"redact": redact}
+        with _collecting(None) as handler:
+            self._load(handler, notepress=dict(options))  # fail early, with a notepress message
+        if progress:
+            progress(f"Preview at http://{address}{_mount(self.root)} (drafts shown; Ctrl+C to stop)")
+        mkdocs_serve(config_file=str(self.root / ENGINE_CONFIG), open_in_browser=open_browser, livereload=True,
+                     dev_addr=str(address), plugins=self._plugins(settings(self.root), **options))
+
+
+class _Plugins(dict):
+    """Plugins by name, in order, each read as a fresh copy: MkDocs consumes the settings it is given
+    (`enabled`), and `mkdocs serve` loads the same ones again for every rebuild."""
+
+    def items(self):
+        return [(name, dict(value) if isinstance(value, dict) else value) for name, value in super().items()]
+
+
+def installed_theme_dirs(config) -> list[Path]:
+    """The theme's folders as installed (its templates hold the text every page shows), without the
+    writer's `custom_dir`: what is there is the writer's and is audited like any page."""
+    custom = config.theme.custom_dir
+    return [Path(d) for d in config.theme.dirs if not custom or Path(d).resolve() != Path(custom).resolve()]
+
+
+def _mount(root: Path) -> str:
+    url = read_config(root, Report(root)).site_url
+    return urlsplit(url or "/").path or "/"
+
+
+# -- Zensical ----------------------------------------------------------------------------------------
+
+class Zensical:
+    """Zensical (Material's successor) in a process of its own, reading mkdocs.yml through a
+    settings file that inherits it. Builds are clean (its page cache in .cache/ is emptied), so
+    text deleted from the sources cannot survive in a published page."""
+
+    name = "zensical"
+
+    def __init__(self, root: Path):
+        self.root = root
+
+    def _settings_file(self, site_dir: Path, site_url: str) -> Path:
+        found = settings(self.root)
+        check_folders(self.root, found)
+        lines = ["# Written by notepress for one Zensical run (removed after it): mkdocs.yml, built elsewhere.",
+                 f"INHERIT: {ENGINE_CONFIG}", f"site_dir: {_quoted(os.path.relpath(site_dir, self.root))}"]
+        if site_url:
+            lines.append(f"site_url: {_quoted(site_url)}")
+        path = self.root / ZENSICAL_CONFIG
+        path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+        return path
+
+    def _command(self, *args: str) -> list[str]:
+        return [sys.executable, "-m", "zensical", *args]
+
+    def build(self, stage: Path, *, site_url: str, progress=None) -> list[Path]:
+        _require_zensical()
+        config = self._settings_file(stage, site_url)
+        try:
+            done = subprocess.run(self._command("build", "--clean", "-f", config.name), cwd=self.root,
+                                  capture_output=True, text=True)
+        finally:
+            config.unlink(missing_ok=True)
+        said = (done.stdout + done.stderr).strip()
+        if done.returncode != 0 or not (stage / "index.html").exists():
+            last = " ".join(said.splitlines()[-3:]) or f"exit code {done.returncode}"
+            raise NotepressError(f"{ENGINE_CONFIG}: the Zensical build failed: {last} "
+                                 "(fix what Zensical reports, then build again)")
+        if progress:
+            for line in said.splitlines():
+                if "warning" in line.lower():
+                    progress(f"zensical: {line.strip()}")
+        return self.theme_dirs()
+
+    def theme_dirs(self) -> list[Path]:
+        try:
+            import zensical
+        except ImportError:
+            return []
+        return [Path(zensical.__file__).parent / "templates"]
+
+    def preview_dir(self) -> Path:
+        """Where the preview is written: beside site/, never site/ (it holds drafts)."""
+        site_dir = settings(self.root).site_dir
+        return site_dir.parent / f".{site_dir.name}.preview"
+
+    def serve(self, address: DevAddress, *, redact: bool | None = None, open_browser: bool = False,
+              progress=None) -> None:
+        """Zensical's server on the preview folder, and notepress regenerating docs/blog/posts/ when
+        posts/ or notepress.yml change (Zensical then rebuilds what changed)."""
+        from .preview import Regenerator
+
+        _require_zensical()
+        regenerate = Regenerator(self.root, redact=redact, progress=progress)
+        regenerate()
+        config = self._settings_file(self.preview_dir(), "")
+        args = ["serve", "-f", config.name, "-a", str(address)] + (["--open"] if open_browser else [])
+        if progress:
+            progress(f"Preview at http://{address}{_mount(self.root)} (drafts shown; Ctrl+C to stop)")
+        server = subprocess.Popen(self._command(*args), cwd=self.root)
+        try:
+            with regenerate.watching():
+                server.wait()
+        finally:
+            if server.poll() is None:
+                server.terminate()
+                server.wait()
+            config.unlink(missing_ok=True)
+
+
+def _quoted(text: str) -> str:
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def _require_zensical() -> None:
     try:
-        config, plugin = _load(root, handler)  # fail early with a notepress message
-    finally:
-        logging.getLogger("mkdocs").removeHandler(handler)
-    if address is None:  # mkdocs.yml's dev_addr, 127.0.0.1:8000 unless set there
-        line = key_lines(_engine_text(root)).get("dev_addr", 0)
-        address = dev_address(f"{config.dev_addr.host}:{config.dev_addr.port}", expose=expose,
-                              where=(ENGINE_CONFIG, line, "dev_addr"))
-    if address.exposed and warn:
-        warn(f"warning: the preview at {address} can be reached from other machines; it shows drafts and "
-             "is not audited for content of non-public entries")
-    # MkDocs keeps plugin instances across its loads of the config: the one serving is this one.
-    plugin.overrides = {} if redact is None else {"redact": redact}
-    if progress:
-        mount = urlsplit(config.site_url or "/").path or "/"
-        progress(f"Preview at http://{address}{mount} (drafts shown; Ctrl+C to stop)")
-    mkdocs_serve(config_file=str(root / ENGINE_CONFIG), open_in_browser=open_browser, livereload=True,
-                 dev_addr=str(address))
+        import zensical  # noqa: F401
+    except ImportError:
+        raise NotepressError(Problem(CONFIG_FILE, 0, "engine", "zensical is not installed",
+                                     "install notepress with its extra: pip install 'notepress[zensical]', "
+                                     "or set engine: mkdocs")) from None
 
+
+# -- both ------------------------------------------------------------------------------------------
 
 @dataclass(frozen=True)
 class DevAddress:
@@ -207,34 +362,24 @@ def dev_address(text: str, *, expose: bool = False, where: tuple[str, int, str] 
     return DevAddress(host, int(port), not loopback)
 
 
-def theme_dirs(root: Path) -> list[Path]:
-    """The folders of the site's installed theme (see `installed_theme_dirs`)."""
-    try:
-        config, _ = _load(root)
-    except NotepressError:
-        return []
-    return installed_theme_dirs(config)
-
-
-def installed_theme_dirs(config) -> list[Path]:
-    """The theme's folders as installed (its templates hold the text every page shows), without the
-    writer's `custom_dir`: what is there is the writer's and is audited like any page."""
-    custom = config.theme.custom_dir
-    return [Path(d) for d in config.theme.dirs if not custom or Path(d).resolve() != Path(custom).resolve()]
+def preview_address(root: Path, given: str | None, *, expose: bool) -> DevAddress:
+    """--dev-addr, else mkdocs.yml's dev_addr, else 127.0.0.1:8000 (refused before anything is read
+    when it was given and others could reach it)."""
+    if given:
+        return dev_address(given, expose=expose)
+    found = settings(root)
+    return dev_address(found.dev_addr, expose=expose, where=(ENGINE_CONFIG, found.lines.get("dev_addr", 0), "dev_addr"))
 
 
 def markdown_settings(root: Path) -> tuple[list, dict]:
     """The site's Python-Markdown extensions and their settings, read from mkdocs.yml, so that the
-    newsletter renders Markdown exactly as the blog does (without loading the whole site config)."""
+    newsletter and the checks render Markdown exactly as the blog does (without loading an engine)."""
     from mkdocs.config.config_options import MarkdownExtensions
     from mkdocs.config.base import ValidationError
-    from mkdocs.utils.yaml import yaml_load
 
-    path = root / ENGINE_CONFIG
     if _engine_text(root) is None:
         return ["toc", "tables", "fenced_code"], {}
-    with path.open("rb") as f:
-        data = yaml_load(f) or {}
+    data = settings(root).data
     option = MarkdownExtensions(builtins=["toc", "tables", "fenced_code"], configkey="mdx_configs")
     try:
         extensions = option.validate(data.get("markdown_extensions") or [])
