@@ -69,3 +69,12 @@ def snapshot(root: Path, skip: Path | None = None) -> dict[str, str]:
             continue
         out[p.relative_to(root).as_posix()] = hashlib.sha256(p.read_bytes()).hexdigest()
     return out
+
+
+ENGINES = ("mkdocs", "zensical")
+
+
+@pytest.fixture(scope="module", params=ENGINES)
+def engine(request) -> str:
+    """The site engine a test builds with: every end-to-end, leak and browser test runs on both."""
+    return request.param

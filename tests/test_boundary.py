@@ -156,7 +156,7 @@ def test_a_link_to_a_non_public_entry_in_any_syntax_is_an_error_with_its_line(re
     assert any(p.startswith(expected) and INSIGHT in p and "not public" in p for p in problems), problems
 
 
-def test_an_include_of_a_non_public_entry_is_refused_and_never_built(repo):
+def test_an_include_of_a_non_public_entry_is_refused_and_never_built(repo, engine):
     mkdocs = repo / "mkdocs.yml"
     mkdocs.write_text(mkdocs.read_text(encoding="utf-8").replace(
         "  - pymdownx.details\n", "  - pymdownx.details\n  - pymdownx.snippets\n"), encoding="utf-8")
@@ -165,14 +165,14 @@ def test_an_include_of_a_non_public_entry_is_refused_and_never_built(repo):
     problems = _problems(repo)
     assert f"{ESSAY}:{line}: body: includes {INSIGHT}, which is not public " \
            "(audience: internal) (remove the link, or make that entry public)" in problems, problems
-    result = run_cli("-C", str(repo), "build")
+    result = run_cli("-C", str(repo), "build", "--engine", engine)
     assert result.exit_code == 1
     assert not (repo / "site").exists()
 
 
-def test_the_audit_finds_an_included_entry_even_when_check_is_bypassed(repo):
+def test_the_audit_finds_an_included_entry_even_when_check_is_bypassed(repo, engine):
     """Content-complete: any run of a non-public entry's text in any built file is a finding."""
-    assert run_cli("-C", str(repo), "build").exit_code == 0
+    assert run_cli("-C", str(repo), "build", "--engine", engine).exit_code == 0
     insight = (repo / INSIGHT).read_text(encoding="utf-8")
     body = insight.split("---", 2)[2]
     sentence = "The setup checklist sent her to a settings page that does not ask for bank details."
@@ -354,7 +354,7 @@ def _png(kind: bytes, body: bytes) -> bytes:
     return b"\x89PNG\r\n\x1a\n" + struct.pack(">I", len(body)) + kind + body + b"\x00\x00\x00\x00"
 
 
-def test_common_words_are_no_leak(repo):
+def test_common_words_are_no_leak(repo, engine):
     """A private title that is also a label of notepress's own template, and a short private title that a
     hand-written page also uses, are not findings; a literal entity shown as text is not a name."""
     (repo / "posts" / "essays" / "2026-11-01-what-we-heard.md").write_text(
@@ -365,7 +365,7 @@ def test_common_words_are_no_leak(repo):
         encoding="utf-8")
     index = repo / "docs" / "index.md"
     index.write_text(index.read_text(encoding="utf-8") + "\n## What I learned this week\n", encoding="utf-8")
-    result = run_cli("-C", str(repo), "build")
+    result = run_cli("-C", str(repo), "build", "--engine", engine)
     assert result.exit_code == 0, result.output
 
 
@@ -384,13 +384,13 @@ def test_the_newsletter_refuses_an_entry_that_includes_a_private_one(repo):
     assert not (repo / "newsletters").exists() or not any((repo / "newsletters").rglob("email.txt"))
 
 
-def test_a_theme_file_is_skipped_only_while_identical_to_the_theme(repo):
-    from notepress import site as engine
+def test_a_theme_file_is_skipped_only_while_identical_to_the_theme(repo, engine):
+    from notepress import site
 
-    assert run_cli("-C", str(repo), "build").exit_code == 0
+    assert run_cli("-C", str(repo), "build", "--engine", engine).exit_code == 0
     bundle = next((repo / "site" / "assets" / "javascripts").glob("bundle.*.min.js"))
     project = api.load(repo)
-    themes = engine.engine(repo, "mkdocs").theme_dirs()
+    themes = site.engine(repo, engine).theme_dirs()
     assert audit_site(repo / "site", project.entries, project.config, theme_dirs=themes) == []
     bundle.write_text(bundle.read_text(encoding="utf-8") + f'\n/* {CUSTOMER} */\n', encoding="utf-8")
     findings = audit_site(repo / "site", project.entries, project.config, theme_dirs=themes)
@@ -534,12 +534,12 @@ def test_a_half_written_draft_is_left_out_with_a_warning_but_a_bad_audience_stay
     assert any(p.field == "audience" for p in api.check(repo).errors)
 
 
-def test_a_public_entry_dated_later_is_scheduled_and_held_back_until_its_date(repo):
+def test_a_public_entry_dated_later_is_scheduled_and_held_back_until_its_date(repo, engine):
     later = dt.date.today() + dt.timedelta(days=10)
     (repo / "posts" / "essays" / f"{later}-coming-soon.md").write_text(
         f"---\ntitle: Pricing pages that explain themselves\ndate: {later}\ntype: essay\naudience: public\n---\n\n"
         "Seven things every pricing page should say before the sales call starts.\n", encoding="utf-8")
-    result = run_cli("-C", str(repo), "build")
+    result = run_cli("-C", str(repo), "build", "--engine", engine)
     assert result.exit_code == 0, result.output
     assert f"scheduled, held back until their date: posts/essays/{later}-coming-soon.md ({later})" in result.output
     site_text = " ".join(p.read_text(encoding="utf-8", errors="replace") for p in (repo / "site").rglob("*")
@@ -560,14 +560,14 @@ def _png_image() -> bytes:
             + chunk(b"IDAT", zlib.compress(b"\x00\xff\x00\x00")) + chunk(b"IEND", b""))
 
 
-def test_files_beside_a_public_entry_are_published_and_an_internal_entrys_never(repo):
+def test_files_beside_a_public_entry_are_published_and_an_internal_entrys_never(repo, engine):
     image, pdf, internal = _png_image(), b"%PDF-1.4\n% the full report\n", _png_image() + b"internal"
     (repo / "posts" / "essays" / "chart.png").write_bytes(image)
     (repo / "posts" / "essays" / "report.pdf").write_bytes(pdf)
     (repo / "posts" / "insights" / "setup-screen.png").write_bytes(internal)
     _append(repo / ESSAY, "![A chart](chart.png)\n\nThe [full report](report.pdf).")
     _append(repo / INSIGHT, "![The settings screen](setup-screen.png)")
-    result = run_cli("-C", str(repo), "build")
+    result = run_cli("-C", str(repo), "build", "--engine", engine)
     assert result.exit_code == 0, result.output
 
     site = repo / "site"

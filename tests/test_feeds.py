@@ -32,8 +32,8 @@ def init(root: Path, *args: str) -> Path:
     return root
 
 
-def build(root: Path):
-    result = run_cli("-C", str(root), "build")
+def build(root: Path, engine: str):
+    result = run_cli("-C", str(root), "build", "--engine", engine)
     assert result.exit_code == 0, result.output
     return result
 
@@ -51,9 +51,9 @@ def backdated_init(root: Path) -> Path:
 
 @pytest.mark.site
 @pytest.mark.parametrize("make", [backdated_init, copy_example], ids=["init", "example"])
-def test_each_feed_item_is_dated_by_its_entry(make, tmp_path):
+def test_each_feed_item_is_dated_by_its_entry(make, tmp_path, engine):
     root = make(tmp_path / "notes")
-    build(root)
+    build(root, engine)
     dates = {e.title: e.date for e in api.load(root).entries}
 
     items = ET.parse(root / "site" / "feed_rss_created.xml").getroot().iter("item")
@@ -65,9 +65,9 @@ def test_each_feed_item_is_dated_by_its_entry(make, tmp_path):
 
 @pytest.mark.site
 @pytest.mark.parametrize("make", [init, copy_example], ids=["init", "example"])
-def test_no_feed_says_none(make, tmp_path):
+def test_no_feed_says_none(make, tmp_path, engine):
     root = make(tmp_path / "notes")
-    build(root)
+    build(root, engine)
 
     feeds = sorted((root / "site").glob("feed_*"))
 
@@ -78,21 +78,21 @@ def test_no_feed_says_none(make, tmp_path):
 
 
 @pytest.mark.site
-def test_a_build_without_site_url_warns_once_naming_what_breaks(tmp_path):
+def test_a_build_without_site_url_warns_once_naming_what_breaks(tmp_path, engine):
     plain, example = init(tmp_path / "plain"), copy_example(tmp_path / "example")
 
-    warned, quiet = build(plain), build(example)
+    warned, quiet = build(plain, engine), build(example, engine)
 
     assert warned.stderr.splitlines().count(f"warning: {NO_SITE_URL}") == 1
     assert "site_url" not in quiet.stderr
 
 
 @pytest.mark.site
-def test_init_site_url_goes_into_notepress_yml_and_the_feed(tmp_path):
+def test_init_site_url_goes_into_notepress_yml_and_the_feed(tmp_path, engine):
     root = init(tmp_path / "notes", "--site-url", "https://ana.github.io/notes")
 
     settings = yaml.safe_load((root / "notepress.yml").read_text(encoding="utf-8"))
-    result = build(root)
+    result = build(root, engine)
 
     assert settings["site_url"] == "https://ana.github.io/notes/"
     assert "site_url" not in result.stderr

@@ -50,7 +50,7 @@ def git(*args, cwd: Path) -> str:
 
 
 @pytest.mark.site
-def test_init_then_build_publishes_the_public_examples_and_nothing_internal(tmp_path, cli):
+def test_init_then_build_publishes_the_public_examples_and_nothing_internal(tmp_path, cli, engine):
     repo = tmp_path / "notes"
 
     result = cli("init", repo, "--name", "Product notes", "--author", "Maya Chen")
@@ -66,7 +66,7 @@ def test_init_then_build_publishes_the_public_examples_and_nothing_internal(tmp_
         assert (repo / name).is_file(), name
     assert {p.parent.name for p in (repo / "posts").rglob("*.md")} == {"learning", "insights", "essays"}
 
-    built = cli("-C", repo, "build")
+    built = cli("-C", repo, "build", "--engine", engine)
 
     assert built.exit_code == 0, built.output
     site = repo / "site"
