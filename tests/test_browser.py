@@ -6,6 +6,7 @@ from __future__ import annotations
 import functools
 import http.server
 import os
+import re
 import threading
 from pathlib import Path
 
@@ -33,9 +34,9 @@ class _Quiet(http.server.SimpleHTTPRequestHandler):
 
 
 @pytest.fixture(scope="module")
-def served(tmp_path_factory):
+def served(tmp_path_factory, engine):
     root = copy_example(tmp_path_factory.mktemp("browser") / "repo")
-    result = run_cli("-C", str(root), "build")
+    result = run_cli("-C", str(root), "build", "--engine", engine)
     assert result.exit_code == 0, result.output
     entries = api.load(root).entries
     handler = functools.partial(_Quiet, directory=str(root / "site"))
@@ -76,22 +77,38 @@ def _public(entries):
 
 
 def _search(page, base: str, query: str, shot: str):
+    """Type `query` into the site's search as a reader does; returns (the status line, each result's
+    text, each result's link). Material's search is a form in the page; Zensical's a dialog in a
+    shadow root (Playwright's locators reach into it)."""
     page.goto(base + "blog/")
     page.wait_for_load_state("load")
-    page.keyboard.press("/")
-    box = page.locator("input.md-search__input")
-    if not box.is_visible():
-        page.locator("label.md-search__icon, .md-search__input").first.click()
+    zensical = page.locator(".md-search__button").count() > 0
+    if zensical:
+        page.locator(".md-search__button").first.click()
+        box, status = page.locator("dialog input[role=combobox]"), "dialog [role=status]"
+        items, links = page.locator("dialog ol[role=listbox] > li"), "dialog ol[role=listbox] a"
+    else:
+        page.keyboard.press("/")
+        box, status = page.locator("input.md-search__input"), ".md-search-result__meta"
+        items, links = page.locator(".md-search-result__list > li"), ".md-search-result__list a"
+        if not box.is_visible():
+            page.locator("label.md-search__icon, .md-search__input").first.click()
     box.fill("")
-    box.press_sequentially(query, delay=10)  # Material reacts to key events, not to a programmatic fill
-    meta = page.locator(".md-search-result__meta")
-    # the meta line says "Type to start searching" until the worker has answered
+    box.press_sequentially(query, delay=10)  # both react to key events, not to a programmatic fill
+    # the status says "Type to start searching" (or nothing) until the index has answered
     page.wait_for_function(
-        "() => { const m = document.querySelector('.md-search-result__meta');"
-        " return m && /matching/i.test(m.textContent); }")
+        "([status, shadow]) => { const hosts = shadow ? Array.from(document.querySelectorAll('*'))"
+        ".filter(e => e.shadowRoot).map(e => e.shadowRoot) : [document];"
+        " return hosts.some(h => { const m = h.querySelector(status.replace('dialog ', ''));"
+        " return m && /matching|result/i.test(m.textContent); }); }", arg=[status, zensical])
     page.screenshot(path=str(ARTIFACTS / shot), full_page=False)
-    items = page.locator(".md-search-result__list > li")
-    return meta.inner_text(), [items.nth(i).inner_text() for i in range(items.count())]
+    hrefs = [page.locator(links).nth(i).get_attribute("href") or "" for i in range(page.locator(links).count())]
+    return (page.locator(status).first.inner_text(), [items.nth(i).inner_text() for i in range(items.count())],
+            hrefs)
+
+
+def _nothing_found(status: str) -> bool:
+    return "no matching" in status.casefold() or "no results" in status.casefold()
 
 
 def test_blog_index_lists_the_newest_public_posts(served, page):
@@ -110,10 +127,12 @@ def test_blog_index_lists_the_newest_public_posts(served, page):
 def test_search_finds_a_public_post(served, page):
     base, entries = served
     target = next(e for e in entries if e.slug == "reconciliation-is-a-trust-problem")
-    meta, results = _search(page, base, "reconciliation", "search-public.png")
-    assert "no matching" not in meta.casefold(), meta
+    meta, results, hrefs = _search(page, base, "reconciliation", "search-public.png")
+    assert not _nothing_found(meta), meta
     assert any(target.title in r for r in results), results
-    link = page.locator(f'.md-search-result__list a[href*="{target.slug}"]').first
+    assert any(target.slug in href for href in hrefs), hrefs
+    link = page.locator(f'.md-search-result__list a[href*="{target.slug}"], '
+                        f'dialog ol[role=listbox] a[href*="{target.slug}"]').first
     link.click()
     page.wait_for_load_state("load")
     assert target.slug in page.url
@@ -124,16 +143,20 @@ def test_search_finds_nothing_of_an_internal_insight(served, page):
     base, entries = served
     insight = next(e for e in entries if e.source == INTERNAL_SOURCE)
     assert insight.audience == "internal" and INTERNAL_SENTENCE in insight.body
-    meta, results = _search(page, base, INTERNAL_SENTENCE, "search-internal.png")
+    meta, results, hrefs = _search(page, base, INTERNAL_SENTENCE, "search-internal.png")
     # Material's search is lenient: documents matching some of the words are listed with a
     # "Missing: ..." line. No document may match the whole sentence, or contain it.
     full = [r for r in results if "Missing:" not in r]
     assert not full, (meta, full)
     assert not any(INTERNAL_SENTENCE.casefold() in r.casefold() for r in results)
-    assert page.locator(f'.md-search-result__list a[href*="{insight.slug}"]').count() == 0
-    # words that only the internal insight uses: nothing at all
+    assert not any(insight.slug in href for href in hrefs), hrefs
+    # words that only the internal insight uses: nothing at all (Zensical's search also finds a
+    # word's stem, "match" for "matcher", in public posts: never the word itself, never the insight)
     for probe in ("Northwind", "matcher", "deduction"):
         assert probe.casefold() in insight.body.casefold()
-        meta, results = _search(page, base, probe, f"search-{probe}.png")
-        assert "no matching" in meta.casefold(), (probe, meta, results)
-        assert results == []
+        meta, results, hrefs = _search(page, base, probe, f"search-{probe}.png")
+        assert not any(re.search(rf"\b{probe}\b", r, re.I) for r in results), (probe, results)
+        assert not any(insight.slug in href for href in hrefs), (probe, hrefs)
+        if not hrefs or all("?h=" not in href for href in hrefs):  # Material: not even a partial match
+            assert _nothing_found(meta), (probe, meta, results)
+            assert results == []

@@ -40,9 +40,9 @@ def _static(folder: Path):
 
 
 @pytest.fixture(scope="module")
-def served(tmp_path_factory):
+def served(tmp_path_factory, engine):
     root = copy_example(tmp_path_factory.mktemp("reader") / "repo")
-    result = run_cli("-C", str(root), "build")
+    result = run_cli("-C", str(root), "build", "--engine", engine)
     assert result.exit_code == 0, result.output
     public = sorted((e for e in api.load(root).entries if e.audience == "public" and not e.draft),
                     key=lambda e: e.date, reverse=True)
@@ -152,7 +152,7 @@ def test_the_example_ships_the_init_templates_reader_files():
 
 
 @pytest.fixture(scope="module")
-def served_init(tmp_path_factory):
+def served_init(tmp_path_factory, engine):
     """A repo from `notepress init` with an image beside its public essay."""
     from test_boundary import _png_image
 
@@ -161,7 +161,7 @@ def served_init(tmp_path_factory):
     essay = next((root / "posts" / "essays").glob("*.md"))
     (essay.parent / "chart.png").write_bytes(_png_image())
     essay.write_text(essay.read_text(encoding="utf-8") + "\n![A chart of the calls](chart.png)\n", encoding="utf-8")
-    result = run_cli("-C", str(root), "build")
+    result = run_cli("-C", str(root), "build", "--engine", engine)
     assert result.exit_code == 0, result.output
     with _static(root / "site") as base:
         yield base, essay

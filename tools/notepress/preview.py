@@ -19,9 +19,10 @@ SETTLE = 0.05  # seconds to wait for the rest of an editor's save (temporary fil
 
 
 class Regenerator:
-    def __init__(self, root: Path, *, redact: bool | None = None, progress=None):
+    def __init__(self, root: Path, *, redact: bool | None = None, progress=None, then=None):
         self.root = root
         self.redact = redact
+        self.then = then or (lambda shown: None)  # told each preview generated
         self.say = progress or (lambda message: None)
         self.posts_dir = root / "posts"
         self._changed = threading.Event()
@@ -34,6 +35,7 @@ class Regenerator:
             self.say(f"notepress: {shown.generated.summary()}")
         for problem in shown.problems:
             self.say(f"notepress: {problem}")
+        self.then(shown)
         return shown
 
     def changed(self, path: str) -> None:

@@ -164,7 +164,8 @@ def publish(root: Path | str, *, engine: str | None = None, redact: bool | None 
     say(f"notepress: {staged.generated.summary()}")
     say(f"Building the site with {builder.name} into {staged.final.name}/ …")
     try:
-        theme_dirs = builder.build(staged.stage, site_url=config.site_url, progress=progress)
+        theme_dirs = builder.build(staged.stage, site_url=config.site_url, posts=staged.generated.listing,
+                                   progress=progress)
     except BaseException:
         discard(staged)
         raise

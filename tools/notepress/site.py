@@ -11,6 +11,7 @@ the boundary never depends on them: see `publish.py`).
 from __future__ import annotations
 
 import ipaddress
+import json
 import logging
 import os
 import subprocess
@@ -22,6 +23,7 @@ from urllib.parse import urlsplit
 
 from .config import CONFIG_FILE, ENGINES, Folder, overlapping
 from .config import read_config
+from .output import write_atomic
 from .problems import NotepressError, Problem, Report
 from .yamlmap import check_yaml, key_lines
 
@@ -174,8 +176,9 @@ class MkDocs:
         except (Abort, ConfigurationError) as e:
             raise NotepressError(f"{ENGINE_CONFIG}:1: {handler.errors() or e} (fix that setting in {ENGINE_CONFIG})")
 
-    def build(self, stage: Path, *, site_url: str, progress=None) -> list[Path]:
-        """Render docs/ into `stage`; returns the installed theme's folders (for the audit)."""
+    def build(self, stage: Path, *, site_url: str, posts: list[dict], progress=None) -> list[Path]:
+        """Render docs/ into `stage`; returns the installed theme's folders (for the audit). The
+        posts' listing comes from Material's blog plugin here, so `posts` is not needed."""
         from mkdocs.commands.build import build as mkdocs_build
         from mkdocs.exceptions import MkDocsException
 
@@ -249,23 +252,25 @@ class Zensical:
     def __init__(self, root: Path):
         self.root = root
 
-    def _settings_file(self, site_dir: Path, site_url: str) -> Path:
+    def _settings_file(self, site_dir: Path, site_url: str, posts: list[dict]) -> Path:
+        """mkdocs.yml, inherited, with the folder to write, the site's URL, and the generated posts
+        for the templates (`config.extra.notepress.posts`: Zensical's have no blog plugin to ask)."""
         found = settings(self.root)
         check_folders(self.root, found)
         lines = ["# Written by notepress for one Zensical run (removed after it): mkdocs.yml, built elsewhere.",
-                 f"INHERIT: {ENGINE_CONFIG}", f"site_dir: {_quoted(os.path.relpath(site_dir, self.root))}"]
+                 f"INHERIT: {ENGINE_CONFIG}", f"site_dir: {json.dumps(os.path.relpath(site_dir, self.root))}",
+                 f"extra: {json.dumps({'notepress': {'posts': posts}}, ensure_ascii=False)}"]
         if site_url:
-            lines.append(f"site_url: {_quoted(site_url)}")
-        path = self.root / ZENSICAL_CONFIG
-        path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-        return path
+            lines.append(f"site_url: {json.dumps(site_url)}")
+        write_atomic(self.root / ZENSICAL_CONFIG, ("\n".join(lines) + "\n").encode("utf-8"))
+        return self.root / ZENSICAL_CONFIG
 
     def _command(self, *args: str) -> list[str]:
         return [sys.executable, "-m", "zensical", *args]
 
-    def build(self, stage: Path, *, site_url: str, progress=None) -> list[Path]:
+    def build(self, stage: Path, *, site_url: str, posts: list[dict], progress=None) -> list[Path]:
         _require_zensical()
-        config = self._settings_file(stage, site_url)
+        config = self._settings_file(stage, site_url, posts)
         try:
             done = subprocess.run(self._command("build", "--clean", "-f", config.name), cwd=self.root,
                                   capture_output=True, text=True)
@@ -301,9 +306,17 @@ class Zensical:
         from .preview import Regenerator
 
         _require_zensical()
-        regenerate = Regenerator(self.root, redact=redact, progress=progress)
+        preview_dir = self.preview_dir()
+
+        def settings_file(shown) -> None:  # after each regeneration: the home page's list changes too
+            if shown.generated is not None:
+                self._settings_file(preview_dir, "", shown.generated.listing)
+
+        regenerate = Regenerator(self.root, redact=redact, progress=progress, then=settings_file)
         regenerate()
-        config = self._settings_file(self.preview_dir(), "")
+        config = self.root / ZENSICAL_CONFIG
+        if not config.exists():  # notepress.yml is broken: Zensical shows docs/ as it is
+            self._settings_file(preview_dir, "", [])
         args = ["serve", "-f", config.name, "-a", str(address)] + (["--open"] if open_browser else [])
         if progress:
             progress(f"Preview at http://{address}{_mount(self.root)} (drafts shown; Ctrl+C to stop)")
@@ -316,10 +329,6 @@ class Zensical:
                 server.terminate()
                 server.wait()
             config.unlink(missing_ok=True)
-
-
-def _quoted(text: str) -> str:
-    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
 def _require_zensical() -> None:
