@@ -54,7 +54,8 @@ def test_only_public_non_draft_entries_become_posts(repo):
     _, generated = api.generate_blog(repo)
 
     out = posts_dir(repo)
-    assert sorted(p.name for p in out.iterdir()) == [".authors.yml", ".gitignore", *PUBLIC_POSTS]
+    assert sorted(p.name for p in out.iterdir()) == [".authors.yml", ".gitignore", "avatars", *PUBLIC_POSTS]
+    assert [p.name for p in (out / "avatars").iterdir()] == ["ana.svg"]  # the author's initials badge
     assert sorted(p.name for p in generated.written) == PUBLIC_POSTS
     assert all(p.parent == out for p in generated.written)
     assert (generated.unchanged, generated.removed) == (0, [])
@@ -190,7 +191,7 @@ def test_nothing_outside_the_owned_folder_changes(repo):
 
     assert snapshot(repo, skip=owned) == before
     folders_after = sorted(p.relative_to(repo).as_posix() for p in repo.rglob("*") if p.is_dir())
-    assert folders_after == sorted([*folders, "docs/blog", "docs/blog/posts"])
+    assert folders_after == sorted([*folders, "docs/blog", "docs/blog/posts", "docs/blog/posts/avatars"])
 
 
 def test_drafts_only_when_asked_and_then_marked(repo):

@@ -282,7 +282,7 @@ def _foreign_files(out: Path) -> list[Path]:
         return []
     foreign = []
     for path in sorted(out.iterdir()):
-        if path.name.startswith(".") or path.name == ATTACHMENTS:  # ours; dot-files: MkDocs skips them
+        if path.name.startswith(".") or path.name in (ATTACHMENTS, AVATARS):  # ours; dot-files: MkDocs skips them
             continue
         if path.suffix != ".md" or not _generated(path):
             foreign.append(path)

@@ -318,8 +318,8 @@ class Zensical:
         if not config.exists():  # notepress.yml is broken: Zensical shows docs/ as it is
             self._settings_file(preview_dir, "", [])
         args = ["serve", "-f", config.name, "-a", str(address)] + (["--open"] if open_browser else [])
-        if progress:
-            progress(f"Preview at http://{address}{_mount(self.root)} (drafts shown; Ctrl+C to stop)")
+        if progress:  # served from the root: the preview's settings have no site_url
+            progress(f"Preview at http://{address}/ (drafts shown; Ctrl+C to stop)")
         server = subprocess.Popen(self._command(*args), cwd=self.root)
         try:
             with regenerate.watching():

@@ -1,0 +1,72 @@
+"""`notepress serve` on both engines: the current posts/ with drafts shown, a new save shown without a
+restart, and nothing written where the published site lives (the preview holds drafts)."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import notepress
+from e2e_helpers import copy_example
+from test_serve import fetch, free_port, wait_for
+
+pytestmark = pytest.mark.site
+
+DRAFT_TITLE = "What gross margin taught me about roadmaps"
+ESSAY = "posts/essays/2026-11-03-reconciliation-is-a-trust-problem.md"
+ESSAY_URL = "blog/2026/11/03/reconciliation-is-a-trust-problem/"
+TIMEOUT = 60.0
+
+
+@pytest.fixture
+def served(tmp_path, engine):
+    """`notepress serve --engine ENGINE` on a copy of the example repo, as its own process."""
+    root = copy_example(tmp_path / "repo")
+    port = free_port()
+    out = tmp_path / "serve.out"
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(Path(notepress.__file__).parent.parent),
+                                                        os.environ.get("PYTHONPATH", "")])}
+    with out.open("w") as log:
+        proc = subprocess.Popen([sys.executable, "-c", "from notepress.cli import main; main()", "-C", str(root),
+                                 "serve", "--engine", engine, "-a", f"127.0.0.1:{port}"],
+                                stdout=log, stderr=subprocess.STDOUT, env=env)
+    base = f"http://127.0.0.1:{port}/"
+    try:
+        wait_for(lambda: "<html" in fetch(base + "blog/"), timeout=TIMEOUT, what=f"serve to start ({out})")
+        yield root, base, proc, out
+    finally:
+        if proc.poll() is None:
+            proc.send_signal(signal.SIGINT)  # as Ctrl+C
+            try:
+                proc.wait(10)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait(5)
+
+
+def test_serve_shows_drafts_and_a_saved_change_without_writing_site(served, engine):
+    root, base, proc, out = served
+    assert DRAFT_TITLE in fetch(base + "blog/"), "the preview shows drafts"
+    assert "Latest posts" in fetch(base)
+
+    essay = root / ESSAY
+    essay.write_text(essay.read_text(encoding="utf-8") + "\nA sentence saved while serving.\n", encoding="utf-8")
+    wait_for(lambda: "A sentence saved while serving." in fetch(base + ESSAY_URL), timeout=TIMEOUT,
+             what="the saved sentence to show")
+
+    assert not (root / "site").exists(), "the preview never writes where the published site lives"
+    assert f"Preview at {base}" in out.read_text()
+
+
+def test_serve_stops_cleanly_and_leaves_no_settings_behind(served, engine):
+    root, base, proc, out = served
+    proc.send_signal(signal.SIGINT)
+    proc.wait(15)
+    assert not (root / ".notepress-zensical.yml").exists()
+    assert not (root / "site").exists()
+    assert "Traceback" not in out.read_text(), out.read_text()
