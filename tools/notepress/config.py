@@ -10,6 +10,7 @@ Every key is optional; without the file the defaults below apply.
     redact: false                                # true: replace terms with `redact_with` instead of failing
     redact_with: a customer
     paths: {posts: posts, docs: docs, site: site}
+    cadence_days: 14                             # check in on your next step at least this often
 """
 
 from __future__ import annotations
@@ -47,7 +48,7 @@ DEFAULT_COMPETENCIES = (
 NAME_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 SITE_URL_RE = re.compile(r"^https?://[^\s/]+")  # an absolute http(s) URL
 KNOWN_KEYS = ("site_url", "authors", "competencies", "levels", "confidential_terms", "redact", "redact_with",
-              "paths", "newsletter", "smtp")
+              "paths", "newsletter", "smtp", "cadence_days")
 PATH_KEYS = ("posts", "docs", "site")
 LETTER_OR_DIGIT = re.compile(r"[^\W_]")  # what the term matcher compares; the rest only separates words
 ONE_LINE = ("title", "sender", "reply_to", "recipients", "subject", "preheader", "list_id", "unsubscribe")
@@ -129,6 +130,7 @@ class Config:
     site_dir: Path = Path("site")
     newsletter: Newsletter = Newsletter()
     smtp: Smtp = Smtp()
+    cadence_days: int = 14  # check in at least this often ("at least twice a month")
     warnings: tuple[Problem, ...] = ()  # about notepress.yml, shown by every command
 
     @property
@@ -282,6 +284,12 @@ def _validate(fields: dict[str, Field], path: Path, report: Report) -> dict:
         elif key == "redact":
             if not isinstance(v, bool) or f.quoted or (f.raw or "").lower() not in ("true", "false"):
                 report.error(path, f.line, key, f"{f.raw!r} is not true or false", "write true or false, without quotes")
+            else:
+                out[key] = v
+        elif key == "cadence_days":
+            if isinstance(v, bool) or not isinstance(v, int) or not 1 <= v <= 366:
+                report.error(path, f.line, key, f"{f.raw or v!r} is not a number of days from 1 to 366",
+                             "write e.g. cadence_days: 14 (check in at least twice a month)")
             else:
                 out[key] = v
         elif key == "redact_with":

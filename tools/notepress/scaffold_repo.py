@@ -46,6 +46,7 @@ FILES: tuple[tuple[str, str], ...] = (
     ("docs/feed.xsl", "docs/feed.xsl"),
     ("overrides/home.html", "overrides/home.html"),
     ("overrides/archive.html", "overrides/archive.html"),
+    ("overrides/main.html", "overrides/main.html"),
     ("posts/learning.md.jinja", "posts/learning/{learning_date}-five-support-calls-in-one-week.md"),
     ("posts/insight.md.jinja", "posts/insights/{insight_date}-harborview-setup-needs-a-call.md"),
     ("posts/essay.md.jinja", "posts/essays/{essay_date}-why-i-write-down-what-i-learn.md"),
