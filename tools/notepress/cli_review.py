@@ -117,8 +117,8 @@ def _write_ics(path: Path, today, include_private: bool) -> None:
 @click.option("--until", callback=parse_date, metavar="DATE", help="Last day (default: the last entry).")
 @click.option("--level", metavar="NAME", help="The level whose competencies are listed, gaps included: "
               f"{', '.join(review.DEFAULT_LEVELS)} (default: the whole framework).")
-@click.option("--format", "fmt", type=click.Choice(["md", "html"]), default=None,
-              help="md or html (default: from -o's extension, else md).")
+@click.option("--format", "fmt", type=click.Choice(["md", "html", "pdf"]), default=None,
+              help="md, html or pdf (default: from -o's extension, else md). pdf needs -o and the pdf extra.")
 @click.option("--include-private", is_flag=True, help=PRIVATE_HELP)
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Write to FILE (atomically) instead of stdout.")
@@ -129,25 +129,37 @@ def portfolio(since, until, level, fmt, include_private, output):
     the public URL of a public entry, else the source path). Customer insights count as
     evidence of customer and business understanding, by theme. The first line says which
     audiences it contains: internal and public, or also private with --include-private. Never
-    drafts. The HTML page is self-contained, with charts as inline SVG.
+    drafts. The HTML page is self-contained, with charts as inline SVG; the PDF is the same page
+    ready to print, a promotion packet (install the extra: pip install 'notepress[pdf]').
+
+    Each piece of evidence shows its action, outcome and learning, and the goals it served; then
+    the goals, the customer insights (distinct customers, themes) and your visibility (public
+    posts, newsletter issues sent and their recipients).
 
     \b
     Example:
         notepress portfolio --level Director --since 2026-01-01
         notepress portfolio --format html -o review.html
+        notepress portfolio --level Director -o packet.pdf
     """
+    suffix = output.suffix.lower() if output is not None else ""
     if fmt is None:
-        fmt = "html" if output is not None and output.suffix.lower() in (".html", ".htm") else "md"
+        fmt = {".html": "html", ".htm": "html", ".pdf": "pdf"}.get(suffix, "md")
+    if fmt == "pdf" and output is None:
+        raise click.UsageError("--format pdf writes a file: add -o packet.pdf")
     try:
-        text = review.render_portfolio(root(), since=since, until=until, level=level, fmt=fmt,
-                                       include_private=include_private)
+        if fmt == "pdf":
+            data = review.portfolio_pdf(root(), since=since, until=until, level=level, include_private=include_private)
+        else:
+            data = review.render_portfolio(root(), since=since, until=until, level=level, fmt=fmt,
+                                           include_private=include_private).encode("utf-8")
     except NotepressError as e:
         raise Failed(e)
     if output is None:
-        click.echo(text, nl=False)
+        click.echo(data.decode("utf-8"), nl=False)
     else:
         try:
-            write_atomic(output, text.encode("utf-8"))
+            write_atomic(output, data)
         except OSError as e:
             raise OneLine(f"{output}: cannot write it ({e.strerror or e})")
         click.echo(output)

@@ -122,7 +122,7 @@ def _not_public(entries: list[Entry], slug: str) -> Problem:
     entry = next((e for e in entries if e.slug == slug), None)
     if entry is None:
         return Problem("", 0, "slug", f'no entry has the slug "{slug}"',
-                       "name a public entry's slug (the last part of its post's URL)")
+                       "give the slug of a public entry: the last part of its post's URL")
     if entry.draft:
         return Problem(entry.source, entry.line_of("draft"), "draft", "is true, so it is not published and cannot "
                        "be shared", "remove `draft: true` and build first")

@@ -80,8 +80,16 @@ def build_portfolio(root: Path | str, *, since: dt.date | None = None, until: dt
     view = _view(root, include_private)
     levels = levels or view.config.levels or DEFAULT_LEVELS
     p = build(view, contains=contains(reader_for(include_private)), since=since, until=until,
-              level=level, levels=levels)
+              level=level, levels=levels, issues=_sent_issues(view.config))
     return p, view.config
+
+
+def _sent_issues(config: Config) -> tuple[tuple[dt.date, frozenset[str]], ...]:
+    """(last day, addresses served) of each archived newsletter issue."""
+    from ..newsletter import archive
+
+    return tuple((r.until, frozenset(archive.served(archive.read_log(r.folder))))
+                 for r in archive.issues(config.archive_dir))
 
 
 def render_portfolio(root: Path | str, *, since: dt.date | None = None, until: dt.date | None = None,
@@ -159,3 +167,10 @@ def checkin(root: Path | str, answers: Answers, *, today: dt.date | None = None)
 
     _, config, entries = start_checkin(root, today=today)
     return write_checkin(config, entries, answers, today or dt.date.today())
+
+
+def portfolio_pdf(root: Path | str, *, since: dt.date | None = None, until: dt.date | None = None,
+                  level: str | None = None, include_private: bool = False) -> bytes:
+    """The portfolio as a print-ready PDF promotion packet (needs the `pdf` extra: WeasyPrint)."""
+    p, config = build_portfolio(root, since=since, until=until, level=level, include_private=include_private)
+    return render.pdf(p, config)
