@@ -21,6 +21,7 @@ IMAGE = re.compile(r"\.(png|jpe?g|gif|webp|avif|svg)$", re.IGNORECASE)
 HEADING = re.compile(r"^#{2,3}[ \t]+(.+?)[ \t#]*$", re.MULTILINE)
 MARKUP = re.compile(r"!?\[([^\]]*)\]\([^)]*\)|\[\[([^\]|]+)(?:\|([^\]]+))?\]\]|[*_`]+|<[^>]+>")
 DESCRIPTION = 200  # characters: what link previews show
+ATTACHMENTS_URL = "attachments"  # Material's blog publishes docs/blog/posts/attachments/ at blog/attachments/
 
 
 def plain(text: str) -> str:
@@ -49,7 +50,7 @@ def image_url(view: PublicView, entry: Entry) -> str:
     """The absolute URL of the first image published beside the post, or ""."""
     for _, rel in view.attachments.get(entry.slug, ()):
         if IMAGE.search(rel) and view.config.site_url:
-            return f"{view.config.site_url}blog/posts/attachments/{urllib.parse.quote(rel)}"
+            return f"{view.config.site_url}blog/{ATTACHMENTS_URL}/{urllib.parse.quote(rel)}"
     return ""
 
 
