@@ -198,6 +198,9 @@ def test_share_refuses_an_entry_that_is_not_public(repo):
     assert re.match(r"posts/learning/\S+-sketched-save-and-return\.md:5: audience: is internal, so it cannot be "
                     r"shared \(only public posts are shared", result.stderr)
     assert result.stdout == ""
+    private = run_cli("-C", str(repo), "share", "understand-onboarding")  # init's example goal
+    assert private.exit_code == 1
+    assert ":5: audience: is private, so it cannot be shared" in private.stderr
 
 
 def test_share_refuses_a_confidential_term(repo):
@@ -213,3 +216,19 @@ def test_share_refuses_a_confidential_term(repo):
     assert result.exit_code == 1
     assert result.stdout == ""
     assert f'{post.relative_to(repo).as_posix()}:2: summary: confidential term "{CUSTOMER}"' in result.stderr
+
+
+def test_a_goal_made_public_is_a_post_in_the_goals_category(tmp_path):
+    repo = tmp_path / "notes"
+    _ok("init", repo, "--name", "Notes", "--author", "Ana Li", "--site-url", SITE_URL)
+    goal = next((repo / "posts/goals").glob("*.md"))
+    _field(goal, "audience", "public")
+
+    _ok("-C", repo, "build")
+
+    page = next((repo / "site").rglob("understand-onboarding/index.html")).read_text(encoding="utf-8")
+    for text in ("The goal", "What I want", "Why it matters to me", "How I measure it", "Horizon"):
+        assert f"{text}</" in page
+    assert (repo / "site/blog/category/goals/index.html").is_file()
+    assert meta_of(next((repo / "site").rglob("understand-onboarding/index.html")))["og:description"] == (
+        "Be the person who understands why new customers stall in their first week, and fix the worst step.")
