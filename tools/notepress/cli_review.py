@@ -314,7 +314,8 @@ def _answers(o: dict, chosen, ask: _Asker, today: dt.date, config) -> "review.An
     goals = _names(o["goal"]) or _names((ask.text(None, "The goal it serves (slugs, comma-separated)",
                                                    default=", ".join(chosen.loop.goals if chosen else ())),))
     competencies = _names(o["competency"]) or (chosen.loop.competencies if chosen else ())
-    title = ask.text(o["title"], "Title", default=_short(action), option="--title")
+    short_title = _short(action, 50) if did else f"Not yet: {_short(step, 40)}"
+    title = ask.text(o["title"], "Title", default=short_title, option="--title")
     return review.Answers(on=chosen.slug if chosen else "", did=did, action=action, outcome=outcome,
                           learning=learning, title=title, next_step=next_step, due=due, goals=goals,
                           competencies=competencies, audience=o["audience"], carried=carried)
