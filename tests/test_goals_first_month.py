@@ -185,8 +185,7 @@ def test_share_prints_a_ready_to_post_text(repo):
     assert text == (
         "Five new customers, one screen where four of them stopped.\n\n"
         "→ The bank step needs a way to come back later.\n"
-        "→ Four stopped at the bank connection screen.\n"
-        "→ Next: Sketch a save-and-return flow with design\n\n"
+        "→ Four stopped at the bank connection screen.\n\n"  # its next step is done (the check-in): not news
         f"{SITE_URL}blog/{TODAY:%Y/%m/%d}/mapped-the-setup-step/\n\n"
         "#Onboarding #CustomerResearch\n")
 
