@@ -79,11 +79,17 @@ def test_front_matter_has_the_material_fields_and_there_is_no_h1(repo):
         "title": "Testing the pricing page headline", "date": {"created": dt.date(2026, 3, 2), "updated": dt.date(2026, 3, 20)}, "slug": "pricing-page-test",
         "authors": ["ana"],  # the first author in notepress.yml signs posts that name none
         "categories": ["Learning log"], "tags": ["pricing", "experiments"], "readtime": 1,
+        "share": {"title": "Testing the pricing page headline", "card": "summary",  # no summary: what was learned
+                  "description": "Visitors read the headline, not the comparison table.",
+                  "url": "https://example.test/notes/blog/2026/03/02/pricing-page-test/"},
     }
     assert essay == {
         "title": "Why small tests win", "date": {"created": dt.date(2026, 3, 1), "updated": dt.date(2026, 3, 20)}, "slug": "why-small-tests",
         "authors": ["ana"], "categories": ["Essays"], "tags": ["experiments"],
         "description": "Small, reversible tests teach more per week than big launches.", "readtime": 1,
+        "share": {"title": "Why small tests win", "card": "summary",
+                  "description": "Small, reversible tests teach more per week than big launches.",
+                  "url": "https://example.test/notes/blog/2026/03/01/why-small-tests/"},
     }
     for body in (learning_body, essay_body):
         assert not re.search(r"^#\s", body, re.MULTILINE)  # the title lives in front matter only

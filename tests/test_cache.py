@@ -60,4 +60,4 @@ def test_an_unreadable_cache_is_ignored(tmp_path):
     read_entries(config)
     cache_file(config.root).write_bytes(b"not a pickle")
     entries, report = read_entries(config)
-    assert len(entries) == 23 and not report.errors
+    assert len(entries) == 25 and not report.errors

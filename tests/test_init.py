@@ -64,7 +64,7 @@ def test_init_then_build_publishes_the_public_examples_and_nothing_internal(tmp_
     for name in ("mkdocs.yml", "notepress.yml", ".gitignore", ".pre-commit-config.yaml",
                  ".github/workflows/publish.yml", "docs/index.md", "docs/blog/index.md", "docs/tags.md"):
         assert (repo / name).is_file(), name
-    assert {p.parent.name for p in (repo / "posts").rglob("*.md")} == {"learning", "insights", "essays"}
+    assert {p.parent.name for p in (repo / "posts").rglob("*.md")} == {"learning", "insights", "essays", "goals"}
 
     built = cli("-C", repo, "build", "--engine", engine)
 
@@ -90,13 +90,17 @@ def test_the_scaffold_passes_a_strict_check_and_dates_follow_today(tmp_path):
     created = init_repo(repo, name="Notes", author="Maya Chen", today=today)
 
     assert [p.relative_to(repo).as_posix() for p in created] == [
-        target.format(learning_date="2026-03-04", insight_date="2026-03-07", essay_date="2026-03-10")
+        target.format(goal_date="2026-03-03", learning_date="2026-03-04", insight_date="2026-03-07",
+                      essay_date="2026-03-10")
         for _, target in FILES]
     report = api.check(repo, strict=True)
     assert report.problems == []
     entries = {e.type: e for e in api.load(repo).entries}
     assert {t: (e.audience, e.draft) for t, e in entries.items()} == {
-        "learning": ("public", False), "essay": ("public", False), "insight": ("internal", False)}
+        "learning": ("public", False), "essay": ("public", False), "insight": ("internal", False),
+        "goal": ("private", False)}
+    assert entries["learning"].loop.goals == ("understand-onboarding",)
+    assert entries["goal"].goal.horizon == dt.date(2027, 3, 10)
     assert entries["insight"].insight.customer == CUSTOMER
     assert entries["learning"].loop.next_step_due == dt.date(2026, 3, 17)
     assert CODE_NAME in api.load(repo).config.confidential_terms

@@ -146,7 +146,7 @@ def test_no_page_scrolls_sideways(served, page, path):
 
 def test_the_example_ships_the_init_templates_reader_files():
     init = REPO / "tools" / "notepress" / "templates" / "init"
-    for rel in ("overrides/home.html", "overrides/archive.html", "docs/stylesheets/extra.css", "docs/feed.xsl",
+    for rel in ("overrides/home.html", "overrides/archive.html", "overrides/main.html", "docs/stylesheets/extra.css", "docs/feed.xsl",
                 "docs/blog/archive/index.md"):
         assert (REPO / rel).read_bytes() == (init / rel).read_bytes(), f"{rel} differs from templates/init/{rel}"
 

@@ -77,7 +77,9 @@ def test_next_without_open_steps(tmp_path, cli):
     result = cli("-C", tmp_path / "repo", "next", "--today", "2026-03-20")
 
     assert result.exit_code == 0
-    assert result.stdout == "no open next steps\n"
+    assert result.stdout == ("no open next steps\n"  # and the newest learning entry is older than cadence_days
+                             "Last check-in 2026-03-01, 19 days ago: older than the cadence of 14 days "
+                             "(run `notepress checkin`)\n")
     assert result.stderr == ""
 
 

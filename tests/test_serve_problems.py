@@ -24,8 +24,8 @@ from test_serve import fetch, free_port, wait_for
 
 LEARNING = "posts/learning/2026-11-17-five-support-calls-in-one-week.md"
 LEARNING_TITLE = "Five support calls in one week"
-BROKEN = (f"{LEARNING}:4: type: 'lesson' is not one of learning, insight, essay "
-          "(use one of learning, insight, essay)")
+BROKEN = (f"{LEARNING}:4: type: 'lesson' is not one of learning, insight, essay, goal "
+          "(use one of learning, insight, essay, goal)")
 CUSTOMER = "Harborview Outfitters"  # the init repo's insight is about this customer
 ESSAY = "posts/essays/2026-11-24-what-a-setup-call-taught-me.md"
 ESSAY_TEXT = f"""---

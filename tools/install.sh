@@ -1,14 +1,20 @@
 #!/usr/bin/env bash
-# Installs notepress, its Zensical engine and its test tools into .venv, and Debian's Chromium for the browser tests.
+# Installs notepress with its Zensical engine and PDF extras and its test tools into .venv, Debian's
+# Chromium for the browser tests, and the Pango and fonts WeasyPrint needs for `portfolio --format pdf`.
 # Usage (from the repo root): bash tools/install.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
-if [ ! -x /usr/bin/chromium ]; then
-  echo "install: Debian's Chromium (for the browser tests)" >&2
+DEBS=""
+[ -x /usr/bin/chromium ] || DEBS="chromium"
+# WeasyPrint's text layout (Pango) and a font to lay out with
+compgen -G "/usr/lib/*/libpangoft2-1.0.so.0" >/dev/null || DEBS="$DEBS libpango-1.0-0 libpangoft2-1.0-0"
+[ -d /usr/share/fonts/truetype/dejavu ] || DEBS="$DEBS fonts-dejavu-core"
+if [ -n "$DEBS" ]; then
+  echo "install: Debian packages:$DEBS (Chromium for the browser tests; Pango and fonts for PDF)" >&2
   SUDO=""; [ "$(id -u)" = 0 ] || SUDO="sudo"
   $SUDO apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium >/dev/null
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq $DEBS >/dev/null
 fi
 [ -x .venv/bin/python ] || python3 -m venv .venv
-.venv/bin/python -m pip install -q --disable-pip-version-check -e '.[test,zensical]'
+.venv/bin/python -m pip install -q --disable-pip-version-check -e '.[zensical,pdf,test]'
 echo "install: done; try .venv/bin/notepress --help" >&2

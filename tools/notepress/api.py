@@ -111,3 +111,16 @@ def newsletter_send(root: Path | str, number: int | None = None, *, dry_run: boo
     return send_issue(config, number, team=gate(project.entries, config, Reader.TEAM), recipients=recipients,
                       dry_run=dry_run, test_address=test_address, force=force, retry_failed=retry_failed,
                       progress=progress)
+
+
+def share(root: Path | str, slug: str, *, redact: bool | None = None):
+    """The ready-to-post text of public entry `slug` (see share.py). Raises NotepressError for an
+    entry that is not public, a public page that breaks a rule, or a confidential term in the text."""
+    from .share import share_text
+
+    project = load(root)
+    screened = screen_public(project.entries, project.config, redact=redact)
+    mine = [p for p in screened.problems if any(e.slug == slug and e.source == p.path for e in project.entries)]
+    if mine:
+        raise NotepressError(mine)
+    return share_text(screened.view, project.entries, slug)

@@ -53,6 +53,7 @@ NEXT_STEP = {  # what `new` suggests once the entry exists
     "learning": "notepress check (and notepress next to see your open next steps)",
     "insight": "notepress check; it goes into the next `notepress newsletter draft`",
     "essay": "notepress serve to preview it; remove `draft: true` to publish",
+    "goal": "notepress check; name it in your learning entries' `goals:`, and see it in notepress goals",
 }
 
 
@@ -205,7 +206,7 @@ def audit(site_dir):
 
 @main.command()
 @directory_option
-@click.argument("etype", metavar="TYPE", type=click.Choice(["learning", "insight", "essay"]))
+@click.argument("etype", metavar="TYPE", type=click.Choice(["learning", "insight", "essay", "goal"]))
 @click.argument("title")
 @click.option("--from", "from_slug", metavar="SLUG",
               help="Check in on learning entry SLUG: its next step becomes the action, the body links back to it.")
@@ -213,8 +214,8 @@ def audit(site_dir):
 def new(etype, title, from_slug, edit):
     """Create an entry from the TYPE's template with today's date, and print its path.
 
-    Audience is set explicitly: private for learning, internal for insight, public + draft for
-    essay. Never overwrites an existing file.
+    Audience is set explicitly: private for learning and goal, internal for insight, public +
+    draft for essay. Never overwrites an existing file.
 
     \b
     Example:
@@ -222,6 +223,7 @@ def new(etype, title, from_slug, edit):
         notepress new insight "Northwind cannot reconcile partial payments"
         notepress new learning "Finance signed off the calculator" --from reading-the-payments-pnl
         notepress new essay "Why we count customers" --edit
+        notepress new goal "Lead a product area by next autumn"
     """
     if from_slug is not None and etype != "learning":
         raise click.UsageError("--from goes with `new learning` (a check-in is a learning entry)")

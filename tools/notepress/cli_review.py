@@ -40,22 +40,29 @@ def _step_lines(step: review.OpenStep) -> list[str]:
 @click.option("--done", "done_slug", metavar="SLUG", help="Mark the next step of entry SLUG done.")
 @click.option("--on", callback=parse_date, metavar="DATE", help="With --done: the day it was done (default: today).")
 @click.option("--include-private", is_flag=True, help=PRIVATE_HELP)
-def next_steps(today, done_slug, on, include_private):
+@click.option("--ics", type=click.Path(dir_okay=False, path_type=Path), default=None, metavar="FILE",
+              help="Also write the open steps with a due date to FILE, an iCalendar file for your calendar.")
+def next_steps(today, done_slug, on, include_private, ics):
     """Every open next step of your learning entries: overdue first, then by due date, then undated.
 
     Each shows its due date, its age (days since the entry's date), the step, and the entry's
     title, slug and path. Internal and public entries only, unless --include-private; never drafts.
 
     --done SLUG sets `next_step_done:` in that entry's front matter and changes nothing else
-    in the file.
+    in the file. --ics FILE writes the dated steps as all-day events on their due dates (import
+    it again after a check-in: each step keeps its event). Says when the last check-in is older
+    than `cadence_days` (notepress.yml, default 14).
 
     \b
     Example:
         notepress next
+        notepress next --ics next-steps.ics
         notepress next --done demo-review-and-getting-defensive --on 2026-11-10
     """
     if on is not None and done_slug is None:
         raise click.UsageError("--on goes with --done SLUG")
+    if ics is not None and done_slug is not None:
+        raise click.UsageError("--ics and --done are separate runs")
     try:
         if done_slug is not None:
             done = review.mark_done(root(), done_slug, on=on)
@@ -66,12 +73,16 @@ def next_steps(today, done_slug, on, include_private):
                 click.echo(f"{done.source}: already done{when}, left unchanged")
             return
         steps = review.next_steps(root(), today=today, include_private=include_private)
+        late = review.cadence(root(), today=today, include_private=include_private).message()
+        if ics is not None:
+            _write_ics(ics, today, include_private)
     except review.StepError as e:
         raise OneLine(str(e))
     except NotepressError as e:
         raise Failed(e)
     if not steps:
         click.echo("no open next steps")
+        _late(late)
         return
     for i, step in enumerate(steps):
         if i:
@@ -81,7 +92,23 @@ def next_steps(today, done_slug, on, include_private):
     overdue = sum(s.overdue for s in steps)
     click.echo("")
     click.echo(f"{plural(len(steps), 'open next step')}, {overdue} overdue")
+    _late(late)
     click.echo("mark one done: notepress next --done SLUG", err=True)
+
+
+def _late(message: str) -> None:
+    if message:
+        click.echo(message[:1].upper() + message[1:])
+
+
+def _write_ics(path: Path, today, include_private: bool) -> None:
+    data, dated, undated = review.next_steps_ics(root(), today=today, include_private=include_private)
+    try:
+        write_atomic(path, data)
+    except OSError as e:
+        raise OneLine(f"{path}: cannot write it ({e.strerror or e})")
+    left = f" ({plural(undated, 'step')} without a due date left out)" if undated else ""
+    click.echo(f"{path}: {plural(dated, 'next step')} as calendar events{left}", err=True)
 
 
 @main.command()
@@ -90,8 +117,8 @@ def next_steps(today, done_slug, on, include_private):
 @click.option("--until", callback=parse_date, metavar="DATE", help="Last day (default: the last entry).")
 @click.option("--level", metavar="NAME", help="The level whose competencies are listed, gaps included: "
               f"{', '.join(review.DEFAULT_LEVELS)} (default: the whole framework).")
-@click.option("--format", "fmt", type=click.Choice(["md", "html"]), default=None,
-              help="md or html (default: from -o's extension, else md).")
+@click.option("--format", "fmt", type=click.Choice(["md", "html", "pdf"]), default=None,
+              help="md, html or pdf (default: from -o's extension, else md). pdf needs -o and the pdf extra.")
 @click.option("--include-private", is_flag=True, help=PRIVATE_HELP)
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Write to FILE (atomically) instead of stdout.")
@@ -102,25 +129,37 @@ def portfolio(since, until, level, fmt, include_private, output):
     the public URL of a public entry, else the source path). Customer insights count as
     evidence of customer and business understanding, by theme. The first line says which
     audiences it contains: internal and public, or also private with --include-private. Never
-    drafts. The HTML page is self-contained, with charts as inline SVG.
+    drafts. The HTML page is self-contained, with charts as inline SVG; the PDF is the same page
+    ready to print, a promotion packet (install the extra: pip install 'notepress[pdf]').
+
+    Each piece of evidence shows its action, outcome and learning, and the goals it served; then
+    the goals, the customer insights (distinct customers, themes) and your visibility (public
+    posts, newsletter issues sent and their recipients).
 
     \b
     Example:
         notepress portfolio --level Director --since 2026-01-01
         notepress portfolio --format html -o review.html
+        notepress portfolio --level Director -o packet.pdf
     """
+    suffix = output.suffix.lower() if output is not None else ""
     if fmt is None:
-        fmt = "html" if output is not None and output.suffix.lower() in (".html", ".htm") else "md"
+        fmt = {".html": "html", ".htm": "html", ".pdf": "pdf"}.get(suffix, "md")
+    if fmt == "pdf" and output is None:
+        raise click.UsageError("--format pdf writes a file: add -o packet.pdf")
     try:
-        text = review.render_portfolio(root(), since=since, until=until, level=level, fmt=fmt,
-                                       include_private=include_private)
+        if fmt == "pdf":
+            data = review.portfolio_pdf(root(), since=since, until=until, level=level, include_private=include_private)
+        else:
+            data = review.render_portfolio(root(), since=since, until=until, level=level, fmt=fmt,
+                                           include_private=include_private).encode("utf-8")
     except NotepressError as e:
         raise Failed(e)
     if output is None:
-        click.echo(text, nl=False)
+        click.echo(data.decode("utf-8"), nl=False)
     else:
         try:
-            write_atomic(output, text.encode("utf-8"))
+            write_atomic(output, data)
         except OSError as e:
             raise OneLine(f"{output}: cannot write it ({e.strerror or e})")
         click.echo(output)
@@ -152,3 +191,182 @@ def stats(since, until, weeks, include_private):
     except NotepressError as e:
         raise Failed(e)
     click.echo(text, nl=False)
+
+
+@main.command()
+@directory_option
+@click.option("--today", callback=parse_date, metavar="DATE", help="Count days and staleness from DATE (default: today).")
+@click.option("--include-private", is_flag=True, help=PRIVATE_HELP)
+def goals(today, include_private):
+    """Your goals, each with the actions serving it and how it is going.
+
+    Per goal (entries of `type: goal`; learning entries name the goals they serve in `goals:`):
+    its horizon, what you want and why, the success measure; the actions taken and when, their
+    outcomes as the evidence against the measure, what you learned, the open next steps and the
+    days since the last action. Goals with no action within `cadence_days` (notepress.yml,
+    default 14) are listed at the end, with the last check-in when it is older than that.
+
+    \b
+    Example:
+        notepress goals
+        notepress goals --include-private --today 2026-12-01
+    """
+    try:
+        text = review.goals_table(root(), today=today, include_private=include_private)
+    except NotepressError as e:
+        raise Failed(e)
+    click.echo(text, nl=False)
+
+
+def _names(values: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(v.strip() for raw in values for v in raw.split(",") if v.strip()))
+
+
+def _ask(value, text: str, default=None, **kwargs):
+    """An option's value, or the answer to its prompt."""
+    if value is not None:
+        return value
+    return click.prompt(text, default=default, **kwargs)
+
+
+def _show_session(session, chosen) -> None:
+    if session.cadence.message():
+        click.echo(session.cadence.message()[:1].upper() + session.cadence.message()[1:])
+    if not session.steps:
+        click.echo("No open next step: this is a first check-in.")
+    else:
+        click.echo("Open commitments, overdue first:")
+    for i, step in enumerate(session.steps, 1):
+        mark = "overdue" if step.overdue else "open"
+        due = f"due {step.due}" if step.due else "no due date"
+        click.echo(f"  {i}. [{mark}, {due}] {step.step}  ({step.slug})")
+    if session.goals:
+        click.echo("Your goals: " + ", ".join(f"{slug} ({title})" for slug, title in session.goals))
+    if chosen is not None:
+        click.echo(f"\nChecking in on: {' '.join(chosen.loop.next_step.split())}  ({chosen.slug})")
+
+
+def _pick(session, entries, on: str | None):
+    """The earlier entry checked in on: --on SLUG, else the first open commitment (overdue first)."""
+    from .review.session import earlier
+
+    if on is not None:
+        return earlier(entries, on)
+    return earlier(entries, session.steps[0].slug) if session.steps else None
+
+
+def _short(text: str, limit: int = 70) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[:limit - 1].rsplit(" ", 1)[0] + "…"
+
+
+class _Asker:
+    """Each value from its option, else from a prompt (with `yes`: the prompt's default, if it has one)."""
+
+    def __init__(self, yes: bool):
+        self.yes = yes
+
+    def text(self, value, prompt: str, default: str | None = None, option: str = "") -> str:
+        if value is not None:
+            return value.strip()
+        if self.yes and default is not None:
+            return default
+        if self.yes:
+            raise OneLine(f"{option}: is needed with --yes (give {option} TEXT)")
+        return click.prompt(prompt, default=default, show_default=bool(default)).strip()
+
+    def confirm(self, value, prompt: str, default: bool) -> bool:
+        if value is not None:
+            return value
+        return default if self.yes else click.confirm(prompt, default=default)
+
+    def date(self, value, prompt: str, default: dt.date):
+        if value is not None or self.yes:
+            return value or default
+        answer = click.prompt(prompt, default=default.isoformat())
+        try:
+            return parse_date(None, None, answer)
+        except click.BadParameter as e:
+            raise OneLine(f"--due: {e.message}")
+
+
+def _answers(o: dict, chosen, ask: _Asker, today: dt.date, config) -> "review.Answers":
+    step = chosen.loop.next_step if chosen else ""
+    did = ask.confirm(o["did"], "Did you do it?", True) if chosen else True
+    if chosen and did:
+        action = o["action"] or " ".join(step.split())
+    elif chosen:
+        action = o["action"] or f"Did not do it: {' '.join(step.split())}"
+    else:
+        action = ask.text(o["action"], "What did you do?", option="--action")
+    outcome = ask.text(o["outcome"], "What happened?" if did else "What happened instead? (what got in the way)",
+                       default="", option="--outcome")
+    learning = ask.text(o["learning"], "What did you learn?" if did else "What did you learn from not doing it?",
+                        option="--learning")
+    carried = False
+    if chosen and not did:
+        carried = o["carry"] if o["carry"] is not None else (
+            " ".join(o["next_step"].split()) == " ".join(step.split()) if o["next_step"] is not None
+            else ask.confirm(None, "Carry the step over as your next step?", True))
+    next_step = ask.text(o["next_step"], "Your one next step (small, and a stretch)",
+                         default=" ".join(step.split()) if carried else None, option="--next-step")
+    due = ask.date(o["due"], "Due", today + dt.timedelta(days=7)) if next_step else None
+    goals = _names(o["goal"]) or _names((ask.text(None, "The goal it serves (slugs, comma-separated)",
+                                                   default=", ".join(chosen.loop.goals if chosen else ())),))
+    competencies = _names(o["competency"]) or (chosen.loop.competencies if chosen else ())
+    short_title = _short(action, 50) if did else f"Not yet: {_short(step, 40)}"
+    title = ask.text(o["title"], "Title", default=short_title, option="--title")
+    return review.Answers(on=chosen.slug if chosen else "", did=did, action=action, outcome=outcome,
+                          learning=learning, title=title, next_step=next_step, due=due, goals=goals,
+                          competencies=competencies, audience=o["audience"], carried=carried)
+
+
+@main.command()
+@directory_option
+@click.option("--on", "on_slug", metavar="SLUG", help="Check in on entry SLUG's next step (default: the first open one, overdue first).")
+@click.option("--did/--did-not", "did", default=None, help="Whether you did it (a step not done teaches too).")
+@click.option("--action", metavar="TEXT", help="What you did (default: the step checked in on).")
+@click.option("--outcome", metavar="TEXT", help="What happened.")
+@click.option("--learning", metavar="TEXT", help="What you learned.")
+@click.option("--carry/--no-carry", "carry", default=None, help="With --did-not: the step becomes your next step again.")
+@click.option("--next-step", "next_step", metavar="TEXT", help="Your one next step: small, and a stretch.")
+@click.option("--due", callback=parse_date, metavar="DATE", help="When the next step is due (default: a week from today).")
+@click.option("--goal", multiple=True, metavar="SLUG", help="The goal it serves (repeat for more; default: the earlier entry's).")
+@click.option("--competency", multiple=True, metavar="NAME", help="A competency it shows (repeat; default: the earlier entry's).")
+@click.option("--title", metavar="TEXT", help="The new entry's title (default: the action).")
+@click.option("--audience", type=click.Choice(["private", "internal", "public"]), default="private", show_default=True,
+              help="Who may see the new entry.")
+@click.option("--today", callback=parse_date, metavar="DATE", help="The day of the check-in (default: today).")
+@click.option("-y", "--yes", is_flag=True, help="Take the default of every question not given as an option.")
+def checkin(on_slug, today, yes, **options):
+    """One coaching session: check in on your last commitment and set the next small step.
+
+    Shows your open commitments (overdue first) and checks in on the first (or --on SLUG): did
+    you do it, what happened, what you learned ("I did not do it" is a learning too), then your
+    one next step, its due date and the goal it serves. Writes a learning entry linked back to
+    the earlier one, and closes the earlier step by editing only its `next_step_done:` line
+    (done today, or "carried over"). Every question is also an option, for scripts. Shows your
+    private entries too: this is your own session.
+
+    \b
+    Example:
+        notepress checkin
+        notepress checkin --did --outcome "Finance agreed" --learning "Ask for the number first" \\
+            --next-step "Draft the ACH default proposal" --due 2026-12-04 --goal lead-payments
+    """
+    today = today or dt.date.today()
+    try:
+        session, config, entries = review.start_checkin(root(), today=today)
+        chosen = _pick(session, entries, on_slug)
+        _show_session(session, chosen)
+        written = review.checkin(root(), _answers(options, chosen, _Asker(yes), today, config), today=today)
+    except review.StepError as e:
+        raise OneLine(str(e))
+    except NotepressError as e:
+        raise Failed(e)
+    click.echo(written.source)
+    if written.earlier:
+        click.echo(f"{written.earlier}: {written.done_line}")
+    left = len(session.steps) - (1 if chosen else 0)
+    if left:
+        click.echo(f"{plural(left, 'more open commitment')}: run `notepress checkin --on SLUG` for each", err=True)

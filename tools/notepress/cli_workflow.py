@@ -58,3 +58,29 @@ def init(target, name, author, site_url, install_from):
     click.echo("\nnext:")
     for command, why in steps:
         click.echo(f"  {command.ljust(width)}   # {why}")
+
+
+@main.command()
+@directory_option
+@click.argument("slug")
+@click.option("--redact/--no-redact", default=None,
+              help="Replace confidential terms with `redact_with`, as build --redact does on the page.")
+def share(slug, redact):
+    """Print a ready-to-post text for public post SLUG, for a professional network.
+
+    The hook (the summary, else the title), two or three takeaways (from the learning loop, else
+    the post's headings), the post's link and hashtags from its tags. Only public, published
+    entries; the text passes the same confidential-term check as a public page.
+
+    \b
+    Example:
+        notepress share reconciliation-is-a-trust-problem
+        notepress share reconciliation-is-a-trust-problem | xclip -selection clipboard
+    """
+    from . import api
+
+    try:
+        shared = api.share(root(), slug, redact=redact)
+    except NotepressError as e:
+        raise Failed(e)
+    click.echo(shared.text, nl=False)

@@ -11,6 +11,7 @@ Every key is optional; without the file the defaults below apply.
     redact_with: a customer
     paths: {posts: posts, docs: docs, site: site}
     engine: mkdocs                               # or zensical: the site engine `build` and `serve` use
+    cadence_days: 14                             # check in on your next step at least this often
 """
 
 from __future__ import annotations
@@ -48,7 +49,7 @@ DEFAULT_COMPETENCIES = (
 NAME_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 SITE_URL_RE = re.compile(r"^https?://[^\s/]+")  # an absolute http(s) URL
 KNOWN_KEYS = ("site_url", "authors", "competencies", "levels", "confidential_terms", "redact", "redact_with",
-              "paths", "newsletter", "smtp", "engine")
+              "paths", "newsletter", "smtp", "engine", "cadence_days")
 ENGINES = ("mkdocs", "zensical")
 PATH_KEYS = ("posts", "docs", "site")
 LETTER_OR_DIGIT = re.compile(r"[^\W_]")  # what the term matcher compares; the rest only separates words
@@ -132,6 +133,7 @@ class Config:
     newsletter: Newsletter = Newsletter()
     smtp: Smtp = Smtp()
     engine: str = "mkdocs"  # the site engine: mkdocs (MkDocs + Material) or zensical
+    cadence_days: int = 14  # check in at least this often ("at least twice a month")
     warnings: tuple[Problem, ...] = ()  # about notepress.yml, shown by every command
 
     @property
@@ -290,6 +292,10 @@ def _validate(fields: dict[str, Field], path: Path, report: Report) -> dict:
         elif key == "engine":
             if v not in ENGINES:
                 report.error(path, f.line, key, f"{f.raw!r} is not a site engine", "write mkdocs or zensical")
+        elif key == "cadence_days":
+            if isinstance(v, bool) or not isinstance(v, int) or not 1 <= v <= 366:
+                report.error(path, f.line, key, f"{f.raw or v!r} is not a number of days from 1 to 366",
+                             "write e.g. cadence_days: 14 (check in at least twice a month)")
             else:
                 out[key] = v
         elif key == "redact_with":

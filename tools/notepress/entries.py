@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import difflib
 import os
 import re
 from pathlib import Path
@@ -17,17 +18,21 @@ from markdown.extensions.toc import slugify
 
 from .cache import EntryCache, digest
 from .config import NAME_RE, Config, closest
-from .model import AUDIENCES, SOURCES, TYPES, Entry, Insight, Loop, plausible
+from .model import AUDIENCES, SOURCES, TYPES, Entry, Goal, Insight, Loop, plausible
 from .problems import Report
 from .yamlmap import INVALID, Field, load_mapping
 
 BOUNDARY = YAMLHandler.FM_BOUNDARY  # python-frontmatter's own `---` rule
 
 COMMON = ("title", "date", "type", "audience", "tags", "draft", "summary", "slug", "authors")
-LEARNING = ("competencies", "action", "outcome", "learning", "next_step", "next_step_due", "next_step_done")
+LEARNING = ("competencies", "action", "outcome", "learning", "next_step", "next_step_due", "next_step_done",
+            "goals")
 INSIGHT = ("customer", "segment", "source", "themes", "quote", "importance", "evidence", "product_area")
-FIELDS_BY_TYPE = {"learning": COMMON + LEARNING, "insight": COMMON + INSIGHT, "essay": COMMON}
-ALL_FIELDS = COMMON + LEARNING + INSIGHT
+GOAL = ("want", "why", "success", "measure", "horizon", "competencies")
+FIELDS_BY_TYPE = {"learning": COMMON + LEARNING, "insight": COMMON + INSIGHT, "essay": COMMON,
+                  "goal": COMMON + GOAL}
+ALL_FIELDS = tuple(dict.fromkeys(COMMON + LEARNING + INSIGHT + GOAL))
+TOUR = dt.timedelta(days=548)  # a goal's horizon: a "tour of duty" of 12-18 months
 
 
 def find_sources(config: Config) -> list[Path]:
@@ -95,7 +100,21 @@ def read_entries(config: Config, report: Report | None = None, *, cache: bool = 
             continue
         by_slug[e.slug] = e
         unique.append(e)
+    _served_goals(unique, report)
     return unique, report
+
+
+def _served_goals(entries: list[Entry], report: Report) -> None:
+    """Every slug in a learning entry's `goals:` names a goal entry."""
+    goals = [e.slug for e in entries if e.goal]
+    known = set(goals)
+    for e in entries:
+        for slug in e.loop.goals if e.loop else ():
+            if slug not in known:
+                near = difflib.get_close_matches(slug, goals, n=1, cutoff=0.6)
+                fix = f"did you mean `{near[0]}`?" if near else \
+                    "name the slug of a `type: goal` entry (notepress goals lists them), or create it"
+                report.error(e.path, e.line_of("goals"), "goals", f"{slug!r} is not a goal entry", fix)
 
 
 AHEAD = dt.timedelta(days=365)
@@ -290,7 +309,7 @@ def _validate(path: Path, fields: dict[str, Field], body: str, body_line: int, c
         if key in known:
             continue
         if key in ALL_FIELDS:
-            owner = "learning" if key in LEARNING else "insight"
+            owner = "learning" if key in LEARNING else "insight" if key in INSIGHT else "goal"
             report.warning(path, f.line, key, f"is a {owner} field, but this entry is type {etype}",
                            f"remove it or set `type: {owner}`")
         else:
@@ -316,7 +335,7 @@ def _validate(path: Path, fields: dict[str, Field], body: str, body_line: int, c
     for a in authors:
         if known_authors and a not in known_authors:
             g.bad("authors", f"{a!r} is not an author in notepress.yml", closest(a, known_authors))
-    loop = insight = None
+    loop = insight = goal = None
     if etype == "learning":
         comps = g.names("competencies", pattern=NAME_RE)
         for c in comps:
@@ -334,6 +353,7 @@ def _validate(path: Path, fields: dict[str, Field], body: str, body_line: int, c
             next_step=g.text("next_step"),
             next_step_due=g.date("next_step_due"),
             next_step_done=done,
+            goals=g.names("goals", pattern=NAME_RE),
         )
         if date and loop.next_step_due and loop.next_step_due < date:
             g.bad("next_step_due", f"is before the entry's date {date}", "a next step comes after the action")
@@ -359,6 +379,8 @@ def _validate(path: Path, fields: dict[str, Field], body: str, body_line: int, c
             evidence=evidence,
             product_area=g.text("product_area"),
         )
+    elif etype == "goal":
+        goal = _goal(g, date, config)
     if not g.ok or etype is None:
         if draft:
             _hold_back(report, report.rel(path))
@@ -379,5 +401,24 @@ def _validate(path: Path, fields: dict[str, Field], body: str, body_line: int, c
         authors=authors,
         loop=loop,
         insight=insight,
+        goal=goal,
         lines={k: f.line for k, f in fields.items()},
     )
+
+
+def _goal(g: _Fields, date: dt.date | None, config: Config) -> Goal:
+    """A goal's fields: every one required but the competencies; the horizon after the goal's date."""
+    comps = g.names("competencies", pattern=NAME_RE)
+    for c in comps:
+        if c not in config.competencies:
+            g.bad("competencies", f"{c!r} is not in the competency framework", closest(c, config.competencies))
+    horizon = g.date("horizon", required=True)
+    if date and horizon and horizon <= date:
+        g.bad("horizon", f"{horizon} is not after the goal's date {date}",
+              "write the day you want to have reached it, 12 to 18 months ahead")
+    elif date and horizon and horizon - date > TOUR:
+        g.report.warning(g.path, g.line("horizon"), "horizon", f"{horizon} is more than 18 months after {date}",
+                         "a tour of duty is 12 to 18 months: set a nearer horizon, or split the goal")
+    return Goal(want=g.text("want", required=True), why=g.text("why", required=True),
+                success=g.text("success", required=True), measure=g.text("measure", required=True),
+                horizon=horizon or date or dt.date.min, competencies=comps)

@@ -9,7 +9,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 
-TYPES = ("learning", "insight", "essay")
+TYPES = ("learning", "insight", "essay", "goal")
 AUDIENCES = ("public", "internal", "private")
 SOURCES = ("call", "interview", "support-ticket", "debugging", "sales", "survey", "other")
 YEARS = range(1900, 3000)  # dates outside are typos, and would overflow the date arithmetic of later stages
@@ -30,6 +30,7 @@ class Loop:
     next_step: str = ""
     next_step_due: dt.date | None = None
     next_step_done: dt.date | bool = False
+    goals: tuple[str, ...] = ()  # slugs of the goal entries this action serves
 
     @property
     def step_state(self) -> str:
@@ -42,6 +43,18 @@ class Loop:
         if self.next_step_done:
             when.append("done" if self.next_step_done is True else f"done {day(self.next_step_done)}")
         return sep.join(when)
+
+
+@dataclass(frozen=True)
+class Goal:
+    """What I want and why it matters to me, what success looks like and how I measure it, by when."""
+
+    want: str
+    why: str  # values, vision
+    success: str
+    measure: str
+    horizon: dt.date  # the end of this "tour of duty"
+    competencies: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -75,6 +88,7 @@ class Entry:
     authors: tuple[str, ...] = ()
     loop: Loop | None = None
     insight: Insight | None = None
+    goal: Goal | None = None
     lines: dict[str, int] = field(default_factory=dict)  # field -> line, for messages
 
     def line_of(self, name: str) -> int:
@@ -92,5 +106,9 @@ class Entry:
         if self.insight:
             i = self.insight
             out.update(segment=i.segment, themes="\n".join(i.themes), quote=i.quote, product_area=i.product_area)
+        if self.goal:
+            g = self.goal
+            out.update(want=g.want, why=g.why, success=g.success, measure=g.measure,
+                       competencies="\n".join(g.competencies))
         out["body"] = self.body
         return out

@@ -17,7 +17,7 @@ from .model import TYPES
 from .problems import NotepressError
 from .templates import environment
 
-FOLDER = {"learning": "learning", "insight": "insights", "essay": "essays"}
+FOLDER = {"learning": "learning", "insight": "insights", "essay": "essays", "goal": "goals"}
 
 
 def entry_slug(title: str) -> str:

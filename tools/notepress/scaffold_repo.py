@@ -46,9 +46,11 @@ FILES: tuple[tuple[str, str], ...] = (
     ("docs/feed.xsl", "docs/feed.xsl"),
     ("overrides/home.html", "overrides/home.html"),
     ("overrides/archive.html", "overrides/archive.html"),
+    ("overrides/main.html", "overrides/main.html"),
     ("posts/learning.md.jinja", "posts/learning/{learning_date}-five-support-calls-in-one-week.md"),
     ("posts/insight.md.jinja", "posts/insights/{insight_date}-harborview-setup-needs-a-call.md"),
     ("posts/essay.md.jinja", "posts/essays/{essay_date}-why-i-write-down-what-i-learn.md"),
+    ("posts/goal.md.jinja", "posts/goals/{goal_date}-understand-onboarding-end-to-end.md"),
 )
 
 
@@ -129,11 +131,13 @@ def install_step(spec: str) -> str:
 
 def render(*, name: str, author: str, today: dt.date, site_url: str = "", install: str = "") -> dict[str, bytes]:
     """Relative path (posix) -> content of every file of a new writing repo."""
-    dates = {"learning_date": (today - dt.timedelta(days=6)).isoformat(),
+    dates = {"goal_date": (today - dt.timedelta(days=7)).isoformat(),
+             "learning_date": (today - dt.timedelta(days=6)).isoformat(),
              "insight_date": (today - dt.timedelta(days=3)).isoformat(),
              "essay_date": today.isoformat()}
     values = {"name": name, "author": author, "author_id": author_id(author), "site_url": site_url,
-              "due_date": (today + dt.timedelta(days=7)).isoformat(), **dates}
+              "due_date": (today + dt.timedelta(days=7)).isoformat(),
+              "horizon_date": (today + dt.timedelta(days=365)).isoformat(), **dates}
     env = _environment()
     out: dict[str, bytes] = {}
     for source, target in FILES:

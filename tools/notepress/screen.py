@@ -28,7 +28,8 @@ from .rendered import Field, PostsFiles, Renderer
 from .text import Hit, Terms, markup_text, replace, tokens
 
 # The fields a post shows as Markdown (the title, tags and the like are shown as plain text).
-MARKDOWN_FIELDS = ("summary", "action", "outcome", "learning", "next_step", "quote", "segment", "product_area", "body")
+MARKDOWN_FIELDS = ("summary", "action", "outcome", "learning", "next_step", "quote", "segment", "product_area", "body",
+                   "want", "why", "success", "measure")
 
 
 @dataclass(frozen=True)
@@ -299,4 +300,9 @@ def _apply(entry: Entry, changes: dict[str, str]) -> Entry:
         if "themes" in changes:
             fields["themes"] = tuple(changes["themes"].split("\n"))
         top["insight"] = dataclasses.replace(entry.insight, **fields)
+    if entry.goal:
+        goal = {k: v for k, v in changes.items() if k in ("want", "why", "success", "measure")}
+        if "competencies" in changes:
+            goal["competencies"] = tuple(changes["competencies"].split("\n"))
+        top["goal"] = dataclasses.replace(entry.goal, **goal)
     return dataclasses.replace(entry, **top)

@@ -26,8 +26,11 @@ from .nextsteps import Done, OpenStep, StepError, open_steps
 from .nextsteps import mark_done as _mark_done
 from .portfolio import DEFAULT_LEVELS, Portfolio, build
 from .stats import DEFAULT_WEEKS, Stats
+from .goals import Cadence, Goals
+from .session import Answers, Session, Written
 
-__all__ = ["DEFAULT_LEVELS", "CheckIns", "Done", "OpenStep", "Portfolio", "Stats", "StepError", "build_portfolio",
+__all__ = ["Answers", "Cadence", "Goals", "Session", "Written", "cadence", "checkin", "goals", "goals_table",
+           "next_steps_ics", "start_checkin", "DEFAULT_LEVELS", "CheckIns", "Done", "OpenStep", "Portfolio", "Stats", "StepError", "build_portfolio",
            "chain", "contains", "mark_done", "new_checkin", "next_steps", "reader_for", "render_portfolio",
            "stats_table", "writing_stats"]
 
@@ -77,8 +80,16 @@ def build_portfolio(root: Path | str, *, since: dt.date | None = None, until: dt
     view = _view(root, include_private)
     levels = levels or view.config.levels or DEFAULT_LEVELS
     p = build(view, contains=contains(reader_for(include_private)), since=since, until=until,
-              level=level, levels=levels)
+              level=level, levels=levels, issues=_sent_issues(view.config))
     return p, view.config
+
+
+def _sent_issues(config: Config) -> tuple[tuple[dt.date, frozenset[str]], ...]:
+    """(last day, addresses served) of each archived newsletter issue."""
+    from ..newsletter import archive
+
+    return tuple((r.until, frozenset(archive.served(archive.read_log(r.folder))))
+                 for r in archive.issues(config.archive_dir))
 
 
 def render_portfolio(root: Path | str, *, since: dt.date | None = None, until: dt.date | None = None,
@@ -104,4 +115,62 @@ def stats_table(root: Path | str, *, since: dt.date | None = None, until: dt.dat
                 weeks: int = DEFAULT_WEEKS, include_private: bool = False) -> str:
     """The compact terminal table of `writing_stats`."""
     s = writing_stats(root, since=since, until=until, weeks=weeks, include_private=include_private)
-    return _stats.table(s, contains(reader_for(include_private)))
+    late = cadence(root, today=until, include_private=include_private).message()
+    return _stats.table(s, contains(reader_for(include_private))) + (f"\n{late[:1].upper()}{late[1:]}\n" if late else "")
+
+
+def goals(root: Path | str, *, today: dt.date | None = None, include_private: bool = False) -> Goals:
+    """Every goal with the actions serving it, what they showed and taught, the open steps, staleness."""
+    from .goals import progress
+
+    return progress(_view(root, include_private), contains=contains(reader_for(include_private)),
+                    today=today or dt.date.today())
+
+
+def goals_table(root: Path | str, *, today: dt.date | None = None, include_private: bool = False) -> str:
+    from .goals import table
+
+    return table(goals(root, today=today, include_private=include_private))
+
+
+def cadence(root: Path | str, *, today: dt.date | None = None, include_private: bool = False) -> Cadence:
+    """The last check-in (the newest learning entry the reader sees) against `cadence_days`."""
+    from .goals import cadence as _cadence
+
+    view = _view(root, include_private)
+    return _cadence(list(view), view.config.cadence_days, today or dt.date.today())
+
+
+def next_steps_ics(root: Path | str, *, today: dt.date | None = None, include_private: bool = False,
+                   stamp: dt.datetime | None = None) -> tuple[bytes, int, int]:
+    """(the open next steps as iCalendar bytes, the steps in it, the undated ones left out)."""
+    from .calendar import calendar
+
+    steps = next_steps(root, today=today, include_private=include_private)
+    dated = sum(s.due is not None for s in steps)
+    return calendar(steps, contains(reader_for(include_private)), stamp), dated, len(steps) - dated
+
+
+def start_checkin(root: Path | str, *, today: dt.date | None = None):
+    """(the session to show, the config, the entries): the writer's own entries, private ones
+    included, as `mark_done` sees them (a check-in is the writer's session in their terminal)."""
+    from .session import start
+
+    project = load(root)
+    entries = list(gate(project.entries, project.config, Reader.SELF))
+    return start(project.config, entries, today or dt.date.today()), project.config, entries
+
+
+def checkin(root: Path | str, answers: Answers, *, today: dt.date | None = None) -> Written:
+    """Write the check-in entry and close the earlier step (see review.session)."""
+    from .session import write_checkin
+
+    _, config, entries = start_checkin(root, today=today)
+    return write_checkin(config, entries, answers, today or dt.date.today())
+
+
+def portfolio_pdf(root: Path | str, *, since: dt.date | None = None, until: dt.date | None = None,
+                  level: str | None = None, include_private: bool = False) -> bytes:
+    """The portfolio as a print-ready PDF promotion packet (needs the `pdf` extra: WeasyPrint)."""
+    p, config = build_portfolio(root, since=since, until=until, level=level, include_private=include_private)
+    return render.pdf(p, config)

@@ -74,9 +74,10 @@ def find_step(entries: list[Entry], slug: str) -> Entry:
     return entry
 
 
-def mark_done(config: Config, entries: list[Entry], slug: str, on: dt.date) -> Done:
+def mark_done(config: Config, entries: list[Entry], slug: str, on: dt.date, note: str = "") -> Done:
     """Set `next_step_done: ON` in entry `slug`, changing only that line (or inserting it after
-    `next_step_due:`, else after `next_step:`). An entry already done is left untouched."""
+    `next_step_due:`, else after `next_step:`), with `note` as a comment after the date (a step
+    carried over). An entry already done is left untouched."""
     entry = find_step(entries, slug)
     raw = entry.path.read_bytes()
     before = parse_entry(entry.path, raw, config, Report(config.root))
@@ -85,7 +86,8 @@ def mark_done(config: Config, entries: list[Entry], slug: str, on: dt.date) -> D
     if before.loop.next_step_done is not False:
         return Done(entry.source, before.loop.next_step_done, changed=False)
     fm = FrontMatter(raw, entry.source)
-    line = fm.set("next_step_done", on.isoformat(), after=("next_step_due", "next_step"))
+    note = " ".join(note.split())
+    line = fm.set("next_step_done", on.isoformat() + (f"  # {note}" if note else ""), after=("next_step_due", "next_step"))
     data = fm.to_bytes()
     after = parse_entry(entry.path, data, config, Report(config.root))
     if after is None or not _same_but_done(before, after, on):

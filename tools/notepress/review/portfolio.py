@@ -37,6 +37,27 @@ class Evidence:
     link: str  # the public URL, or the source path of a non-public entry
     public: bool
     slug: str
+    action: str = ""  # in one line
+    outcome: str = ""  # in one line
+    goals: tuple[str, ...] = ()  # the titles of the goals it served (those the reader may see)
+
+
+@dataclass(frozen=True)
+class GoalServed:
+    slug: str
+    title: str
+    horizon: dt.date
+    actions: int  # learning entries of the period serving it
+    competencies: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Visibility:
+    """Thought leadership: what reached readers in the period."""
+
+    public_posts: int
+    issues_sent: int  # newsletter issues sent to at least one recipient
+    recipients: int  # distinct addresses served across those issues
 
 
 @dataclass(frozen=True)
@@ -83,6 +104,8 @@ class Portfolio:
     customers: int
     weeks: tuple[stats.Week, ...]  # entries per week of the period, for charts
     theme_weeks: tuple[stats.ThemeSeries, ...]
+    goals: tuple[GoalServed, ...] = ()
+    visibility: Visibility = Visibility(0, 0, 0)
 
     @property
     def period(self) -> str:
@@ -103,7 +126,9 @@ def find_level(name: str, levels: dict[str, tuple[str, ...]]) -> str:
 
 def build(view: View, *, contains: str, since: dt.date | None = None,
           until: dt.date | None = None, level: str | None = None,
-          levels: dict[str, tuple[str, ...]] = DEFAULT_LEVELS) -> Portfolio:
+          levels: dict[str, tuple[str, ...]] = DEFAULT_LEVELS,
+          issues: tuple[tuple[dt.date, frozenset[str]], ...] = ()) -> Portfolio:
+    """The portfolio of `view` in the period. `issues`: (until, addresses served) of each newsletter issue sent."""
     config, entries = view.config, list(view)
     level = find_level(level, levels) if level else ""
     wanted = levels[level] if level else config.competencies
@@ -114,8 +139,7 @@ def build(view: View, *, contains: str, since: dt.date | None = None,
     found: dict[str, list[Evidence]] = defaultdict(list)
     for e in learning:
         for name in e.loop.competencies:
-            found[name].append(Evidence(e.date, e.title, " ".join(e.loop.learning.split()), view.where(e),
-                                        bool(view.url(e)), e.slug))
+            found[name].append(_evidence(e, view))
 
     def competency(name: str) -> Competency:
         return Competency(name, tuple(found[name]), len(insights) if name in INSIGHT_COMPETENCIES else 0)
@@ -138,7 +162,29 @@ def build(view: View, *, contains: str, since: dt.date | None = None,
         customers=len({e.insight.customer.casefold() for e in insights}),
         weeks=stats.per_week(period, weeks),
         theme_weeks=stats.theme_series(period, weeks),
+        goals=_goals(entries, learning),
+        visibility=Visibility(sum(e.slug in view.public for e in period),
+                              *_reach([i for i in issues if (since is None or i[0] >= since)
+                                       and (until is None or i[0] <= until)])),
     )
+
+
+def _evidence(e: Entry, view: View) -> Evidence:
+    one = " ".join
+    goals = tuple(g.title for slug in e.loop.goals if (g := view.get(slug)) is not None)
+    return Evidence(e.date, e.title, one(e.loop.learning.split()), view.where(e), bool(view.url(e)), e.slug,
+                    one(e.loop.action.split()), one(e.loop.outcome.split()), goals)
+
+
+def _goals(entries: list[Entry], learning: list[Entry]) -> tuple[GoalServed, ...]:
+    goals = sorted((e for e in entries if e.goal), key=lambda e: (e.goal.horizon, e.slug))
+    return tuple(GoalServed(g.slug, g.title, g.goal.horizon, sum(g.slug in e.loop.goals for e in learning),
+                            g.goal.competencies) for g in goals)
+
+
+def _reach(issues: list[tuple[dt.date, frozenset[str]]]) -> tuple[int, int]:
+    sent = [addresses for _, addresses in issues if addresses]
+    return len(sent), len({a.lower() for addresses in sent for a in addresses})
 
 
 def _themes(insights: list[Entry], view: View) -> tuple[Theme, ...]:

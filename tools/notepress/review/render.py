@@ -10,6 +10,8 @@ from . import charts
 from .portfolio import Competency, Portfolio
 
 FORMATS = ("md", "html")
+PDF_INSTALL = ("pip install 'notepress[pdf]' (WeasyPrint); on Debian it needs "
+               "apt-get install libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core")
 MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|])")
 
 
@@ -45,6 +47,9 @@ def context(p: Portfolio) -> dict:
         "themes": [(f"{t.name}: {_n(t.customers, 'customer')}, {_n(t.insights, 'insight')}", t) for t in p.themes],
         "insight_summary": (f"{_n(p.insights, 'customer insight')} from {_n(p.customers, 'customer')} "
                             f"on {_n(len(p.themes), 'theme')}."),
+        "visibility": (f"{_n(p.visibility.public_posts, 'public post')}, "
+                       f"{_n(p.visibility.issues_sent, 'newsletter issue')} sent to "
+                       f"{_n(p.visibility.recipients, 'recipient')}"),
         "md": md,
     }
 
@@ -66,3 +71,15 @@ def render(p: Portfolio, config: Config, fmt: str = "md") -> str:
                                          [(s.theme, s.counts) for s in p.theme_weeks]) if p.theme_weeks else "",
     }
     return environment(config.root, autoescape=True).get_template("portfolio.html.jinja").render(**ctx)
+
+
+def pdf(p: Portfolio, config: Config) -> bytes:
+    """The HTML page as a print-ready PDF (A4, page numbers), made by WeasyPrint (the `pdf` extra)."""
+    try:
+        from weasyprint import HTML
+    except (ImportError, OSError) as e:  # not installed, or its system libraries (Pango) are missing
+        from ..problems import NotepressError
+
+        raise NotepressError(f"--format pdf: WeasyPrint cannot be loaded ({str(e).splitlines()[0]}) "
+                             f"({PDF_INSTALL})")
+    return HTML(string=render(p, config, "html"), base_url=str(config.root)).write_pdf()
