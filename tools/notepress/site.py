@@ -23,7 +23,7 @@ from urllib.parse import urlsplit
 
 from .config import CONFIG_FILE, ENGINES, Folder, overlapping
 from .config import read_config
-from .output import write_atomic
+from .output import write_if_changed
 from .problems import NotepressError, Problem, Report
 from .yamlmap import check_yaml, key_lines
 
@@ -252,17 +252,20 @@ class Zensical:
     def __init__(self, root: Path):
         self.root = root
 
-    def _settings_file(self, site_dir: Path, site_url: str, posts: list[dict]) -> Path:
-        """mkdocs.yml, inherited, with the folder to write, the site's URL, and the generated posts
-        for the templates (`config.extra.notepress.posts`: Zensical's have no blog plugin to ask)."""
+    def _settings_file(self, site_dir: Path, site_url: str, posts: list[dict], problems=()) -> Path:
+        """mkdocs.yml, inherited, with the folder to write, the site's URL, and for the templates
+        (`config.extra.notepress`; Zensical's have no blog plugin to ask) the generated posts and,
+        in a preview, the problems to show on every page. Rewritten only when it changes, since
+        Zensical's server rebuilds every page when it does."""
         found = settings(self.root)
         check_folders(self.root, found)
+        extra = {"notepress": {"posts": posts, "problems": [str(p) for p in problems]}}
         lines = ["# Written by notepress for one Zensical run (removed after it): mkdocs.yml, built elsewhere.",
                  f"INHERIT: {ENGINE_CONFIG}", f"site_dir: {json.dumps(os.path.relpath(site_dir, self.root))}",
-                 f"extra: {json.dumps({'notepress': {'posts': posts}}, ensure_ascii=False)}"]
+                 f"extra: {json.dumps(extra, ensure_ascii=False)}"]
         if site_url:
             lines.append(f"site_url: {json.dumps(site_url)}")
-        write_atomic(self.root / ZENSICAL_CONFIG, ("\n".join(lines) + "\n").encode("utf-8"))
+        write_if_changed(self.root / ZENSICAL_CONFIG, ("\n".join(lines) + "\n").encode("utf-8"))
         return self.root / ZENSICAL_CONFIG
 
     def _command(self, *args: str) -> list[str]:
@@ -308,18 +311,16 @@ class Zensical:
         _require_zensical()
         preview_dir = self.preview_dir()
 
-        def settings_file(shown) -> None:  # after each regeneration: the home page's list changes too
-            if shown.generated is not None:
-                self._settings_file(preview_dir, "", shown.generated.listing)
+        def settings_file(shown) -> None:  # after each regeneration: the lists and problems change too
+            posts = shown.generated.listing if shown.generated is not None else []
+            self._settings_file(preview_dir, "", posts, shown.problems)
 
+        if progress:  # served from the root: the preview's settings have no site_url
+            progress(f"Preview at http://{address}/ (drafts shown; Ctrl+C to stop)")
         regenerate = Regenerator(self.root, redact=redact, progress=progress, then=settings_file)
         regenerate()
         config = self.root / ZENSICAL_CONFIG
-        if not config.exists():  # notepress.yml is broken: Zensical shows docs/ as it is
-            self._settings_file(preview_dir, "", [])
         args = ["serve", "-f", config.name, "-a", str(address)] + (["--open"] if open_browser else [])
-        if progress:  # served from the root: the preview's settings have no site_url
-            progress(f"Preview at http://{address}/ (drafts shown; Ctrl+C to stop)")
         server = subprocess.Popen(self._command(*args), cwd=self.root)
         try:
             with regenerate.watching():
