@@ -75,3 +75,22 @@ def test_zensical_missing_says_how_to_install_it(tmp_path, monkeypatch):
     assert ("notepress.yml: engine: zensical is not installed (install notepress with its extra: "
             "pip install 'notepress[zensical]', or set engine: mkdocs)") in output(result)
     assert not (root / "site").exists()
+
+
+def test_pipeline_false_written_in_mkdocs_yml_is_refused_by_a_plain_mkdocs_build(tmp_path):
+    """`pipeline: false` is how `notepress build` tells the plugin it runs the audit itself; written
+    in mkdocs.yml it would let a plain `mkdocs build` skip the audit."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = copy_example(tmp_path / "repo")
+    mkdocs_yml = root / "mkdocs.yml"
+    text = mkdocs_yml.read_text(encoding="utf-8")
+    mkdocs_yml.write_text(text.replace("  - notepress ", "  - notepress:\n      pipeline: false\n   ", 1), encoding="utf-8")
+    assert "pipeline: false" in mkdocs_yml.read_text(encoding="utf-8")
+    proc = subprocess.run([str(Path(sys.executable).parent / "mkdocs"), "build"], cwd=root, capture_output=True,
+                          text=True, timeout=120)
+    assert proc.returncode != 0
+    assert "`pipeline: false` is set by `notepress build` only" in proc.stderr
+    assert not (root / "site").exists()
