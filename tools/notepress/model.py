@@ -1,6 +1,7 @@
-"""The content model: plain frozen objects built only after validation.
+"""The content model: plain frozen objects built only after validation, and the rules that belong to them.
 
 Later stages (audience, blog, newsletter, review) trust these types and never see raw front matter.
+The domain rules every output shares live here, once: who a customer is (`Insight.customer_key`).
 """
 
 from __future__ import annotations
@@ -8,6 +9,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from .text import tokens
 
 TYPES = ("learning", "insight", "essay", "goal")
 AUDIENCES = ("public", "internal", "private")
@@ -69,6 +72,13 @@ class Insight:
     importance: int = 1
     evidence: str = ""
     product_area: str = ""
+
+    @property
+    def customer_key(self) -> str:
+        """Who the customer is, when distinct customers are counted: the name in the one comparison form
+        of text (text.py), so case, spacing, accents and punctuation do not make a second customer
+        ("Northwind Logistics" and "northwind   LOGISTICS" are one)."""
+        return " ".join(tokens(self.customer)) or " ".join(self.customer.casefold().split())
 
 
 @dataclass(frozen=True, eq=False)

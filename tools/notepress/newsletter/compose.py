@@ -84,11 +84,7 @@ class Issue:
 
     @property
     def customers(self) -> int:
-        return len({_customer_key(e.insight.customer) for e in self.entries if e.insight})
-
-
-def _customer_key(name: str) -> str:
-    return " ".join(name.casefold().split())
+        return len({e.insight.customer_key for e in self.entries if e.insight})
 
 
 def _in(entry: Entry, since: dt.date, until: dt.date) -> bool:
@@ -130,19 +126,19 @@ def themes(now: list[Entry], before: list[Entry]) -> list[Theme]:
     for e in before:
         if e.insight:
             for theme in e.insight.themes:
-                previous[theme].add(_customer_key(e.insight.customer))
+                previous[theme].add(e.insight.customer_key)
     grouped: dict[str, list[Entry]] = defaultdict(list)
     for e in now:
         if e.insight:
             for theme in e.insight.themes:
                 grouped[theme].append(e)
-    order = sorted(grouped, key=lambda n: (-len({_customer_key(e.insight.customer) for e in grouped[n]}),
+    order = sorted(grouped, key=lambda n: (-len({e.insight.customer_key for e in grouped[n]}),
                                           -len(grouped[n]), n))
     quoted: set[Path] = set()  # a note's quote is shown once, under the first theme it strengthens
     out = []
     for name in order:
         notes = grouped[name]
-        customers = len({_customer_key(e.insight.customer) for e in notes})
+        customers = len({e.insight.customer_key for e in notes})
         prev = len(previous.get(name, ()))
         change = "new" if prev == 0 else "up" if customers > prev else "down" if customers < prev else "same"
         strongest = sorted(notes, key=lambda e: (-e.insight.importance, -e.date.toordinal(), e.title))

@@ -159,7 +159,7 @@ def build(view: View, *, contains: str, since: dt.date | None = None,
         themes=_themes(insights, view),
         learning_entries=len(learning),
         insights=len(insights),
-        customers=len({e.insight.customer.casefold() for e in insights}),
+        customers=len({e.insight.customer_key for e in insights}),
         weeks=stats.per_week(period, weeks),
         theme_weeks=stats.theme_series(period, weeks),
         goals=_goals(entries, learning),
@@ -194,6 +194,6 @@ def _themes(insights: list[Entry], view: View) -> tuple[Theme, ...]:
         for theme in e.insight.themes:
             items[theme].append(InsightEvidence(e.date, e.title, e.insight.customer, e.insight.source,
                                                 view.where(e), bool(view.url(e))))
-            customers[theme].add(e.insight.customer.casefold())
+            customers[theme].add(e.insight.customer_key)
     themes = [Theme(name, len(customers[name]), len(found), tuple(found)) for name, found in items.items()]
     return tuple(sorted(themes, key=lambda t: (-t.customers, -t.insights, t.name)))

@@ -71,7 +71,7 @@ def theme_series(entries: list[Entry], weeks: list[dt.date]) -> tuple[ThemeSerie
             continue
         for theme in e.insight.themes:
             counts[theme][index[monday(e.date)]] += 1
-            customers[theme].add(e.insight.customer.casefold())
+            customers[theme].add(e.insight.customer_key)
     series = [ThemeSeries(t, tuple(c), sum(c), len(customers[t])) for t, c in counts.items()]
     return tuple(sorted(series, key=lambda s: (-s.insights, -s.customers, s.theme)))
 
