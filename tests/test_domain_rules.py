@@ -14,7 +14,7 @@ import pytest
 
 from notepress import api
 from notepress.audience import Reader, gate
-from notepress.model import Insight
+from notepress.model import Insight, Period
 from notepress.newsletter.compose import compose
 from notepress.review import portfolio, stats
 
@@ -55,3 +55,27 @@ def test_newsletter_portfolio_and_stats_count_the_same_customers(team, project):
     by_theme = {t.name: t.customers for t in issue.themes}
     assert by_theme == {t.name: t.customers for t in folio.themes} == {t.theme: t.customers for t in numbers.themes}
     assert by_theme["reconciliation"] == 3  # Northwind (twice, written two ways), Meridian, Tallis
+
+
+def test_a_period_holds_both_of_its_ends():
+    nov = Period(NOV_1, NOV_14)
+
+    assert [day in nov for day in (dt.date(2026, 10, 31), NOV_1, NOV_14, dt.date(2026, 11, 15))] == [
+        False, True, True, False]
+    assert dt.date(1900, 1, 1) in Period(until=NOV_14) and dt.date(2999, 1, 1) in Period(since=NOV_1)
+    assert nov.previous() == Period(dt.date(2026, 10, 18), dt.date(2026, 10, 31))
+    assert nov.reversed == ""
+    assert Period(NOV_14, NOV_1).reversed == "--since 2026-11-14 is after --until 2026-11-01 (swap them)"
+
+
+def test_every_output_takes_the_period_the_same_way(team, project):
+    """An entry dated on either end is in the issue, the portfolio and the stats; one a day outside is not."""
+    one_day = [e for e in team if e.date == NOV_1 and e.insight]
+    assert one_day, "the fixture has an insight on Nov 1"
+    issue = compose(team, 1, NOV_1, NOV_1)
+    folio = portfolio.build(team, contains="", since=NOV_1, until=NOV_1)
+    numbers = stats.compute(list(team), project.config.competencies, since=NOV_1, until=NOV_1)
+
+    assert issue.customers == folio.customers == len({e.insight.customer_key for e in one_day})
+    assert numbers.entries == len([e for e in team if e.date == NOV_1])
+    assert folio.insights == len(one_day)

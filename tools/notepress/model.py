@@ -1,12 +1,14 @@
 """The content model: plain frozen objects built only after validation, and the rules that belong to them.
 
 Later stages (audience, blog, newsletter, review) trust these types and never see raw front matter.
-The domain rules every output shares live here, once: who a customer is (`Insight.customer_key`).
+The domain rules every output shares live here, once: who a customer is (`Insight.customer_key`)
+and which days a period holds (`Period`).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -122,3 +124,30 @@ class Entry:
                        competencies="\n".join(g.competencies))
         out["body"] = self.body
         return out
+
+
+@dataclass(frozen=True)
+class Period:
+    """The days from `since` to `until`, both included; None leaves that end open."""
+
+    since: dt.date | None = None
+    until: dt.date | None = None
+
+    def __contains__(self, day: dt.date) -> bool:
+        return (self.since is None or self.since <= day) and (self.until is None or day <= self.until)
+
+    def of(self, entries: Iterable[Entry]) -> list[Entry]:
+        """The entries dated in the period, in their order."""
+        return [e for e in entries if e.date in self]
+
+    @property
+    def reversed(self) -> str:
+        """What is wrong when `since` is after `until` (a problem's message), else ""."""
+        if self.since and self.until and self.since > self.until:
+            return f"--since {self.since} is after --until {self.until} (swap them)"
+        return ""
+
+    def previous(self) -> Period:
+        """The period of the same length just before this one (both ends must be set)."""
+        length = self.until - self.since + dt.timedelta(days=1)
+        return Period(self.since - length, self.since - dt.timedelta(days=1))

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..audience import Reader, View
-from ..model import Entry
+from ..model import Entry, Period
 from ..problems import NotepressError
 
 QUOTES_PER_THEME = 3
@@ -87,23 +87,18 @@ class Issue:
         return len({e.insight.customer_key for e in self.entries if e.insight})
 
 
-def _in(entry: Entry, since: dt.date, until: dt.date) -> bool:
-    return since <= entry.date <= until
-
-
 def compose(view: View, number: int, since: dt.date, until: dt.date) -> Issue:
     """The issue of `view` (the team's: internal + public, no private, no drafts) for the period."""
     if view.reader is not Reader.TEAM or view.drafts:
         raise TypeError("a newsletter issue is composed from the team's view, without drafts")
-    if since > until:
-        raise NotepressError(f"period: --since {since} is after --until {until} (swap them)")
-    team = list(view)
-    now = [e for e in team if _in(e, since, until)]
+    period = Period(since, until)
+    if period.reversed:
+        raise NotepressError(f"period: {period.reversed}")
+    now = period.of(view)
     if not now:
         raise NotepressError(f"period: no internal or public entries from {since} to {until} "
                              "(write some, or choose another period with --since and --until)")
-    length = (until - since).days + 1
-    before = [e for e in team if _in(e, since - dt.timedelta(days=length), since - dt.timedelta(days=1))]
+    before = period.previous().of(view)
     return Issue(
         number=number,
         since=since,

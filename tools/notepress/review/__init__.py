@@ -18,6 +18,7 @@ from pathlib import Path
 from ..api import load
 from ..audience import Reader, View, gate
 from ..config import Config
+from ..model import Period
 from ..problems import NotepressError
 from . import render
 from . import stats as _stats
@@ -52,8 +53,9 @@ def _view(root: Path | str, include_private: bool) -> View:
 
 
 def _period(since: dt.date | None, until: dt.date | None) -> None:
-    if since and until and since > until:
-        raise NotepressError(f"--since {since} is after --until {until} (swap them)")
+    problem = Period(since, until).reversed
+    if problem:
+        raise NotepressError(problem)
 
 
 def next_steps(root: Path | str, *, today: dt.date | None = None, include_private: bool = False) -> list[OpenStep]:

@@ -12,7 +12,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from ..audience import View
-from ..model import Entry
+from ..model import Entry, Period
 from ..problems import NotepressError
 from . import stats
 
@@ -132,8 +132,8 @@ def build(view: View, *, contains: str, since: dt.date | None = None,
     config, entries = view.config, list(view)
     level = find_level(level, levels) if level else ""
     wanted = levels[level] if level else config.competencies
-    period = sorted((e for e in entries if (since is None or e.date >= since) and (until is None or e.date <= until)),
-                    key=lambda e: (e.date, e.slug))
+    days = Period(since, until)
+    period = sorted(days.of(entries), key=lambda e: (e.date, e.slug))
     learning = [e for e in period if e.loop]
     insights = [e for e in period if e.insight]
     found: dict[str, list[Evidence]] = defaultdict(list)
@@ -164,8 +164,7 @@ def build(view: View, *, contains: str, since: dt.date | None = None,
         theme_weeks=stats.theme_series(period, weeks),
         goals=_goals(entries, learning),
         visibility=Visibility(sum(e.slug in view.public for e in period),
-                              *_reach([i for i in issues if (since is None or i[0] >= since)
-                                       and (until is None or i[0] <= until)])),
+                              *_reach([i for i in issues if i[0] in days])),
     )
 
 
