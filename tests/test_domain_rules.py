@@ -14,6 +14,7 @@ import pytest
 
 from notepress import api
 from notepress.audience import Reader, gate
+from notepress.blog import listing
 from notepress.model import Insight, Period
 from notepress.newsletter.compose import compose
 from notepress.review import portfolio, stats
@@ -79,3 +80,12 @@ def test_every_output_takes_the_period_the_same_way(team, project):
     assert issue.customers == folio.customers == len({e.insight.customer_key for e in one_day})
     assert numbers.entries == len([e for e in team if e.date == NOV_1])
     assert folio.insights == len(one_day)
+
+
+def test_a_post_has_one_address(project):
+    public = gate(project.entries, project.config, Reader.PUBLIC, today=dt.date(2026, 11, 20))
+    entry = next(iter(public))
+
+    assert public.url(entry) == project.config.site_url + entry.post_path
+    assert entry.post_path == f"blog/{entry.date:%Y/%m/%d}/{entry.slug}/"
+    assert {item["url"] for item in listing(list(public))} == {e.post_path for e in public}

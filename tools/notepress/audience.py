@@ -99,7 +99,7 @@ class View:
         """The public address of an entry's post, or "" when it has no public page."""
         if entry.slug not in self.public:
             return ""
-        return f"{self.config.site_url}blog/{entry.date:%Y/%m/%d}/{entry.slug}/"
+        return self.config.site_url + entry.post_path
 
     def where(self, entry: Entry) -> str:
         """The public URL, or the source path the writer knows (for the writer's own reports)."""

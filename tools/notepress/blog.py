@@ -123,7 +123,7 @@ def generate(view: PublicView, changed: dict[Path, dt.date] | None = None) -> Ge
 def listing(public: list[Entry]) -> list[dict]:
     """The generated posts, newest first, as plain data for an engine whose templates cannot ask a
     blog plugin (Zensical): the home page's latest posts and the archive's months read it."""
-    return [{"title": e.title, "url": f"blog/{e.date:%Y/%m/%d}/{e.slug}/", "date": e.date.isoformat(),
+    return [{"title": e.title, "url": e.post_path, "date": e.date.isoformat(),
              "shown_date": readable_date(e.date), "month": f"{FULL_MONTHS[e.date.month - 1]} {e.date.year}",
              "month_url": f"blog/archive/{e.date:%Y/%m}/", "summary": e.summary, "category": CATEGORY[e.type]}
             for e in sorted(public, key=lambda e: (e.date, e.slug), reverse=True)]

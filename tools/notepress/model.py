@@ -1,8 +1,8 @@
 """The content model: plain frozen objects built only after validation, and the rules that belong to them.
 
 Later stages (audience, blog, newsletter, review) trust these types and never see raw front matter.
-The domain rules every output shares live here, once: who a customer is (`Insight.customer_key`)
-and which days a period holds (`Period`).
+The domain rules every output shares live here, once: who a customer is (`Insight.customer_key`),
+which days a period holds (`Period`) and where an entry's post is on the site (`Entry.post_path`).
 """
 
 from __future__ import annotations
@@ -102,6 +102,13 @@ class Entry:
     insight: Insight | None = None
     goal: Goal | None = None
     lines: dict[str, int] = field(default_factory=dict)  # field -> line, for messages
+
+    @property
+    def post_path(self) -> str:
+        """Where the entry's post is, relative to the site's root. Only a public entry has a post:
+        outputs ask the audience view (`View.url`), which gives the address only to those. It is where
+        the engine puts the post: Material's `post_url_format: "{date}/{slug}"` in mkdocs.yml."""
+        return f"blog/{self.date:%Y/%m/%d}/{self.slug}/"
 
     def line_of(self, name: str) -> int:
         return self.lines.get(name, 1)
