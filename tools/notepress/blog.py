@@ -171,7 +171,7 @@ def render_post(entry: Entry, template, default_authors: tuple[str, ...], links,
     meta["readtime"] = max(1, math.ceil(words / WORDS_PER_MINUTE))
     front = front_matter(meta)
     lead, rest = excerpt(entry, links)
-    loop = insight = None
+    loop = None
     if entry.loop:
         lp = entry.loop
         next_step = lp.next_step
@@ -183,17 +183,22 @@ def render_post(entry: Entry, template, default_authors: tuple[str, ...], links,
             ("Next step", next_step),
             ("Competencies", ", ".join(c.replace("-", " ") for c in lp.competencies)),
         ) if value]
-    if entry.insight:
-        i = entry.insight
-        insight = [(label, value) for label, value in (
-            ("Quote", f"“{i.quote}”" if i.quote else ""), ("Themes", ", ".join(i.themes)),
-            ("Source", SOURCE_LABEL.get(i.source, i.source)), ("Segment", i.segment),
-            ("Product area", i.product_area),
-        ) if value]
     connections = connections or {}
     return template.render(goal=_goal_panel(entry, links), source=json.dumps(entry.source, ensure_ascii=False)[1:-1], front_matter=front, draft=entry.draft,
-                           lead=lead or entry.title, loop=loop, insight=insight, rest=rest,
+                           lead=lead or entry.title, loop=loop, insight=_insight_panel(entry, links), rest=rest,
                            linked_from=connections.get("linked_from", ()), related=connections.get("related", ()))
+
+
+def _insight_panel(entry: Entry, links) -> list[tuple[str, str]] | None:
+    """A public insight's fields as the post shows them; the quote's entry links become links, as the body's do."""
+    if entry.insight is None:
+        return None
+    i = entry.insight
+    return [(label, value) for label, value in (
+        ("Quote", f"“{links(i.quote)}”" if i.quote else ""), ("Themes", ", ".join(i.themes)),
+        ("Source", SOURCE_LABEL.get(i.source, i.source)), ("Segment", i.segment),
+        ("Product area", i.product_area),
+    ) if value]
 
 
 def _goal_panel(entry: Entry, links) -> list[tuple[str, str]] | None:
