@@ -22,7 +22,7 @@ from ..model import Period
 from ..problems import NotepressError
 from . import render
 from . import stats as _stats
-from .checkin import CheckIns, chain, new_checkin
+from .checkin import new_checkin
 from .nextsteps import Done, OpenStep, StepError, open_steps
 from .nextsteps import mark_done as _mark_done
 from .portfolio import DEFAULT_LEVELS, Portfolio, build
@@ -31,8 +31,8 @@ from .goals import Cadence, Goals
 from .session import Answers, Session, Written
 
 __all__ = ["Answers", "Cadence", "Goals", "Session", "Written", "cadence", "checkin", "goals", "goals_table",
-           "next_steps_ics", "start_checkin", "DEFAULT_LEVELS", "CheckIns", "Done", "OpenStep", "Portfolio", "Stats", "StepError", "build_portfolio",
-           "chain", "contains", "mark_done", "new_checkin", "next_steps", "reader_for", "render_portfolio",
+           "next_steps_ics", "start_checkin", "DEFAULT_LEVELS", "Done", "OpenStep", "Portfolio", "Stats", "StepError", "build_portfolio",
+           "contains", "mark_done", "new_checkin", "next_steps", "reader_for", "render_portfolio",
            "stats_table", "writing_stats"]
 
 
