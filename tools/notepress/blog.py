@@ -1,8 +1,12 @@
 """The screened public view -> Material blog posts in the folder notepress owns, `docs/blog/posts/`.
 
-The folder holds only generated files: one `<slug>.md` per public entry, `.authors.yml`, and a
-`.gitignore` that keeps it out of git. Writes are incremental (an unchanged file is not rewritten),
-posts of entries that left the public set are removed, and nothing outside the folder is touched.
+The folder holds only generated files: one `<slug>.md` per public entry, `.authors.yml`, the
+authors' initials badges (`avatars/`), the local files public entries link or show
+(`attachments/`), and a `.gitignore` that keeps it out of git. Writes are incremental (an
+unchanged file is not rewritten), posts and attachments no public entry needs any more are
+removed, and nothing outside the folder is touched. Entry links, in the body and every linked
+field (a quote too), point only at public posts. `listing` gives the posts as data for an engine
+without a blog plugin (Zensical).
 
 The shape is the one Material builds fastest: the title in front matter (no H1 to re-parse), one
 date form, a `<!-- more -->` excerpt.

@@ -1,8 +1,9 @@
 """Compose one issue: what customers told us (by theme), what I learned, what is new on the blog.
 
 Entries come through the audience gate for the team (internal and public, never private, never
-drafts) and are limited to the period. Themes are counted by distinct customers, not notes, and
-compared with the previous period of the same length, as Dovetail and Productboard do.
+drafts) and are limited to the period (`model.Period`). Themes are counted by distinct customers
+(`Insight.customer_key`), not notes, and compared with the previous period of the same length, as
+Dovetail and Productboard do.
 """
 
 from __future__ import annotations

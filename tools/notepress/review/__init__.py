@@ -1,9 +1,11 @@
-"""Review tools for the writer: open next steps, a competency portfolio, writing statistics,
-check-ins. One function per command; nothing here prints.
+"""Review tools for the writer: open next steps (and their calendar), goals and the cadence, a
+competency portfolio (Markdown, HTML, PDF), writing statistics, the guided check-in. One function
+per command; nothing here prints.
 
-Every function reads the entries through the audience gate as the team would see them
-(internal and public, never drafts); `include_private=True` is the writer's explicit choice to
-see their private entries too (Reader.SELF).
+The reports read the entries through the audience gate as the team would see them (internal and
+public, never drafts); `include_private=True` is the writer's explicit choice to see their private
+entries too (Reader.SELF). What edits the writer's own files works on all of them: the guided
+check-in sees the writer's view (Reader.SELF), and `mark_done` may name any entry.
 
     from notepress import review
     steps = review.next_steps("path/to/repo", today=date(2026, 3, 20))

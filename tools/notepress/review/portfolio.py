@@ -2,7 +2,9 @@
 
 Learning entries are the evidence of the competencies they name; customer insights are the
 evidence of customer and business understanding (counted by distinct customers and themes), and
-support the competencies in INSIGHT_COMPETENCIES. Entries come already through the audience gate.
+support the competencies in INSIGHT_COMPETENCIES. Beside them: the goals the period's actions
+served, and what reached readers (public posts, newsletter issues sent). Entries come already
+through the audience gate.
 """
 
 from __future__ import annotations
