@@ -103,10 +103,10 @@ def timed(cmd: list[str], cwd: Path) -> float:
     return time.perf_counter() - start
 
 
-def cpu_now() -> float:
-    """CPU seconds (user + system) of this process and of its children that were waited for."""
+def cpu_now() -> tuple[float, float]:
+    """CPU seconds (user, system) of this process and of its children that were waited for."""
     t = os.times()
-    return t.user + t.system + t.children_user + t.children_system
+    return t.user + t.children_user, t.system + t.children_system
 
 
 def bench_generate(n: int, runs: int, profile: bool) -> None:
@@ -129,20 +129,23 @@ def bench_generate(n: int, runs: int, profile: bool) -> None:
                 break
             times = []
             for runs_of in (fresh, again):
-                wall, cpu = time.perf_counter(), cpu_now()
+                wall, (user, system) = time.perf_counter(), cpu_now()
                 _, gen = api.generate_blog(repo)
-                runs_of.append((time.perf_counter() - wall, cpu_now() - cpu))
+                user2, system2 = cpu_now()
+                runs_of.append((time.perf_counter() - wall, user2 - user + system2 - system, system2 - system))
                 times.append(gen)
             assert times[1].written == [] and times[0].total + len(times[0].scheduled) == public
             shutil.rmtree(repo)
 
-    def show(label: str, results: list[tuple[float, float]]) -> str:
-        wall, cpu = [r[0] for r in results], [r[1] for r in results]
-        return (f"{label} median CPU {statistics.median(cpu):.2f} s, wall {statistics.median(wall):.2f} s "
-                f"(runs CPU {', '.join(f'{t:.2f}' for t in cpu)}; wall {', '.join(f'{t:.2f}' for t in wall)})")
+    def show(label: str, results: list[tuple[float, float, float]]) -> str:
+        wall, cpu, system = ([r[i] for r in results] for i in range(3))
+        return (f"{label} median CPU {statistics.median(cpu):.2f} s (system {statistics.median(system):.2f}), "
+                f"wall {statistics.median(wall):.2f} s (runs CPU {', '.join(f'{t:.2f}' for t in cpu)}; "
+                f"wall {', '.join(f'{t:.2f}' for t in wall)})")
 
-    print(f"(a) {n} entries ({public} public): parse+validate+gate+generate; "
-          f"{show('first run', fresh)}; {show('unchanged re-run', again)}")
+    print(f"(a) {n} entries ({public} public): parse+validate+gate+generate\n    {show('first run', fresh)}\n"
+          f"    {show('unchanged re-run', again)}\n    (system time is mostly creating the posts' files, "
+          "which varies a lot with the machine's disk)")
 
 
 def bench_build(n: int, runs: int, profile: bool) -> None:
