@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import contextlib
 import functools
 import html
 import importlib.resources
@@ -201,7 +202,7 @@ class Terms:
             if words and not NOSPACE.search(term):
                 self.starts.update([words[0], *(words[0][:k] for k in range(3, len(words[0])))])
                 self.joined.setdefault("".join(words), []).append((order, words, term))
-        self.longest = max(map(len, self.joined), default=0)
+        self.beginnings = {joined[:k] for joined in self.joined for k in range(1, len(joined) + 1)}
 
     def __bool__(self) -> bool:
         return bool(self.keys)
@@ -211,9 +212,11 @@ class Terms:
         vocabulary = set(words) if vocabulary is None else vocabulary
         found: set[str] = set()
         for n, keys in self.keys.items():
-            if vocabulary.isdisjoint(self.first[n]):
+            firsts = vocabulary.intersection(self.first[n])
+            if not firsts:
                 continue
-            found.update(keys[k] for k in keys.keys() & keyed_ngrams(words, n))
+            grams = firsts if n == 1 else {_key(words[i:i + n]) for i in _positions(words, firsts) if i + n <= len(words)}
+            found.update(keys[k] for k in keys.keys() & grams)
         return found
 
     def find(self, text: str) -> list[Hit]:
@@ -244,18 +247,14 @@ class Terms:
         no space separates (`spaced[k]`: a space between token k and k+1).
 
         From each token that begins a term's first word (3 letters or more, or the whole word), the
-        tokens that follow are joined until they are as long as the longest term: where they spell a
-        term written together, its words must start and end at tokens and no space may fall inside one.
+        tokens that follow are joined while they begin a term written together: where they spell one,
+        its words must start and end at tokens and no space may fall inside one.
         """
-        if self.starts.isdisjoint(words):
-            return
-        for i, word in enumerate(words):
-            if word not in self.starts:
-                continue
-            found, written, ends = [], "", []
+        for i in _positions(words, self.starts.intersection(words)):
+            word, found, written, ends = words[i], [], "", []
             for k in range(i, len(words)):
                 written += words[k]
-                if len(written) > self.longest:
+                if written not in self.beginnings:
                     break
                 ends.append(len(written))
                 for order, term_words, term in self.joined.get(written, ()):
@@ -275,6 +274,18 @@ def _pieces(term_words: list[str], ends: list[int], spaced: list[bool]) -> bool:
     if not cuts.issubset(ends):
         return False
     return not any(gap and end not in cuts for end, gap in zip(ends, spaced))
+
+
+def _positions(words: list[str], wanted: set[str]) -> list[int]:
+    """Where the tokens in `wanted` are in `words`, in order (list.index: no Python loop over every token)."""
+    found = []
+    for word in wanted:
+        at = -1
+        with contextlib.suppress(ValueError):
+            while True:
+                at = words.index(word, at + 1)
+                found.append(at)
+    return sorted(found)
 
 
 def _key(words: list[str]):
