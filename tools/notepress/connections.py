@@ -6,7 +6,7 @@ name or link a non-public entry through them.
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Callable
 
 from .links import find_links
@@ -43,18 +43,19 @@ def related(public: list[Entry], limit: int = RELATED) -> dict[str, list[Entry]]
         for topic in _topics(entry):
             by_topic[topic].append(entry)
     position = {topic: {e.slug: i for i, e in enumerate(entries)} for topic, entries in by_topic.items()}
+    day = {e.slug: e.date.toordinal() for e in public}
     out = {}
     for entry in public:
-        score: Counter[str] = Counter()
+        score: dict[str, int] = {}  # slug -> topics shared among the neighbours
         candidates: dict[str, Entry] = {}
         for topic in _topics(entry):
             entries, i = by_topic[topic], position[topic][entry.slug]
             for other in entries[max(0, i - NEIGHBOURS):i + NEIGHBOURS + 1]:
-                if other.slug != entry.slug:
-                    score[other.slug] += 1
-                    candidates[other.slug] = other
-        ranked = sorted(candidates.values(),
-                        key=lambda o: (-score[o.slug], abs((o.date - entry.date).days), o.slug))
+                score[other.slug] = score.get(other.slug, 0) + 1
+                candidates[other.slug] = other
+        candidates.pop(entry.slug, None)
+        here = day[entry.slug]
+        ranked = sorted(candidates.values(), key=lambda o: (-score[o.slug], abs(day[o.slug] - here), o.slug))
         if ranked:
             out[entry.slug] = ranked[:limit]
     return out

@@ -44,8 +44,8 @@ def find_sources(config: Config) -> list[Path]:
     found = []
     for folder, dirs, files in os.walk(config.posts_dir):
         dirs[:] = [d for d in dirs if not d.startswith(".")]
-        found += (Path(folder, f) for f in files if not f.startswith(".") and f.lower().endswith(".md"))
-    return sorted((p for p in found if p.is_file()), key=lambda p: p.parts)
+        found += (os.path.join(folder, f) for f in files if not f.startswith(".") and f.lower().endswith(".md"))
+    return sorted((Path(p) for p in found if os.path.isfile(p)), key=lambda p: p.parts)
 
 
 def current_date() -> dt.date:
