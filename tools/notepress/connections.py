@@ -6,7 +6,7 @@ name or link a non-public entry through them.
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable
 
 from .links import find_links
@@ -38,24 +38,21 @@ def related(public: list[Entry], limit: int = RELATED) -> dict[str, list[Entry]]
     Each shared topic contributes only the posts nearest in date, so the work stays linear in
     the number of posts even when a tag is on thousands of them.
     """
-    by_topic: dict[str, list[Entry]] = defaultdict(list)
+    by_topic: dict[str, list[str]] = defaultdict(list)  # topic -> slugs by date
     for entry in sorted(public, key=lambda e: (e.date, e.slug)):
         for topic in _topics(entry):
-            by_topic[topic].append(entry)
-    position = {topic: {e.slug: i for i, e in enumerate(entries)} for topic, entries in by_topic.items()}
-    day = {e.slug: e.date.toordinal() for e in public}
+            by_topic[topic].append(entry.slug)
+    position = {topic: {slug: i for i, slug in enumerate(slugs)} for topic, slugs in by_topic.items()}
+    by_slug, day = {e.slug: e for e in public}, {e.slug: e.date.toordinal() for e in public}
     out = {}
     for entry in public:
-        score: dict[str, int] = {}  # slug -> topics shared among the neighbours
-        candidates: dict[str, Entry] = {}
+        score: Counter[str] = Counter()  # slug -> topics shared among the neighbours
         for topic in _topics(entry):
-            entries, i = by_topic[topic], position[topic][entry.slug]
-            for other in entries[max(0, i - NEIGHBOURS):i + NEIGHBOURS + 1]:
-                score[other.slug] = score.get(other.slug, 0) + 1
-                candidates[other.slug] = other
-        candidates.pop(entry.slug, None)
+            slugs, i = by_topic[topic], position[topic][entry.slug]
+            score.update(slugs[max(0, i - NEIGHBOURS):i + NEIGHBOURS + 1])
+        del score[entry.slug]
         here = day[entry.slug]
-        ranked = sorted(candidates.values(), key=lambda o: (-score[o.slug], abs(day[o.slug] - here), o.slug))
+        ranked = sorted((-shared, abs(day[slug] - here), slug) for slug, shared in score.items())
         if ranked:
-            out[entry.slug] = ranked[:limit]
+            out[entry.slug] = [by_slug[slug] for _, _, slug in ranked[:limit]]
     return out
