@@ -215,7 +215,8 @@ class Terms:
             firsts = vocabulary.intersection(self.first[n])
             if not firsts:
                 continue
-            grams = firsts if n == 1 else {_key(words[i:i + n]) for i in _positions(words, firsts) if i + n <= len(words)}
+            grams = firsts if n == 1 else {_key(words[i:i + n]) for i in _positions(words, firsts)
+                                           if i + n <= len(words)}  # the runs that begin with a term's word
             found.update(keys[k] for k in keys.keys() & grams)
         return found
 
