@@ -392,36 +392,3 @@ def test_check_judges_dates_against_todays_date(tmp_path, cli, monkeypatch):
     assert lines(result.stderr)[0] == ("posts/essay.md:3: date: 2028-11-03 is more than a year ahead of today "
                                        "(2026-11-23) (write the real date, probably 2026-11-03)")
 
-
-def test_a_tree_read_in_two_processes_is_read_as_in_one(tmp_path, monkeypatch):
-    """A large tree is parsed partly in a second process: the same entries and the same problems, in
-    the same order (every bad fixture, twice, so that duplicate slugs are reported too), whichever
-    process parsed which chunk."""
-    repo = make_repo(tmp_path / "repo", CASES)
-    for case in CASES:
-        (repo / "posts" / "again").mkdir(exist_ok=True)
-        shutil.copyfile(BAD / f"{case}.md", repo / "posts" / "again" / f"{case}.md")
-    config = load_config(repo)
-    one_entries, one_report = read_entries(config, cache=False)
-    helped = []
-
-    class HelperDoesTheRest(notepress.entries.ProcessPoolExecutor):
-        """Every chunk handed to the helper stays the helper's (this process never takes one back)."""
-
-        def submit(self, *args, **kwargs):
-            future = super().submit(*args, **kwargs)
-            future.cancel = lambda: False
-            helped.append(future)
-            return future
-
-    monkeypatch.setattr(notepress.entries, "PARALLEL_FROM", 2)
-    monkeypatch.setattr(notepress.entries, "CHUNK", 7)
-    monkeypatch.setattr(notepress.entries, "_cores", lambda: 2)  # the same on a machine with one
-    for pool in (notepress.entries.ProcessPoolExecutor, HelperDoesTheRest):
-        monkeypatch.setattr(notepress.entries, "ProcessPoolExecutor", pool)
-        two_entries, two_report = read_entries(config, cache=False)
-
-        assert [vars(e) for e in two_entries] == [vars(e) for e in one_entries]
-        assert [str(p) for p in two_report.problems] == [str(p) for p in one_report.problems]
-    assert len(helped) == -(-2 * len(CASES) // 7) - 1 and all(f.done() and not f.cancelled() for f in helped)
-    assert any("is also the slug of" in p.message for p in two_report.problems)

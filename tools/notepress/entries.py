@@ -10,12 +10,8 @@ import contextlib
 import dataclasses
 import datetime as dt
 import gc
-import multiprocessing
 import os
 import re
-import threading
-from concurrent.futures import ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 
 from frontmatter.default_handlers import YAMLHandler
@@ -57,9 +53,9 @@ def read_entries(config: Config, report: Report | None = None, *, cache: bool = 
                  today: dt.date | None = None) -> tuple[list[Entry], Report]:
     """Read and validate every entry. Duplicate slugs are reported naming both files.
 
-    Files whose bytes are unchanged since the last run come from the cache (see cache.py); a large
-    number of others is parsed in two processes (see `_parse_all`). The rules that depend on
-    `today` (default: current_date()) run after it, so a cached file is judged again every day.
+    Files whose bytes are unchanged since the last run come from the cache (see cache.py). The
+    rules that depend on `today` (default: current_date()) run after it, so a cached file is
+    judged again every day.
     """
     report = report or Report(config.root)
     if not config.posts_dir.is_dir():
@@ -93,72 +89,24 @@ def _collector_paused():
 
 def _read_all(config: Config, sources: list[Path], store: EntryCache | None) -> list[tuple[Entry | None, list]]:
     """(entry or None, problems) for each source, in order: from the cache when its bytes are known."""
-    results: list = [None] * len(sources)
-    todo: list[tuple[int, Path, bytes, bytes]] = []  # (place, path, bytes, digest) of the files to parse
-    for i, path in enumerate(sources):
+    results = []
+    for path in sources:
+        mine = Report(config.root)
         try:
             raw = path.read_bytes()
         except OSError as e:  # unreadable, or removed since the folder was listed
-            unreadable = Report(config.root)
-            unreadable.error(path, 0, "", f"cannot be read: {e.strerror or e}", "make it a readable file or remove it")
-            results[i] = (None, unreadable.problems)
+            mine.error(path, 0, "", f"cannot be read: {e.strerror or e}", "make it a readable file or remove it")
+            results.append((None, mine.problems))
             continue
         key = digest(raw) if store else b""
-        results[i] = store.get(path, key) if store else None
-        if results[i] is None:
-            todo.append((i, path, raw, key))
-    for (i, path, _, key), parsed in zip(todo, _parse_all(config, [(path, raw) for _, path, raw, _ in todo])):
-        results[i] = parsed
-        if store:
-            store.put(path, key, *parsed)
+        hit = store.get(path, key) if store else None
+        if hit is None:
+            hit = (parse_entry(path, raw, config, mine), mine.problems)
+            if store:
+                store.put(path, key, *hit)
+        results.append(hit)
     if store:
         store.save()
-    return results
-
-
-PARALLEL_FROM = 2_000  # files to parse before a second process pays for starting it and sending entries back
-CHUNK = 250  # files handed out at a time
-
-
-def _parse_all(config: Config, files: list[tuple[Path, bytes]]) -> list[tuple[Entry | None, list]]:
-    """Parse and validate files (path, bytes), in order. A large batch is shared with a second
-    process, forked (it has the code and the settings already): it takes chunks from the end while
-    this one takes them from the start, and a chunk it has not started is done here, so a busy
-    machine costs little more than one process. Same results, in the same order, as one process."""
-    if not _worth_a_second_process(len(files)):
-        return _parse_batch(config, files)
-    chunks = [files[at:at + CHUNK] for at in range(0, len(files), CHUNK)]
-    with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork")) as pool:
-        theirs = {k: pool.submit(_parse_batch, config, chunks[k]) for k in reversed(range(1, len(chunks)))}
-        results, k = _parse_batch(config, chunks[0]), 1
-        while k < len(chunks) and theirs[k].cancel():  # not started by the helper: parse it here
-            results += _parse_batch(config, chunks[k])
-            k += 1
-        for rest in range(k, len(chunks)):
-            try:
-                results += theirs[rest].result()
-            except BrokenProcessPool:  # the helper was killed (out of memory, a signal): parse here
-                results += _parse_batch(config, chunks[rest])
-    return results
-
-
-def _worth_a_second_process(count: int) -> bool:
-    """Not for a small batch, on one core, where processes cannot be forked, or when other threads
-    run (a fork would copy their locks in whatever state they are)."""
-    return count >= PARALLEL_FROM and _cores() > 1 and threading.active_count() == 1 \
-        and "fork" in multiprocessing.get_all_start_methods()
-
-
-def _cores() -> int:
-    """The processors this process may run on."""
-    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
-
-
-def _parse_batch(config: Config, files: list[tuple[Path, bytes]]) -> list[tuple[Entry | None, list]]:
-    results = []
-    for path, raw in files:
-        mine = Report(config.root)
-        results.append((parse_entry(path, raw, config, mine), mine.problems))
     return results
 
 
