@@ -391,4 +391,3 @@ def test_check_judges_dates_against_todays_date(tmp_path, cli, monkeypatch):
     assert_exit(result, 1)
     assert lines(result.stderr)[0] == ("posts/essay.md:3: date: 2028-11-03 is more than a year ahead of today "
                                        "(2026-11-23) (write the real date, probably 2026-11-03)")
-
