@@ -1,10 +1,11 @@
 """Benchmarks for the core issue (a script, not a timed test). Medians of several runs.
 
     .venv/bin/python tools/benchmark.py            # both benchmarks
-    .venv/bin/python tools/benchmark.py --only a --entries 10000
+    .venv/bin/python tools/benchmark.py --only a --entries 10000 [--profile]
     .venv/bin/python tools/benchmark.py --only b --posts 1000 --profile
 
-(a) parse + validate + screen + generate for N synthetic entries (fresh output, then unchanged).
+(a) parse + validate + screen + generate for N synthetic entries: a first run (no entry cache, no
+    generated output), then unchanged; CPU (with worker processes) and wall time.
 (b) `notepress build` of N public posts against a plain Material blog build of the same posts
     written as Material's docs show them (H1 title in the body, no notepress plugin), same run.
 (c) `newsletter draft` over N entries, with and without the entry cache.
@@ -18,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import cProfile
+import os
 import pstats
 import random
 import re
@@ -101,23 +103,49 @@ def timed(cmd: list[str], cwd: Path) -> float:
     return time.perf_counter() - start
 
 
-def bench_generate(n: int, runs: int) -> None:
+def cpu_now() -> tuple[float, float]:
+    """CPU seconds (user, system) of this process and of its children that were waited for."""
+    t = os.times()
+    return t.user + t.children_user, t.system + t.children_system
+
+
+def bench_generate(n: int, runs: int, profile: bool) -> None:
+    """(a) First run: no entry cache, no generated posts; then the same again, unchanged."""
     from notepress import api
 
     fresh, again = [], []
-    for run in range(runs):
-        with tempfile.TemporaryDirectory() as tmp:
-            public = make_repo(Path(tmp), n, seed=run)
-            start = time.perf_counter()
-            _, gen = api.generate_blog(tmp)
-            fresh.append(time.perf_counter() - start)
-            start = time.perf_counter()
-            _, gen2 = api.generate_blog(tmp)
-            again.append(time.perf_counter() - start)
-            assert gen2.written == [] and gen.total == public
-    print(f"(a) {n} entries ({public} public): parse+validate+gate+generate "
-          f"median {statistics.median(fresh):.2f} s (runs {', '.join(f'{t:.2f}' for t in fresh)}); "
-          f"unchanged re-run median {statistics.median(again):.2f} s")
+    with tempfile.TemporaryDirectory() as tmp:
+        os.environ["XDG_CACHE_HOME"] = str(Path(tmp) / "cache")  # the entry cache, dropped before each run
+        for run in range(runs + profile):
+            shutil.rmtree(Path(tmp) / "cache", ignore_errors=True)
+            repo = Path(tmp) / f"repo-{run}"
+            public = make_repo(repo, n, seed=run)
+            if run == runs:  # one more, under the profiler
+                prof = cProfile.Profile()
+                prof.runcall(api.generate_blog, repo)
+                print(f"\n--- cProfile: (a) first run, {n} entries (this process only) ---")
+                for key in ("tottime", "cumulative"):
+                    pstats.Stats(prof).sort_stats(key).print_stats(25)
+                break
+            times = []
+            for runs_of in (fresh, again):
+                wall, (user, system) = time.perf_counter(), cpu_now()
+                _, gen = api.generate_blog(repo)
+                user2, system2 = cpu_now()
+                runs_of.append((time.perf_counter() - wall, user2 - user + system2 - system, system2 - system))
+                times.append(gen)
+            assert times[1].written == [] and times[0].total + len(times[0].scheduled) == public
+            shutil.rmtree(repo)
+
+    def show(label: str, results: list[tuple[float, float, float]]) -> str:
+        wall, cpu, system = ([r[i] for r in results] for i in range(3))
+        return (f"{label} median CPU {statistics.median(cpu):.2f} s (system {statistics.median(system):.2f}), "
+                f"wall {statistics.median(wall):.2f} s (runs CPU {', '.join(f'{t:.2f}' for t in cpu)}; "
+                f"wall {', '.join(f'{t:.2f}' for t in wall)})")
+
+    print(f"(a) {n} entries ({public} public): parse+validate+gate+generate\n    {show('first run', fresh)}\n"
+          f"    {show('unchanged re-run', again)}\n    (system time is mostly creating the posts' files, "
+          "which varies a lot with the machine's disk)")
 
 
 def bench_build(n: int, runs: int, profile: bool) -> None:
@@ -340,10 +368,10 @@ def main() -> None:
     parser.add_argument("--posts", type=int, default=1_000)
     parser.add_argument("--recipients", type=int, default=1_000)
     parser.add_argument("--runs", type=int, default=3)
-    parser.add_argument("--profile", action="store_true", help="cProfile one build of each kind")
+    parser.add_argument("--profile", action="store_true", help="(a) cProfile one more first run; (b) one build of each kind")
     args = parser.parse_args()
     if args.only in (None, "a"):
-        bench_generate(args.entries, args.runs)
+        bench_generate(args.entries, args.runs, args.profile)
     if args.only in (None, "b"):
         bench_build(args.posts, args.runs, args.profile)
     if args.only in (None, "c"):

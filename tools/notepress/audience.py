@@ -31,11 +31,14 @@ class Reader(enum.Enum):
     SELF = "self"  # the writer's own review tools
 
     def admits(self, audience: str) -> bool:
-        return audience in {
-            Reader.PUBLIC: ("public",),
-            Reader.TEAM: ("public", "internal"),
-            Reader.SELF: ("public", "internal", "private"),
-        }[self]
+        return audience in ADMITTED[self.value]
+
+
+ADMITTED = {  # reader -> the audiences it may see
+    Reader.PUBLIC.value: ("public",),
+    Reader.TEAM.value: ("public", "internal"),
+    Reader.SELF.value: ("public", "internal", "private"),
+}
 
 
 def visible(entry: Entry, reader: Reader, *, drafts: bool = False, today: dt.date | None = None) -> bool:
@@ -113,7 +116,8 @@ def gate(entries: Iterable[Entry], config: Config, reader: Reader, *, drafts: bo
     """The one gate: the view of `entries` that `reader` may see on `today` (default: today)."""
     entries, today = list(entries), today or dt.date.today()
     public = select(entries, Reader.PUBLIC, drafts=drafts, today=today)
-    held = tuple(e for e in select(entries, Reader.PUBLIC, drafts=drafts) if e not in public) \
+    shown = set(map(id, public))  # entries compare by identity: a set, not a scan of the list per entry
+    held = tuple(e for e in select(entries, Reader.PUBLIC, drafts=drafts) if id(e) not in shown) \
         if reader is Reader.PUBLIC else ()
     return View(reader, tuple(select(entries, reader, drafts=drafts, today=today)), config,
                 frozenset(e.slug for e in public), drafts, held)

@@ -171,7 +171,7 @@ def render_post(entry: Entry, template, default_authors: tuple[str, ...], links,
     if share:
         meta["share"] = share  # Open Graph and Twitter card meta, written by the theme's main.html
     # Material would otherwise parse each post's rendered HTML to count words.
-    words = sum(len(WORD.findall(text)) for text in entry.text_fields().values())
+    words = len(WORD.findall("\n".join(entry.text_fields().values())))  # a line break joins no words
     meta["readtime"] = max(1, math.ceil(words / WORDS_PER_MINUTE))
     front = front_matter(meta)
     lead, rest = excerpt(entry, links)

@@ -38,23 +38,21 @@ def related(public: list[Entry], limit: int = RELATED) -> dict[str, list[Entry]]
     Each shared topic contributes only the posts nearest in date, so the work stays linear in
     the number of posts even when a tag is on thousands of them.
     """
-    by_topic: dict[str, list[Entry]] = defaultdict(list)
+    by_topic: dict[str, list[str]] = defaultdict(list)  # topic -> slugs by date
     for entry in sorted(public, key=lambda e: (e.date, e.slug)):
         for topic in _topics(entry):
-            by_topic[topic].append(entry)
-    position = {topic: {e.slug: i for i, e in enumerate(entries)} for topic, entries in by_topic.items()}
+            by_topic[topic].append(entry.slug)
+    position = {topic: {slug: i for i, slug in enumerate(slugs)} for topic, slugs in by_topic.items()}
+    by_slug, day = {e.slug: e for e in public}, {e.slug: e.date.toordinal() for e in public}
     out = {}
     for entry in public:
-        score: Counter[str] = Counter()
-        candidates: dict[str, Entry] = {}
+        score: Counter[str] = Counter()  # slug -> topics shared among the neighbours
         for topic in _topics(entry):
-            entries, i = by_topic[topic], position[topic][entry.slug]
-            for other in entries[max(0, i - NEIGHBOURS):i + NEIGHBOURS + 1]:
-                if other.slug != entry.slug:
-                    score[other.slug] += 1
-                    candidates[other.slug] = other
-        ranked = sorted(candidates.values(),
-                        key=lambda o: (-score[o.slug], abs((o.date - entry.date).days), o.slug))
+            slugs, i = by_topic[topic], position[topic][entry.slug]
+            score.update(slugs[max(0, i - NEIGHBOURS):i + NEIGHBOURS + 1])
+        del score[entry.slug]
+        here = day[entry.slug]
+        ranked = sorted((-shared, abs(day[slug] - here), slug) for slug, shared in score.items())
         if ranked:
-            out[entry.slug] = ranked[:limit]
+            out[entry.slug] = [by_slug[slug] for _, _, slug in ranked[:limit]]
     return out

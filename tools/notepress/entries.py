@@ -6,9 +6,11 @@ Report with every problem in the tree, so `check` can show them all at once.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import datetime as dt
 import difflib
+import gc
 import os
 import re
 from pathlib import Path
@@ -43,8 +45,8 @@ def find_sources(config: Config) -> list[Path]:
     found = []
     for folder, dirs, files in os.walk(config.posts_dir):
         dirs[:] = [d for d in dirs if not d.startswith(".")]
-        found += (Path(folder, f) for f in files if not f.startswith(".") and f.lower().endswith(".md"))
-    return sorted((p for p in found if p.is_file()), key=lambda p: p.parts)
+        found += (os.path.join(folder, f) for f in files if not f.startswith(".") and f.lower().endswith(".md"))
+    return sorted((Path(p) for p in found if os.path.isfile(p)), key=lambda p: p.parts)
 
 
 def current_date() -> dt.date:
@@ -64,31 +66,57 @@ def read_entries(config: Config, report: Report | None = None, *, cache: bool = 
     if not config.posts_dir.is_dir():
         report.error(config.posts_dir, 0, "", "posts folder not found",
                      f"create {report.rel(config.posts_dir)}/ or set paths.posts in notepress.yml")
-    store = EntryCache(config) if cache else None
-    entries = []
     sources = find_sources(config)
     report.files_read += len(sources)
+    entries = []
+    with _collector_paused():
+        for entry, problems in _read_all(config, sources, EntryCache(config) if cache else None):
+            report.problems.extend(problems)
+            if entry is not None:
+                entries.append(entry)
+    entries = _not_far_ahead(entries, today or current_date(), report)
+    return _unique_slugs(entries, report), report
+
+
+@contextlib.contextmanager
+def _collector_paused():
+    """Python's cycle collector paused while thousands of entries are made: it would walk every one
+    of them again and again (a third of the time of a large tree) and find nothing, as entries and
+    their parts hold no cycles. It runs again (and collects anything left) once reading is done."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _read_all(config: Config, sources: list[Path], store: EntryCache | None) -> list[tuple[Entry | None, list]]:
+    """(entry or None, problems) for each source, in order: from the cache when its bytes are known."""
+    results = []
     for path in sources:
+        mine = Report(config.root)
         try:
             raw = path.read_bytes()
         except OSError as e:  # unreadable, or removed since the folder was listed
-            report.error(path, 0, "", f"cannot be read: {e.strerror or e}", "make it a readable file or remove it")
+            mine.error(path, 0, "", f"cannot be read: {e.strerror or e}", "make it a readable file or remove it")
+            results.append((None, mine.problems))
             continue
         key = digest(raw) if store else b""
         hit = store.get(path, key) if store else None
         if hit is None:
-            mine = Report(config.root)
-            entry = parse_entry(path, raw, config, mine)
-            hit = (entry, mine.problems)
+            hit = (parse_entry(path, raw, config, mine), mine.problems)
             if store:
                 store.put(path, key, *hit)
-        entry, problems = hit
-        report.problems.extend(problems)
-        if entry is not None:
-            entries.append(entry)
+        results.append(hit)
     if store:
         store.save()
-    entries = _not_far_ahead(entries, today or current_date(), report)
+    return results
+
+
+def _unique_slugs(entries: list[Entry], report: Report) -> list[Entry]:
+    """The entries without the ones whose slug an earlier one has (reported, naming both files)."""
     by_slug: dict[str, Entry] = {}
     unique = []
     for e in entries:
@@ -101,7 +129,7 @@ def read_entries(config: Config, report: Report | None = None, *, cache: bool = 
         by_slug[e.slug] = e
         unique.append(e)
     _served_goals(unique, report)
-    return unique, report
+    return unique
 
 
 def _served_goals(entries: list[Entry], report: Report) -> None:

@@ -42,7 +42,7 @@ def last_changed(root: Path, folder: Path, paths: list[Path]) -> dict[Path, dt.d
                     found[path] = day  # newest first: the first mention is the last change
     out = {}
     for path in paths:
-        resolved = path.resolve()
+        resolved = path.resolve() if found else None  # outside git: no need to follow links
         if resolved in found:
             out[path] = found[resolved]
         else:

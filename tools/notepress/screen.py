@@ -14,6 +14,7 @@ Every problem names the entry, the line and the field.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import os
 import urllib.parse
 from dataclasses import dataclass
@@ -72,12 +73,17 @@ class _Rules:
         self.config, self.public, self.redact, self.renderer = config, public, redact, renderer
         self.terms = Terms(confidential_terms(entries, config))
         self.resolve = Resolver(entries)
-        # Entries are read from posts/ as they are (os.walk follows no folder link): only a file that
-        # is itself a link needs resolving.
-        self.by_path = {_key(e.path) if e.path.is_symlink() else os.path.normcase(e.path): e for e in entries}
+        self.entries = entries
         self.posts = _key(config.posts_dir) + os.sep
         self.files = PostsFiles(config.posts_dir)
         self.attachments: dict[str, dict[str, str]] = {}  # slug -> URL as written -> path in the repo
+
+    @functools.cached_property
+    def by_path(self) -> dict[str, Entry]:
+        """Entries by their file, as compared (made when a page first links or includes a file of posts/).
+        Entries are read from posts/ as they are (os.walk follows no folder link): only a file that
+        is itself a link needs resolving."""
+        return {_key(e.path) if e.path.is_symlink() else os.path.normcase(e.path): e for e in self.entries}
 
     def posts_file(self, path: str) -> str | None:
         """The file of posts/ that `path` is (through any link), or the path itself inside posts/."""

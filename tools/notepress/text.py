@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import contextlib
 import functools
 import html
 import importlib.resources
@@ -189,8 +190,9 @@ class Terms:
     def __init__(self, terms: Iterable[str]):
         self.keys: dict[int, dict[object, str]] = {}  # number of tokens -> key -> term
         self.first: dict[int, set[str]] = {}
-        self.starts: dict[str, list] = {}  # a term's first word or its beginning -> (the term's words, term)
-        for term in terms:
+        self.starts: set[str] = set()  # a term's first word, or its beginning of 3 letters or more
+        self.joined: dict[str, list] = {}  # a term's words written together -> (order, its words, term)
+        for order, term in enumerate(terms):
             words = tokens(term)
             together = len(words) > 1 and not NOSPACE.search(term)  # `northwindlogistics`; not 李娜 as "lina"
             forms = [words, ["".join(words)]] if together else [words] if words else []
@@ -198,8 +200,9 @@ class Terms:
                 self.keys.setdefault(len(form), {}).setdefault(_key(form), term)
                 self.first.setdefault(len(form), set()).add(form[0])
             if words and not NOSPACE.search(term):
-                for start in {words[0], *(words[0][:k] for k in range(3, len(words[0])))}:
-                    self.starts.setdefault(start, []).append((words, term))
+                self.starts.update([words[0], *(words[0][:k] for k in range(3, len(words[0])))])
+                self.joined.setdefault("".join(words), []).append((order, words, term))
+        self.beginnings = {joined[:k] for joined in self.joined for k in range(1, len(joined) + 1)}
 
     def __bool__(self) -> bool:
         return bool(self.keys)
@@ -209,9 +212,12 @@ class Terms:
         vocabulary = set(words) if vocabulary is None else vocabulary
         found: set[str] = set()
         for n, keys in self.keys.items():
-            if vocabulary.isdisjoint(self.first[n]):
+            firsts = vocabulary.intersection(self.first[n])
+            if not firsts:
                 continue
-            found.update(keys[k] for k in keys.keys() & keyed_ngrams(words, n))
+            grams = firsts if n == 1 else {_key(words[i:i + n]) for i in _positions(words, firsts)
+                                           if i + n <= len(words)}  # the runs that begin with a term's word
+            found.update(keys[k] for k in keys.keys() & grams)
         return found
 
     def find(self, text: str) -> list[Hit]:
@@ -239,30 +245,48 @@ class Terms:
 
     def _broken(self, words: list[str], spaced: list[bool]) -> Iterator[tuple[str, int, int]]:
         """(term, first, last) of the runs of tokens that are a term with a word broken in pieces that
-        no space separates (`spaced[k]`: a space between token k and k+1)."""
-        if self.starts.keys().isdisjoint(words):
-            return
-        for i, word in enumerate(words):
-            for term_words, term in self.starts.get(word, ()):
-                end = _pieces(words, spaced, i, term_words)
-                if end is not None and end - i + 1 > len(term_words):
-                    yield term, i, end
+        no space separates (`spaced[k]`: a space between token k and k+1).
+
+        From each token that begins a term's first word (3 letters or more, or the whole word), the
+        tokens that follow are joined while they begin a term written together: where they spell one,
+        its words must start and end at tokens and no space may fall inside one.
+        """
+        for i in _positions(words, self.starts.intersection(words)):
+            word, found, written, ends = words[i], [], "", []
+            for k in range(i, len(words)):
+                written += words[k]
+                if written not in self.beginnings:
+                    break
+                ends.append(len(written))
+                for order, term_words, term in self.joined.get(written, ()):
+                    if k - i + 1 > len(term_words) and (len(word) >= 3 or word == term_words[0]) \
+                            and _pieces(term_words, ends, spaced[i:k]):
+                        found.append((order, term, k))
+            yield from ((term, i, k) for _, term, k in sorted(found))
 
 
-def _pieces(words: list[str], spaced: list[bool], i: int, term_words: list[str]) -> int | None:
-    """The last token of `term_words` written from token i on, each word in one or more pieces with
-    no space inside a word; None if they are not there."""
-    k = i
-    for word in term_words:
-        written = ""
-        while k < len(words) and len(written) < len(word):
-            if written and spaced[k - 1]:
-                return None
-            written += words[k]
-            k += 1
-        if written != word:
-            return None
-    return k - 1
+def _pieces(term_words: list[str], ends: list[int], spaced: list[bool]) -> bool:
+    """Whether tokens ending at `ends` (offsets in the words written together) are the words of a
+    term each in one or more pieces, with no space (`spaced`, between the tokens) inside a word."""
+    cuts, at = set(), 0
+    for word in term_words[:-1]:
+        at += len(word)
+        cuts.add(at)
+    if not cuts.issubset(ends):
+        return False
+    return not any(gap and end not in cuts for end, gap in zip(ends, spaced))
+
+
+def _positions(words: list[str], wanted: set[str]) -> list[int]:
+    """Where the tokens in `wanted` are in `words`, in order (list.index: no Python loop over every token)."""
+    found = []
+    for word in wanted:
+        at = -1
+        with contextlib.suppress(ValueError):
+            while True:
+                at = words.index(word, at + 1)
+                found.append(at)
+    return sorted(found)
 
 
 def _key(words: list[str]):
