@@ -14,7 +14,7 @@ from pathlib import Path
 
 from ..audience import Reader, View
 from ..model import Entry
-from ..problems import NotepressError
+from ..problems import NotepressError, Problem
 
 QUOTES_PER_THEME = 3
 
@@ -100,12 +100,12 @@ def compose(view: View, number: int, since: dt.date, until: dt.date) -> Issue:
     if view.reader is not Reader.TEAM or view.drafts:
         raise TypeError("a newsletter issue is composed from the team's view, without drafts")
     if since > until:
-        raise NotepressError(f"period: --since {since} is after --until {until} (swap them)")
+        raise NotepressError(Problem("", 0, "period", f"--since {since} is after --until {until}", "swap them"))
     team = list(view)
     now = [e for e in team if _in(e, since, until)]
     if not now:
-        raise NotepressError(f"period: no internal or public entries from {since} to {until} "
-                             "(write some, or choose another period with --since and --until)")
+        raise NotepressError(Problem("", 0, "period", f"no internal or public entries from {since} to {until}",
+                                     "write some, or choose another period with --since and --until"))
     length = (until - since).days + 1
     before = [e for e in team if _in(e, since - dt.timedelta(days=length), since - dt.timedelta(days=1))]
     return Issue(

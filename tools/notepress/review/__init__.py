@@ -18,7 +18,7 @@ from pathlib import Path
 from ..api import load
 from ..audience import Reader, View, gate
 from ..config import Config
-from ..problems import NotepressError
+from ..problems import NotepressError, Problem
 from . import render
 from . import stats as _stats
 from .checkin import CheckIns, chain, new_checkin
@@ -53,7 +53,7 @@ def _view(root: Path | str, include_private: bool) -> View:
 
 def _period(since: dt.date | None, until: dt.date | None) -> None:
     if since and until and since > until:
-        raise NotepressError(f"--since {since} is after --until {until} (swap them)")
+        raise NotepressError(Problem("", 0, "", f"--since {since} is after --until {until}", "swap them"))
 
 
 def next_steps(root: Path | str, *, today: dt.date | None = None, include_private: bool = False) -> list[OpenStep]:
@@ -106,7 +106,7 @@ def writing_stats(root: Path | str, *, since: dt.date | None = None, until: dt.d
     until = until or dt.date.today()
     _period(since, until)
     if weeks < 1:
-        raise NotepressError(f"--weeks {weeks}: must be 1 or more")
+        raise NotepressError(Problem("", 0, f"--weeks {weeks}", "must be 1 or more"))
     view = _view(root, include_private)
     return _stats.compute(list(view), view.config.competencies, until=until, since=since, weeks=weeks)
 
