@@ -15,7 +15,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from ..api import load
+from ..publish import read as load
 from ..audience import Reader, View, gate
 from ..config import Config
 from ..problems import NotepressError, Problem
