@@ -16,9 +16,10 @@ import yaml
 
 from conftest import FIXTURES, snapshot
 from notepress import api
-from notepress.blog import excerpt, readable_date
+from notepress.blog import excerpt, generate, readable_date
 from notepress.model import Entry, Loop
 from notepress.problems import NotepressError
+from notepress.screen import screen_public
 
 GOLDEN = FIXTURES / "golden" / "blog"
 PUBLIC_POSTS = ["pricing-page-test.md", "why-small-tests.md"]
@@ -271,3 +272,50 @@ def test_dates_in_the_learning_loop_read_on_a_phone():
     loop = Loop(next_step_due=dt.date(2026, 3, 16), next_step_done=dt.date(2026, 3, 9))
     assert loop.step_state_as(readable_date, "; ") == "due Mar 16, 2026; done Mar 9, 2026"
     assert loop.step_state == "due 2026-03-16, done 2026-03-09"  # the newsletter's form is unchanged
+
+
+# --- an insight's quote links as the body does ---------------------------------------------------
+
+def quote_line(repo) -> str:
+    _, body = split_post((posts_dir(repo) / "heard-on-a-call.md").read_text(encoding="utf-8"))
+    return next(line.strip() for line in body.splitlines() if "Seven of us" in line)
+
+
+def test_a_quote_links_a_public_entry_like_the_body(copy_repo):
+    repo = copy_repo("quote-links")
+
+    api.generate_blog(repo)
+
+    assert quote_line(repo) == (":   “Seven of us hit the same bug once each; read "
+                                "[Why we count customers](counting-customers.md) before you rank tickets.”")
+
+
+def test_a_quote_linking_a_non_public_entry_stops_the_build(copy_repo):
+    repo = copy_repo("quote-links")
+    insight = repo / "posts" / "insights" / "heard-on-a-call.md"
+    insight.write_text(insight.read_text(encoding="utf-8").replace("[[counting-customers]]", "[[roadmap-notes]]"),
+                       encoding="utf-8")
+
+    with pytest.raises(NotepressError) as raised:
+        api.generate_blog(repo)
+
+    assert str(raised.value).splitlines() == [
+        "posts/insights/heard-on-a-call.md:10: quote: link [[roadmap-notes]] points to posts/essays/roadmap-notes.md, "
+        "which is not public (audience: internal) (remove the link, or make that entry public)"]
+    assert not posts_dir(repo).exists()
+
+
+def test_the_blog_itself_never_links_a_non_public_entry_from_a_quote(copy_repo):
+    """Even handed a view whose problems were ignored, the post names the slug as written: no link, no title."""
+    repo = copy_repo("quote-links")
+    insight = repo / "posts" / "insights" / "heard-on-a-call.md"
+    insight.write_text(insight.read_text(encoding="utf-8").replace("[[counting-customers]]", "[[roadmap-notes]]"),
+                       encoding="utf-8")
+    project = api.load(repo)
+    screened = screen_public(project.entries, project.config)
+    assert screened.problems  # the build stops here (above); the blog must not rely on it
+
+    generate(screened.view)
+
+    assert quote_line(repo) == ":   “Seven of us hit the same bug once each; read roadmap-notes before you rank tickets.”"
+    assert "Roadmap notes" not in (posts_dir(repo) / "heard-on-a-call.md").read_text(encoding="utf-8")

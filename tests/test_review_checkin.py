@@ -1,4 +1,4 @@
-"""Check-ins: a new learning entry starting from the previous next step, and the chain of check-ins."""
+"""Check-ins: a new learning entry starting from the previous next step (`notepress new --from`)."""
 
 from __future__ import annotations
 
@@ -13,7 +13,8 @@ from conftest import FIXTURES
 from notepress.config import load_config
 from notepress.entries import read_entries
 from notepress.problems import NotepressError
-from notepress.review import CheckIns, StepError, chain, new_checkin
+from notepress.links import Resolver, find_links
+from notepress.review import StepError, new_checkin
 from notepress.scaffold import new_entry
 
 REVIEW = FIXTURES / "review"
@@ -48,7 +49,7 @@ def test_new_checkin_takes_the_next_step_as_action_and_links_back(career, tmp_pa
     assert text == f"{front}\n---\n\n{link}\n{body}"
 
 
-def test_the_checkin_joins_the_chain_once_filled_in(career):
+def test_the_checkin_links_back_once_filled_in(career):
     config = load_config(career)
     path = new_checkin(config, "mentoring-retro", "Written notes after pairing", TODAY)
     path.write_text(path.read_text().replace('learning: ""', "learning: Notes get read."), encoding="utf-8")
@@ -56,9 +57,9 @@ def test_the_checkin_joins_the_chain_once_filled_in(career):
     entries, report = read_entries(config, cache=False)
 
     assert not report.errors
-    previous, following = chain(entries, "written-notes-after-pairing")
-    assert slugs(previous) == ["mentoring-retro"]
-    assert following == []
+    checkin = next(e for e in entries if e.slug == "written-notes-after-pairing")
+    resolve = Resolver(entries)
+    assert slugs(resolve(link, checkin) for link in find_links(checkin.body)) == ["mentoring-retro"]
 
 
 @pytest.mark.parametrize("slug, error", [
@@ -78,25 +79,3 @@ def test_new_checkin_never_overwrites(career):
     with pytest.raises(NotepressError, match="already exists"):
         new_checkin(config, "first-finance-review", "Same title", TODAY)
 
-
-def test_chain_follows_backlinks_and_next_steps(career):
-    entries, _ = read_entries(load_config(career), cache=False)
-
-    # priced-the-ach-tier -> first-finance-review (backlink and action) -> pricing-test (action only)
-    assert chain(entries, "first-finance-review") == (
-        [e for e in entries if e.slug == "priced-the-ach-tier"],
-        [e for e in entries if e.slug == "pricing-test-with-five-customers"])
-    index = CheckIns(entries)
-    assert tuple(map(slugs, index.chain("priced-the-ach-tier"))) == (
-        [], ["first-finance-review", "pricing-test-with-five-customers"])
-    assert tuple(map(slugs, index.chain("pricing-test-with-five-customers"))) == (
-        ["priced-the-ach-tier", "first-finance-review"], [])
-    assert index.chain("coached-a-new-pm") == ([], [])
-
-
-def test_chain_of_public_entries_names_only_public_neighbours(career):
-    entries, _ = read_entries(load_config(career), cache=False)
-    public = [e for e in entries if e.audience == "public" and not e.draft]
-
-    assert tuple(map(slugs, chain(public, "first-finance-review"))) == (["priced-the-ach-tier"], [])
-    assert tuple(map(slugs, chain(public, "priced-the-ach-tier"))) == ([], ["first-finance-review"])

@@ -1,13 +1,15 @@
 """The audience gate: the one place that decides who may see an entry.
 
 `gate` returns a `View`: the frozen set of entries one reader may see, with the only link
-resolver and URLs an output may use. Every output takes a view, never a list of entries: the blog
-(and so its search index, feeds, sitemap, tag pages), its connections, the newsletter (compose,
-render, send) and the review tools. An entry is public only when its own front matter says
-`audience: public` and it is not a draft; nothing defaults to public.
+resolver and post URLs an output may use. Every output starts from a view, never from the entries
+as read: the blog (and so its search index, feeds, sitemap, tag pages, connections, share meta)
+from the public one, the newsletter (compose, render, send) from the team's, the review tools from
+the team's or, when the writer asks, their own (Reader.SELF). An entry is public only when its own
+front matter says `audience: public`, it is not a draft and its date has come (a later one is
+held back: `View.held`); nothing defaults to public.
 
-`screen_public` turns the public view into a `PublicView` (the only type the blog takes) after
-enforcing the rules of a public page on every public entry (see screen.py).
+`screen.screen_public` gates the entries for the public and returns a `PublicView` (the only type
+the blog takes) after enforcing the rules of a public page on every public entry.
 """
 
 from __future__ import annotations
@@ -99,7 +101,7 @@ class View:
         """The public address of an entry's post, or "" when it has no public page."""
         if entry.slug not in self.public:
             return ""
-        return f"{self.config.site_url}blog/{entry.date:%Y/%m/%d}/{entry.slug}/"
+        return self.config.site_url + entry.post_path
 
     def where(self, entry: Entry) -> str:
         """The public URL, or the source path the writer knows (for the writer's own reports)."""

@@ -1,8 +1,12 @@
 """The screened public view -> Material blog posts in the folder notepress owns, `docs/blog/posts/`.
 
-The folder holds only generated files: one `<slug>.md` per public entry, `.authors.yml`, and a
-`.gitignore` that keeps it out of git. Writes are incremental (an unchanged file is not rewritten),
-posts of entries that left the public set are removed, and nothing outside the folder is touched.
+The folder holds only generated files: one `<slug>.md` per public entry, `.authors.yml`, the
+authors' initials badges (`avatars/`), the local files public entries link or show
+(`attachments/`), and a `.gitignore` that keeps it out of git. Writes are incremental (an
+unchanged file is not rewritten), posts and attachments no public entry needs any more are
+removed, and nothing outside the folder is touched. Entry links, in the body and every linked
+field (a quote too), point only at public posts. `listing` gives the posts as data for an engine
+without a blog plugin (Zensical).
 
 The shape is the one Material builds fastest: the title in front matter (no H1 to re-parse), one
 date form, a `<!-- more -->` excerpt.
@@ -123,7 +127,7 @@ def generate(view: PublicView, changed: dict[Path, dt.date] | None = None) -> Ge
 def listing(public: list[Entry]) -> list[dict]:
     """The generated posts, newest first, as plain data for an engine whose templates cannot ask a
     blog plugin (Zensical): the home page's latest posts and the archive's months read it."""
-    return [{"title": e.title, "url": f"blog/{e.date:%Y/%m/%d}/{e.slug}/", "date": e.date.isoformat(),
+    return [{"title": e.title, "url": e.post_path, "date": e.date.isoformat(),
              "shown_date": readable_date(e.date), "month": f"{FULL_MONTHS[e.date.month - 1]} {e.date.year}",
              "month_url": f"blog/archive/{e.date:%Y/%m}/", "summary": e.summary, "category": CATEGORY[e.type]}
             for e in sorted(public, key=lambda e: (e.date, e.slug), reverse=True)]
@@ -171,7 +175,7 @@ def render_post(entry: Entry, template, default_authors: tuple[str, ...], links,
     meta["readtime"] = max(1, math.ceil(words / WORDS_PER_MINUTE))
     front = front_matter(meta)
     lead, rest = excerpt(entry, links)
-    loop = insight = None
+    loop = None
     if entry.loop:
         lp = entry.loop
         next_step = lp.next_step
@@ -183,17 +187,22 @@ def render_post(entry: Entry, template, default_authors: tuple[str, ...], links,
             ("Next step", next_step),
             ("Competencies", ", ".join(c.replace("-", " ") for c in lp.competencies)),
         ) if value]
-    if entry.insight:
-        i = entry.insight
-        insight = [(label, value) for label, value in (
-            ("Quote", f"“{i.quote}”" if i.quote else ""), ("Themes", ", ".join(i.themes)),
-            ("Source", SOURCE_LABEL.get(i.source, i.source)), ("Segment", i.segment),
-            ("Product area", i.product_area),
-        ) if value]
     connections = connections or {}
     return template.render(goal=_goal_panel(entry, links), source=json.dumps(entry.source, ensure_ascii=False)[1:-1], front_matter=front, draft=entry.draft,
-                           lead=lead or entry.title, loop=loop, insight=insight, rest=rest,
+                           lead=lead or entry.title, loop=loop, insight=_insight_panel(entry, links), rest=rest,
                            linked_from=connections.get("linked_from", ()), related=connections.get("related", ()))
+
+
+def _insight_panel(entry: Entry, links) -> list[tuple[str, str]] | None:
+    """A public insight's fields as the post shows them; the quote's entry links become links, as the body's do."""
+    if entry.insight is None:
+        return None
+    i = entry.insight
+    return [(label, value) for label, value in (
+        ("Quote", f"“{links(i.quote)}”" if i.quote else ""), ("Themes", ", ".join(i.themes)),
+        ("Source", SOURCE_LABEL.get(i.source, i.source)), ("Segment", i.segment),
+        ("Product area", i.product_area),
+    ) if value]
 
 
 def _goal_panel(entry: Entry, links) -> list[tuple[str, str]] | None:

@@ -292,6 +292,8 @@ def _validate(fields: dict[str, Field], path: Path, report: Report) -> dict:
         elif key == "engine":
             if v not in ENGINES:
                 report.error(path, f.line, key, f"{f.raw!r} is not a site engine", "write mkdocs or zensical")
+            else:
+                out[key] = v
         elif key == "cadence_days":
             if isinstance(v, bool) or not isinstance(v, int) or not 1 <= v <= 366:
                 report.error(path, f.line, key, f"{f.raw or v!r} is not a number of days from 1 to 366",

@@ -1,7 +1,8 @@
 """Links between entries: `[[slug]]`, `[[slug|label]]` and relative Markdown links to source files.
 
-Links inside fenced code blocks and inline code are left alone. `resolve` finds the entry a link
-points to; the audience gate decides whether it may be followed, the blog rewrites it.
+Links inside fenced code blocks and inline code are left alone. `find_links` finds them, a
+`Resolver` the entry each points to; the audience view decides whether it may be followed
+(`View.linkable`), and `rewrite` turns each into a link or plain text (the blog and the newsletter).
 """
 
 from __future__ import annotations

@@ -1,13 +1,18 @@
-"""The content model: plain frozen objects built only after validation.
+"""The content model: plain frozen objects built only after validation, and the rules that belong to them.
 
 Later stages (audience, blog, newsletter, review) trust these types and never see raw front matter.
+The domain rules every output shares live here, once: who a customer is (`Insight.customer_key`),
+which days a period holds (`Period`) and where an entry's post is on the site (`Entry.post_path`).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from .text import tokens
 
 TYPES = ("learning", "insight", "essay", "goal")
 AUDIENCES = ("public", "internal", "private")
@@ -70,6 +75,13 @@ class Insight:
     evidence: str = ""
     product_area: str = ""
 
+    @property
+    def customer_key(self) -> str:
+        """Who the customer is, when distinct customers are counted: the name in the one comparison form
+        of text (text.py), so case, spacing, accents and punctuation do not make a second customer
+        ("Northwind Logistics" and "northwind   LOGISTICS" are one)."""
+        return " ".join(tokens(self.customer)) or " ".join(self.customer.casefold().split())
+
 
 @dataclass(frozen=True, eq=False)
 class Entry:
@@ -90,6 +102,13 @@ class Entry:
     insight: Insight | None = None
     goal: Goal | None = None
     lines: dict[str, int] = field(default_factory=dict)  # field -> line, for messages
+
+    @property
+    def post_path(self) -> str:
+        """Where the entry's post is, relative to the site's root. Only a public entry has a post:
+        outputs ask the audience view (`View.url`), which gives the address only to those. It is where
+        the engine puts the post: Material's `post_url_format: "{date}/{slug}"` in mkdocs.yml."""
+        return f"blog/{self.date:%Y/%m/%d}/{self.slug}/"
 
     def line_of(self, name: str) -> int:
         return self.lines.get(name, 1)
@@ -112,3 +131,30 @@ class Entry:
                        competencies="\n".join(g.competencies))
         out["body"] = self.body
         return out
+
+
+@dataclass(frozen=True)
+class Period:
+    """The days from `since` to `until`, both included; None leaves that end open."""
+
+    since: dt.date | None = None
+    until: dt.date | None = None
+
+    def __contains__(self, day: dt.date) -> bool:
+        return (self.since is None or self.since <= day) and (self.until is None or day <= self.until)
+
+    def of(self, entries: Iterable[Entry]) -> list[Entry]:
+        """The entries dated in the period, in their order."""
+        return [e for e in entries if e.date in self]
+
+    @property
+    def reversed(self) -> str:
+        """What is wrong when `since` is after `until` (a problem's message), else ""."""
+        if self.since and self.until and self.since > self.until:
+            return f"--since {self.since} is after --until {self.until} (swap them)"
+        return ""
+
+    def previous(self) -> Period:
+        """The period of the same length just before this one (both ends must be set)."""
+        length = self.until - self.since + dt.timedelta(days=1)
+        return Period(self.since - length, self.since - dt.timedelta(days=1))

@@ -47,9 +47,16 @@ def write_if_changed(path: Path, data: bytes) -> bool:
 
 def staging_dir(final: Path) -> Path:
     """A fresh, empty sibling of `final` to build into."""
-    stage = final.parent / f".{final.name}.building"
+    stage = final.parent / f".{final.name}{STAGING}"
     shutil.rmtree(stage, ignore_errors=True)
     return stage
+
+
+STAGING = ".building"
+
+
+def is_staging(folder: Path) -> bool:
+    return folder.name.startswith(".") and folder.name.endswith(STAGING)
 
 
 def swap_in(stage: Path, final: Path) -> None:

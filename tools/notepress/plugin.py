@@ -25,6 +25,7 @@ from mkdocs.plugins import BasePlugin, event_priority
 
 from . import publish, site
 from .config import CONFIG_FILE
+from .output import is_staging
 from .problems import NotepressError, Problem
 from .rendered import rooted_snippets
 
@@ -71,6 +72,9 @@ class NotepressPlugin(BasePlugin[NotepressPluginConfig]):
                 self._preview(root, options)
             elif self.config.pipeline:
                 self._stage(root, config, options)
+            elif not is_staging(Path(config.site_dir)):  # written in mkdocs.yml: the audit would be skipped
+                raise PluginError("notepress: `pipeline: false` is set by `notepress build` only; remove it "
+                                  "from mkdocs.yml (a plain mkdocs build must generate, audit and swap)")
         except NotepressError as e:
             raise PluginError(f"notepress: the blog was not generated:\n{e}")
         if self.project and self.project.config.site_url:

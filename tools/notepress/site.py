@@ -10,6 +10,7 @@ the boundary never depends on them: see `publish.py`).
 
 from __future__ import annotations
 
+import importlib.util
 import ipaddress
 import json
 import logging
@@ -339,12 +340,10 @@ class Zensical:
 
 
 def _require_zensical() -> None:
-    try:
-        import zensical  # noqa: F401
-    except ImportError:
+    if importlib.util.find_spec("zensical") is None:
         raise NotepressError(Problem(CONFIG_FILE, 0, "engine", "zensical is not installed",
                                      "install notepress with its extra: pip install 'notepress[zensical]', "
-                                     "or set engine: mkdocs")) from None
+                                     "or set engine: mkdocs"))
 
 
 # -- both ------------------------------------------------------------------------------------------

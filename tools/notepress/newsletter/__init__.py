@@ -1,1 +1,1 @@
-"""The internal customer-insight newsletter: compose, render, archive, send."""
+"""The internal customer-insight newsletter: draft (compose, render, archive), recipients, send."""

@@ -1,8 +1,9 @@
 """Compose one issue: what customers told us (by theme), what I learned, what is new on the blog.
 
 Entries come through the audience gate for the team (internal and public, never private, never
-drafts) and are limited to the period. Themes are counted by distinct customers, not notes, and
-compared with the previous period of the same length, as Dovetail and Productboard do.
+drafts) and are limited to the period (`model.Period`). Themes are counted by distinct customers
+(`Insight.customer_key`), not notes, and compared with the previous period of the same length, as
+Dovetail and Productboard do.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..audience import Reader, View
-from ..model import Entry
+from ..model import Entry, Period
 from ..problems import NotepressError, Problem
 
 QUOTES_PER_THEME = 3
@@ -84,30 +85,21 @@ class Issue:
 
     @property
     def customers(self) -> int:
-        return len({_customer_key(e.insight.customer) for e in self.entries if e.insight})
-
-
-def _customer_key(name: str) -> str:
-    return " ".join(name.casefold().split())
-
-
-def _in(entry: Entry, since: dt.date, until: dt.date) -> bool:
-    return since <= entry.date <= until
+        return len({e.insight.customer_key for e in self.entries if e.insight})
 
 
 def compose(view: View, number: int, since: dt.date, until: dt.date) -> Issue:
     """The issue of `view` (the team's: internal + public, no private, no drafts) for the period."""
     if view.reader is not Reader.TEAM or view.drafts:
         raise TypeError("a newsletter issue is composed from the team's view, without drafts")
-    if since > until:
-        raise NotepressError(Problem("", 0, "period", f"--since {since} is after --until {until}", "swap them"))
-    team = list(view)
-    now = [e for e in team if _in(e, since, until)]
+    period = Period(since, until)
+    if period.reversed:
+        raise NotepressError(Problem("", 0, "period", period.reversed))
+    now = period.of(view)
     if not now:
         raise NotepressError(Problem("", 0, "period", f"no internal or public entries from {since} to {until}",
                                      "write some, or choose another period with --since and --until"))
-    length = (until - since).days + 1
-    before = [e for e in team if _in(e, since - dt.timedelta(days=length), since - dt.timedelta(days=1))]
+    before = period.previous().of(view)
     return Issue(
         number=number,
         since=since,
@@ -130,19 +122,19 @@ def themes(now: list[Entry], before: list[Entry]) -> list[Theme]:
     for e in before:
         if e.insight:
             for theme in e.insight.themes:
-                previous[theme].add(_customer_key(e.insight.customer))
+                previous[theme].add(e.insight.customer_key)
     grouped: dict[str, list[Entry]] = defaultdict(list)
     for e in now:
         if e.insight:
             for theme in e.insight.themes:
                 grouped[theme].append(e)
-    order = sorted(grouped, key=lambda n: (-len({_customer_key(e.insight.customer) for e in grouped[n]}),
+    order = sorted(grouped, key=lambda n: (-len({e.insight.customer_key for e in grouped[n]}),
                                           -len(grouped[n]), n))
     quoted: set[Path] = set()  # a note's quote is shown once, under the first theme it strengthens
     out = []
     for name in order:
         notes = grouped[name]
-        customers = len({_customer_key(e.insight.customer) for e in notes})
+        customers = len({e.insight.customer_key for e in notes})
         prev = len(previous.get(name, ()))
         change = "new" if prev == 0 else "up" if customers > prev else "down" if customers < prev else "same"
         strongest = sorted(notes, key=lambda e: (-e.insight.importance, -e.date.toordinal(), e.title))

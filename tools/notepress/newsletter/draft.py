@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from ..audience import View
+from ..model import Period
 from . import archive
 from .compose import compose
 from .render import fields, render
@@ -28,7 +29,7 @@ def draft(view: View, *, since: dt.date | None = None, until: dt.date | None = N
     until = until or today
     if since is None:
         since = sent[-1].until + dt.timedelta(days=1) if sent else until - dt.timedelta(days=config.newsletter.cadence_days - 1)
-        if since > until:  # the last issue, just sent, already covers today
+        if Period(since, until).reversed:  # the last issue, just sent, already covers today
             raise NotepressError(Problem("", 0, "", f"nothing new to draft: issue #{sent[-1].number} was sent for the "
                                          f"period up to {sent[-1].until}",
                                          "draft again tomorrow, or choose a period with --since and --until"))

@@ -1,8 +1,10 @@
-"""Render an issue: HTML fit for mail clients, a plain-text part that reads well alone, and a MIME
-message.
+"""Render an issue: HTML fit for mail clients, a plain-text part that reads well alone, a MIME
+message, and the same HTML as a web page for the archive.
 
-Markdown goes through the site's own Python-Markdown configuration, then nh3 (no script, iframe,
-event handler or javascript: link can reach an email). Templates escape everything else. CSS is
+What was learned and the next steps are Markdown: they go through the site's own Python-Markdown
+configuration, then nh3 (no script, iframe, event handler or javascript: link can reach an email);
+entry links point at public posts only, an include of a file the team may not see is an error, and
+images beside an entry travel in the message (`cid:`). Templates escape everything else. CSS is
 inlined with css-inline (no remote stylesheets; `@media` rules kept for narrow screens).
 """
 

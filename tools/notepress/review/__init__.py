@@ -1,9 +1,11 @@
-"""Review tools for the writer: open next steps, a competency portfolio, writing statistics,
-check-ins. One function per command; nothing here prints.
+"""Review tools for the writer: open next steps (and their calendar), goals and the cadence, a
+competency portfolio (Markdown, HTML, PDF), writing statistics, the guided check-in. One function
+per command; nothing here prints.
 
-Every function reads the entries through the audience gate as the team would see them
-(internal and public, never drafts); `include_private=True` is the writer's explicit choice to
-see their private entries too (Reader.SELF).
+The reports read the entries through the audience gate as the team would see them (internal and
+public, never drafts); `include_private=True` is the writer's explicit choice to see their private
+entries too (Reader.SELF). What edits the writer's own files works on all of them: the guided
+check-in sees the writer's view (Reader.SELF), and `mark_done` may name any entry.
 
     from notepress import review
     steps = review.next_steps("path/to/repo", today=date(2026, 3, 20))
@@ -18,10 +20,11 @@ from pathlib import Path
 from ..publish import read as load
 from ..audience import Reader, View, gate
 from ..config import Config
+from ..model import Period
 from ..problems import NotepressError, Problem
 from . import render
 from . import stats as _stats
-from .checkin import CheckIns, chain, new_checkin
+from .checkin import new_checkin
 from .nextsteps import Done, OpenStep, StepError, open_steps
 from .nextsteps import mark_done as _mark_done
 from .portfolio import DEFAULT_LEVELS, Portfolio, build
@@ -30,8 +33,8 @@ from .goals import Cadence, Goals
 from .session import Answers, Session, Written
 
 __all__ = ["Answers", "Cadence", "Goals", "Session", "Written", "cadence", "checkin", "goals", "goals_table",
-           "next_steps_ics", "start_checkin", "DEFAULT_LEVELS", "CheckIns", "Done", "OpenStep", "Portfolio", "Stats", "StepError", "build_portfolio",
-           "chain", "contains", "mark_done", "new_checkin", "next_steps", "reader_for", "render_portfolio",
+           "next_steps_ics", "start_checkin", "DEFAULT_LEVELS", "Done", "OpenStep", "Portfolio", "Stats", "StepError", "build_portfolio",
+           "contains", "mark_done", "new_checkin", "next_steps", "reader_for", "render_portfolio",
            "stats_table", "writing_stats"]
 
 
@@ -52,8 +55,9 @@ def _view(root: Path | str, include_private: bool) -> View:
 
 
 def _period(since: dt.date | None, until: dt.date | None) -> None:
-    if since and until and since > until:
-        raise NotepressError(Problem("", 0, "", f"--since {since} is after --until {until}", "swap them"))
+    problem = Period(since, until).reversed
+    if problem:
+        raise NotepressError(Problem("", 0, "", problem))
 
 
 def next_steps(root: Path | str, *, today: dt.date | None = None, include_private: bool = False) -> list[OpenStep]:

@@ -1,8 +1,9 @@
 """Edit one line of an entry's front matter and leave every other byte as it was.
 
 Line endings (LF, CRLF or CR), a UTF-8 byte order mark, comments, quoting and key order are kept:
-only the edited line changes, or one new line is inserted. Callers re-read the result with the
-entry reader before writing it, so an edit that would change anything else is never saved.
+only the edited line changes, or one new line is inserted. `nextsteps.mark_done` re-reads the
+result with the entry reader before writing it, so an edit that would change anything else is
+never saved; `notepress new --from` edits a file it has just written from a template.
 """
 
 from __future__ import annotations

@@ -2,7 +2,9 @@
 
 Learning entries are the evidence of the competencies they name; customer insights are the
 evidence of customer and business understanding (counted by distinct customers and themes), and
-support the competencies in INSIGHT_COMPETENCIES. Entries come already through the audience gate.
+support the competencies in INSIGHT_COMPETENCIES. Beside them: the goals the period's actions
+served, and what reached readers (public posts, newsletter issues sent). Entries come already
+through the audience gate.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from ..audience import View
-from ..model import Entry
+from ..model import Entry, Period
 from ..problems import NotepressError, Problem
 from . import stats
 
@@ -132,8 +134,8 @@ def build(view: View, *, contains: str, since: dt.date | None = None,
     config, entries = view.config, list(view)
     level = find_level(level, levels) if level else ""
     wanted = levels[level] if level else config.competencies
-    period = sorted((e for e in entries if (since is None or e.date >= since) and (until is None or e.date <= until)),
-                    key=lambda e: (e.date, e.slug))
+    days = Period(since, until)
+    period = sorted(days.of(entries), key=lambda e: (e.date, e.slug))
     learning = [e for e in period if e.loop]
     insights = [e for e in period if e.insight]
     found: dict[str, list[Evidence]] = defaultdict(list)
@@ -159,13 +161,12 @@ def build(view: View, *, contains: str, since: dt.date | None = None,
         themes=_themes(insights, view),
         learning_entries=len(learning),
         insights=len(insights),
-        customers=len({e.insight.customer.casefold() for e in insights}),
+        customers=len({e.insight.customer_key for e in insights}),
         weeks=stats.per_week(period, weeks),
         theme_weeks=stats.theme_series(period, weeks),
         goals=_goals(entries, learning),
         visibility=Visibility(sum(e.slug in view.public for e in period),
-                              *_reach([i for i in issues if (since is None or i[0] >= since)
-                                       and (until is None or i[0] <= until)])),
+                              *_reach([i for i in issues if i[0] in days])),
     )
 
 
@@ -194,6 +195,6 @@ def _themes(insights: list[Entry], view: View) -> tuple[Theme, ...]:
         for theme in e.insight.themes:
             items[theme].append(InsightEvidence(e.date, e.title, e.insight.customer, e.insight.source,
                                                 view.where(e), bool(view.url(e))))
-            customers[theme].add(e.insight.customer.casefold())
+            customers[theme].add(e.insight.customer_key)
     themes = [Theme(name, len(customers[name]), len(found), tuple(found)) for name, found in items.items()]
     return tuple(sorted(themes, key=lambda t: (-t.customers, -t.insights, t.name)))

@@ -1,4 +1,4 @@
-"""A portfolio as Markdown or as one self-contained HTML page (charts as inline SVG)."""
+"""A portfolio as Markdown, as one self-contained HTML page (charts as inline SVG), or as that page in PDF."""
 
 from __future__ import annotations
 

@@ -4,8 +4,8 @@ The session starts from the open commitments (overdue first). For the one checke
 writer says whether they did it, what happened and what they learned ("I did not do it" is a
 learning too); then the one next step, its due date and the goal it serves. `write_checkin` writes
 the new learning entry (linked back to the earlier one) and closes the earlier step by editing
-only its `next_step_done:` line: done on that day, or closed with the comment `carried over to
-[[new-slug]]` when the step moves on to the new entry.
+only its `next_step_done:` line: done on that day, or closed with a comment, `carried over to
+[[new-slug]]` when the step moves on to the new entry, `not done, see [[new-slug]]` when it does not.
 """
 
 from __future__ import annotations

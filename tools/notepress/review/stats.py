@@ -7,7 +7,7 @@ import datetime as dt
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 
-from ..model import Entry
+from ..model import Entry, Period
 
 WEEK = dt.timedelta(days=7)
 DEFAULT_WEEKS = 12
@@ -71,7 +71,7 @@ def theme_series(entries: list[Entry], weeks: list[dt.date]) -> tuple[ThemeSerie
             continue
         for theme in e.insight.themes:
             counts[theme][index[monday(e.date)]] += 1
-            customers[theme].add(e.insight.customer.casefold())
+            customers[theme].add(e.insight.customer_key)
     series = [ThemeSeries(t, tuple(c), sum(c), len(customers[t])) for t, c in counts.items()]
     return tuple(sorted(series, key=lambda s: (-s.insights, -s.customers, s.theme)))
 
@@ -85,7 +85,8 @@ def coverage(entries: list[Entry], framework: tuple[str, ...]) -> tuple[tuple[st
 def streaks(dates: list[dt.date], until: dt.date) -> tuple[int, int]:
     """(current, longest) runs of consecutive weeks with an entry. The week of `until` is still
     running: without an entry yet, the current streak counts from the week before."""
-    weeks = {monday(d) for d in dates if d <= until}
+    so_far = Period(until=until)
+    weeks = {monday(d) for d in dates if d in so_far}
     day = monday(until)
     if day not in weeks:
         day -= WEEK
@@ -104,7 +105,7 @@ def compute(entries: list[Entry], framework: tuple[str, ...], *, until: dt.date,
             weeks: int = DEFAULT_WEEKS) -> Stats:
     """Statistics of `entries` from `since` (default: the Monday `weeks` weeks back) to `until`."""
     start = since or monday(until) - WEEK * (weeks - 1)
-    period = [e for e in entries if start <= e.date <= until]
+    period = Period(start, until).of(entries)
     mondays_ = mondays(start, until)
     current, longest = streaks([e.date for e in entries], until)
     return Stats(
