@@ -9,14 +9,18 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+from dataclasses import dataclass
 from pathlib import Path
 
-from . import publish, site
+from . import publish, review, site
 from .audience import Reader, gate
 from .screen import screen_public
 from .config import load_config, read_config
 from .entries import read_entries
-from .problems import NotepressError, Report
+from .model import Entry
+from .output import write_atomic
+from .problems import NotepressError, Problem, Report
+from .review import StepError  # noqa: F401 - a refusal about one entry's step, shown as one line
 
 
 # The publishing pipeline's steps, under the names the commands and tests know.
@@ -24,13 +28,23 @@ Project, Preview = publish.Project, publish.Preview
 load, generate_blog, preview_blog, audit = publish.read, publish.generate, publish.preview, publish.audit
 
 
+def config_warnings(root: Path | str) -> list[Problem]:
+    """notepress.yml's warnings (unknown settings, …), which every command shows; its errors are
+    left to the command, which stops on them."""
+    return list(read_config(root, Report(Path(root).resolve())).warnings)
+
+
 def check(root: Path | str, *, strict: bool = False) -> Report:
-    """Validate every entry and the rules of public pages. Problems are returned, not raised;
-    with `strict`, warnings are errors."""
+    """Validate every entry and the rules of public pages. Problems are returned, not raised (a
+    file that stops the check, such as a broken mkdocs.yml, is one of them); with `strict`,
+    warnings are errors."""
     report = Report(Path(root).resolve())
-    config = read_config(root, report)
-    entries, report = read_entries(config, report)
-    report.problems.extend(screen_public(entries, config).problems)
+    try:
+        config = read_config(root, report)
+        entries, report = read_entries(config, report)
+        report.problems.extend(screen_public(entries, config).problems)
+    except NotepressError as e:
+        report.problems.extend(e.problems)
     if strict:
         report.problems = [dataclasses.replace(p, severity="error") for p in report.problems]
     return report
@@ -54,6 +68,15 @@ def serve(root: Path | str, *, engine: str | None = None, dev_addr: str | None =
              "is not audited for content of non-public entries")
     name = engine or read_config(root, Report(root)).engine
     site.engine(root, name).serve(address, redact=redact, open_browser=open_browser, progress=progress)
+
+
+def new(root: Path | str, etype: str, title: str, *, from_slug: str | None = None,
+        today: dt.date | None = None) -> Path:
+    """`notepress new`: an entry of `etype` from its template, or with `from_slug` a check-in on
+    that learning entry's next step. Returns its path; never overwrites."""
+    if from_slug is not None:
+        return new_checkin(root, from_slug, title, today=today)
+    return new_entry(root, etype, title, today=today)
 
 
 def new_entry(root: Path | str, etype: str, title: str, *, today: dt.date | None = None) -> Path:
@@ -124,3 +147,101 @@ def share(root: Path | str, slug: str, *, redact: bool | None = None):
     if mine:
         raise NotepressError(mine)
     return share_text(screened.view, project.entries, slug)
+
+
+def init(path: Path | str, *, name: str | None = None, author: str | None = None, site_url: str = "",
+         install_from: str | None = None, progress=None) -> list[Path]:
+    """A new writing repo in `path` (see scaffold_repo.init_repo); returns the files written."""
+    from .scaffold_repo import init_repo
+
+    return init_repo(path, name=name, author=author, site_url=site_url, install_from=install_from,
+                     progress=progress)
+
+
+# -- the review tools: what each command shows, read once through the audience gate ----------------------
+
+@dataclass(frozen=True)
+class NextSteps:
+    """What `notepress next` shows: the open steps (overdue first), the cadence reminder ("" when
+    the last check-in is recent enough) and, when asked for, the calendar file written."""
+    steps: list[review.OpenStep]
+    late: str
+    ics: Path | None = None
+    dated: int = 0  # steps in the calendar
+    undated: int = 0  # left out of it, having no due date
+
+
+def next_steps(root: Path | str, *, today: dt.date | None = None, include_private: bool = False,
+               ics: Path | None = None) -> NextSteps:
+    """Every open next step the reader sees, and with `ics` the dated ones written to that iCalendar file."""
+    from .review.calendar import calendar
+    from .review.goals import cadence
+    from .review.nextsteps import open_steps
+
+    today, reader = today or dt.date.today(), review.reader_for(include_private)
+    project = load(root)
+    entries = list(gate(project.entries, project.config, reader))
+    steps = open_steps(entries, today)
+    found = NextSteps(steps, cadence(entries, project.config.cadence_days, today).message())
+    if ics is None:
+        return found
+    dated = sum(s.due is not None for s in steps)
+    _write(ics, calendar(steps, review.contains(reader)))
+    return dataclasses.replace(found, ics=ics, dated=dated, undated=len(steps) - dated)
+
+
+def mark_done(root: Path | str, slug: str, *, on: dt.date | None = None) -> review.Done:
+    """`notepress next --done SLUG`: set that entry's `next_step_done:` (see review.mark_done)."""
+    return review.mark_done(root, slug, on=on)
+
+
+def portfolio(root: Path | str, *, fmt: str = "md", since: dt.date | None = None, until: dt.date | None = None,
+              level: str | None = None, include_private: bool = False, output: Path | None = None) -> bytes:
+    """The portfolio as Markdown, HTML or PDF bytes; written (atomically) to `output` when given."""
+    options = dict(since=since, until=until, level=level, include_private=include_private)
+    if fmt == "pdf":
+        data = review.portfolio_pdf(root, **options)
+    else:
+        data = review.render_portfolio(root, fmt=fmt, **options).encode("utf-8")
+    if output is not None:
+        _write(output, data)
+    return data
+
+
+def stats(root: Path | str, *, since: dt.date | None = None, until: dt.date | None = None,
+          weeks: int = review.DEFAULT_WEEKS, include_private: bool = False) -> str:
+    """The writing statistics as the terminal table `notepress stats` prints."""
+    return review.stats_table(root, since=since, until=until, weeks=weeks, include_private=include_private)
+
+
+def goals(root: Path | str, *, today: dt.date | None = None, include_private: bool = False) -> str:
+    """Every goal and how it is going, as the table `notepress goals` prints."""
+    return review.goals_table(root, today=today, include_private=include_private)
+
+
+@dataclass(frozen=True)
+class CheckIn:
+    session: review.Session  # what was shown: the open commitments, the goals, the cadence
+    chosen: Entry | None  # the entry checked in on; None for a first check-in
+    written: review.Written
+
+
+def checkin(root: Path | str, answer, *, on: str | None = None, today: dt.date | None = None) -> CheckIn:
+    """One coaching session: the writer's open commitments; the one checked in on (`on`, else the
+    first open one, overdue first); `answer(session, chosen)` returns the review.Answers (the CLI
+    asks for them); then the new entry is written and the earlier step closed (see review.session)."""
+    from .review.session import earlier
+
+    today = today or dt.date.today()
+    session, _, entries = review.start_checkin(root, today=today)
+    slug = on if on is not None else session.steps[0].slug if session.steps else None
+    chosen = earlier(entries, slug) if slug is not None else None
+    written = review.checkin(root, answer(session, chosen), today=today)
+    return CheckIn(session, chosen, written)
+
+
+def _write(path: Path, data: bytes) -> None:
+    try:
+        write_atomic(path, data)
+    except OSError as e:
+        raise NotepressError(Problem(str(path), 0, "", f"cannot write it ({e.strerror or e})"))

@@ -1,52 +1,17 @@
-"""Click commands only: parse options, call one API function, turn problems into messages."""
+"""Click commands only: parse options, call one API function. Every command is registered at the
+bottom of this file, and every NotepressError is shown in one place, the group's `invoke`."""
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import sys
 from pathlib import Path
 
 import click
 
-from . import api
-from .model import plausible
+from . import api, cli_review, cli_workflow
+from .cli_base import Failed, command, directory_option, parse_date, plural, progress, root
 from .problems import NotepressError
-
-
-class Failed(click.ClickException):
-    """Problems, one line each on stderr, then a count; exit code 1."""
-
-    exit_code = 1
-
-    def __init__(self, error: NotepressError, what: str = "problem"):
-        super().__init__(str(error))
-        self.lines = [str(p) for p in error.problems]
-        self.what = what
-
-    def show(self, file=None):
-        for line in self.lines:
-            click.echo(line, err=True)
-        n = len(self.lines)
-        click.echo(f"notepress: {plural(n, self.what)} (fix {'them' if n != 1 else 'it'} and run again)", err=True)
-
-
-def directory_option(f):
-    """-C/--directory on every command, like git and make; the group's value is the default."""
-
-    def remember(ctx, param, value):
-        if value is not None:
-            ctx.find_root().ensure_object(dict)["root"] = value
-        return value
-
-    return click.option("-C", "--directory", "directory", type=click.Path(file_okay=False, path_type=Path),
-                        default=None, expose_value=False, callback=remember, is_eager=True,
-                        help="Run as if started in DIR (a writing repo).")(f)
-
-
-def root() -> Path:
-    ctx = click.get_current_context()
-    return Path((ctx.find_root().obj or {}).get("root") or ".")
 
 
 NEXT_STEP = {  # what `new` suggests once the entry exists
@@ -57,15 +22,19 @@ NEXT_STEP = {  # what `new` suggests once the entry exists
 }
 
 
-def plural(n: int, one: str, many: str | None = None) -> str:
-    return f"{n} {one if n == 1 else many or one + 's'}"
+class Notepress(click.Group):
+    """The `notepress` group: a NotepressError from any command (or subcommand) is shown here, once."""
+
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except api.StepError as e:  # a refusal about one step or one check-in answer: its line alone
+            raise Failed(e.problems, count=False)
+        except NotepressError as e:
+            raise Failed(e.problems)
 
 
-def progress(message: str) -> None:
-    click.echo(message, err=True)
-
-
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=Notepress, context_settings={"help_option_names": ["-h", "--help"]})
 @directory_option
 @click.version_option(package_name="notepress")
 def main():
@@ -81,8 +50,7 @@ def main():
     """
 
 
-@main.command()
-@directory_option
+@command(config_warnings=False)
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
               help="json: a machine-readable report on stdout.")
 @click.option("--strict", is_flag=True, help="Treat warnings (unknown keys, missing audience) as errors.")
@@ -121,8 +89,7 @@ ENGINE_OPTION = click.option("--engine", type=click.Choice(["mkdocs", "zensical"
                              help="Site engine (default: notepress.yml's `engine`, else mkdocs).")
 
 
-@main.command()
-@directory_option
+@command(config_warnings=False)
 @ENGINE_OPTION
 @click.option("--redact/--no-redact", default=None,
               help="Replace confidential terms on public pages with `redact_with` instead of failing.")
@@ -139,15 +106,11 @@ def build(engine, redact, strict):
         notepress build --engine zensical
         notepress -C ~/notes build --redact
     """
-    try:
-        built = api.build(root(), engine=engine, redact=redact, strict=strict, progress=progress)
-    except NotepressError as e:
-        raise Failed(e)
+    built = api.build(root(), engine=engine, redact=redact, strict=strict, progress=progress)
     click.echo(f"built {built.site_dir} with {built.engine} in {built.seconds:.1f} s ({built.posts})")
 
 
-@main.command()
-@directory_option
+@command()
 @click.option("-a", "--dev-addr", metavar="IP:PORT", default=None,
               help="Address to serve on (default 127.0.0.1:8000, or dev_addr in mkdocs.yml).")
 @click.option("--expose", is_flag=True,
@@ -170,15 +133,11 @@ def serve(dev_addr, expose, open_browser, engine, redact):
         notepress serve --engine zensical
         notepress serve --dev-addr 0.0.0.0:8000 --expose
     """
-    try:
-        api.serve(root(), engine=engine, dev_addr=dev_addr, expose=expose, open_browser=open_browser, redact=redact,
-                  warn=progress, progress=click.echo)
-    except NotepressError as e:
-        raise Failed(e)
+    api.serve(root(), engine=engine, dev_addr=dev_addr, expose=expose, open_browser=open_browser, redact=redact,
+              warn=progress, progress=click.echo)
 
 
-@main.command()
-@directory_option
+@command()
 @click.argument("site_dir", required=False, type=click.Path(file_okay=False, path_type=Path))
 def audit(site_dir):
     """Scan a built site for content of non-public entries; exit 1 listing each finding.
@@ -191,10 +150,7 @@ def audit(site_dir):
         notepress audit
         notepress audit site/
     """
-    try:
-        findings = api.audit(root(), site_dir)
-    except NotepressError as e:
-        raise Failed(e)
+    findings = api.audit(root(), site_dir)
     for f in findings:
         click.echo(str(f), err=True)
     if findings:
@@ -204,8 +160,7 @@ def audit(site_dir):
     click.echo("audit: no content of non-public entries found")
 
 
-@main.command()
-@directory_option
+@command()
 @click.argument("etype", metavar="TYPE", type=click.Choice(["learning", "insight", "essay", "goal"]))
 @click.argument("title")
 @click.option("--from", "from_slug", metavar="SLUG",
@@ -227,10 +182,7 @@ def new(etype, title, from_slug, edit):
     """
     if from_slug is not None and etype != "learning":
         raise click.UsageError("--from goes with `new learning` (a check-in is a learning entry)")
-    try:
-        path = api.new_checkin(root(), from_slug, title) if from_slug else api.new_entry(root(), etype, title)
-    except NotepressError as e:
-        raise Failed(e)
+    path = api.new(root(), etype, title, from_slug=from_slug)
     shown = path.relative_to(Path(root()).resolve()).as_posix()
     click.echo(shown)
     if edit:
@@ -238,7 +190,7 @@ def new(etype, title, from_slug, edit):
     click.echo(f"next: {'' if edit else f'fill in {shown}, then '}{NEXT_STEP[etype]}", err=True)
 
 
-@main.group()
+@click.group()
 def newsletter():
     """The internal customer-insight newsletter: draft, preview, list, send.
 
@@ -249,21 +201,7 @@ def newsletter():
     """
 
 
-def parse_date(ctx, param, value):
-    """Click callback for DATE options: YYYY-MM-DD, or a clear message."""
-    if value is None:
-        return None
-    try:
-        date = dt.date.fromisoformat(value)
-    except ValueError:
-        raise click.BadParameter(f"{value!r} is not a date (write YYYY-MM-DD)")
-    if not plausible(date):
-        raise click.BadParameter(f"{value!r} is not a plausible date (write the real date as YYYY-MM-DD)")
-    return date
-
-
-@newsletter.command("draft")
-@directory_option
+@command("draft")
 @click.option("--since", callback=parse_date, metavar="DATE", help="First day (default: after the last sent issue).")
 @click.option("--until", callback=parse_date, metavar="DATE", help="Last day (default: today).")
 def newsletter_draft(since, until):
@@ -277,18 +215,14 @@ def newsletter_draft(since, until):
         notepress newsletter draft
         notepress newsletter draft --since 2026-11-01 --until 2026-11-14
     """
-    try:
-        record = api.newsletter_draft(root(), since=since, until=until)
-    except NotepressError as e:
-        raise Failed(e)
+    record = api.newsletter_draft(root(), since=since, until=until)
     folder = record.folder.relative_to(Path(root()).resolve()).as_posix()
     click.echo(f"issue #{record.number} ({record.period}): {record.subject}")
     click.echo(f"{folder}/index.html")
     click.echo(f"next: notepress newsletter send {record.number} --dry-run", err=True)
 
 
-@newsletter.command("preview")
-@directory_option
+@command("preview")
 @click.argument("number", type=int, required=False)
 @click.option("--open", "open_browser", is_flag=True, help="Open it in the default browser.")
 def newsletter_preview(number, open_browser):
@@ -299,18 +233,14 @@ def newsletter_preview(number, open_browser):
         notepress newsletter preview --open
         notepress newsletter preview 3
     """
-    try:
-        record = api.newsletter_issue(root(), number)
-    except NotepressError as e:
-        raise Failed(e)
+    record = api.newsletter_issue(root(), number)
     page = record.folder / "index.html"
     click.echo(page)
     if open_browser:
         click.launch(page.as_uri())
 
 
-@newsletter.command("list")
-@directory_option
+@command("list")
 def newsletter_list():
     """The archive: each issue with its period, status and recipients served.
 
@@ -318,10 +248,7 @@ def newsletter_list():
     Example:
         notepress newsletter list
     """
-    try:
-        rows = api.newsletter_issues(root())
-    except NotepressError as e:
-        raise Failed(e)
+    rows = api.newsletter_issues(root())
     if not rows:
         click.echo("no issues yet (run: notepress newsletter draft)")
         return
@@ -334,8 +261,7 @@ def newsletter_list():
                    f"{sent} served{extra}  {record.subject}")
 
 
-@newsletter.command("send")
-@directory_option
+@command("send")
 @click.argument("number", type=int)
 @click.option("--dry-run", is_flag=True, help="Print who would get what; send and write nothing.")
 @click.option("--test", "test_address", metavar="ADDRESS", help="Send one copy marked [TEST]; not recorded.")
@@ -355,12 +281,9 @@ def newsletter_send(number, dry_run, test_address, recipients, force, retry_fail
         notepress newsletter send 3 --test me@example.com
         NOTEPRESS_SMTP_PASSWORD=... notepress newsletter send 3
     """
-    try:
-        report = api.newsletter_send(root(), number, dry_run=dry_run, test_address=test_address,
-                                     recipients_csv=recipients, force=force, retry_failed=retry_failed,
-                                     progress=progress)
-    except NotepressError as e:
-        raise Failed(e)
+    report = api.newsletter_send(root(), number, dry_run=dry_run, test_address=test_address,
+                                 recipients_csv=recipients, force=force, retry_failed=retry_failed,
+                                 progress=progress)
     if report.dry_run and not report.test:
         for line in report.plan():
             click.echo(f"  {line}")
@@ -369,5 +292,10 @@ def newsletter_send(number, dry_run, test_address, recipients, force, retry_fail
         sys.exit(1)
 
 
-# Commands defined beside their own modules register themselves on `main`.
-from . import cli_review, cli_workflow  # noqa: E402,F401
+# -- every command, registered in one place --------------------------------------------------------------
+
+for _command in (check, build, serve, audit, new, newsletter, cli_review.next_steps, cli_review.portfolio,
+                 cli_review.stats, cli_review.goals, cli_review.checkin, cli_workflow.init, cli_workflow.share):
+    main.add_command(_command)
+for _command in (newsletter_draft, newsletter_preview, newsletter_list, newsletter_send):
+    newsletter.add_command(_command)

@@ -1,4 +1,4 @@
-"""Click commands of the review tools: `next`, `portfolio`, `stats`. Imported at the bottom of cli.py."""
+"""Click commands of the review tools: `next`, `portfolio`, `stats`, `goals`, `checkin` (registered in cli.py)."""
 
 from __future__ import annotations
 
@@ -7,25 +7,15 @@ from pathlib import Path
 
 import click
 
-from . import review
-from .cli import Failed, directory_option, main, parse_date, plural, root
-from .output import write_atomic
-from .problems import NotepressError
-from .review.stats import DEFAULT_WEEKS
+from . import api
+from .cli_base import command, parse_date, plural, root
+from .problems import Problem
+from .review import DEFAULT_LEVELS, DEFAULT_WEEKS, Answers, OpenStep
 
 PRIVATE_HELP = "Also include your private entries (for your eyes only; never share the output)."
 
 
-class OneLine(click.ClickException):
-    """A single problem on one line of stderr; exit code 1."""
-
-    exit_code = 1
-
-    def show(self, file=None):
-        click.echo(self.message, err=True)
-
-
-def _step_lines(step: review.OpenStep) -> list[str]:
+def _step_lines(step: OpenStep) -> list[str]:
     status = "overdue" if step.overdue else "open"
     due = f"due {step.due}" if step.due else "no due date"
     return [f"{status:<8} {due:<14}  age {plural(step.age, 'day')}  {step.slug}",
@@ -34,8 +24,7 @@ def _step_lines(step: review.OpenStep) -> list[str]:
             f"         {step.source}"]
 
 
-@main.command("next")
-@directory_option
+@command("next")
 @click.option("--today", callback=parse_date, metavar="DATE", help="Count overdue steps and ages from DATE (default: today).")
 @click.option("--done", "done_slug", metavar="SLUG", help="Mark the next step of entry SLUG done.")
 @click.option("--on", callback=parse_date, metavar="DATE", help="With --done: the day it was done (default: today).")
@@ -63,37 +52,35 @@ def next_steps(today, done_slug, on, include_private, ics):
         raise click.UsageError("--on goes with --done SLUG")
     if ics is not None and done_slug is not None:
         raise click.UsageError("--ics and --done are separate runs")
-    try:
-        if done_slug is not None:
-            done = review.mark_done(root(), done_slug, on=on)
-            if done.changed:
-                click.echo(f"{done.source}: next_step_done: {done.on}")
-            else:
-                when = f" on {done.on}" if isinstance(done.on, dt.date) else ""
-                click.echo(f"{done.source}: already done{when}, left unchanged")
-            return
-        steps = review.next_steps(root(), today=today, include_private=include_private)
-        late = review.cadence(root(), today=today, include_private=include_private).message()
-        if ics is not None:
-            _write_ics(ics, today, include_private)
-    except review.StepError as e:
-        raise OneLine(str(e))
-    except NotepressError as e:
-        raise Failed(e)
-    if not steps:
-        click.echo("no open next steps")
-        _late(late)
+    if done_slug is not None:
+        _done(api.mark_done(root(), done_slug, on=on))
         return
-    for i, step in enumerate(steps):
+    found = api.next_steps(root(), today=today, include_private=include_private, ics=ics)
+    if found.ics is not None:
+        left = f" ({plural(found.undated, 'step')} without a due date left out)" if found.undated else ""
+        click.echo(f"{found.ics}: {plural(found.dated, 'next step')} as calendar events{left}", err=True)
+    if not found.steps:
+        click.echo("no open next steps")
+        _late(found.late)
+        return
+    for i, step in enumerate(found.steps):
         if i:
             click.echo("")
         for line in _step_lines(step):
             click.echo(line)
-    overdue = sum(s.overdue for s in steps)
+    overdue = sum(s.overdue for s in found.steps)
     click.echo("")
-    click.echo(f"{plural(len(steps), 'open next step')}, {overdue} overdue")
-    _late(late)
+    click.echo(f"{plural(len(found.steps), 'open next step')}, {overdue} overdue")
+    _late(found.late)
     click.echo("mark one done: notepress next --done SLUG", err=True)
+
+
+def _done(done) -> None:
+    if done.changed:
+        click.echo(f"{done.source}: next_step_done: {done.on}")
+    else:
+        when = f" on {done.on}" if isinstance(done.on, dt.date) else ""
+        click.echo(f"{done.source}: already done{when}, left unchanged")
 
 
 def _late(message: str) -> None:
@@ -101,22 +88,11 @@ def _late(message: str) -> None:
         click.echo(message[:1].upper() + message[1:])
 
 
-def _write_ics(path: Path, today, include_private: bool) -> None:
-    data, dated, undated = review.next_steps_ics(root(), today=today, include_private=include_private)
-    try:
-        write_atomic(path, data)
-    except OSError as e:
-        raise OneLine(f"{path}: cannot write it ({e.strerror or e})")
-    left = f" ({plural(undated, 'step')} without a due date left out)" if undated else ""
-    click.echo(f"{path}: {plural(dated, 'next step')} as calendar events{left}", err=True)
-
-
-@main.command()
-@directory_option
+@command()
 @click.option("--since", callback=parse_date, metavar="DATE", help="First day (default: the first entry).")
 @click.option("--until", callback=parse_date, metavar="DATE", help="Last day (default: the last entry).")
 @click.option("--level", metavar="NAME", help="The level whose competencies are listed, gaps included: "
-              f"{', '.join(review.DEFAULT_LEVELS)} (default: the whole framework).")
+              f"{', '.join(DEFAULT_LEVELS)} (default: the whole framework).")
 @click.option("--format", "fmt", type=click.Choice(["md", "html", "pdf"]), default=None,
               help="md, html or pdf (default: from -o's extension, else md). pdf needs -o and the pdf extra.")
 @click.option("--include-private", is_flag=True, help=PRIVATE_HELP)
@@ -147,26 +123,12 @@ def portfolio(since, until, level, fmt, include_private, output):
         fmt = {".html": "html", ".htm": "html", ".pdf": "pdf"}.get(suffix, "md")
     if fmt == "pdf" and output is None:
         raise click.UsageError("--format pdf writes a file: add -o packet.pdf")
-    try:
-        if fmt == "pdf":
-            data = review.portfolio_pdf(root(), since=since, until=until, level=level, include_private=include_private)
-        else:
-            data = review.render_portfolio(root(), since=since, until=until, level=level, fmt=fmt,
-                                           include_private=include_private).encode("utf-8")
-    except NotepressError as e:
-        raise Failed(e)
-    if output is None:
-        click.echo(data.decode("utf-8"), nl=False)
-    else:
-        try:
-            write_atomic(output, data)
-        except OSError as e:
-            raise OneLine(f"{output}: cannot write it ({e.strerror or e})")
-        click.echo(output)
+    data = api.portfolio(root(), fmt=fmt, since=since, until=until, level=level, include_private=include_private,
+                         output=output)
+    click.echo(data.decode("utf-8") if output is None else output, nl=output is not None)
 
 
-@main.command()
-@directory_option
+@command()
 @click.option("--since", callback=parse_date, metavar="DATE", help="First day (default: --weeks back).")
 @click.option("--until", callback=parse_date, metavar="DATE", help="Last day (default: today).")
 @click.option("--weeks", type=click.IntRange(1, 520), default=DEFAULT_WEEKS, show_default=True,
@@ -186,15 +148,10 @@ def stats(since, until, weeks, include_private):
         notepress stats --weeks 26
         notepress stats --since 2026-01-01 --until 2026-03-31
     """
-    try:
-        text = review.stats_table(root(), since=since, until=until, weeks=weeks, include_private=include_private)
-    except NotepressError as e:
-        raise Failed(e)
-    click.echo(text, nl=False)
+    click.echo(api.stats(root(), since=since, until=until, weeks=weeks, include_private=include_private), nl=False)
 
 
-@main.command()
-@directory_option
+@command()
 @click.option("--today", callback=parse_date, metavar="DATE", help="Count days and staleness from DATE (default: today).")
 @click.option("--include-private", is_flag=True, help=PRIVATE_HELP)
 def goals(today, include_private):
@@ -211,22 +168,11 @@ def goals(today, include_private):
         notepress goals
         notepress goals --include-private --today 2026-12-01
     """
-    try:
-        text = review.goals_table(root(), today=today, include_private=include_private)
-    except NotepressError as e:
-        raise Failed(e)
-    click.echo(text, nl=False)
+    click.echo(api.goals(root(), today=today, include_private=include_private), nl=False)
 
 
 def _names(values: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(v.strip() for raw in values for v in raw.split(",") if v.strip()))
-
-
-def _ask(value, text: str, default=None, **kwargs):
-    """An option's value, or the answer to its prompt."""
-    if value is not None:
-        return value
-    return click.prompt(text, default=default, **kwargs)
 
 
 def _show_session(session, chosen) -> None:
@@ -246,15 +192,6 @@ def _show_session(session, chosen) -> None:
         click.echo(f"\nChecking in on: {' '.join(chosen.loop.next_step.split())}  ({chosen.slug})")
 
 
-def _pick(session, entries, on: str | None):
-    """The earlier entry checked in on: --on SLUG, else the first open commitment (overdue first)."""
-    from .review.session import earlier
-
-    if on is not None:
-        return earlier(entries, on)
-    return earlier(entries, session.steps[0].slug) if session.steps else None
-
-
 def _short(text: str, limit: int = 70) -> str:
     text = " ".join(text.split())
     return text if len(text) <= limit else text[:limit - 1].rsplit(" ", 1)[0] + "…"
@@ -272,7 +209,7 @@ class _Asker:
         if self.yes and default is not None:
             return default
         if self.yes:
-            raise OneLine(f"{option}: is needed with --yes (give {option} TEXT)")
+            raise api.StepError(Problem("", 0, option, "is needed with --yes", f"give {option} TEXT"))
         return click.prompt(prompt, default=default, show_default=bool(default)).strip()
 
     def confirm(self, value, prompt: str, default: bool) -> bool:
@@ -287,10 +224,10 @@ class _Asker:
         try:
             return parse_date(None, None, answer)
         except click.BadParameter as e:
-            raise OneLine(f"--due: {e.message}")
+            raise api.StepError(Problem("", 0, "--due", e.message))
 
 
-def _answers(o: dict, chosen, ask: _Asker, today: dt.date, config) -> "review.Answers":
+def _answers(o: dict, chosen, ask: _Asker, today: dt.date) -> Answers:
     step = chosen.loop.next_step if chosen else ""
     did = ask.confirm(o["did"], "Did you do it?", True) if chosen else True
     if chosen and did:
@@ -316,13 +253,12 @@ def _answers(o: dict, chosen, ask: _Asker, today: dt.date, config) -> "review.An
     competencies = _names(o["competency"]) or (chosen.loop.competencies if chosen else ())
     short_title = _short(action, 50) if did else f"Not yet: {_short(step, 40)}"
     title = ask.text(o["title"], "Title", default=short_title, option="--title")
-    return review.Answers(on=chosen.slug if chosen else "", did=did, action=action, outcome=outcome,
-                          learning=learning, title=title, next_step=next_step, due=due, goals=goals,
-                          competencies=competencies, audience=o["audience"], carried=carried)
+    return Answers(on=chosen.slug if chosen else "", did=did, action=action, outcome=outcome,
+                   learning=learning, title=title, next_step=next_step, due=due, goals=goals,
+                   competencies=competencies, audience=o["audience"], carried=carried)
 
 
-@main.command()
-@directory_option
+@command()
 @click.option("--on", "on_slug", metavar="SLUG", help="Check in on entry SLUG's next step (default: the first open one, overdue first).")
 @click.option("--did/--did-not", "did", default=None, help="Whether you did it (a step not done teaches too).")
 @click.option("--action", metavar="TEXT", help="What you did (default: the step checked in on).")
@@ -355,18 +291,15 @@ def checkin(on_slug, today, yes, **options):
             --next-step "Draft the ACH default proposal" --due 2026-12-04 --goal lead-payments
     """
     today = today or dt.date.today()
-    try:
-        session, config, entries = review.start_checkin(root(), today=today)
-        chosen = _pick(session, entries, on_slug)
+
+    def answer(session, chosen) -> Answers:
         _show_session(session, chosen)
-        written = review.checkin(root(), _answers(options, chosen, _Asker(yes), today, config), today=today)
-    except review.StepError as e:
-        raise OneLine(str(e))
-    except NotepressError as e:
-        raise Failed(e)
-    click.echo(written.source)
-    if written.earlier:
-        click.echo(f"{written.earlier}: {written.done_line}")
-    left = len(session.steps) - (1 if chosen else 0)
+        return _answers(options, chosen, _Asker(yes), today)
+
+    done = api.checkin(root(), answer, on=on_slug, today=today)
+    click.echo(done.written.source)
+    if done.written.earlier:
+        click.echo(f"{done.written.earlier}: {done.written.done_line}")
+    left = len(done.session.steps) - (1 if done.chosen else 0)
     if left:
         click.echo(f"{plural(left, 'more open commitment')}: run `notepress checkin --on SLUG` for each", err=True)

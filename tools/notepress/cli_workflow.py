@@ -1,4 +1,4 @@
-"""Click commands of the git workflow: `notepress init`. Imported at the bottom of cli.py."""
+"""Click commands of the git workflow: `init` and `share` (registered in cli.py)."""
 
 from __future__ import annotations
 
@@ -7,12 +7,11 @@ from pathlib import Path
 
 import click
 
-from .cli import Failed, directory_option, main, root
-from .problems import NotepressError
+from . import api
+from .cli_base import command, root
 
 
-@main.command()
-@directory_option
+@command(config_warnings=False)
 @click.argument("target", metavar="[DIR]", required=False, default=".", type=click.Path(path_type=Path))
 @click.option("--name", help="The site's name (default: DIR's name).")
 @click.option("--author", metavar="NAME", help="Your name, signing the posts (default: git config user.name).")
@@ -35,16 +34,11 @@ def init(target, name, author, site_url, install_from):
         notepress init notes --name "Product notes" --author "Maya Chen" --site-url https://maya.github.io/notes/
         cd notes && notepress serve
     """
-    from .scaffold_repo import init_repo
-
     base = root()
     path = target if target.is_absolute() or base == Path(".") else base / target
     notes: list[str] = []
-    try:
-        created = init_repo(path, name=name, author=author, site_url=site_url, install_from=install_from,
-                            progress=notes.append)
-    except NotepressError as e:
-        raise Failed(e)
+    created = api.init(path, name=name, author=author, site_url=site_url, install_from=install_from,
+                       progress=notes.append)
     folder = path.absolute()
     for p in created:
         click.echo(f"created {(path / p.relative_to(folder)).as_posix()}")
@@ -54,14 +48,13 @@ def init(target, name, author, site_url, install_from):
     steps = [(f"{cd}notepress serve", "preview the blog at http://127.0.0.1:8000"),
              ('notepress new learning "What I learned today"', "your first entry"),
              ("pre-commit install", "check entries before every commit (pip install pre-commit)")]
-    width = max(len(command) for command, _ in steps)
+    width = max(len(typed) for typed, _ in steps)
     click.echo("\nnext:")
-    for command, why in steps:
-        click.echo(f"  {command.ljust(width)}   # {why}")
+    for typed, why in steps:
+        click.echo(f"  {typed.ljust(width)}   # {why}")
 
 
-@main.command()
-@directory_option
+@command()
 @click.argument("slug")
 @click.option("--redact/--no-redact", default=None,
               help="Replace confidential terms with `redact_with`, as build --redact does on the page.")
@@ -77,10 +70,4 @@ def share(slug, redact):
         notepress share reconciliation-is-a-trust-problem
         notepress share reconciliation-is-a-trust-problem | xclip -selection clipboard
     """
-    from . import api
-
-    try:
-        shared = api.share(root(), slug, redact=redact)
-    except NotepressError as e:
-        raise Failed(e)
-    click.echo(shared.text, nl=False)
+    click.echo(api.share(root(), slug, redact=redact).text, nl=False)

@@ -43,7 +43,11 @@ class Problem:
 
 
 class NotepressError(Exception):
-    """One or more problems that stop the command. `str()` is one line per problem."""
+    """One or more problems that stop the command. `str()` is one line per problem.
+
+    Raise it with Problems, so that every output (the CLI's lines, `check --format json`, the
+    preview's page) can show the file, line, field and fix; a bare string is only for a message
+    that comes whole from elsewhere (an SMTP server's reply), and becomes a problem with no file."""
 
     def __init__(self, problems: list[Problem] | Problem | str):
         if isinstance(problems, str):

@@ -178,7 +178,7 @@ def audit(root: Path | str, site_dir: Path | str | None = None, *, engine: str |
     project = read(root)
     folder = project.config.root / site_dir if site_dir else project.config.site_dir  # relative to the repo
     if not folder.is_dir():
-        raise NotepressError(f"{folder}: no built site here (run `notepress build` first)")
+        raise NotepressError(Problem(str(folder), 0, "", "no built site here", "run `notepress build` first"))
     published = {rel for files in screen_public(project.entries, project.config).view.attachments.values()
                  for _, rel in files}
     builder = site.engine(project.config.root, engine or project.config.engine)

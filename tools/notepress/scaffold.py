@@ -14,7 +14,7 @@ from markdown.extensions.toc import slugify
 
 from .config import Config
 from .model import TYPES
-from .problems import NotepressError
+from .problems import NotepressError, Problem
 from .templates import environment
 
 FOLDER = {"learning": "learning", "insight": "insights", "essay": "essays", "goal": "goals"}
@@ -28,11 +28,12 @@ def entry_slug(title: str) -> str:
 
 def new_entry(config: Config, etype: str, title: str, *, today: dt.date) -> Path:
     if etype not in TYPES:
-        raise NotepressError(f"type: {etype!r} is not one of {', '.join(TYPES)} (pick one of them)")
+        raise NotepressError(Problem("", 0, "type", f"{etype!r} is not one of {', '.join(TYPES)}", "pick one of them"))
     title = " ".join(title.split())
     slug = entry_slug(title)
     if not slug:
-        raise NotepressError(f"title: {title!r} has no letters or digits to make a file name from (add some)")
+        raise NotepressError(Problem("", 0, "title", f"{title!r} has no letters or digits to make a file name from",
+                                     "add some"))
     path = config.posts_dir / FOLDER[etype] / f"{today.isoformat()}-{slug}.md"
     from .entries import read_entries
 
@@ -46,5 +47,5 @@ def new_entry(config: Config, etype: str, title: str, *, today: dt.date) -> Path
             f.write(text)
     except FileExistsError:
         rel = os.path.relpath(path, config.root)
-        raise NotepressError(f"{rel}: already exists, not overwritten (choose another title or edit that file)")
+        raise NotepressError(Problem(rel, 0, "", "already exists, not overwritten", "choose another title or edit that file"))
     return path

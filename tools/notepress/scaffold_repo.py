@@ -164,19 +164,20 @@ def init_repo(path: Path | str, *, name: str | None = None, author: str | None =
     shown = Path(path)  # as the user wrote it, for messages
     folder = Path(path).absolute()
     if folder.exists() and not folder.is_dir():
-        raise NotepressError(f"{shown.as_posix()}: is a file, not a folder (choose a folder to create the repo in)")
+        raise NotepressError(Problem(shown.as_posix(), 0, "", "is a file, not a folder",
+                                     "choose a folder to create the repo in"))
     name = " ".join((name if name is not None else folder.resolve().name).split())
     if not name:
-        raise NotepressError("--name: the site needs a name (pass --name \"My notes\")")
+        raise NotepressError(Problem("", 0, "--name", "the site needs a name", 'pass --name "My notes"'))
     author = " ".join((author if author is not None else git_user_name(folder)).split()) or PLACEHOLDER_AUTHOR
     if site_url and not SITE_URL_RE.match(site_url):
-        raise NotepressError(f"--site-url: {site_url!r} is not an absolute http(s) URL "
-                             "(write it like https://you.github.io/notes/)")
+        raise NotepressError(Problem("", 0, "--site-url", f"{site_url!r} is not an absolute http(s) URL",
+                                     "write it like https://you.github.io/notes/"))
     site_url = site_url + ("" if not site_url or site_url.endswith("/") else "/")
     install = install_source() if install_from is None else install_from.strip()
     if any(c in install for c in "\"'\n\r"):
-        raise NotepressError("--install-from: write one pip requirement, e.g. "
-                             '"notepress @ git+https://github.com/you/notepress@v0.1" (no quotes or line breaks inside)')
+        raise NotepressError(Problem("", 0, "--install-from", "write one pip requirement, e.g. "
+                                     '"notepress @ git+https://github.com/you/notepress@v0.1"', "no quotes or line breaks inside"))
     files = render(name=name, author=author, today=today or dt.date.today(), site_url=site_url, install=install)
 
     clashes: dict[str, str] = {}
@@ -208,8 +209,8 @@ def init_repo(path: Path | str, *, name: str | None = None, author: str | None =
     except FileExistsError as e:
         for p in written:
             p.unlink(missing_ok=True)
-        raise NotepressError(f"{e.filename}: appeared while notepress init was writing, not overwritten "
-                             "(the files written so far were removed; run it again)") from None
+        raise NotepressError(Problem(str(e.filename), 0, "", "appeared while notepress init was writing, not overwritten",
+                                     "the files written so far were removed; run it again")) from None
     say = progress or (lambda line: None)
     if needs_git:
         say(_git_init(folder, shown))

@@ -42,6 +42,11 @@ def engine(root: Path, name: str) -> MkDocs | Zensical:
     return (MkDocs if name == "mkdocs" else Zensical)(root)
 
 
+def _one_line(error) -> str:
+    """An engine's or a loader's message on one line (they may span several)."""
+    return " ".join(str(error).split())
+
+
 # -- mkdocs.yml, as both engines read it -------------------------------------------------------------
 
 @dataclass(frozen=True)
@@ -81,12 +86,12 @@ def settings(root: Path) -> Settings:
 
     text = _engine_text(root)
     if text is None:
-        raise NotepressError(f"{ENGINE_CONFIG}: not found in {root} (run `notepress init` or add one)")
+        raise NotepressError(Problem(ENGINE_CONFIG, 0, "", f"not found in {root}", "run `notepress init` or add one"))
     try:
         with (root / ENGINE_CONFIG).open("rb") as f:
             data = yaml_load(f) or {}
     except Exception as e:  # noqa: BLE001 - MkDocs' loader raises several kinds for bad tags and INHERIT
-        raise NotepressError(f"{ENGINE_CONFIG}:1: {e} (fix the file)")
+        raise NotepressError(Problem(ENGINE_CONFIG, 1, "", _one_line(e), "fix the file"))
     if not isinstance(data, dict):
         raise NotepressError(Problem(ENGINE_CONFIG, 1, "", "is not a mapping of settings", "write `key: value` lines"))
     return Settings(text, data, key_lines(text), (root / str(data.get("docs_dir") or "docs")).resolve(),
@@ -175,7 +180,8 @@ class MkDocs:
         try:
             return load_config(config_file=str(self.root / ENGINE_CONFIG), plugins=plugins, **overrides)
         except (Abort, ConfigurationError) as e:
-            raise NotepressError(f"{ENGINE_CONFIG}:1: {handler.errors() or e} (fix that setting in {ENGINE_CONFIG})")
+            raise NotepressError(Problem(ENGINE_CONFIG, 1, "", _one_line(handler.errors() or e),
+                                         f"fix that setting in {ENGINE_CONFIG}"))
 
     def build(self, stage: Path, *, site_url: str, posts: list[dict], progress=None) -> list[Path]:
         """Render docs/ into `stage`; returns the installed theme's folders (for the audit). The
@@ -190,8 +196,8 @@ class MkDocs:
             try:
                 mkdocs_build(config)
             except (MkDocsException, OSError) as e:
-                raise NotepressError(f"{ENGINE_CONFIG}: the site build failed: {handler.errors() or e} "
-                                     "(fix what MkDocs reports, then build again)") from None
+                raise NotepressError(Problem(ENGINE_CONFIG, 0, "", f"the site build failed: {_one_line(handler.errors() or e)}",
+                                             "fix what MkDocs reports, then build again")) from None
             finally:
                 try:
                     config.plugins.on_shutdown()
@@ -283,8 +289,8 @@ class Zensical:
         said = (done.stdout + done.stderr).strip()
         if done.returncode != 0 or not (stage / "index.html").exists():
             last = " ".join(said.splitlines()[-3:]) or f"exit code {done.returncode}"
-            raise NotepressError(f"{ENGINE_CONFIG}: the Zensical build failed: {last} "
-                                 "(fix what Zensical reports, then build again)")
+            raise NotepressError(Problem(ENGINE_CONFIG, 0, "", f"the Zensical build failed: {last}",
+                                         "fix what Zensical reports, then build again"))
         if progress:
             for line in said.splitlines():
                 if "warning" in line.lower():
@@ -388,10 +394,12 @@ def markdown_settings(root: Path) -> tuple[list, dict]:
 
     if _engine_text(root) is None:
         return ["toc", "tables", "fenced_code"], {}
-    data = settings(root).data
+    found = settings(root)
+    data = found.data
     option = MarkdownExtensions(builtins=["toc", "tables", "fenced_code"], configkey="mdx_configs")
     try:
         extensions = option.validate(data.get("markdown_extensions") or [])
     except ValidationError as e:
-        raise NotepressError(f"{ENGINE_CONFIG}: markdown_extensions: {e} (fix the extension list)")
+        raise NotepressError(Problem(ENGINE_CONFIG, found.lines.get("markdown_extensions", 0), "markdown_extensions",
+                                     _one_line(e), "fix the extension list"))
     return extensions, option.configdata

@@ -21,7 +21,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from ..output import staging_dir, swap_in, write_atomic
-from ..problems import NotepressError
+from ..problems import NotepressError, Problem
 
 RECORD = "issue.json"
 LOG = "send-log.json"
@@ -61,7 +61,7 @@ class IssueRecord:
                        entries=tuple(data.get("entries", ())), created=data.get("created", ""), folder=folder,
                        values=dict(data.get("values") or {}))
         except (OSError, ValueError, KeyError, TypeError) as e:
-            raise NotepressError(f"{folder / RECORD}: unreadable issue record ({e}); restore it from git")
+            raise NotepressError(Problem(str(folder / RECORD), 0, "", f"unreadable issue record ({e}); restore it from git"))
 
 
 def folder_name(number: int, created: dt.date) -> str:
@@ -81,14 +81,15 @@ def find(archive_dir: Path, number: int | None = None) -> IssueRecord:
     """Issue `number`, or the newest one."""
     all_issues = issues(archive_dir)
     if not all_issues:
-        raise NotepressError(f"{archive_dir.name}/: no newsletter issues yet (run `notepress newsletter draft`)")
+        raise NotepressError(Problem(f"{archive_dir.name}/", 0, "", "no newsletter issues yet",
+                                     "run `notepress newsletter draft`"))
     if number is None:
         return all_issues[-1]
     for record in all_issues:
         if record.number == number:
             return record
-    raise NotepressError(f"{archive_dir.name}/: no issue #{number} "
-                         f"(issues: {', '.join(str(r.number) for r in all_issues)})")
+    raise NotepressError(Problem(f"{archive_dir.name}/", 0, "", f"no issue #{number}",
+                                 f"issues: {', '.join(str(r.number) for r in all_issues)}"))
 
 
 def read_log(folder: Path) -> dict[str, dict]:
@@ -100,7 +101,7 @@ def read_log(folder: Path) -> dict[str, dict]:
     try:
         return json.loads(path.read_text(encoding="utf-8"))["recipients"]
     except (OSError, ValueError, KeyError) as e:
-        raise NotepressError(f"{path}: unreadable send log ({e}); restore it from git before sending again")
+        raise NotepressError(Problem(str(path), 0, "", f"unreadable send log ({e}); restore it from git before sending again"))
 
 
 def write_log(folder: Path, log: dict[str, dict]) -> None:
@@ -152,7 +153,7 @@ def is_sent(record: IssueRecord) -> bool:
 def save(archive_dir: Path, record: IssueRecord, files: dict[str, bytes], replaces: IssueRecord | None) -> Path:
     """Write an issue's files into a fresh folder, swapped in whole; replaces an unsent draft."""
     if replaces is not None and is_sent(replaces):
-        raise NotepressError(f"{replaces.folder}: issue #{replaces.number} was sent and is never rewritten")
+        raise NotepressError(Problem(str(replaces.folder), 0, "", f"issue #{replaces.number} was sent and is never rewritten"))
     folder = archive_dir / folder_name(record.number, dt.date.fromisoformat(record.created[:10]))
     stage = staging_dir(folder)
     stage.mkdir(parents=True)

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from ..audience import Reader, View
 from ..model import Entry, Period
-from ..problems import NotepressError
+from ..problems import NotepressError, Problem
 
 QUOTES_PER_THEME = 3
 
@@ -94,11 +94,11 @@ def compose(view: View, number: int, since: dt.date, until: dt.date) -> Issue:
         raise TypeError("a newsletter issue is composed from the team's view, without drafts")
     period = Period(since, until)
     if period.reversed:
-        raise NotepressError(f"period: {period.reversed}")
+        raise NotepressError(Problem("", 0, "period", period.reversed))
     now = period.of(view)
     if not now:
-        raise NotepressError(f"period: no internal or public entries from {since} to {until} "
-                             "(write some, or choose another period with --since and --until)")
+        raise NotepressError(Problem("", 0, "period", f"no internal or public entries from {since} to {until}",
+                                     "write some, or choose another period with --since and --until"))
     before = period.previous().of(view)
     return Issue(
         number=number,

@@ -9,7 +9,7 @@ from ..model import Period
 from . import archive
 from .compose import compose
 from .render import fields, render
-from ..problems import NotepressError
+from ..problems import NotepressError, Problem
 
 
 def draft(view: View, *, since: dt.date | None = None, until: dt.date | None = None,
@@ -30,8 +30,9 @@ def draft(view: View, *, since: dt.date | None = None, until: dt.date | None = N
     if since is None:
         since = sent[-1].until + dt.timedelta(days=1) if sent else until - dt.timedelta(days=config.newsletter.cadence_days - 1)
         if Period(since, until).reversed:  # the last issue, just sent, already covers today
-            raise NotepressError(f"nothing new to draft: issue #{sent[-1].number} was sent for the period up to "
-                                 f"{sent[-1].until} (draft again tomorrow, or choose a period with --since and --until)")
+            raise NotepressError(Problem("", 0, "", f"nothing new to draft: issue #{sent[-1].number} was sent for the "
+                                         f"period up to {sent[-1].until}",
+                                         "draft again tomorrow, or choose a period with --since and --until"))
     issue = compose(view, number, since, until)
     rendered = render(issue, view, now)
     record = archive.IssueRecord(

@@ -24,17 +24,17 @@ def load_recipients(config: Config, csv_path: Path | None = None) -> list[str]:
         path = Path(csv_path)
         shown = report.rel(path.resolve()) if path.is_absolute() else path.as_posix()
         rows = _read_csv(path, shown)
-        empty = f"{shown}: no recipients (write one address per line under an `email` header)"
+        empty = Problem(shown, 0, "", "no recipients", "write one address per line under an `email` header")
     elif config.newsletter.recipients_file:
         path = config.root / config.newsletter.recipients_file
         shown = config.newsletter.recipients_file
         rows = _read_csv(path, shown)
-        empty = f"{shown}: no recipients (write one address per line under an `email` header)"
+        empty = Problem(shown, 0, "", "no recipients", "write one address per line under an `email` header")
     else:
         shown = CONFIG_FILE
         rows = [(0, "newsletter.recipients", a, "") for a in config.newsletter.recipients]
-        empty = (f"{CONFIG_FILE}: newsletter: no recipients (add `recipients_file: newsletter-recipients.csv` "
-                 "with an `email` column, or a `recipients:` list)")
+        empty = Problem(CONFIG_FILE, 0, "newsletter", "no recipients", "add `recipients_file: newsletter-recipients.csv` "
+                        "with an `email` column, or a `recipients:` list")
     problems, out, seen = [], [], set()
     for line, column, text, person in rows:
         address = parse_address(text) if text else None
@@ -58,11 +58,11 @@ def _read_csv(path: Path, shown: str) -> list[tuple[int, str, str, str]]:
     try:
         text = path.read_bytes().decode("utf-8-sig")
     except FileNotFoundError:
-        raise NotepressError(f"{shown}: file not found (create it with an `email` column, or fix the path)")
+        raise NotepressError(Problem(shown, 0, "", "file not found", "create it with an `email` column, or fix the path"))
     except UnicodeDecodeError:
-        raise NotepressError(f"{shown}: file is not UTF-8 text (save it as UTF-8)")
+        raise NotepressError(Problem(shown, 0, "", "file is not UTF-8 text", "save it as UTF-8"))
     except OSError as e:
-        raise NotepressError(f"{shown}: cannot read it ({e.strerror})")
+        raise NotepressError(Problem(shown, 0, "", f"cannot read it ({e.strerror})"))
     reader = csv.reader(io.StringIO(text, newline=""))
     rows, column, name, last, names = [], None, "email", 0, None
     try:
@@ -83,7 +83,7 @@ def _read_csv(path: Path, shown: str) -> list[tuple[int, str, str, str]]:
             person = cells[names] if names is not None and names < len(cells) else ""
             rows.append((line, name, address, person))
     except csv.Error as e:
-        raise NotepressError(f"{shown}:{reader.line_num}: {e} (fix the quoting on that line)")
+        raise NotepressError(Problem(shown, reader.line_num, "", str(e), "fix the quoting on that line"))
     return rows
 
 

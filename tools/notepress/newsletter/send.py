@@ -120,13 +120,13 @@ class _Copies:
         try:
             raw = path.read_bytes()
         except FileNotFoundError:
-            raise NotepressError(f"{shown}/{MESSAGE}: missing "
-                                 "(draft the issue again with `notepress newsletter draft`)")
+            raise NotepressError(Problem(f"{shown}/{MESSAGE}", 0, "", "missing",
+                                         "draft the issue again with `notepress newsletter draft`"))
         raw = re.sub(rb"\r?\n", b"\r\n", raw)
         head, sep, self.body = raw.partition(b"\r\n\r\n")
         parsed = message_from_bytes(raw, policy=policy.default)
         if not sep or parsed.get_content_maintype() not in ("multipart", "text"):
-            raise NotepressError(f"{shown}/{MESSAGE}: not a complete message (draft the issue again)")
+            raise NotepressError(Problem(f"{shown}/{MESSAGE}", 0, "", "not a complete message", "draft the issue again"))
         fields: list[bytes] = []
         for line in head.split(b"\r\n"):
             if line[:1] in (b" ", b"\t") and fields:
@@ -345,8 +345,8 @@ def _sending_lock(folder: Path, number: int):
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
-            raise NotepressError(f"issue #{number} is being sent by another notepress process "
-                                 "(wait for it to finish, then run the command again)")
+            raise NotepressError(Problem("", 0, "", f"issue #{number} is being sent by another notepress process",
+                                         "wait for it to finish, then run the command again"))
         yield
     finally:
         os.close(fd)
@@ -386,8 +386,8 @@ def send_issue(config: Config, number: int | None = None, *, team: View, recipie
     sender = parse_address(config.newsletter.sender)
     password = os.environ.get(PASSWORD_ENV, "") if password is None else password
     if config.smtp.username and not password and not dry_run:
-        raise NotepressError(f"{CONFIG_FILE}: smtp.username: {config.smtp.username} needs a password "
-                             f"(set the {PASSWORD_ENV} environment variable, or remove smtp.username)")
+        raise NotepressError(Problem(CONFIG_FILE, 0, "smtp.username", f"{config.smtp.username} needs a password",
+                                     f"set the {PASSWORD_ENV} environment variable, or remove smtp.username"))
     mailer = _Mailer(config.smtp, password, sender, backoff, progress or (lambda message: None),
                      connect or open_connection)
 
@@ -396,7 +396,7 @@ def send_issue(config: Config, number: int | None = None, *, team: View, recipie
 
     people = addresses(list(recipients) if recipients is not None else load_recipients(config), "recipients")
     if not people:
-        raise NotepressError("recipients: the list is empty (give at least one address)")
+        raise NotepressError(Problem("", 0, "recipients", "the list is empty", "give at least one address"))
     with nullcontext() if dry_run else _sending_lock(folder, record.number):
         log = archive.SendLog(folder, archive.read_log(folder))  # read under the lock: another sender may be writing it
         report, to_send, this_round = _plan(record.number, people, log, force, retry_failed)
@@ -417,8 +417,8 @@ def _plan(number: int, people: list[Address], log: archive.SendLog, force: bool,
     current = max((_round(e) for e in log.entries.values()), default=1)
     served = [a for a in people if _served(log.get(a.addr_spec), current)]
     if len(served) == len(people) and not force:
-        raise NotepressError(f"issue #{number} was already sent to all {len(people)} recipients "
-                             "(use --force to send it again)")
+        raise NotepressError(Problem("", 0, "", f"issue #{number} was already sent to all {len(people)} recipients",
+                                     "use --force to send it again"))
     report = SendReport(number)
     if force:
         return report, people, current + 1 if served else current
@@ -478,7 +478,7 @@ def _send_all(report: SendReport, copies: _Copies, mailer: _Mailer, log: archive
 def _send_test(number: int, copies: _Copies, mailer: _Mailer, test_address: str, dry_run: bool) -> SendReport:
     to = parse_address(test_address)
     if to is None:
-        raise NotepressError(f"--test: {test_address!r} is not a valid address (write you@example.com)")
+        raise NotepressError(Problem("", 0, "--test", f"{test_address!r} is not a valid address", "write you@example.com"))
     report = SendReport(number, dry_run=dry_run, test=True)
     if dry_run:
         report.sent = [to.addr_spec]

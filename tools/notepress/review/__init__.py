@@ -17,11 +17,11 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from ..api import load
+from ..publish import read as load
 from ..audience import Reader, View, gate
 from ..config import Config
 from ..model import Period
-from ..problems import NotepressError
+from ..problems import NotepressError, Problem
 from . import render
 from . import stats as _stats
 from .checkin import new_checkin
@@ -57,7 +57,7 @@ def _view(root: Path | str, include_private: bool) -> View:
 def _period(since: dt.date | None, until: dt.date | None) -> None:
     problem = Period(since, until).reversed
     if problem:
-        raise NotepressError(problem)
+        raise NotepressError(Problem("", 0, "", problem))
 
 
 def next_steps(root: Path | str, *, today: dt.date | None = None, include_private: bool = False) -> list[OpenStep]:
@@ -110,7 +110,7 @@ def writing_stats(root: Path | str, *, since: dt.date | None = None, until: dt.d
     until = until or dt.date.today()
     _period(since, until)
     if weeks < 1:
-        raise NotepressError(f"--weeks {weeks}: must be 1 or more")
+        raise NotepressError(Problem("", 0, f"--weeks {weeks}", "must be 1 or more"))
     view = _view(root, include_private)
     return _stats.compute(list(view), view.config.competencies, until=until, since=since, weeks=weeks)
 

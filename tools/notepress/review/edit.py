@@ -11,7 +11,7 @@ from __future__ import annotations
 import codecs
 import re
 
-from ..problems import NotepressError
+from ..problems import NotepressError, Problem
 
 BOM = codecs.BOM_UTF8
 LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+\Z")
@@ -41,13 +41,13 @@ class FrontMatter:
         try:
             text = raw[len(BOM) if self.bom else 0:].decode("utf-8")
         except UnicodeDecodeError:
-            raise NotepressError(f"{where}: is not UTF-8 text (save the file as UTF-8)")
+            raise NotepressError(Problem(where, 0, "", "is not UTF-8 text", "save the file as UTF-8"))
         self.lines = split(text)
         if not self.lines or not BOUNDARY.match(_content(self.lines[0])):
-            raise NotepressError(f"{where}: has no front matter (it must start with a `---` line)")
+            raise NotepressError(Problem(where, 0, "", "has no front matter", "it must start with a `---` line"))
         self.close = next((i for i in range(1, len(self.lines)) if BOUNDARY.match(_content(self.lines[i]))), 0)
         if not self.close:
-            raise NotepressError(f"{where}: front matter is not closed (add a `---` line after the last field)")
+            raise NotepressError(Problem(where, 0, "", "front matter is not closed", "add a `---` line after the last field"))
 
     @property
     def eol(self) -> str:

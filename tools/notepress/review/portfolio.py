@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from ..audience import View
 from ..model import Entry, Period
-from ..problems import NotepressError
+from ..problems import NotepressError, Problem
 from . import stats
 
 _IC = ("product-sense", "market-insight", "customer-relationships", "execution")
@@ -123,7 +123,7 @@ def find_level(name: str, levels: dict[str, tuple[str, ...]]) -> str:
     for known in levels:
         if known.casefold() == name.casefold():
             return known
-    raise NotepressError(f'--level: "{name}" is not a level (use one of {", ".join(levels)})')
+    raise NotepressError(Problem("", 0, "--level", f'"{name}" is not a level', f"use one of {', '.join(levels)}"))
 
 
 def build(view: View, *, contains: str, since: dt.date | None = None,

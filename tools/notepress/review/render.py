@@ -78,8 +78,8 @@ def pdf(p: Portfolio, config: Config) -> bytes:
     try:
         from weasyprint import HTML
     except (ImportError, OSError) as e:  # not installed, or its system libraries (Pango) are missing
-        from ..problems import NotepressError
+        from ..problems import NotepressError, Problem
 
-        raise NotepressError(f"--format pdf: WeasyPrint cannot be loaded ({str(e).splitlines()[0]}) "
-                             f"({PDF_INSTALL})")
+        raise NotepressError(Problem("", 0, "--format pdf", f"WeasyPrint cannot be loaded ({str(e).splitlines()[0]})",
+                                     PDF_INSTALL))
     return HTML(string=render(p, config, "html"), base_url=str(config.root)).write_pdf()
