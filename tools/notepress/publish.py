@@ -158,7 +158,7 @@ def publish(root: Path | str, *, engine: str | None = None, redact: bool | None 
     builder = site.engine(root, engine or config.engine)
     say = progress or (lambda message: None)
     for warning in staged.project.warnings:
-        say(f"warning: {warning}")
+        say(str(warning))  # "file:line: warning: …"
     if not config.site_url:
         say(f"warning: {NO_SITE_URL}")
     say(f"notepress: {staged.generated.summary()}")
