@@ -149,7 +149,7 @@ class Renderer:
     def __init__(self, root: Path, extensions: list, configs: dict):
         configs = rooted_snippets(extensions, configs, root)
         self.md = markdown.Markdown(extensions=extensions, extension_configs=configs)
-        self.cacheable = all(_name(e) in PURE_EXTENSIONS for e in extensions)
+        self.cacheable = all(extension_name(e) in PURE_EXTENSIONS for e in extensions)
         self.key = hashlib.blake2b(repr((_version(), extensions, sorted(configs.items(), key=str))).encode(),
                                    digest_size=16).digest()
         self.path = cache_dir() / f"rendered-{hashlib.blake2b(str(root).encode(), digest_size=8).hexdigest()}.pickle"
@@ -189,7 +189,7 @@ class Renderer:
             pass
 
 
-def _name(extension) -> str:
+def extension_name(extension) -> str:
     name = extension if isinstance(extension, str) else type(extension).__module__
     return name.removeprefix("markdown.extensions.")
 
