@@ -67,3 +67,102 @@ def test_the_posts_answer_in_as_a_list_does():
     assert stranger in fast
     fast.remove(posts[0])
     assert posts[0] not in fast
+
+
+# -- a build with nothing changed ------------------------------------------------------------------
+
+ESSAY = "posts/essays/2026-11-03-reconciliation-is-a-trust-problem.md"
+ESSAY_URL = "blog/2026/11/03/reconciliation-is-a-trust-problem"
+NOTHING_CHANGED = "nothing changed since the last build"
+
+
+def _build(repo: Path, engine: str = "mkdocs") -> list[str]:
+    from notepress import api
+
+    said: list[str] = []
+    api.build(repo, engine=engine, progress=said.append)
+    return said
+
+
+def _full(said: list[str]) -> bool:
+    """Whether the build rendered and audited the site (else it took the no-change path)."""
+    audited = any("audited site/" in m for m in said)
+    assert audited != any(NOTHING_CHANGED in m for m in said)
+    return audited
+
+
+@pytest.fixture
+def built(tmp_path):
+    from e2e_helpers import copy_example
+
+    repo = copy_example(tmp_path / "repo")
+    assert _full(_build(repo))
+    return repo
+
+
+def test_a_build_with_nothing_changed_leaves_the_site_as_it_is(built):
+    site_dir = built / "site"
+    before = (site_dir.stat().st_ino, (site_dir / "index.html").stat().st_mtime_ns)
+    said = _build(built)
+    assert not _full(said)
+    assert (site_dir.stat().st_ino, (site_dir / "index.html").stat().st_mtime_ns) == before
+    assert any("warning" not in m for m in said)
+
+
+def test_an_entry_made_private_is_removed_by_the_next_build_which_is_audited(built):
+    """Only the audience changes: the next build is a full one, the post leaves the site, the
+    audit passes; its text is nowhere in the site."""
+    from notepress import api
+
+    path = built / ESSAY
+    text = path.read_text(encoding="utf-8")
+    assert (built / "site" / ESSAY_URL / "index.html").is_file()
+    path.write_text(text.replace("audience: public", "audience: private", 1), encoding="utf-8")
+    assert _full(_build(built))
+    assert not (built / "site" / ESSAY_URL).exists()
+    assert not any(ESSAY_URL in p.as_posix() for p in (built / "site").rglob("*"))
+    assert api.audit(built) == []
+    assert not _full(_build(built))  # and that site is then kept
+
+
+def test_a_new_confidential_term_makes_the_next_build_a_full_one(built):
+    config = built / "notepress.yml"
+    config.write_text(config.read_text(encoding="utf-8").replace("  - Project Falcon\n",
+                                                                 "  - Project Falcon\n  - Project Heron\n"))
+    assert _full(_build(built))
+
+
+@pytest.mark.parametrize("tamper", ["edit", "edit, time restored", "add", "remove", "replace site/", "generated post"])
+def test_a_site_changed_since_the_build_is_not_trusted(built, tamper):
+    import os
+    import shutil
+
+    page = built / "site" / "index.html"
+    if tamper.startswith("edit"):
+        st = page.stat()
+        page.write_bytes(page.read_bytes().replace(b"</body>", b"Project Falcon</body>"))
+        if "restored" in tamper:
+            os.utime(page, ns=(st.st_atime_ns, st.st_mtime_ns))
+    elif tamper == "add":
+        (built / "site" / "notes.txt").write_text("Project Falcon\n")
+    elif tamper == "remove":
+        page.unlink()
+    elif tamper == "replace site/":
+        shutil.copytree(built / "site", built / "other")
+        shutil.rmtree(built / "site")
+        (built / "other").rename(built / "site")
+    else:  # the folder notepress writes, as a preview with drafts leaves it
+        post = next((built / "docs" / "blog" / "posts").glob("*.md"))
+        post.write_text(post.read_text(encoding="utf-8") + "\nA draft's words.\n", encoding="utf-8")
+    assert _full(_build(built))
+    assert b"Project Falcon" not in page.read_bytes()
+    assert not (built / "site" / "notes.txt").exists()
+
+
+def test_another_option_is_a_full_build(built):
+    from notepress import api
+
+    for redact, full in ((True, True), (True, False), (None, True)):
+        said: list[str] = []
+        api.build(built, redact=redact, progress=said.append)
+        assert _full(said) == full
