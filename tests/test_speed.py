@@ -166,3 +166,45 @@ def test_another_option_is_a_full_build(built):
         said: list[str] = []
         api.build(built, redact=redact, progress=said.append)
         assert _full(said) == full
+
+
+# -- the audit, file by file -----------------------------------------------------------------------
+
+def test_the_audit_searches_a_known_clean_file_again_when_an_audience_changes(built):
+    """The built site was audited clean with the essay public (and those files remembered as
+    clean); made private, the same unchanged files must be found, not skipped."""
+    from notepress import api
+
+    assert api.audit(built) == []
+    path = built / ESSAY
+    path.write_text(path.read_text(encoding="utf-8").replace("audience: public", "audience: private", 1),
+                    encoding="utf-8")
+    findings = api.audit(built)
+    assert any(f.file == f"site/{ESSAY_URL}/index.html" and f.kind == "text" for f in findings)
+    assert any(f.file == "site/search/search_index.json" for f in findings)
+
+
+def test_the_audit_searches_a_known_clean_file_again_when_a_term_is_added(built):
+    from notepress import api
+
+    assert api.audit(built) == []
+    config = built / "notepress.yml"
+    config.write_text(config.read_text(encoding="utf-8").replace("  - Project Falcon\n",
+                                                                 "  - Project Falcon\n  - trust problem\n"))
+    assert any(f.kind == "confidential term" and f.text == "trust problem" for f in api.audit(built))
+
+
+def test_a_remembered_audit_finds_what_a_fresh_one_finds(built):
+    """The same findings with and without the files remembered as clean (a planted leak in a
+    page that was clean before is new bytes: searched)."""
+    from notepress import api
+    from notepress.audit import audit_site
+
+    page = built / "site" / "index.html"
+    private = next(p for p in (built / "posts").rglob("*.md") if "audience: private" in p.read_text(encoding="utf-8"))
+    api.audit(built)  # remembers every file as clean
+    text = private.read_text(encoding="utf-8").split("---", 2)[2].strip().split("\n\n")[0]
+    page.write_text(page.read_text(encoding="utf-8").replace("</body>", f"<p>{text}</p></body>"), encoding="utf-8")
+    project = api.load(built)
+    fresh = audit_site(built / "site", project.entries, project.config, remember=False)
+    assert fresh and api.audit(built) == fresh

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import pickle
 import re
 import urllib.parse
 from collections import defaultdict
@@ -228,11 +229,15 @@ def page_texts(config: Config) -> Iterable[str]:
 
 
 def audit_site(site_dir: Path, entries: list[Entry], config: Config, label: str | None = None,
-               theme_dirs: Iterable[Path] = (), published: Iterable[str] = ()) -> list[Finding]:
+               theme_dirs: Iterable[Path] = (), published: Iterable[str] = (), remember: bool = True) -> list[Finding]:
     """Every finding in every file under `site_dir`. `label` is how the folder is named in findings;
     `published` the files of posts/ that public entries show (repo paths): any other file of posts/
-    found in the site, under any name, is a finding (compared by its bytes)."""
+    found in the site, under any name, is a finding (compared by its bytes).
+
+    A file's text is not searched again when the same bytes were found clean by an audit looking
+    for exactly the same things (CleanFiles); its name and bytes are always checked."""
     needles = Needles(entries, config)
+    known = CleanFiles(config, entries) if remember else None
     private = _private_files(config, set(published))
     label = label or site_dir.name
     theme = ThemeFiles(theme_dirs)
@@ -248,10 +253,15 @@ def audit_site(site_dir: Path, entries: list[Entry], config: Config, label: str 
         digest = hashlib.sha256(data).digest()
         if digest in private:
             hits.add(("file", private[digest], private[digest]))
-        if not theme.has(path.relative_to(site_dir), data):
-            hits |= needles.find(file_text(data, path.suffix))
+        if not theme.has(path.relative_to(site_dir), data) and not (known and known.clean(digest, path.suffix)):
+            in_text = needles.find(file_text(data, path.suffix))
+            if known and not in_text:
+                known.add(digest, path.suffix)
+            hits |= in_text
         if hits:
             found[rel] = hits
+    if known:
+        known.save()
     if any(kind == "text" for hits in found.values() for kind, _, _ in hits):
         # Only now read the theme and the hand-written pages: what they have too is theirs.
         needles.forget(legit_texts(config, theme_dirs))
@@ -259,6 +269,62 @@ def audit_site(site_dir: Path, entries: list[Entry], config: Config, label: str 
         found = {rel: {h for h in hits if h[0] != "text" or needles.origin(h[1])} for rel, hits in found.items()}
     return sorted({Finding(rel, kind, needles.shown(kind, text), source)
                    for rel, hits in found.items() for kind, text, source in hits})
+
+
+class CleanFiles:
+    """The files whose text an audit found clean, by their bytes (sha256) and kind, for as long as
+    what the audit looks for is the same: every entry (its source, whether the gate lets the public
+    see it, its slug and every field the needles are made of), the confidential terms, and the code
+    that makes and matches them. Any change of an audience, a term or a text starts afresh."""
+
+    CODE = ("audit.py", "text.py", "filetext.py", "audience.py", "model.py", "config.py")
+
+    def __init__(self, config: Config, entries: list[Entry]):
+        from .cache import cache_dir
+
+        self.path = cache_dir() / f"audit-{hashlib.blake2b(str(config.root).encode(), digest_size=8).hexdigest()}.pickle"
+        self.key = self.needles_key(config, entries)
+        self.old: set[bytes] = set()
+        self.new: set[bytes] = set()
+        try:
+            with self.path.open("rb") as f:
+                data = pickle.load(f)
+            if isinstance(data, dict) and data.get("key") == self.key and isinstance(data.get("clean"), set):
+                self.old = data["clean"]
+        except (OSError, pickle.PickleError, EOFError, AttributeError, ImportError, TypeError, ValueError):
+            pass
+
+    @classmethod
+    def needles_key(cls, config: Config, entries: list[Entry]) -> bytes:
+        h = hashlib.blake2b(digest_size=20)
+        here = Path(__file__).parent
+        for name in cls.CODE:
+            h.update((here / name).read_bytes())
+        public = gate(entries, config, Reader.PUBLIC)
+        h.update(repr(sorted(confidential_terms(entries, config))).encode("utf-8", "surrogatepass"))
+        for e in sorted(entries, key=lambda e: e.source):
+            h.update(repr((e.source, e in public, e.slug, _fields(e))).encode("utf-8", "surrogatepass"))
+        return h.digest()
+
+    def clean(self, digest: bytes, suffix: str) -> bool:
+        key = digest + suffix.encode("utf-8", "surrogateescape")  # the text is read by its suffix
+        if key in self.old:
+            self.new.add(key)
+            return True
+        return False
+
+    def add(self, digest: bytes, suffix: str) -> None:
+        self.new.add(digest + suffix.encode("utf-8", "surrogateescape"))
+
+    def save(self) -> None:
+        if self.new == self.old:
+            return
+        from .output import write_atomic
+
+        try:
+            write_atomic(self.path, pickle.dumps({"key": self.key, "clean": self.new}, protocol=5))
+        except OSError:
+            pass
 
 
 def _private_files(config: Config, published: set[str]) -> dict[bytes, str]:
