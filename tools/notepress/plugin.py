@@ -26,7 +26,7 @@ from mkdocs.plugins import BasePlugin, event_priority
 from . import publish, site
 from .config import CONFIG_FILE
 from .problems import NotepressError, Problem
-from .rendered import PURE_EXTENSIONS, extension_name, rooted_snippets
+from .rendered import PURE_EXTENSIONS, PageCache, extension_name, rooted_snippets
 
 log = logging.getLogger("mkdocs.plugins.notepress")
 # The rss plugin writes <image><url>None</url></image> when no `image:` is set.
@@ -58,6 +58,7 @@ class NotepressPlugin(BasePlugin[NotepressPluginConfig]):
         self.project = None  # the project generated last (serving: None while notepress.yml is broken)
         self.staged: publish.Staged | None = None
         self.problems: list[Problem] = []  # what the preview shows on every page
+        self.pages: PageCache | None = None  # the posts rendered by earlier builds
 
     def on_startup(self, *, command, dirty):
         self.command = command
@@ -66,6 +67,7 @@ class NotepressPlugin(BasePlugin[NotepressPluginConfig]):
         root = Path(config.config_file_path).resolve().parent
         options = {"redact": self.config.redact, "strict": self.config.strict}
         self.staged = None
+        self.pages = None
         try:
             if self.command == "serve":
                 self._preview(root, options)
@@ -129,6 +131,14 @@ class NotepressPlugin(BasePlugin[NotepressPluginConfig]):
             blog.blog.posts = PostList(blog.blog.posts)
         return files
 
+    @event_priority(-100)  # after every plugin has changed the post's Markdown: it is rendered next
+    def on_page_markdown(self, markdown, page, config, files):
+        if any(page in blog.blog.posts for blog in _blogs(config)):
+            if self.pages is None:  # the files' URLs are final once pages are rendered
+                self.pages = PageCache(Path(config.config_file_path).resolve().parent, config, files)
+            self.pages.wrap(page, config, files)
+        return markdown
+
     @event_priority(-100)  # after the blog (excerpt, readtime) and rss (description) have read the post
     def on_page_content(self, html, page, config, files):
         """The post is rendered: its excerpts, rendered for every listing that shows the post, only
@@ -142,6 +152,9 @@ class NotepressPlugin(BasePlugin[NotepressPluginConfig]):
     @event_priority(-100)  # after search, rss and sitemap have written their files
     def on_post_build(self, config):
         _drop_empty_feed_image(Path(config.site_dir), config.plugins.get("rss"))
+        if self.pages is not None:
+            self.pages.save()
+            log.debug(f"notepress: {self.pages.hits} posts rendered by an earlier build")
         staged, self.staged = self.staged, None
         if staged is None:
             return
