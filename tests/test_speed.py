@@ -208,3 +208,20 @@ def test_a_remembered_audit_finds_what_a_fresh_one_finds(built):
     project = api.load(built)
     fresh = audit_site(built / "site", project.entries, project.config, remember=False)
     assert fresh and api.audit(built) == fresh
+
+
+def test_the_audit_searches_again_when_a_public_text_no_longer_excuses_a_run(built):
+    """A sentence a private entry shares with a public one is not a leak; once the public entry
+    no longer has it, the pages still showing it are (the files are unchanged: not skipped)."""
+    from notepress import api
+
+    private = next(p for p in sorted((built / "posts").rglob("*.md"))
+                   if "audience: private" in p.read_text(encoding="utf-8"))
+    shared = next(s for s in private.read_text(encoding="utf-8").split("---", 2)[2].split(". ") if len(s.split()) > 9)
+    essay = built / ESSAY
+    original = essay.read_text(encoding="utf-8")
+    essay.write_text(original.rstrip("\n") + f"\n\n{shared.strip()}.\n", encoding="utf-8")
+    assert _full(_build(built))
+    assert api.audit(built) == []
+    essay.write_text(original, encoding="utf-8")  # the site still shows it
+    assert any(f.file == f"site/{ESSAY_URL}/index.html" and f.kind == "text" for f in api.audit(built))

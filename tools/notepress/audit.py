@@ -78,12 +78,14 @@ class Needles:
         for words in term_tokens:
             self.pairs.update(map(hash, zip(words, words[1:])))
         self.short: dict[str, _Origin] = {}  # a whole field of MIN_FIELD_WORDS to SHINGLE-1 words
+        self.hidden_words: list[list[str]] = []  # the fields that runs come from (see `fingerprint`)
         for e in hidden:
             for text in _fields(e):
                 words = tokens(text)
                 self.pairs.update(map(hash, zip(words, words[1:])))
                 origin = _Origin(e.source, text)
                 if len(words) >= SHINGLE:
+                    self.hidden_words.append(words)
                     for h in _hashes(words):
                         self.runs.setdefault(h, origin)
                 elif len(words) >= MIN_FIELD_WORDS:
@@ -109,6 +111,20 @@ class Needles:
             for key in self._short_in(words):
                 del self.short[key]
                 self.prefixes[_prefix(key)].discard(key)
+
+    def fingerprint(self) -> bytes:
+        """What these needles find, the same in every process (Python's hashes are not): the terms,
+        the slugs, the short fields and, of every field that runs come from, its words and which
+        of its runs are still looked for (the others a public text also has)."""
+        h = hashlib.blake2b(repr((sorted(self.term_kind), sorted(self.slugs), sorted(self.short), self.window))
+                            .encode("utf-8", "surrogatepass"), digest_size=20)
+        fields = []
+        for words in self.hidden_words:
+            kept = bytes(hash(g) in self.runs for g in zip(*(words[i:] for i in range(SHINGLE))))
+            fields.append(hashlib.blake2b("\0".join(words).encode("utf-8", "surrogatepass") + kept,
+                                          digest_size=16).digest())
+        h.update(b"".join(sorted(fields)))
+        return h.digest()
 
     def _short_in(self, words: list[str]) -> list[str]:
         """The short fields that `words` holds: candidates by their first words, then confirmed."""
@@ -237,7 +253,7 @@ def audit_site(site_dir: Path, entries: list[Entry], config: Config, label: str 
     A file's text is not searched again when the same bytes were found clean by an audit looking
     for exactly the same things (CleanFiles); its name and bytes are always checked."""
     needles = Needles(entries, config)
-    known = CleanFiles(config, entries) if remember else None
+    known = CleanFiles(config, needles) if remember else None
     private = _private_files(config, set(published))
     label = label or site_dir.name
     theme = ThemeFiles(theme_dirs)
@@ -272,18 +288,19 @@ def audit_site(site_dir: Path, entries: list[Entry], config: Config, label: str 
 
 
 class CleanFiles:
-    """The files whose text an audit found clean, by their bytes (sha256) and kind, for as long as
-    what the audit looks for is the same: every entry (its source, whether the gate lets the public
-    see it, its slug and every field the needles are made of), the confidential terms, and the code
-    that makes and matches them. Any change of an audience, a term or a text starts afresh."""
+    """The files whose text an audit found clean, by their bytes (sha256) and suffix, for as long as
+    the audit looks for exactly the same things (Needles.fingerprint) with the same code: a change
+    of an audience, a term or a text that changes what is looked for starts afresh."""
 
-    CODE = ("audit.py", "text.py", "filetext.py", "audience.py", "model.py", "config.py")
+    CODE = ("audit.py", "text.py", "filetext.py")
 
-    def __init__(self, config: Config, entries: list[Entry]):
+    def __init__(self, config: Config, needles: Needles):
         from .cache import cache_dir
 
         self.path = cache_dir() / f"audit-{hashlib.blake2b(str(config.root).encode(), digest_size=8).hexdigest()}.pickle"
-        self.key = self.needles_key(config, entries)
+        here = Path(__file__).parent
+        self.key = hashlib.blake2b(b"".join([*((here / n).read_bytes() for n in self.CODE), needles.fingerprint()]),
+                                   digest_size=20).digest()
         self.old: set[bytes] = set()
         self.new: set[bytes] = set()
         try:
@@ -293,18 +310,6 @@ class CleanFiles:
                 self.old = data["clean"]
         except (OSError, pickle.PickleError, EOFError, AttributeError, ImportError, TypeError, ValueError):
             pass
-
-    @classmethod
-    def needles_key(cls, config: Config, entries: list[Entry]) -> bytes:
-        h = hashlib.blake2b(digest_size=20)
-        here = Path(__file__).parent
-        for name in cls.CODE:
-            h.update((here / name).read_bytes())
-        public = gate(entries, config, Reader.PUBLIC)
-        h.update(repr(sorted(confidential_terms(entries, config))).encode("utf-8", "surrogatepass"))
-        for e in sorted(entries, key=lambda e: e.source):
-            h.update(repr((e.source, e in public, e.slug, _fields(e))).encode("utf-8", "surrogatepass"))
-        return h.digest()
 
     def clean(self, digest: bytes, suffix: str) -> bool:
         key = digest + suffix.encode("utf-8", "surrogateescape")  # the text is read by its suffix
