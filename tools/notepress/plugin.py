@@ -137,7 +137,22 @@ class NotepressPlugin(BasePlugin[NotepressPluginConfig]):
             if self.pages is None:  # the files' URLs are final once pages are rendered
                 self.pages = PageCache(Path(config.config_file_path).resolve().parent, config, files)
             self.pages.wrap(page, config, files)
+            self.pages.wrap_excerpt(page)
         return markdown
+
+    def on_env(self, env, config, files):
+        """Material's templates compiled once, not at every build (Jinja checks each one's source)."""
+        from jinja2 import FileSystemBytecodeCache
+
+        from .cache import cache_dir
+
+        folder = cache_dir() / "templates"
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            env.bytecode_cache = FileSystemBytecodeCache(str(folder))
+        except OSError:
+            pass
+        return env
 
     @event_priority(-100)  # after the blog (excerpt, readtime) and rss (description) have read the post
     def on_page_content(self, html, page, config, files):

@@ -274,6 +274,38 @@ class PageCache:
 
         page.render = cached_render
 
+    def wrap_excerpt(self, post) -> None:
+        """Make the post's excerpt, rendered on every listing that shows it, use the cache too: by
+        the post's Markdown (by then cut to its head, see plugin.excerpt_source), title and URL and
+        the listing's URL."""
+        excerpt = getattr(post, "excerpt", None)
+        if not self.enabled or excerpt is None:
+            return
+        render = excerpt.render
+
+        def cached_render(page, separator):
+            key = hashlib.blake2b(repr(("excerpt", post.file.src_uri, post.url, page.url, separator, post.title,
+                                        post._title_from_render)).encode("utf-8", "surrogatepass")
+                                  + (post.markdown or "").encode("utf-8", "surrogatepass") + self.site,
+                                  digest_size=16).digest()
+            hit = self.old.get(key) or self.new.get(key)
+            if hit is not None:
+                import copy
+
+                excerpt.content, excerpt.more, toc, said = hit
+                excerpt.toc = copy.deepcopy(toc)
+                for name, level, message in said:
+                    logging.getLogger(name).log(level, "%s", message)
+                self.new[key] = hit
+                return
+            excerpt.more = None
+            with reading() as opened, _logged() as said:
+                render(page, separator)
+            if not opened:
+                self.new[key] = (excerpt.content, excerpt.more, excerpt.toc, said)
+
+        excerpt.render = cached_render
+
     @staticmethod
     def _restore(page, files, hit: tuple) -> None:
         import copy
