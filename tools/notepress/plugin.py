@@ -59,6 +59,7 @@ class NotepressPlugin(BasePlugin[NotepressPluginConfig]):
         self.staged: publish.Staged | None = None
         self.problems: list[Problem] = []  # what the preview shows on every page
         self.pages: PageCache | None = None  # the posts rendered by earlier builds
+        self.loader = None  # the YAML loader the blog plugin had before this build
 
     def on_startup(self, *, command, dirty):
         self.command = command
@@ -125,8 +126,13 @@ class NotepressPlugin(BasePlugin[NotepressPluginConfig]):
             return output
         return problems_banner(output, self.problems)
 
+    @event_priority(100)  # before the blog plugin reads the posts
+    def on_pre_build(self, config):
+        self.loader = _post_loader(_CSafeLoader())
+
     @event_priority(-100)  # after the blog plugin has resolved its posts
     def on_files(self, files, config):
+        _post_loader(self.loader)
         for blog in _blogs(config):
             blog.blog.posts = PostList(blog.blog.posts)
         return files
@@ -180,9 +186,31 @@ class NotepressPlugin(BasePlugin[NotepressPluginConfig]):
         config.site_dir = str(staged.final)
 
     def on_build_error(self, error):
+        _post_loader(self.loader)
         if self.staged is not None:
             publish.discard(self.staged)
             self.staged = None
+
+
+def _CSafeLoader():
+    import yaml
+
+    return getattr(yaml, "CSafeLoader", None)
+
+
+def _post_loader(loader):
+    """Material's blog reads the front matter of each post with the loader named `SafeLoader` in its
+    module: PyYAML's, in pure Python. While the blog plugin reads the posts (on_files) it is given
+    libyaml's, which reads the same YAML into the same values several times faster (the posts are
+    the ones notepress wrote); the loader it had is put back after. Returns the one it had."""
+    try:
+        from material.plugins.blog import structure
+    except ImportError:
+        return None
+    had = getattr(structure, "SafeLoader", None)
+    if loader is not None and had is not None:
+        structure.SafeLoader = loader
+    return had
 
 
 def _blogs(config) -> list:
