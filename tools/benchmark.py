@@ -6,13 +6,19 @@
 
 (a) parse + validate + screen + generate for N synthetic entries: a first run (no entry cache, no
     generated output), then unchanged; CPU (with worker processes) and wall time.
-(b) `notepress build` of N public posts against a plain Material blog build of the same posts
-    written as Material's docs show them (H1 title in the body, no notepress plugin), same run.
+(b) `notepress build` of N public posts, on each engine, against a plain Material blog build of
+    the same posts written as Material's docs show them (H1 title in the body, no notepress
+    plugin), same run; CPU of the whole process tree. Three kinds of build: cold (no cache, no
+    site/), after editing one entry (caches as a writer has them), nothing changed.
 (c) `newsletter draft` over N entries, with and without the entry cache.
 (d) `newsletter send` of one issue to N recipients through a local aiosmtpd server.
-(e) `mkdocs serve`: from saving an entry to the preview showing it (example repo, then N entries).
+(e) `notepress serve` on each engine: from saving an entry to the preview showing it (example repo,
+    then N entries).
 (f) the leak audit: its false positives (findings on a clean build) and its CPU time against the
     whole build's, on the example repo and on N synthetic entries of every audience.
+(g) a cold full build of the example repo on each engine (CPU of the process tree).
+
+Every command runs as a subprocess with this script's notepress on its PYTHONPATH.
 """
 
 from __future__ import annotations
@@ -32,7 +38,6 @@ import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
-BIN = Path(sys.executable).parent
 WORDS = ("invoice payment ledger reconcile approval workflow export margin churn renewal onboarding pricing "
          "discount forecast roadmap customer finance team review decision metric adoption retention risk "
          "support ticket call interview debug release quarter plan goal outcome action learning step "
@@ -97,10 +102,41 @@ def material_repo(src: Path, dest: Path) -> None:
     (dest / "mkdocs.yml").write_text(config)
 
 
-def timed(cmd: list[str], cwd: Path) -> float:
-    start = time.perf_counter()
-    subprocess.run(cmd, cwd=cwd, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    return time.perf_counter() - start
+def code_env(cache: Path | None = None) -> dict:
+    """The environment of the measured commands: this script's notepress first on the path (a
+    worktree's, not the installed one), and the cache folder given."""
+    import os
+
+    import notepress
+
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join(
+        [str(Path(notepress.__file__).resolve().parent.parent), os.environ.get("PYTHONPATH", "")]).rstrip(os.pathsep))
+    if cache is not None:
+        env["XDG_CACHE_HOME"] = str(cache)
+    return env
+
+
+def notepress_cmd(*args: str) -> list[str]:
+    return [sys.executable, "-c", "import sys; from notepress.cli import main; sys.argv[0] = 'notepress'; main()",
+            *args]
+
+
+def mkdocs_cmd(*args: str) -> list[str]:
+    return [sys.executable, "-m", "mkdocs", *args]
+
+
+def copy_example(dest: Path) -> None:
+    """The example repo (this repository's posts/, docs/, settings and theme overrides)."""
+    dest.mkdir(parents=True)
+    for name in ("mkdocs.yml", "notepress.yml"):
+        shutil.copy(REPO / name, dest / name)
+    shutil.copytree(REPO / "posts", dest / "posts")
+    shutil.copytree(REPO / "docs", dest / "docs", ignore=shutil.ignore_patterns("posts"))
+    shutil.copytree(REPO / "overrides", dest / "overrides")  # the theme's custom_dir
+
+
+def med(values: list[float]) -> str:
+    return f"{statistics.median(values):.2f} s (runs {', '.join(f'{t:.2f}' for t in values)})"
 
 
 def cpu_now() -> tuple[float, float]:
@@ -148,37 +184,81 @@ def bench_generate(n: int, runs: int, profile: bool) -> None:
           "which varies a lot with the machine's disk)")
 
 
-def bench_build(n: int, runs: int, profile: bool) -> None:
+ENGINES = ("mkdocs", "zensical")
+
+
+def edit_entry(path: Path, run: int) -> None:
+    """Change one entry's body the way a writer does (a sentence added at the end)."""
+    path.write_text(path.read_text() + f"\nEdited again, run {run} at {time.time_ns()}.\n")
+
+
+def bench_build(n: int, runs: int, profile: bool, engines: tuple[str, ...] = ENGINES) -> None:
+    """(b) CPU of `notepress build` (cold; after editing one entry; nothing changed) on each engine
+    against a plain Material build of the same posts, interleaved in the same run."""
     from notepress import api
-    from notepress.audit import audit_site
 
     with tempfile.TemporaryDirectory() as tmp:
-        ours, plain = Path(tmp) / "notepress", Path(tmp) / "material"
+        ours, plain, cache = Path(tmp) / "notepress", Path(tmp) / "material", Path(tmp) / "cache"
+        env = code_env(cache)
         make_repo(ours, n, public_share=1.0)
         api.generate_blog(ours)
         material_repo(ours, plain)
-        np_times, mk_times = [], []
-        for _ in range(runs):  # interleaved, so both see the same machine load
-            np_times.append(timed([str(BIN / "notepress"), "build"], ours))
-            mk_times.append(timed([str(BIN / "mkdocs"), "build", "-q"], plain))
-        project = api.load(ours)
-        audits = []
-        for _ in range(runs):
-            start = time.perf_counter()
-            audit_site(ours / "site", project.entries, project.config)
-            audits.append(time.perf_counter() - start)
-        a, b = statistics.median(np_times), statistics.median(mk_times)
-        print(f"(b) {n} posts: notepress build median {a:.2f} s (runs {', '.join(f'{t:.2f}' for t in np_times)}); "
-              f"plain Material build median {b:.2f} s (runs {', '.join(f'{t:.2f}' for t in mk_times)}); "
-              f"ratio {a / b:.2f}; of which the leak audit median {statistics.median(audits):.2f} s "
-              f"over {sum(1 for p in (ours / 'site').rglob('*') if p.is_file())} files")
+        material: list[float] = []
+        cold = {e: [] for e in engines}
+        edited = {e: [] for e in engines}
+        same = {e: [] for e in engines}
+        same_wall = {e: [] for e in engines}
+        for run in range(runs):  # interleaved, so that every kind sees the same machine load
+            shutil.rmtree(plain / "site", ignore_errors=True)
+            material.append(cpu_of(mkdocs_cmd("build", "-q"), plain, env))
+            for engine in engines:
+                shutil.rmtree(cache, ignore_errors=True)
+                for name in ("site", ".cache"):
+                    shutil.rmtree(ours / name, ignore_errors=True)
+                cold[engine].append(cpu_of(notepress_cmd("build", "--engine", engine), ours, env))
+                edit_entry(ours / "posts" / "entry-00000.md", run)
+                edited[engine].append(cpu_of(notepress_cmd("build", "--engine", engine), ours, env))
+                same[engine].append(cpu_of(notepress_cmd("build", "--engine", engine), ours, env, same_wall[engine]))
+        m = statistics.median(material)
+        print(f"(b) {n} posts, CPU of the process tree, medians of {runs}: plain Material build {med(material)}")
+        for engine in engines:
+            c, e, u = (statistics.median(x[engine]) for x in (cold, edited, same))
+            print(f"(b) {engine}: notepress build cold {med(cold[engine])}, ratio {c / m:.2f}; "
+                  f"after editing one entry {med(edited[engine])}, ratio {e / m:.2f}; "
+                  f"nothing changed {med(same[engine])} CPU, wall {med(same_wall[engine])}")
         if profile:
-            for name, repo, call in (("notepress", ours, lambda: api.build(ours)),
-                                     ("material", plain, lambda: _mkdocs_build(plain))):
-                prof = cProfile.Profile()
-                prof.runcall(call)
-                print(f"\n--- cProfile: {name} build, top 15 by cumulative time ---")
-                pstats.Stats(prof).sort_stats("cumulative").print_stats(15)
+            for engine in engines:
+                edit_entry(ours / "posts" / "entry-00000.md", runs)
+                _profile(f"notepress build --engine {engine} after editing one entry (in-process; Zensical's "
+                         "own process is not in it)", lambda: api.build(ours, engine=engine))
+            _profile("plain Material build", lambda: _mkdocs_build(plain))
+
+
+def _profile(name: str, call) -> None:
+    prof = cProfile.Profile()
+    prof.runcall(call)
+    print(f"\n--- cProfile: {name}, top 25 by cumulative time ---")
+    pstats.Stats(prof).sort_stats("cumulative").print_stats(25)
+    print("--- top 15 by own time ---")
+    pstats.Stats(prof).sort_stats("tottime").print_stats(15)
+
+
+def bench_example(runs: int, engines: tuple[str, ...] = ENGINES) -> None:
+    """(g) a cold full build of the example repo on each engine."""
+    with tempfile.TemporaryDirectory() as tmp:
+        example, cache = Path(tmp) / "example", Path(tmp) / "cache"
+        copy_example(example)
+        env = code_env(cache)
+        cpu = {e: [] for e in engines}
+        wall = {e: [] for e in engines}
+        for _ in range(runs):
+            for engine in engines:
+                shutil.rmtree(cache, ignore_errors=True)
+                for name in ("site", ".cache"):
+                    shutil.rmtree(example / name, ignore_errors=True)
+                cpu[engine].append(cpu_of(notepress_cmd("build", "--engine", engine), example, env, wall[engine]))
+        for engine in engines:
+            print(f"(g) example repo, cold full build on {engine}: CPU {med(cpu[engine])}; wall {med(wall[engine])}")
 
 
 def bench_newsletter(n: int, runs: int) -> None:
@@ -247,9 +327,10 @@ def bench_send(n: int, runs: int) -> None:
           f"messages/s (runs {', '.join(f'{r:.0f}' for r in rates)}; a four-week issue, message.eml {size // 1024} KiB)")
 
 
-def bench_preview(n: int, runs: int) -> None:
-    """(e) from saving an entry to `mkdocs serve` showing it: the example repo, then n entries."""
+def bench_preview(n: int, runs: int, engines: tuple[str, ...] = ENGINES) -> None:
+    """(e) from saving an entry to `notepress serve` showing it, on each engine: the example repo, then n entries."""
     import os
+    import signal
     import socket
     import urllib.request
 
@@ -260,13 +341,13 @@ def bench_preview(n: int, runs: int) -> None:
         except OSError:
             return ""
 
-    def measure(repo: Path, page: str, source: Path, label: str) -> None:
+    def measure(repo: Path, page: str, source: Path, label: str, engine: str) -> None:
         with socket.socket() as s:
             s.bind(("127.0.0.1", 0))
             port = s.getsockname()[1]
-        log = open(repo.parent / f"serve-{repo.name}.log", "w")
-        proc = subprocess.Popen([str(BIN / "mkdocs"), "serve", "-a", f"127.0.0.1:{port}"], cwd=repo,
-                                stdout=log, stderr=subprocess.STDOUT)
+        log = open(repo.parent / f"serve-{repo.name}-{engine}.log", "w")
+        proc = subprocess.Popen(notepress_cmd("serve", "--engine", engine, "-a", f"127.0.0.1:{port}"), cwd=repo,
+                                stdout=log, stderr=subprocess.STDOUT, env=code_env(), start_new_session=True)
         url = f"http://127.0.0.1:{port}/{page}"
         try:
             deadline = time.monotonic() + 600
@@ -287,34 +368,40 @@ def bench_preview(n: int, runs: int) -> None:
                 times.append(time.perf_counter() - start)
                 time.sleep(1.5)  # let the watcher settle before the next edit
         finally:
-            proc.terminate()
-            proc.wait(10)
-        print(f"(e) preview after saving an entry, {label}: median {statistics.median(times):.2f} s "
+            os.killpg(proc.pid, signal.SIGINT)  # Zensical's server is a process of its own
+            try:
+                proc.wait(20)
+            except subprocess.TimeoutExpired:
+                os.killpg(proc.pid, signal.SIGKILL)
+                proc.wait()
+        print(f"(e) preview on {engine} after saving an entry, {label}: median {statistics.median(times):.2f} s "
               f"(runs {', '.join(f'{t:.2f}' for t in times)})")
 
     with tempfile.TemporaryDirectory() as tmp:
         os.environ["XDG_CACHE_HOME"] = str(Path(tmp) / "cache")
-        example = Path(tmp) / "example"
-        for name in ("mkdocs.yml", "notepress.yml"):
-            shutil.copy(REPO / name, example / name) if example.exists() else (
-                example.mkdir(), shutil.copy(REPO / name, example / name))
-        shutil.copytree(REPO / "posts", example / "posts")
-        shutil.copytree(REPO / "docs", example / "docs", ignore=shutil.ignore_patterns("posts"))
-        shutil.copytree(REPO / "overrides", example / "overrides")  # the theme's custom_dir
-        measure(example, "blog/2026/11/03/reconciliation-is-a-trust-problem/",
-                example / "posts/essays/2026-11-03-reconciliation-is-a-trust-problem.md", "example repo (23 entries)")
-        big = Path(tmp) / "big"
-        make_repo(big, n, public_share=1.0)  # entry 0 is a public essay dated 2026-01-01
-        measure(big, "blog/2026/01/01/entry-00000/", big / "posts" / "entry-00000.md", f"{n} entries")
+        for engine in engines:
+            example = Path(tmp) / engine / "example"
+            copy_example(example)
+            measure(example, "blog/2026/11/03/reconciliation-is-a-trust-problem/",
+                    example / "posts/essays/2026-11-03-reconciliation-is-a-trust-problem.md",
+                    "example repo (23 entries)", engine)
+            big = Path(tmp) / engine / "big"
+            make_repo(big, n, public_share=1.0)  # entry 0 is a public essay dated 2026-01-01
+            measure(big, "blog/2026/01/01/entry-00000/", big / "posts" / "entry-00000.md", f"{n} entries", engine)
 
 
-def cpu_of(cmd: list[str], cwd: Path) -> float:
-    """CPU seconds (user + system) of a child process: steadier than wall time on a shared machine."""
+def cpu_of(cmd: list[str], cwd: Path, env: dict | None = None, wall: list | None = None) -> float:
+    """CPU seconds (user + system) of a command and every process it waited for (Zensical runs in
+    one of its own): steadier than wall time on a shared machine. Appends the wall time to `wall`."""
     import resource
 
-    before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    subprocess.run(cmd, cwd=cwd, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    before, start = resource.getrusage(resource.RUSAGE_CHILDREN), time.perf_counter()
+    done = subprocess.run(cmd, cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    if done.returncode != 0:
+        raise SystemExit(f"{' '.join(cmd[-3:])} failed in {cwd}:\n{done.stdout[-2000:]}")
+    if wall is not None:
+        wall.append(time.perf_counter() - start)
     return after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime
 
 
@@ -328,21 +415,16 @@ def bench_audit(n: int, runs: int) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         os.environ["XDG_CACHE_HOME"] = str(Path(tmp) / "cache")
         example = Path(tmp) / "example"
-        example.mkdir()
-        for name in ("mkdocs.yml", "notepress.yml"):
-            shutil.copy(REPO / name, example / name)
-        shutil.copytree(REPO / "posts", example / "posts")
-        shutil.copytree(REPO / "docs", example / "docs", ignore=shutil.ignore_patterns("posts"))
-        shutil.copytree(REPO / "overrides", example / "overrides")  # the theme's custom_dir
+        copy_example(example)
         synthetic = Path(tmp) / "synthetic"
         make_repo(synthetic, n)  # public, internal and private entries
         for label, repo in (("example repo", example), (f"{n} synthetic entries", synthetic)):
             builds, audits = [], []
             for _ in range(runs):
                 shutil.rmtree(repo / "site", ignore_errors=True)
-                builds.append(cpu_of([str(BIN / "notepress"), "build"], repo))  # exits 1 on any finding
+                builds.append(cpu_of(notepress_cmd("build"), repo, code_env()))  # exits 1 on any finding
                 project = api.load(repo)
-                themes = site.theme_dirs(repo)
+                themes = site.engine(repo, "mkdocs").theme_dirs()
                 start = time.process_time()
                 findings = audit_site(repo / "site", project.entries, project.config, theme_dirs=themes)
                 audits.append(time.process_time() - start)
@@ -363,7 +445,9 @@ def _mkdocs_build(repo: Path) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--only", choices=["a", "b", "c", "d", "e", "f"])
+    parser.add_argument("--only", choices=["a", "b", "c", "d", "e", "f", "g"])
+    parser.add_argument("--engine", choices=ENGINES, action="append",
+                        help="only this engine in (b), (e) and (g); may be repeated (default: both)")
     parser.add_argument("--entries", type=int, default=10_000)
     parser.add_argument("--posts", type=int, default=1_000)
     parser.add_argument("--recipients", type=int, default=1_000)
@@ -372,16 +456,19 @@ def main() -> None:
     args = parser.parse_args()
     if args.only in (None, "a"):
         bench_generate(args.entries, args.runs, args.profile)
+    engines = tuple(args.engine or ENGINES)
     if args.only in (None, "b"):
-        bench_build(args.posts, args.runs, args.profile)
+        bench_build(args.posts, args.runs, args.profile, engines)
     if args.only in (None, "c"):
         bench_newsletter(args.entries, args.runs)
     if args.only in (None, "d"):
         bench_send(args.recipients, args.runs)
     if args.only in (None, "e"):
-        bench_preview(args.posts, args.runs)
+        bench_preview(args.posts, args.runs, engines)
     if args.only in (None, "f"):
         bench_audit(args.posts, args.runs)
+    if args.only in (None, "g"):
+        bench_example(args.runs, engines)
 
 
 if __name__ == "__main__":

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import pickle
 import re
 import urllib.parse
 from collections import defaultdict
@@ -77,12 +78,14 @@ class Needles:
         for words in term_tokens:
             self.pairs.update(map(hash, zip(words, words[1:])))
         self.short: dict[str, _Origin] = {}  # a whole field of MIN_FIELD_WORDS to SHINGLE-1 words
+        self.hidden_words: list[list[str]] = []  # the fields that runs come from (see `fingerprint`)
         for e in hidden:
             for text in _fields(e):
                 words = tokens(text)
                 self.pairs.update(map(hash, zip(words, words[1:])))
                 origin = _Origin(e.source, text)
                 if len(words) >= SHINGLE:
+                    self.hidden_words.append(words)
                     for h in _hashes(words):
                         self.runs.setdefault(h, origin)
                 elif len(words) >= MIN_FIELD_WORDS:
@@ -108,6 +111,20 @@ class Needles:
             for key in self._short_in(words):
                 del self.short[key]
                 self.prefixes[_prefix(key)].discard(key)
+
+    def fingerprint(self) -> bytes:
+        """What these needles find, the same in every process (Python's hashes are not): the terms,
+        the slugs, the short fields and, of every field that runs come from, its words and which
+        of its runs are still looked for (the others a public text also has)."""
+        h = hashlib.blake2b(repr((sorted(self.term_kind), sorted(self.slugs), sorted(self.short), self.window))
+                            .encode("utf-8", "surrogatepass"), digest_size=20)
+        fields = []
+        for words in self.hidden_words:
+            kept = bytes(hash(g) in self.runs for g in zip(*(words[i:] for i in range(SHINGLE))))
+            fields.append(hashlib.blake2b("\0".join(words).encode("utf-8", "surrogatepass") + kept,
+                                          digest_size=16).digest())
+        h.update(b"".join(sorted(fields)))
+        return h.digest()
 
     def _short_in(self, words: list[str]) -> list[str]:
         """The short fields that `words` holds: candidates by their first words, then confirmed."""
@@ -228,11 +245,15 @@ def page_texts(config: Config) -> Iterable[str]:
 
 
 def audit_site(site_dir: Path, entries: list[Entry], config: Config, label: str | None = None,
-               theme_dirs: Iterable[Path] = (), published: Iterable[str] = ()) -> list[Finding]:
+               theme_dirs: Iterable[Path] = (), published: Iterable[str] = (), remember: bool = True) -> list[Finding]:
     """Every finding in every file under `site_dir`. `label` is how the folder is named in findings;
     `published` the files of posts/ that public entries show (repo paths): any other file of posts/
-    found in the site, under any name, is a finding (compared by its bytes)."""
+    found in the site, under any name, is a finding (compared by its bytes).
+
+    A file's text is not searched again when the same bytes were found clean by an audit looking
+    for exactly the same things (CleanFiles); its name and bytes are always checked."""
     needles = Needles(entries, config)
+    known = CleanFiles(config, needles) if remember else None
     private = _private_files(config, set(published))
     label = label or site_dir.name
     theme = ThemeFiles(theme_dirs)
@@ -248,10 +269,15 @@ def audit_site(site_dir: Path, entries: list[Entry], config: Config, label: str 
         digest = hashlib.sha256(data).digest()
         if digest in private:
             hits.add(("file", private[digest], private[digest]))
-        if not theme.has(path.relative_to(site_dir), data):
-            hits |= needles.find(file_text(data, path.suffix))
+        if not theme.has(path.relative_to(site_dir), data) and not (known and known.clean(digest, path.suffix)):
+            in_text = needles.find(file_text(data, path.suffix))
+            if known and not in_text:
+                known.add(digest, path.suffix)
+            hits |= in_text
         if hits:
             found[rel] = hits
+    if known:
+        known.save()
     if any(kind == "text" for hits in found.values() for kind, _, _ in hits):
         # Only now read the theme and the hand-written pages: what they have too is theirs.
         needles.forget(legit_texts(config, theme_dirs))
@@ -259,6 +285,51 @@ def audit_site(site_dir: Path, entries: list[Entry], config: Config, label: str 
         found = {rel: {h for h in hits if h[0] != "text" or needles.origin(h[1])} for rel, hits in found.items()}
     return sorted({Finding(rel, kind, needles.shown(kind, text), source)
                    for rel, hits in found.items() for kind, text, source in hits})
+
+
+class CleanFiles:
+    """The files whose text an audit found clean, by their bytes (sha256) and suffix, for as long as
+    the audit looks for exactly the same things (Needles.fingerprint) with the same code: a change
+    of an audience, a term or a text that changes what is looked for starts afresh."""
+
+    CODE = ("audit.py", "text.py", "filetext.py")
+
+    def __init__(self, config: Config, needles: Needles):
+        from .cache import cache_dir
+
+        self.path = cache_dir() / f"audit-{hashlib.blake2b(str(config.root).encode(), digest_size=8).hexdigest()}.pickle"
+        here = Path(__file__).parent
+        self.key = hashlib.blake2b(b"".join([*((here / n).read_bytes() for n in self.CODE), needles.fingerprint()]),
+                                   digest_size=20).digest()
+        self.old: set[bytes] = set()
+        self.new: set[bytes] = set()
+        try:
+            with self.path.open("rb") as f:
+                data = pickle.load(f)
+            if isinstance(data, dict) and data.get("key") == self.key and isinstance(data.get("clean"), set):
+                self.old = data["clean"]
+        except (OSError, pickle.PickleError, EOFError, AttributeError, ImportError, TypeError, ValueError):
+            pass
+
+    def clean(self, digest: bytes, suffix: str) -> bool:
+        key = digest + suffix.encode("utf-8", "surrogateescape")  # the text is read by its suffix
+        if key in self.old:
+            self.new.add(key)
+            return True
+        return False
+
+    def add(self, digest: bytes, suffix: str) -> None:
+        self.new.add(digest + suffix.encode("utf-8", "surrogateescape"))
+
+    def save(self) -> None:
+        if self.new == self.old:
+            return
+        from .output import write_atomic
+
+        try:
+            write_atomic(self.path, pickle.dumps({"key": self.key, "clean": self.new}, protocol=5))
+        except OSError:
+            pass
 
 
 def _private_files(config: Config, published: set[str]) -> dict[bytes, str]:

@@ -27,7 +27,7 @@ from . import publish, site
 from .config import CONFIG_FILE
 from .output import is_staging
 from .problems import NotepressError, Problem
-from .rendered import rooted_snippets
+from .rendered import PURE_EXTENSIONS, PageCache, extension_name, rooted_snippets
 
 log = logging.getLogger("mkdocs.plugins.notepress")
 # The rss plugin writes <image><url>None</url></image> when no `image:` is set.
@@ -59,6 +59,8 @@ class NotepressPlugin(BasePlugin[NotepressPluginConfig]):
         self.project = None  # the project generated last (serving: None while notepress.yml is broken)
         self.staged: publish.Staged | None = None
         self.problems: list[Problem] = []  # what the preview shows on every page
+        self.pages: PageCache | None = None  # the posts rendered by earlier builds
+        self.loader = None  # the YAML loader the blog plugin had before this build
 
     def on_startup(self, *, command, dirty):
         self.command = command
@@ -67,6 +69,7 @@ class NotepressPlugin(BasePlugin[NotepressPluginConfig]):
         root = Path(config.config_file_path).resolve().parent
         options = {"redact": self.config.redact, "strict": self.config.strict}
         self.staged = None
+        self.pages = None
         try:
             if self.command == "serve":
                 self._preview(root, options)
@@ -127,9 +130,56 @@ class NotepressPlugin(BasePlugin[NotepressPluginConfig]):
             return output
         return problems_banner(output, self.problems)
 
+    @event_priority(100)  # before the blog plugin reads the posts
+    def on_pre_build(self, config):
+        self.loader = _post_loader(_CSafeLoader())
+
+    @event_priority(-100)  # after the blog plugin has resolved its posts
+    def on_files(self, files, config):
+        _post_loader(self.loader)
+        for blog in _blogs(config):
+            blog.blog.posts = PostList(blog.blog.posts)
+        return files
+
+    @event_priority(-100)  # after every plugin has changed the post's Markdown: it is rendered next
+    def on_page_markdown(self, markdown, page, config, files):
+        if any(page in blog.blog.posts for blog in _blogs(config)):
+            if self.pages is None:  # the files' URLs are final once pages are rendered
+                self.pages = PageCache(Path(config.config_file_path).resolve().parent, config, files)
+            self.pages.wrap(page, config, files)
+            self.pages.wrap_excerpt(page)
+        return markdown
+
+    def on_env(self, env, config, files):
+        """Material's templates compiled once, not at every build (Jinja checks each one's source)."""
+        from jinja2 import FileSystemBytecodeCache
+
+        from .cache import cache_dir
+
+        folder = cache_dir() / "templates"
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            env.bytecode_cache = FileSystemBytecodeCache(str(folder))
+        except OSError:
+            pass
+        return env
+
+    @event_priority(-100)  # after the blog (excerpt, readtime) and rss (description) have read the post
+    def on_page_content(self, html, page, config, files):
+        """The post is rendered: its excerpts, rendered for every listing that shows the post, only
+        need the text above the separator (see `excerpt_source`)."""
+        for blog in _blogs(config):
+            if page in blog.blog.posts and getattr(page, "excerpt", None) is not None:
+                page.markdown = excerpt_source(page.markdown, blog.config.post_excerpt_separator,
+                                               config.markdown_extensions, config.mdx_configs)
+        return html
+
     @event_priority(-100)  # after search, rss and sitemap have written their files
     def on_post_build(self, config):
         _drop_empty_feed_image(Path(config.site_dir), config.plugins.get("rss"))
+        if self.pages is not None:
+            self.pages.save()
+            log.debug(f"notepress: {self.pages.hits} posts rendered by an earlier build")
         staged, self.staged = self.staged, None
         if staged is None:
             return
@@ -140,9 +190,78 @@ class NotepressPlugin(BasePlugin[NotepressPluginConfig]):
         config.site_dir = str(staged.final)
 
     def on_build_error(self, error):
+        _post_loader(self.loader)
         if self.staged is not None:
             publish.discard(self.staged)
             self.staged = None
+
+
+def _CSafeLoader():
+    import yaml
+
+    return getattr(yaml, "CSafeLoader", None)
+
+
+def _post_loader(loader):
+    """Material's blog reads the front matter of each post with the loader named `SafeLoader` in its
+    module: PyYAML's, in pure Python. While the blog plugin reads the posts (on_files) it is given
+    libyaml's, which reads the same YAML into the same values several times faster (the posts are
+    the ones notepress wrote); the loader it had is put back after. Returns the one it had."""
+    try:
+        from material.plugins.blog import structure
+    except ImportError:
+        return None
+    had = getattr(structure, "SafeLoader", None)
+    if loader is not None and had is not None:
+        structure.SafeLoader = loader
+    return had
+
+
+def _blogs(config) -> list:
+    """The instances of Material's blog plugin that have resolved their posts."""
+    return [p for name, p in config.plugins.items()
+            if name.split(" #")[0] == "material/blog" and getattr(p, "blog", None) is not None]
+
+
+class PostList(list):
+    """The blog's posts, asked `page in posts` for every page in several events: the same answer as
+    a list (`is`, else `==`), without comparing the page with every post. Page.__eq__ holds only
+    for the same File object, so only the posts of the page's file are compared."""
+
+    def __contains__(self, page) -> bool:
+        key = tuple(map(id, self))
+        if getattr(self, "_key", None) != key:  # built again whenever the list was changed
+            self._by_file: dict[int, list] = {}
+            for post in self:
+                self._by_file.setdefault(id(getattr(post, "file", None)), []).append(post)
+            self._key = key
+        return any(post is page or post == page for post in self._by_file.get(id(getattr(page, "file", None)), ()))
+
+
+DEFINITION = re.compile(r"^ {0,3}\*?\[[^\]\n]+\]:", re.M)  # a reference link, footnote or abbreviation
+MORE_STAND_IN = "…"  # what `excerpt.more` holds (Material's templates only ask whether there is more)
+FENCE = re.compile(r"^\s*(```|~~~)|^ {0,3}<", re.M)  # a fence or an HTML block could hold the separator
+
+
+def excerpt_source(markdown: str, separator: str, extensions: list, configs: dict) -> str:
+    """The Markdown of a post's excerpt: what is above the first separator, when that renders to
+    exactly the HTML above the separator in the whole post; else the whole post.
+
+    Material renders the whole post again for every listing that shows it and keeps the part above
+    the separator. That part is the same from the part of the source above a separator that stands
+    as a block of its own, at the top level, when nothing below it defines what above it refers to
+    (reference links, footnotes, abbreviations), nothing above it can hold it (a fence, an HTML
+    block), the text has no table of contents marker and no extension reads a file (an include)."""
+    at = markdown.find(separator)
+    marker = (configs.get("toc") or {}).get("marker", "[TOC]") if "toc" in [extension_name(e) for e in extensions] else ""
+    head, tail = markdown[:at], markdown[at + len(separator):]
+    if (at <= 0 or not head.endswith("\n\n") or not (tail == "" or tail.startswith("\n"))
+            or FENCE.search(head) or DEFINITION.search(tail) or (marker and marker in markdown)
+            or not all(extension_name(e) in PURE_EXTENSIONS for e in extensions)):
+        return markdown
+    # Material links "Continue reading" when anything follows the separator (`excerpt.more`): a
+    # stand-in paragraph keeps that, without rendering the rest of the post for every listing.
+    return head + separator + ("\n\n" + MORE_STAND_IN + "\n" if tail.strip() else "\n")
 
 
 BANNER_AT = (re.compile(r"<article\b[^>]*>"), re.compile(r"<body\b[^>]*>"))

@@ -17,7 +17,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import blog, site
+from . import blog, lastbuild, site
 from .audit import Finding, audit_site
 from .config import Config, load_config, read_config
 from .entries import read_entries
@@ -149,28 +149,64 @@ class Published:
 
 def publish(root: Path | str, *, engine: str | None = None, redact: bool | None = None, strict: bool = False,
             progress=None) -> Published:
-    """Read, validate, gate, generate, build with the engine into a staging folder, audit, swap in."""
+    """Read, validate, gate, generate, build with the engine into a staging folder, audit, swap in.
+    When nothing the build reads has changed since the last one and its outputs are untouched
+    (lastbuild.py), the site is left as it is: it is the one built and audited from these inputs."""
     start, root = time.perf_counter(), Path(root).resolve()
     found = site.settings(root)
     site.check_folders(root, found)  # before anything is written
+    say = progress or (lambda message: None)
+    inputs, outputs = _inputs(root, found, engine, (redact, strict))
+    last = lastbuild.unchanged(root, inputs, outputs) if inputs else None
+    if last is not None:
+        for message in last.get("warnings", []):
+            say(message)
+        say(f"notepress: nothing changed since the last build: {found.site_dir.name}/ is the site it built and "
+            "audited from these same sources, left as it is")
+        return Published(found.site_dir, str(last.get("engine")), str(last.get("posts")),
+                         time.perf_counter() - start)
+    lastbuild.forget(root)
+    said: list[str] = []
+
+    def tell(message: str) -> None:
+        said.append(message)
+        say(message)
+
     staged = stage(root, found.site_dir, redact=redact, strict=strict)
     config = staged.project.config
     builder = site.engine(root, engine or config.engine)
-    say = progress or (lambda message: None)
     for warning in staged.project.warnings:
-        say(str(warning))  # "file:line: warning: …"
+        tell(str(warning))  # "file:line: warning: …"
     if not config.site_url:
-        say(f"warning: {NO_SITE_URL}")
+        tell(f"warning: {NO_SITE_URL}")
     say(f"notepress: {staged.generated.summary()}")
     say(f"Building the site with {builder.name} into {staged.final.name}/ …")
     try:
         theme_dirs = builder.build(staged.stage, site_url=config.site_url, posts=staged.generated.listing,
-                                   progress=progress)
+                                   progress=tell)
     except BaseException:
         discard(staged)
         raise
     finish(staged, theme_dirs, progress)
+    if inputs:
+        lastbuild.remember(root, inputs, outputs, {
+            "engine": builder.name, "posts": f"{staged.generated.total} posts, nothing changed",
+            "warnings": [m for m in said if "warning" in m.lower()]})
     return Published(staged.final, builder.name, staged.generated.summary(), time.perf_counter() - start)
+
+
+def _inputs(root: Path, found: site.Settings, engine: str | None, options: tuple) -> tuple[str, list[Path]]:
+    """The fingerprint of everything a build reads, and the outputs it writes; no fingerprint
+    ("") when notepress.yml has problems (the build reports them)."""
+    report = Report(root)
+    config = read_config(root, report)
+    if report.errors:
+        return "", []
+    custom = (found.data.get("theme") or {}).get("custom_dir") if isinstance(found.data.get("theme"), dict) else None
+    inputs = lastbuild.fingerprint(root, config, engine=engine or config.engine, options=options,
+                                   custom_dir=(root / str(custom)).resolve() if custom else None,
+                                   engine_config=root / site.ENGINE_CONFIG)
+    return inputs, [found.site_dir, config.blog_posts_dir]
 
 
 def audit(root: Path | str, site_dir: Path | str | None = None, *, engine: str | None = None) -> list[Finding]:

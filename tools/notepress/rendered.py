@@ -18,6 +18,7 @@ import contextlib
 import contextvars
 import hashlib
 import html.parser
+import logging
 import os
 import pickle
 import re
@@ -149,7 +150,7 @@ class Renderer:
     def __init__(self, root: Path, extensions: list, configs: dict):
         configs = rooted_snippets(extensions, configs, root)
         self.md = markdown.Markdown(extensions=extensions, extension_configs=configs)
-        self.cacheable = all(_name(e) in PURE_EXTENSIONS for e in extensions)
+        self.cacheable = all(extension_name(e) in PURE_EXTENSIONS for e in extensions)
         self.key = hashlib.blake2b(repr((_version(), extensions, sorted(configs.items(), key=str))).encode(),
                                    digest_size=16).digest()
         self.path = cache_dir() / f"rendered-{hashlib.blake2b(str(root).encode(), digest_size=8).hexdigest()}.pickle"
@@ -189,7 +190,7 @@ class Renderer:
             pass
 
 
-def _name(extension) -> str:
+def extension_name(extension) -> str:
     name = extension if isinstance(extension, str) else type(extension).__module__
     return name.removeprefix("markdown.extensions.")
 
@@ -223,3 +224,137 @@ def _version() -> str:
         return version("pymdown-extensions") + version("markdown") + code
     except PackageNotFoundError:  # pragma: no cover
         return code
+
+
+class PageCache:
+    """MkDocs' rendering of blog posts, kept across builds in the user's cache folder: a post whose
+    Markdown, URL and site (every file's URL, the Markdown settings and the installed packages) are
+    the same is not converted again. Only when every extension is one that reads no file, and never
+    for a post that opened a file while it was rendered; what MkDocs logged while rendering (broken
+    links) is logged again, so warnings and `strict` are the same as without it."""
+
+    def __init__(self, root: Path, config, files):
+        extensions = config.markdown_extensions
+        self.enabled = all(isinstance(e, str) and extension_name(e) in PURE_EXTENSIONS for e in extensions)
+        self.path = cache_dir() / f"pages-{hashlib.blake2b(str(root).encode(), digest_size=8).hexdigest()}.pickle"
+        site = hashlib.blake2b(digest_size=16)
+        site.update(repr((_version(), _packages("mkdocs", "mkdocs-material", "pygments"), list(extensions),
+                          sorted((config.mdx_configs or {}).items(), key=str), config.validation,
+                          config.use_directory_urls, logging.getLogger("mkdocs").getEffectiveLevel())).encode())
+        for file in sorted(files, key=lambda f: f.src_uri):
+            site.update(f"{file.src_uri}\0{file.url}\0{file.dest_uri}\n".encode("utf-8", "surrogateescape"))
+        self.site = site.digest()
+        self.old: dict[bytes, tuple] = _load(self.path) if self.enabled else {}
+        self.new: dict[bytes, tuple] = {}
+        self.hits = 0
+
+    def wrap(self, page, config, files) -> None:
+        """Make `page.render` use the cache (MkDocs calls it right after on_page_markdown)."""
+        if not self.enabled:
+            return
+        render = page.render
+
+        def cached_render(config, files):
+            key = hashlib.blake2b(f"{page.file.src_uri}\0{page.file.url}\0".encode("utf-8", "surrogateescape")
+                                  + (page.markdown or "").encode("utf-8", "surrogatepass") + self.site,
+                                  digest_size=16).digest()
+            hit = self.old.get(key) or self.new.get(key)
+            if hit is not None:
+                self._restore(page, files, hit)
+                self.new[key] = hit
+                self.hits += 1
+                return
+            with reading() as opened, _logged() as said:
+                render(config, files)
+            if not opened:
+                links = {f.src_uri: dict(v) for f, v in (page.links_to_anchors or {}).items()} \
+                    if page.links_to_anchors is not None else None
+                self.new[key] = (page.content, page.toc, page._title_from_render,
+                                 set(page.present_anchor_ids or ()), links, said)
+
+        page.render = cached_render
+
+    def wrap_excerpt(self, post) -> None:
+        """Make the post's excerpt, rendered on every listing that shows it, use the cache too: by
+        the post's Markdown (by then cut to its head, see plugin.excerpt_source), title and URL and
+        the listing's URL."""
+        excerpt = getattr(post, "excerpt", None)
+        if not self.enabled or excerpt is None:
+            return
+        render = excerpt.render
+
+        def cached_render(page, separator):
+            key = hashlib.blake2b(repr(("excerpt", post.file.src_uri, post.url, page.url, separator, post.title,
+                                        post._title_from_render)).encode("utf-8", "surrogatepass")
+                                  + (post.markdown or "").encode("utf-8", "surrogatepass") + self.site,
+                                  digest_size=16).digest()
+            hit = self.old.get(key) or self.new.get(key)
+            if hit is not None:
+                import copy
+
+                excerpt.content, excerpt.more, toc, said = hit
+                excerpt.toc = copy.deepcopy(toc)
+                for name, level, message in said:
+                    logging.getLogger(name).log(level, "%s", message)
+                self.new[key] = hit
+                return
+            excerpt.more = None
+            with reading() as opened, _logged() as said:
+                render(page, separator)
+            if not opened:
+                self.new[key] = (excerpt.content, excerpt.more, excerpt.toc, said)
+
+        excerpt.render = cached_render
+
+    @staticmethod
+    def _restore(page, files, hit: tuple) -> None:
+        import copy
+
+        content, toc, title, anchors, links, said = hit
+        page.content, page.toc, page._title_from_render = content, copy.deepcopy(toc), title
+        page.present_anchor_ids = set(anchors)
+        if links is not None:
+            page.links_to_anchors = {files.get_file_from_path(uri): dict(v) for uri, v in links.items()
+                                     if files.get_file_from_path(uri) is not None}
+        for name, level, message in said:
+            logging.getLogger(name).log(level, "%s", message)
+
+    def save(self) -> None:
+        if not self.enabled or self.new.keys() == self.old.keys():
+            return
+        try:
+            write_atomic(self.path, pickle.dumps(self.new, protocol=5))
+        except (OSError, pickle.PicklingError, TypeError, AttributeError):
+            pass
+
+
+class _Said(logging.Handler):
+    def __init__(self):
+        super().__init__(logging.INFO)
+        self.records: list[tuple[str, int, str]] = []
+
+    def emit(self, record):
+        self.records.append((record.name, record.levelno, record.getMessage()))
+
+
+@contextlib.contextmanager
+def _logged() -> Iterator[list[tuple[str, int, str]]]:
+    """What MkDocs logs in this block: (logger, level, message)."""
+    handler, logger = _Said(), logging.getLogger("mkdocs")
+    logger.addHandler(handler)
+    try:
+        yield handler.records
+    finally:
+        logger.removeHandler(handler)
+
+
+def _packages(*names: str) -> tuple[str, ...]:
+    from importlib.metadata import PackageNotFoundError, version
+
+    found = []
+    for name in names:
+        try:
+            found.append(f"{name}={version(name)}")
+        except PackageNotFoundError:
+            found.append(f"{name}=")
+    return tuple(found)

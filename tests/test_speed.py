@@ -1,0 +1,227 @@
+"""What makes builds fast must not change what they publish: the excerpt of a post rendered from
+its head only, the blog's cheap `page in posts`, the caches, the no-change path, the incremental
+audit. Each is checked against the slow way (no timings here: see tools/benchmark.py)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import markdown
+import pytest
+
+from notepress import site
+from notepress.plugin import MORE_STAND_IN, PostList, excerpt_source
+
+REPO = Path(__file__).resolve().parent.parent
+EXCERPTS = REPO / "tests" / "fixtures" / "excerpts"
+SEPARATOR = "<!-- more -->"
+CUT = {"plain", "nothing-after", "draft-and-list"}  # the others must be rendered whole
+
+
+def _excerpt(text: str, extensions, configs) -> tuple[str, str]:
+    """What Material's Excerpt.render keeps: the HTML above the separator, and what follows it."""
+    html = markdown.Markdown(extensions=extensions, extension_configs=configs).convert(f"# Title\n\n{text}")
+    head, *more = html.split(SEPARATOR, 1)
+    return head, more[0] if more else ""
+
+
+@pytest.mark.parametrize("path", sorted(EXCERPTS.glob("*.md")), ids=lambda p: p.stem)
+def test_an_excerpt_from_the_head_of_a_post_is_the_excerpt_of_the_whole_post(path):
+    extensions, configs = site.markdown_settings(REPO)
+    text = path.read_text(encoding="utf-8")
+    source = excerpt_source(text, SEPARATOR, extensions, configs)
+    assert (source is not text) == (path.stem in CUT)  # refused: the whole post, as it was
+    whole, short = _excerpt(text, extensions, configs), _excerpt(source, extensions, configs)
+    assert short[0] == whole[0]
+    assert bool(short[1].strip()) == bool(whole[1].strip())  # "Continue reading" where there was more
+    if source is not text and whole[1].strip():
+        assert short[1].strip() == f"<p>{MORE_STAND_IN}</p>"
+
+
+def test_an_extension_that_may_read_a_file_keeps_the_whole_post():
+    extensions, configs = site.markdown_settings(REPO)
+    text = (EXCERPTS / "plain.md").read_text(encoding="utf-8")
+    assert excerpt_source(text, SEPARATOR, [*extensions, "pymdownx.snippets"], configs) == text
+
+
+class _Page:
+    """Compared as MkDocs compares pages: the same class, title and File object."""
+
+    def __init__(self, title, file):
+        self.title, self.file = title, file
+
+    def __eq__(self, other):
+        return isinstance(other, self.__class__) and self.title == other.title and self.file == other.file
+
+
+def test_the_posts_answer_in_as_a_list_does():
+    files = [object() for _ in range(4)]
+    posts = [_Page(f"post {i}", f) for i, f in enumerate(files)]
+    fast = PostList(posts)
+    equal_copy = _Page("post 2", files[2])  # another object that == a post
+    same_file_other_title = _Page("renamed", files[1])
+    stranger = _Page("post 0", object())
+    for page in [*posts, equal_copy, same_file_other_title, stranger]:
+        assert (page in fast) == (page in posts)
+    fast.append(stranger)  # a changed list is indexed again
+    assert stranger in fast
+    fast.remove(posts[0])
+    assert posts[0] not in fast
+
+
+# -- a build with nothing changed ------------------------------------------------------------------
+
+ESSAY = "posts/essays/2026-11-03-reconciliation-is-a-trust-problem.md"
+ESSAY_URL = "blog/2026/11/03/reconciliation-is-a-trust-problem"
+NOTHING_CHANGED = "nothing changed since the last build"
+
+
+def _build(repo: Path, engine: str = "mkdocs") -> list[str]:
+    from notepress import api
+
+    said: list[str] = []
+    api.build(repo, engine=engine, progress=said.append)
+    return said
+
+
+def _full(said: list[str]) -> bool:
+    """Whether the build rendered and audited the site (else it took the no-change path)."""
+    audited = any("audited site/" in m for m in said)
+    assert audited != any(NOTHING_CHANGED in m for m in said)
+    return audited
+
+
+@pytest.fixture
+def built(tmp_path):
+    from e2e_helpers import copy_example
+
+    repo = copy_example(tmp_path / "repo")
+    assert _full(_build(repo))
+    return repo
+
+
+def test_a_build_with_nothing_changed_leaves_the_site_as_it_is(built):
+    site_dir = built / "site"
+    before = (site_dir.stat().st_ino, (site_dir / "index.html").stat().st_mtime_ns)
+    said = _build(built)
+    assert not _full(said)
+    assert (site_dir.stat().st_ino, (site_dir / "index.html").stat().st_mtime_ns) == before
+    assert any("warning" not in m for m in said)
+
+
+def test_an_entry_made_private_is_removed_by_the_next_build_which_is_audited(built):
+    """Only the audience changes: the next build is a full one, the post leaves the site, the
+    audit passes; its text is nowhere in the site."""
+    from notepress import api
+
+    path = built / ESSAY
+    text = path.read_text(encoding="utf-8")
+    assert (built / "site" / ESSAY_URL / "index.html").is_file()
+    path.write_text(text.replace("audience: public", "audience: private", 1), encoding="utf-8")
+    assert _full(_build(built))
+    assert not (built / "site" / ESSAY_URL).exists()
+    assert not any(ESSAY_URL in p.as_posix() for p in (built / "site").rglob("*"))
+    assert api.audit(built) == []
+    assert not _full(_build(built))  # and that site is then kept
+
+
+def test_a_new_confidential_term_makes_the_next_build_a_full_one(built):
+    config = built / "notepress.yml"
+    config.write_text(config.read_text(encoding="utf-8").replace("  - Project Falcon\n",
+                                                                 "  - Project Falcon\n  - Project Heron\n"))
+    assert _full(_build(built))
+
+
+@pytest.mark.parametrize("tamper", ["edit", "edit, time restored", "add", "remove", "replace site/", "generated post"])
+def test_a_site_changed_since_the_build_is_not_trusted(built, tamper):
+    import os
+    import shutil
+
+    page = built / "site" / "index.html"
+    if tamper.startswith("edit"):
+        st = page.stat()
+        page.write_bytes(page.read_bytes().replace(b"</body>", b"Project Falcon</body>"))
+        if "restored" in tamper:
+            os.utime(page, ns=(st.st_atime_ns, st.st_mtime_ns))
+    elif tamper == "add":
+        (built / "site" / "notes.txt").write_text("Project Falcon\n")
+    elif tamper == "remove":
+        page.unlink()
+    elif tamper == "replace site/":
+        shutil.copytree(built / "site", built / "other")
+        shutil.rmtree(built / "site")
+        (built / "other").rename(built / "site")
+    else:  # the folder notepress writes, as a preview with drafts leaves it
+        post = next((built / "docs" / "blog" / "posts").glob("*.md"))
+        post.write_text(post.read_text(encoding="utf-8") + "\nA draft's words.\n", encoding="utf-8")
+    assert _full(_build(built))
+    assert b"Project Falcon" not in page.read_bytes()
+    assert not (built / "site" / "notes.txt").exists()
+
+
+def test_another_option_is_a_full_build(built):
+    from notepress import api
+
+    for redact, full in ((True, True), (True, False), (None, True)):
+        said: list[str] = []
+        api.build(built, redact=redact, progress=said.append)
+        assert _full(said) == full
+
+
+# -- the audit, file by file -----------------------------------------------------------------------
+
+def test_the_audit_searches_a_known_clean_file_again_when_an_audience_changes(built):
+    """The built site was audited clean with the essay public (and those files remembered as
+    clean); made private, the same unchanged files must be found, not skipped."""
+    from notepress import api
+
+    assert api.audit(built) == []
+    path = built / ESSAY
+    path.write_text(path.read_text(encoding="utf-8").replace("audience: public", "audience: private", 1),
+                    encoding="utf-8")
+    findings = api.audit(built)
+    assert any(f.file == f"site/{ESSAY_URL}/index.html" and f.kind == "text" for f in findings)
+    assert any(f.file == "site/search/search_index.json" for f in findings)
+
+
+def test_the_audit_searches_a_known_clean_file_again_when_a_term_is_added(built):
+    from notepress import api
+
+    assert api.audit(built) == []
+    config = built / "notepress.yml"
+    config.write_text(config.read_text(encoding="utf-8").replace("  - Project Falcon\n",
+                                                                 "  - Project Falcon\n  - trust problem\n"))
+    assert any(f.kind == "confidential term" and f.text == "trust problem" for f in api.audit(built))
+
+
+def test_a_remembered_audit_finds_what_a_fresh_one_finds(built):
+    """The same findings with and without the files remembered as clean (a planted leak in a
+    page that was clean before is new bytes: searched)."""
+    from notepress import api
+    from notepress.audit import audit_site
+
+    page = built / "site" / "index.html"
+    private = next(p for p in (built / "posts").rglob("*.md") if "audience: private" in p.read_text(encoding="utf-8"))
+    api.audit(built)  # remembers every file as clean
+    text = private.read_text(encoding="utf-8").split("---", 2)[2].strip().split("\n\n")[0]
+    page.write_text(page.read_text(encoding="utf-8").replace("</body>", f"<p>{text}</p></body>"), encoding="utf-8")
+    project = api.load(built)
+    fresh = audit_site(built / "site", project.entries, project.config, remember=False)
+    assert fresh and api.audit(built) == fresh
+
+
+def test_the_audit_searches_again_when_a_public_text_no_longer_excuses_a_run(built):
+    """A sentence a private entry shares with a public one is not a leak; once the public entry
+    no longer has it, the pages still showing it are (the files are unchanged: not skipped)."""
+    from notepress import api
+
+    private = next(p for p in sorted((built / "posts").rglob("*.md"))
+                   if "audience: private" in p.read_text(encoding="utf-8"))
+    shared = next(s for s in private.read_text(encoding="utf-8").split("---", 2)[2].split(". ") if len(s.split()) > 9)
+    essay = built / ESSAY
+    original = essay.read_text(encoding="utf-8")
+    essay.write_text(original.rstrip("\n") + f"\n\n{shared.strip()}.\n", encoding="utf-8")
+    assert _full(_build(built))
+    assert api.audit(built) == []
+    essay.write_text(original, encoding="utf-8")  # the site still shows it
+    assert any(f.file == f"site/{ESSAY_URL}/index.html" and f.kind == "text" for f in api.audit(built))
