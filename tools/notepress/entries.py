@@ -15,16 +15,14 @@ import os
 import re
 from pathlib import Path
 
-from frontmatter.default_handlers import YAMLHandler
 from markdown.extensions.toc import slugify
 
+from . import front_matter
 from .cache import EntryCache, digest
 from .config import NAME_RE, Config, closest
 from .model import AUDIENCES, SOURCES, TYPES, Entry, Goal, Insight, Loop, plausible
 from .problems import Report
 from .yamlmap import INVALID, Field, load_mapping
-
-BOUNDARY = YAMLHandler.FM_BOUNDARY  # python-frontmatter's own `---` rule
 
 COMMON = ("title", "date", "type", "audience", "tags", "draft", "summary", "slug", "authors")
 LEARNING = ("competencies", "action", "outcome", "learning", "next_step", "next_step_due", "next_step_done",
@@ -187,21 +185,18 @@ def parse_entry(path: Path, raw: bytes, config: Config, report: Report) -> Entry
         report.error(path, 1, "front matter", "the file is empty",
                      "start it with `---`, `title: ...`, `---` (or run `notepress new`)")
         return None
-    opening = BOUNDARY.match(text)
-    if not opening:
+    try:
+        yaml_text, first_line, body, body_line = front_matter.split(text)
+    except front_matter.NoFrontMatter:
         report.error(path, 1, "front matter", "missing: the file must start with a `---` line",
                      "add `---`, the fields, and a closing `---` at the top")
         return None
-    closing = BOUNDARY.search(text, opening.end())
-    if not closing:
+    except front_matter.NotClosed:
         report.error(path, 1, "front matter", "is not closed", "add a `---` line after the last field")
         return None
-    first_line = text.count("\n", 0, opening.end()) + 1
-    fields = load_mapping(text[opening.end():closing.start()], path, first_line, report)
+    fields = load_mapping(yaml_text, path, first_line, report)
     if fields is None:
         return None
-    start = closing.end() + (text.startswith("\n", closing.end()))
-    body, body_line = text[start:], text.count("\n", 0, start) + 1
     return _validate(path, fields, body, body_line, config, report)
 
 
