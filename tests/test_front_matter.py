@@ -9,7 +9,7 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from notepress.blog import front_matter
+from notepress.front_matter import dump as front_matter
 
 text = st.text(st.characters(blacklist_categories=("Cs",)), max_size=40)
 

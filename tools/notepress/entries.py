@@ -12,28 +12,18 @@ import datetime as dt
 import difflib
 import gc
 import os
-import re
 from pathlib import Path
 
-from frontmatter.default_handlers import YAMLHandler
 from markdown.extensions.toc import slugify
 
+from . import front_matter
 from .cache import EntryCache, digest
-from .config import NAME_RE, Config, closest
-from .model import AUDIENCES, SOURCES, TYPES, Entry, Goal, Insight, Loop, plausible
+from .config import Config
+from .model import Entry, Goal, Insight, Loop
 from .problems import Report
-from .yamlmap import INVALID, Field, load_mapping
+from .schema import ALL_FIELDS, COMMON_FIELDS, FIELDS_BY_TYPE, OWNER, TYPE, TYPE_FIELDS, check, closest
+from .yamlmap import Field, load_mapping
 
-BOUNDARY = YAMLHandler.FM_BOUNDARY  # python-frontmatter's own `---` rule
-
-COMMON = ("title", "date", "type", "audience", "tags", "draft", "summary", "slug", "authors")
-LEARNING = ("competencies", "action", "outcome", "learning", "next_step", "next_step_due", "next_step_done",
-            "goals")
-INSIGHT = ("customer", "segment", "source", "themes", "quote", "importance", "evidence", "product_area")
-GOAL = ("want", "why", "success", "measure", "horizon", "competencies")
-FIELDS_BY_TYPE = {"learning": COMMON + LEARNING, "insight": COMMON + INSIGHT, "essay": COMMON,
-                  "goal": COMMON + GOAL}
-ALL_FIELDS = tuple(dict.fromkeys(COMMON + LEARNING + INSIGHT + GOAL))
 TOUR = dt.timedelta(days=548)  # a goal's horizon: a "tour of duty" of 12-18 months
 
 
@@ -187,134 +177,19 @@ def parse_entry(path: Path, raw: bytes, config: Config, report: Report) -> Entry
         report.error(path, 1, "front matter", "the file is empty",
                      "start it with `---`, `title: ...`, `---` (or run `notepress new`)")
         return None
-    opening = BOUNDARY.match(text)
-    if not opening:
+    try:
+        yaml_text, first_line, body, body_line = front_matter.split(text)
+    except front_matter.NoFrontMatter:
         report.error(path, 1, "front matter", "missing: the file must start with a `---` line",
                      "add `---`, the fields, and a closing `---` at the top")
         return None
-    closing = BOUNDARY.search(text, opening.end())
-    if not closing:
+    except front_matter.NotClosed:
         report.error(path, 1, "front matter", "is not closed", "add a `---` line after the last field")
         return None
-    first_line = text.count("\n", 0, opening.end()) + 1
-    fields = load_mapping(text[opening.end():closing.start()], path, first_line, report)
+    fields = load_mapping(yaml_text, path, first_line, report)
     if fields is None:
         return None
-    start = closing.end() + (text.startswith("\n", closing.end()))
-    body, body_line = text[start:], text.count("\n", 0, start) + 1
     return _validate(path, fields, body, body_line, config, report)
-
-
-class _Fields:
-    """Typed getters that record a problem and return None on bad input."""
-
-    def __init__(self, path: Path, fields: dict[str, Field], report: Report):
-        self.path, self.f, self.report = path, fields, report
-        self.ok = True
-
-    def line(self, name: str) -> int:
-        f = self.f.get(name)
-        return f.line if f else 1
-
-    def bad(self, name: str, message: str, fix: str) -> None:
-        self.ok = False
-        self.report.error(self.path, self.line(name), name, message, fix)
-
-    def present(self, name: str) -> bool:
-        f = self.f.get(name)
-        if f is not None and f.value is INVALID:  # reported by the YAML reader already
-            self.ok = False
-            return False
-        return f is not None and f.value is not None and f.value != ""
-
-    def missing(self, name: str, fix: str) -> None:
-        """Report a required field as missing, unless it is there with a value already reported."""
-        if name in self.f and self.f[name].value is INVALID:
-            self.ok = False
-        else:
-            self.bad(name, "is missing", fix)
-
-    def text(self, name: str, required: bool = False) -> str:
-        if not self.present(name):
-            if required:
-                self.missing(name, f"add `{name}: ...` to the front matter")
-            return ""
-        f = self.f[name]
-        if isinstance(f.value, (dict, list)):
-            self.bad(name, f"must be text, not a {'list' if isinstance(f.value, list) else 'mapping'}",
-                     f"write `{name}: your text` (quote it if it contains ': ')")
-            return ""
-        return (f.value if isinstance(f.value, str) else f.raw or str(f.value)).strip()  # `title: Yes` is text
-
-    def enum(self, name: str, choices: tuple[str, ...], required: bool = False) -> str | None:
-        if not self.present(name):
-            if required:
-                self.missing(name, f"add `{name}:` with one of {', '.join(choices)}")
-            return None
-        v = self.f[name].value
-        if not isinstance(v, str) or v not in choices:
-            hint = f"write `{v.lower()}`" if isinstance(v, str) and v.lower() in choices else f"use one of {', '.join(choices)}"
-            self.bad(name, f"{self.f[name].raw or v!r} is not one of {', '.join(choices)}", hint)
-            return None
-        return v
-
-    def boolean(self, name: str) -> bool:
-        if not self.present(name) and (name not in self.f or self.f[name].value is INVALID):
-            return False
-        f = self.f[name]
-        if not isinstance(f.value, bool) or f.quoted or (f.raw or "").lower() not in ("true", "false"):
-            self.bad(name, f"{f.raw!r} is not true or false", "write true or false, without quotes")
-            return False
-        return f.value
-
-    def date(self, name: str, required: bool = False) -> dt.date | None:
-        if not self.present(name):
-            if required:
-                self.missing(name, f"add `{name}: {dt.date.today().isoformat()}`")
-            return None
-        v = self.f[name].value
-        date = _as_date(v)
-        if date is None:
-            self.bad(name, f"{self.f[name].raw or v!r} is not a date", "write a real date as YYYY-MM-DD")
-        elif not plausible(date):
-            self.bad(name, f"{self.f[name].raw or v!r} is not a plausible date", "write the real date as YYYY-MM-DD")
-            return None
-        return date
-
-    def names(self, name: str, required: bool = False, pattern: re.Pattern | None = None) -> tuple[str, ...]:
-        if not self.present(name):
-            if required:
-                self.missing(name, f"add `{name}: [first, second]`")
-            return ()
-        v = self.f[name].value
-        if isinstance(v, str):
-            v = [v]
-        if not isinstance(v, list) or not all(isinstance(x, (str, int)) and not isinstance(x, bool) for x in v):
-            self.bad(name, "must be a list of words", f"write `{name}: [first, second]`")
-            return ()
-        items = [str(x).strip() for x in v if str(x).strip()]
-        if pattern is not None:
-            wrong = [x for x in items if not pattern.match(x)]
-            if wrong:
-                self.bad(name, f"{wrong[0]!r} is not lower-case and hyphenated",
-                         f"write `{slugify(wrong[0], '-')}`")
-                return ()
-        if required and not items:
-            self.bad(name, "is empty", f"add at least one, e.g. `{name}: [first]`")
-        return tuple(dict.fromkeys(items))
-
-
-def _as_date(v) -> dt.date | None:
-    if isinstance(v, dt.datetime):
-        return v.date()
-    if isinstance(v, dt.date):
-        return v
-    if isinstance(v, str):
-        try:
-            return dt.date.fromisoformat(v.strip())
-        except ValueError:
-            pass
-    return None
 
 
 def _hold_back(report: Report, source: str) -> None:
@@ -330,123 +205,104 @@ def _hold_back(report: Report, source: str) -> None:
 
 def _validate(path: Path, fields: dict[str, Field], body: str, body_line: int, config: Config,
               report: Report) -> Entry | None:
-    g = _Fields(path, fields, report)
-    etype = g.enum("type", TYPES, required=True)
+    """The entry the fields make, checked against its type's schema, or None (problems reported)."""
+    typed, ok = check((TYPE,), fields, path, report)
+    etype = typed["type"]
+    _fields_of_other_types(path, fields, etype, report)
+    v, right = check(TYPE_FIELDS.get(etype, COMMON_FIELDS), fields, path, report)
+    ok = right and ok
+    for rule in (_known_authors, _in_framework, _dates_in_order):
+        ok = rule(path, fields, v, etype, config, report) and ok
+    slug = v["slug"] or _slug_from_file_name(path, fields, report)
+    if not ok or etype is None:
+        if v["draft"]:
+            _hold_back(report, report.rel(path))
+        return None
+    return Entry(path=path, source=report.rel(path), slug=slug, type=etype, title=v["title"], date=v["date"],
+                 audience=v["audience"], draft=v["draft"], body=body, body_line=body_line, tags=v["tags"],
+                 summary=v["summary"], authors=v["authors"], loop=_loop(v) if etype == "learning" else None,
+                 insight=_insight(v) if etype == "insight" else None,
+                 goal=_goal(v) if etype == "goal" else None, lines={k: f.line for k, f in fields.items()})
+
+
+def _slug_from_file_name(path: Path, fields: dict[str, Field], report: Report) -> str:
+    """The slug of an entry that does not write one: its file name's (a written slug that was wrong is
+    reported already)."""
+    slug = slugify(path.stem, "-")
+    written = fields.get("slug")
+    if not slug and not (written and written.raw and written.raw.strip()):
+        report.error(path, _line(fields, "slug"), "slug", f"cannot make a slug from the file name {path.name!r}",
+                     "add `slug: a-short-name`")
+    return slug
+
+
+def _line(fields: dict[str, Field], name: str) -> int:
+    f = fields.get(name)
+    return f.line if f else 1
+
+
+def _fields_of_other_types(path: Path, fields: dict[str, Field], etype: str | None, report: Report) -> None:
+    """A warning for each key the entry's type does not have: another type's field, or no field at all."""
     known = FIELDS_BY_TYPE.get(etype or "", ALL_FIELDS)
     for key, f in fields.items():
         if key in known:
             continue
-        if key in ALL_FIELDS:
-            owner = "learning" if key in LEARNING else "insight" if key in INSIGHT else "goal"
-            report.warning(path, f.line, key, f"is a {owner} field, but this entry is type {etype}",
-                           f"remove it or set `type: {owner}`")
+        if key in OWNER:
+            report.warning(path, f.line, key, f"is a {OWNER[key]} field, but this entry is type {etype}",
+                           f"remove it or set `type: {OWNER[key]}`")
         else:
             report.warning(path, f.line, key, "is not a known field", closest(key, known))
-    title = g.text("title", required=True)
-    date = g.date("date", required=True)
-    if "audience" in fields:
-        audience = g.enum("audience", AUDIENCES, required=True)
-    else:
-        audience = "private"
-        report.warning(path, 1, "audience", "is missing, so the entry stays private",
-                       "add `audience: public`, `internal` or `private`")
-    draft = g.boolean("draft")
-    slug = g.text("slug")
-    if slug and not NAME_RE.match(slug):
-        g.bad("slug", f"{slug!r} is not lower-case and hyphenated", f"write `slug: {slugify(slug, '-')}`")
-    slug = slug or slugify(path.stem, "-")
-    if not slug:
-        g.bad("slug", f"cannot make a slug from the file name {path.name!r}", "add `slug: a-short-name`")
-    tags = g.names("tags")
-    authors = g.names("authors")
-    known_authors = {a.id for a in config.authors}
-    for a in authors:
-        if known_authors and a not in known_authors:
-            g.bad("authors", f"{a!r} is not an author in notepress.yml", closest(a, known_authors))
-    loop = insight = goal = None
-    if etype == "learning":
-        comps = g.names("competencies", pattern=NAME_RE)
-        for c in comps:
-            if c not in config.competencies:
-                g.bad("competencies", f"{c!r} is not in the competency framework", closest(c, config.competencies))
-        done: dt.date | bool = False
-        if g.present("next_step_done"):
-            done = g.boolean("next_step_done") if isinstance(fields["next_step_done"].value, bool) \
-                else (g.date("next_step_done") or False)
-        loop = Loop(
-            competencies=comps,
-            action=g.text("action", required=True),
-            outcome=g.text("outcome"),
-            learning=g.text("learning", required=True),
-            next_step=g.text("next_step"),
-            next_step_due=g.date("next_step_due"),
-            next_step_done=done,
-            goals=g.names("goals", pattern=NAME_RE),
-        )
-        if date and loop.next_step_due and loop.next_step_due < date:
-            g.bad("next_step_due", f"is before the entry's date {date}", "a next step comes after the action")
-    elif etype == "insight":
-        importance = 1
-        if g.present("importance"):
-            v = fields["importance"].value
-            if isinstance(v, bool) or not isinstance(v, int) or not 0 <= v <= 3:
-                g.bad("importance", f"{fields['importance'].raw!r} is not a whole number from 0 to 3",
-                      "write 0 (minor) to 3 (critical)")
-            else:
-                importance = v
-        evidence = g.text("evidence")
-        if evidence and not re.match(r"^(https?://|mailto:)\S+$", evidence):
-            g.bad("evidence", f"{evidence!r} is not a link", "write the URL of the ticket, call or recording")
-        insight = Insight(
-            customer=g.text("customer", required=True),
-            source=g.enum("source", SOURCES, required=True) or "other",
-            themes=g.names("themes", required=True),
-            segment=g.text("segment"),
-            quote=g.text("quote"),
-            importance=importance,
-            evidence=evidence,
-            product_area=g.text("product_area"),
-        )
-    elif etype == "goal":
-        goal = _goal(g, date, config)
-    if not g.ok or etype is None:
-        if draft:
-            _hold_back(report, report.rel(path))
-        return None
-    return Entry(
-        path=path,
-        source=report.rel(path),
-        slug=slug,
-        type=etype,
-        title=title,
-        date=date,
-        audience=audience,
-        draft=draft,
-        body=body,
-        body_line=body_line,
-        tags=tags,
-        summary=g.text("summary"),
-        authors=authors,
-        loop=loop,
-        insight=insight,
-        goal=goal,
-        lines={k: f.line for k, f in fields.items()},
-    )
 
 
-def _goal(g: _Fields, date: dt.date | None, config: Config) -> Goal:
-    """A goal's fields: every one required but the competencies; the horizon after the goal's date."""
-    comps = g.names("competencies", pattern=NAME_RE)
-    for c in comps:
-        if c not in config.competencies:
-            g.bad("competencies", f"{c!r} is not in the competency framework", closest(c, config.competencies))
-    horizon = g.date("horizon", required=True)
+def _known_authors(path, fields, v, etype, config, report) -> bool:
+    """Every author is one of notepress.yml's (when it names any)."""
+    known = {a.id for a in config.authors}
+    wrong = [a for a in v["authors"] if known and a not in known]
+    for a in wrong:
+        report.error(path, _line(fields, "authors"), "authors", f"{a!r} is not an author in notepress.yml",
+                     closest(a, known))
+    return not wrong
+
+
+def _in_framework(path, fields, v, etype, config, report) -> bool:
+    """Every competency of a learning entry or goal is in the framework."""
+    wrong = [c for c in v.get("competencies", ()) if c not in config.competencies]
+    for c in wrong:
+        report.error(path, _line(fields, "competencies"), "competencies",
+                     f"{c!r} is not in the competency framework", closest(c, config.competencies))
+    return not wrong
+
+
+def _dates_in_order(path, fields, v, etype, config, report) -> bool:
+    """A next step is due after the action; a goal's horizon is after its date, and not more than a tour
+    of duty (18 months) after it (a warning)."""
+    date, due, horizon = v["date"], v.get("next_step_due"), v.get("horizon")
+    if date and due and due < date:
+        report.error(path, _line(fields, "next_step_due"), "next_step_due", f"is before the entry's date {date}",
+                     "a next step comes after the action")
+        return False
     if date and horizon and horizon <= date:
-        g.bad("horizon", f"{horizon} is not after the goal's date {date}",
-              "write the day you want to have reached it, 12 to 18 months ahead")
-    elif date and horizon and horizon - date > TOUR:
-        g.report.warning(g.path, g.line("horizon"), "horizon", f"{horizon} is more than 18 months after {date}",
-                         "a tour of duty is 12 to 18 months: set a nearer horizon, or split the goal")
-    return Goal(want=g.text("want", required=True), why=g.text("why", required=True),
-                success=g.text("success", required=True), measure=g.text("measure", required=True),
-                horizon=horizon or date or dt.date.min, competencies=comps)
+        report.error(path, _line(fields, "horizon"), "horizon", f"{horizon} is not after the goal's date {date}",
+                     "write the day you want to have reached it, 12 to 18 months ahead")
+        return False
+    if date and horizon and horizon - date > TOUR:
+        report.warning(path, _line(fields, "horizon"), "horizon", f"{horizon} is more than 18 months after {date}",
+                       "a tour of duty is 12 to 18 months: set a nearer horizon, or split the goal")
+    return True
+
+
+def _loop(v: dict) -> Loop:
+    return Loop(competencies=v["competencies"], action=v["action"], outcome=v["outcome"], learning=v["learning"],
+                next_step=v["next_step"], next_step_due=v["next_step_due"], next_step_done=v["next_step_done"],
+                goals=v["goals"])
+
+
+def _insight(v: dict) -> Insight:
+    return Insight(customer=v["customer"], source=v["source"], themes=v["themes"], segment=v["segment"],
+                   quote=v["quote"], importance=v["importance"], evidence=v["evidence"],
+                   product_area=v["product_area"])
+
+
+def _goal(v: dict) -> Goal:
+    return Goal(want=v["want"], why=v["why"], success=v["success"], measure=v["measure"],
+                horizon=v["horizon"] or v["date"] or dt.date.min, competencies=v["competencies"])

@@ -25,8 +25,9 @@ from pathlib import Path
 import jinja2
 
 from .config import SITE_URL_RE
+from .front_matter import scalar
 from .problems import NotepressError, Problem
-from .templates import PACKAGED, yaml_string
+from .templates import PACKAGED
 
 INIT = PACKAGED / "init"
 PLACEHOLDER_AUTHOR = "Your Name"
@@ -57,7 +58,7 @@ FILES: tuple[tuple[str, str], ...] = (
 def _environment() -> jinja2.Environment:
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(INIT), autoescape=False, keep_trailing_newline=True,
                              undefined=jinja2.StrictUndefined)
-    env.filters["yaml"] = yaml_string
+    env.filters["yaml"] = scalar
     return env
 
 

@@ -6,17 +6,10 @@ from functools import lru_cache
 from pathlib import Path
 
 import jinja2
-import yaml
+
+from .front_matter import scalar
 
 PACKAGED = Path(__file__).parent / "templates"
-
-
-YAML_DUMPER = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
-
-
-def yaml_string(value: str) -> str:
-    """A YAML scalar for any text (quoted when needed), keeping non-ASCII letters readable."""
-    return yaml.dump(value, Dumper=YAML_DUMPER, allow_unicode=True, width=1_000_000).removesuffix("\n...\n").strip()
 
 
 @lru_cache(maxsize=8)
@@ -27,5 +20,5 @@ def environment(root: Path, autoescape: bool = False) -> jinja2.Environment:
         keep_trailing_newline=True,
         undefined=jinja2.StrictUndefined,
     )
-    env.filters["yaml"] = yaml_string
+    env.filters["yaml"] = scalar
     return env

@@ -9,11 +9,10 @@ from pathlib import Path
 
 from ..config import Config
 from ..entries import read_entries
+from ..front_matter import Lines, scalar
 from ..output import write_atomic
 from ..problems import NotepressError
 from ..scaffold import new_entry
-from ..templates import yaml_string
-from .edit import FrontMatter
 from .nextsteps import find_step
 
 
@@ -24,8 +23,8 @@ def new_checkin(config: Config, from_slug: str, title: str, today: dt.date) -> P
     previous = find_step(entries, from_slug)
     path = new_entry(config, "learning", title, today=today)
     try:
-        fm = FrontMatter(path.read_bytes(), path.name)
-        fm.set("action", yaml_string(" ".join(previous.loop.next_step.split())),
+        fm = Lines(path.read_bytes(), path.name)
+        fm.set("action", scalar(" ".join(previous.loop.next_step.split())),
                after=("competencies", "type", "title"))
         fm.prepend_body(f"Check-in on [[{previous.slug}]]: its next step is this entry's action.")
         write_atomic(path, fm.to_bytes())

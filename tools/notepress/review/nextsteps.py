@@ -11,10 +11,10 @@ from dataclasses import dataclass
 
 from ..config import Config
 from ..entries import parse_entry
+from ..front_matter import edit
 from ..model import Entry
 from ..output import write_atomic
 from ..problems import NotepressError, Problem, Report
-from .edit import FrontMatter
 
 
 class StepError(NotepressError):
@@ -85,13 +85,12 @@ def mark_done(config: Config, entries: list[Entry], slug: str, on: dt.date, note
         raise StepError(Problem(entry.source, 1, "", "changed since it was read", "run the command again"))
     if before.loop.next_step_done is not False:
         return Done(entry.source, before.loop.next_step_done, changed=False)
-    fm = FrontMatter(raw, entry.source)
     note = " ".join(note.split())
-    line = fm.set("next_step_done", on.isoformat() + (f"  # {note}" if note else ""), after=("next_step_due", "next_step"))
-    data = fm.to_bytes()
+    data, line = edit(raw, "next_step_done", on.isoformat() + (f"  # {note}" if note else ""),
+                      after=("next_step_due", "next_step"), where=entry.source)
     after = parse_entry(entry.path, data, config, Report(config.root))
     if after is None or not _same_but_done(before, after, on):
-        raise StepError(Problem(entry.source, line + 1, "next_step_done", "cannot be set without changing "
+        raise StepError(Problem(entry.source, line, "next_step_done", "cannot be set without changing "
                                 "other lines", f"add `next_step_done: {on.isoformat()}` by hand"))
     target = entry.path.resolve()  # through a symlink, not over it
     mode = stat.S_IMODE(target.stat().st_mode)
