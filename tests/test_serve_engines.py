@@ -70,3 +70,18 @@ def test_serve_stops_cleanly_and_leaves_no_settings_behind(served, engine):
     assert not (root / ".notepress-zensical.yml").exists()
     assert not (root / "site").exists()
     assert "Traceback" not in out.read_text(), out.read_text()
+
+
+def test_a_new_title_reaches_every_listing_and_other_posts_stay(served, engine):
+    """The MkDocs preview writes again only the posts that changed (and every page that lists
+    posts); Zensical rebuilds what changed. Either way the listings follow and nothing is lost."""
+    root, base, proc, out = served
+    other = "blog/2026/10/20/why-we-count-customers-not-tickets/"
+    essay = root / ESSAY
+    text = essay.read_text(encoding="utf-8")
+    essay.write_text(text.replace("title: Reconciliation is a trust problem", "title: Trust, then reconciliation"),
+                     encoding="utf-8")
+    for page in (ESSAY_URL, "blog/", ""):
+        wait_for(lambda: "Trust, then reconciliation" in fetch(base + page), timeout=TIMEOUT,
+                 what=f"the new title on /{page}")
+    assert "Why we count customers, not tickets" in fetch(base + other)

@@ -64,6 +64,9 @@ class NotepressPlugin(BasePlugin[NotepressPluginConfig]):
 
     def on_startup(self, *, command, dirty):
         self.command = command
+        self.dirty = dirty  # `notepress serve`: only changed posts are rendered again (see on_files)
+        self.shown = None  # what every page of the preview was last rendered with
+        self.templating = False
 
     def on_config(self, config):
         root = Path(config.config_file_path).resolve().parent
@@ -139,7 +142,28 @@ class NotepressPlugin(BasePlugin[NotepressPluginConfig]):
         _post_loader(self.loader)
         for blog in _blogs(config):
             blog.blog.posts = PostList(blog.blog.posts)
+        if self.command == "serve" and self.dirty:
+            self._render_again(files, config)
         return files
+
+    def _render_again(self, files, config) -> None:
+        """A preview writes again only the posts whose generated file changed (MkDocs' dirty
+        build): every page is still read and converted (the listings need each post's excerpt;
+        unchanged posts come from the page cache), but an unchanged post's page is not templated
+        and written again. Every other page (home, listings, tags) shows other pages and is
+        always written again; all of them are when what every page shows changed (the problems,
+        the settings, the theme)."""
+        shown = (tuple(map(str, self.problems)), _stamp(Path(config.config_file_path)),
+                 _stamp(Path(config.config_file_path).parent / CONFIG_FILE),
+                 _stamp(Path(config.theme.custom_dir)) if config.theme.custom_dir else ())
+        everything, self.shown = shown != self.shown, shown
+        self.templating = False  # until on_env: pages are read and converted, then templated
+        posts = {id(post.file): post.file for blog in _blogs(config) for post in blog.blog.posts}
+        for file in {**{id(f): f for f in files.documentation_pages()}, **posts}.values():
+            if everything or id(file) not in posts:
+                file.is_modified = lambda: True
+            else:
+                file.is_modified = lambda changed=file.is_modified: not self.templating or changed()
 
     @event_priority(-100)  # after every plugin has changed the post's Markdown: it is rendered next
     def on_page_markdown(self, markdown, page, config, files):
@@ -151,7 +175,9 @@ class NotepressPlugin(BasePlugin[NotepressPluginConfig]):
         return markdown
 
     def on_env(self, env, config, files):
-        """Material's templates compiled once, not at every build (Jinja checks each one's source)."""
+        """Material's templates compiled once, not at every build (Jinja checks each one's source).
+        Every page has been read and converted by now; next they are templated (`_render_again`)."""
+        self.templating = True
         from jinja2 import FileSystemBytecodeCache
 
         from .cache import cache_dir
@@ -282,6 +308,17 @@ def problems_banner(html: str, problems: list[Problem]) -> str:
         if found:
             return html[:found.end()] + banner + html[found.end():]
     return html
+
+
+def _stamp(path: Path) -> tuple:
+    """When a file, or the newest file of a folder, last changed, and how big it is."""
+    try:
+        if path.is_dir():
+            return max(((p.stat().st_mtime_ns, p.stat().st_size) for p in path.rglob("*") if p.is_file()),
+                       default=(0, 0))
+        return (path.stat().st_mtime_ns, path.stat().st_size)
+    except OSError:
+        return (0, 0)
 
 
 def _drop_empty_feed_image(site_dir: Path, rss) -> None:

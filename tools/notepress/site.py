@@ -224,7 +224,7 @@ class MkDocs:
         if progress:
             progress(f"Preview at http://{address}{_mount(self.root)} (drafts shown; Ctrl+C to stop)")
         mkdocs_serve(config_file=str(self.root / ENGINE_CONFIG), open_in_browser=open_browser, livereload=True,
-                     dev_addr=str(address), plugins=self._plugins(settings(self.root), **options))
+                     build_type="dirty", dev_addr=str(address), plugins=self._plugins(settings(self.root), **options))
 
 
 class _Plugins(dict):
@@ -243,8 +243,9 @@ def installed_theme_dirs(config) -> list[Path]:
 
 
 def _mount(root: Path) -> str:
-    url = read_config(root, Report(root)).site_url
-    return urlsplit(url or "/").path or "/"
+    """Where MkDocs' server mounts the preview: the path of mkdocs.yml's own site_url (notepress.yml's
+    is set later, by the plugin, for the pages' links)."""
+    return urlsplit(str(settings(root).data.get("site_url") or "/")).path or "/"
 
 
 # -- Zensical ----------------------------------------------------------------------------------------
