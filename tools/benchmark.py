@@ -341,7 +341,7 @@ def bench_preview(n: int, runs: int, engines: tuple[str, ...] = ENGINES) -> None
         except OSError:
             return ""
 
-    def measure(repo: Path, page: str, source: Path, label: str, engine: str) -> None:
+    def measure(repo: Path, page: str, source: Path, label: str, engine: str, edit: str) -> None:
         with socket.socket() as s:
             s.bind(("127.0.0.1", 0))
             port = s.getsockname()[1]
@@ -355,9 +355,13 @@ def bench_preview(n: int, runs: int, engines: tuple[str, ...] = ENGINES) -> None
                 time.sleep(0.2)
             times = []
             for run in range(runs):
-                marker = f"Edited title {run} {time.time_ns()}"
                 text = source.read_text()
-                source.write_text(re.sub(r"^title: .*$", f"title: {marker}", text, count=1, flags=re.M))
+                if edit == "title":  # every listing shows it too (on Zensical: its settings change)
+                    marker = f"Edited title {run} {time.time_ns()}"
+                    source.write_text(re.sub(r"^title: .*$", f"title: {marker}", text, count=1, flags=re.M))
+                else:  # a sentence added to the body: the common save while writing
+                    marker = f"Edited body {run} {time.time_ns()}"
+                    source.write_text(text + f"\n{marker}.\n")
                 start = time.perf_counter()
                 while marker not in fetch(url):
                     if time.perf_counter() - start > 120:
@@ -374,7 +378,7 @@ def bench_preview(n: int, runs: int, engines: tuple[str, ...] = ENGINES) -> None
             except subprocess.TimeoutExpired:
                 os.killpg(proc.pid, signal.SIGKILL)
                 proc.wait()
-        print(f"(e) preview on {engine} after saving an entry, {label}: median {statistics.median(times):.2f} s "
+        print(f"(e) preview on {engine} after saving an entry ({edit} edited), {label}: median {statistics.median(times):.2f} s "
               f"(runs {', '.join(f'{t:.2f}' for t in times)})")
 
     with tempfile.TemporaryDirectory() as tmp:
@@ -382,12 +386,15 @@ def bench_preview(n: int, runs: int, engines: tuple[str, ...] = ENGINES) -> None
         for engine in engines:
             example = Path(tmp) / engine / "example"
             copy_example(example)
-            measure(example, "blog/2026/11/03/reconciliation-is-a-trust-problem/",
-                    example / "posts/essays/2026-11-03-reconciliation-is-a-trust-problem.md",
-                    "example repo (23 entries)", engine)
+            for edit in ("body", "title"):
+                measure(example, "blog/2026/11/03/reconciliation-is-a-trust-problem/",
+                        example / "posts/essays/2026-11-03-reconciliation-is-a-trust-problem.md",
+                        "example repo", engine, edit)
             big = Path(tmp) / engine / "big"
             make_repo(big, n, public_share=1.0)  # entry 0 is a public essay dated 2026-01-01
-            measure(big, "blog/2026/01/01/entry-00000/", big / "posts" / "entry-00000.md", f"{n} entries", engine)
+            for edit in ("body", "title"):
+                measure(big, "blog/2026/01/01/entry-00000/", big / "posts" / "entry-00000.md", f"{n} entries",
+                        engine, edit)
 
 
 def cpu_of(cmd: list[str], cwd: Path, env: dict | None = None, wall: list | None = None) -> float:
