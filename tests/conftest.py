@@ -1,24 +1,38 @@
-"""Shared fixtures: fixture folders copied into tmp repos, an isolated working directory, a CLI runner."""
+"""Shared fixtures: fixture folders copied into tmp repos, an isolated working directory, a CLI runner.
+
+The tests test the notepress of this checkout (tools/ first on sys.path, and on PYTHONPATH for the
+processes they start: `mkdocs`, `notepress`, pre-commit), whichever checkout the venv was installed
+from. Nothing they do writes into the checkout: repos, sites and screenshots go to tmp_path, caches
+to temporary folders.
+"""
 
 from __future__ import annotations
 
 import hashlib
 import shutil
 import os
+import sys
 import tempfile
 from pathlib import Path
 
-import pytest
-from click.testing import CliRunner
+TOOLS = Path(__file__).resolve().parents[1] / "tools"
+sys.path.insert(0, str(TOOLS))
+os.environ["PYTHONPATH"] = os.pathsep.join([str(TOOLS), *filter(None, [os.environ.get("PYTHONPATH")])])
 
-from notepress.cli import main
+import pytest  # noqa: E402
+from click.testing import CliRunner  # noqa: E402
+
+from notepress.cli import main  # noqa: E402
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
 
 def pytest_configure(config):
-    """notepress's entry cache goes to a folder of this test session, not the user's ~/.cache."""
+    """notepress's entry cache goes to a folder of this test session, not the user's ~/.cache;
+    Hypothesis keeps its examples outside the checkout (not in ./.hypothesis)."""
     os.environ["XDG_CACHE_HOME"] = tempfile.mkdtemp(prefix="notepress-test-cache-")
+    os.environ.setdefault("HYPOTHESIS_STORAGE_DIRECTORY",
+                          str(Path(tempfile.gettempdir()) / "notepress-test-hypothesis"))
 
 
 @pytest.fixture(autouse=True)

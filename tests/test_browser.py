@@ -11,11 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from e2e_helpers import REPO, copy_example, run_cli
+from e2e_helpers import copy_example, run_cli
 from notepress import api
 
 CHROMIUM = Path("/usr/bin/chromium")
-ARTIFACTS = REPO / "tests" / "artifacts"
 INTERNAL_SENTENCE = "Our matcher only auto-matches exact amounts or exact sums of open invoices"
 INTERNAL_SOURCE = "posts/insights/2026-09-08-northwind-partial-payments.md"
 
@@ -51,10 +50,9 @@ def served(tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def page(served):
+def page(served, tmp_path_factory):
     from playwright.sync_api import sync_playwright
 
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=str(CHROMIUM), headless=True,
                                     args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -66,6 +64,7 @@ def page(served):
             pg.route("**/*", lambda route: route.continue_() if route.request.url.startswith(base)
                      else route.abort())
             pg.set_default_timeout(15_000)
+            pg.shots = tmp_path_factory.mktemp("screenshots")  # for a failing run, never in the checkout
             yield pg
         finally:
             browser.close()
@@ -89,7 +88,7 @@ def _search(page, base: str, query: str, shot: str):
     page.wait_for_function(
         "() => { const m = document.querySelector('.md-search-result__meta');"
         " return m && /matching/i.test(m.textContent); }")
-    page.screenshot(path=str(ARTIFACTS / shot), full_page=False)
+    page.screenshot(path=str(page.shots / shot), full_page=False)
     items = page.locator(".md-search-result__list > li")
     return meta.inner_text(), [items.nth(i).inner_text() for i in range(items.count())]
 
@@ -98,7 +97,7 @@ def test_blog_index_lists_the_newest_public_posts(served, page):
     base, entries = served
     page.goto(base + "blog/")
     page.wait_for_load_state("load")
-    page.screenshot(path=str(ARTIFACTS / "blog-index.png"), full_page=True)
+    page.screenshot(path=str(page.shots / "blog-index.png"), full_page=True)
     headings = [h.strip() for h in page.locator("article.md-post h2").all_inner_texts()]
     newest = [e.title for e in _public(entries)[:10]]
     assert newest, "no public posts"

@@ -10,7 +10,6 @@ from pathlib import Path
 
 import pytest
 
-from e2e_helpers import REPO
 from notepress import api
 from notepress.audience import Reader, gate
 from notepress.newsletter.draft import draft
@@ -21,7 +20,6 @@ def team(project):
     return gate(project.entries, project.config, Reader.TEAM)
 
 CHROMIUM = Path("/usr/bin/chromium")
-ARTIFACTS = REPO / "tests" / "artifacts"
 NEWSLETTER_FIXTURES = Path(__file__).parent / "fixtures" / "newsletter"
 
 pytestmark = [
@@ -72,15 +70,14 @@ def browser():
 
 
 @pytest.mark.parametrize("width", [375, 600])
-def test_the_issue_fits_the_viewport_without_horizontal_scrolling(browser, page_url, width):
+def test_the_issue_fits_the_viewport_without_horizontal_scrolling(browser, page_url, width, tmp_path):
     page = browser.new_page(viewport={"width": width, "height": 900})
     try:
         page.goto(page_url)
         assert page.locator("h1").first.inner_text() == "Customer notes #1"
         assert page.get_by_text("What customers told us").is_visible()
         assert not page.locator(".preheader").is_visible()
-        ARTIFACTS.mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(ARTIFACTS / f"newsletter-{width}.png"), full_page=True)
+        page.screenshot(path=str(tmp_path / f"newsletter-{width}.png"), full_page=True)  # never in the checkout
         measured = page.evaluate(OVERFLOW)
     finally:
         page.close()
