@@ -14,6 +14,7 @@ import os
 import sys
 import tempfile
 from pathlib import Path
+from types import SimpleNamespace
 
 TOOLS = Path(__file__).resolve().parents[1] / "tools"
 sys.path.insert(0, str(TOOLS))
@@ -22,6 +23,7 @@ os.environ["PYTHONPATH"] = os.pathsep.join([str(TOOLS), *filter(None, [os.enviro
 import pytest  # noqa: E402
 from click.testing import CliRunner  # noqa: E402
 
+from e2e_helpers import CHROMIUM, copy_example, run_cli, tree_bytes  # noqa: E402
 from notepress.cli import main  # noqa: E402
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -42,6 +44,39 @@ def isolated_cwd(tmp_path, monkeypatch):
     cwd.mkdir()
     monkeypatch.chdir(cwd)
     return cwd
+
+
+@pytest.fixture(scope="session")
+def example_build(tmp_path_factory):
+    """The example writing repo (this checkout's posts/, docs/, settings) built once by `notepress
+    build`, for every test that only reads it: site/, the generated posts, the entries. (Once per
+    session, or per xdist worker.) A test that changes files works on a copy (test_site_e2e's
+    `scratch`); the teardown fails if anything in it changed.
+
+    Attributes: root, site, result (the build's CliRunner result), posts_before (posts/ before the build)."""
+    root = copy_example(tmp_path_factory.mktemp("example") / "repo")
+    posts_before = tree_bytes(root / "posts")
+    result = run_cli("-C", str(root), "build")
+    assert result.exit_code == 0, result.output
+    before = snapshot(root)
+    yield SimpleNamespace(root=root, site=root / "site", result=result, posts_before=posts_before)
+    assert snapshot(root) == before, "a test changed the shared example build: copy it first"
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """One headless Chromium (Debian's, through Playwright) for all the browser tests of the session;
+    each test or module opens its own pages."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=str(CHROMIUM), headless=True,
+                              args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                                    "--disable-component-update", "--disable-sync", "--no-first-run"])
+        try:
+            yield b
+        finally:
+            b.close()
 
 
 @pytest.fixture

@@ -17,6 +17,7 @@ from pathlib import Path
 from click.testing import CliRunner
 
 REPO = Path(__file__).resolve().parents[1]
+CHROMIUM = Path("/usr/bin/chromium")  # Debian's, for the browser tests (tools/install.sh installs it)
 EXAMPLE_FILES = ("mkdocs.yml", "notepress.yml", "newsletter-recipients.csv")
 TAG = re.compile(r"</?[a-zA-Z!][^>]*>")
 SPACE = re.compile(r"\s+")

@@ -7,14 +7,12 @@ import functools
 import http.server
 import os
 import threading
-from pathlib import Path
 
 import pytest
 
-from e2e_helpers import copy_example, run_cli
+from e2e_helpers import CHROMIUM
 from notepress import api
 
-CHROMIUM = Path("/usr/bin/chromium")
 INTERNAL_SENTENCE = "Our matcher only auto-matches exact amounts or exact sums of open invoices"
 INTERNAL_SOURCE = "posts/insights/2026-09-08-northwind-partial-payments.md"
 
@@ -32,10 +30,8 @@ class _Quiet(http.server.SimpleHTTPRequestHandler):
 
 
 @pytest.fixture(scope="module")
-def served(tmp_path_factory):
-    root = copy_example(tmp_path_factory.mktemp("browser") / "repo")
-    result = run_cli("-C", str(root), "build")
-    assert result.exit_code == 0, result.output
+def served(example_build):
+    root = example_build.root
     entries = api.load(root).entries
     handler = functools.partial(_Quiet, directory=str(root / "site"))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
@@ -50,24 +46,18 @@ def served(tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def page(served, tmp_path_factory):
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), headless=True,
-                                    args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                                          "--disable-component-update", "--disable-sync", "--no-first-run"])
-        try:
-            pg = browser.new_page(viewport={"width": 1280, "height": 900})
-            base = served[0]
-            # offline and fast: only the local server (Material asks Google Fonts for Roboto)
-            pg.route("**/*", lambda route: route.continue_() if route.request.url.startswith(base)
-                     else route.abort())
-            pg.set_default_timeout(15_000)
-            pg.shots = tmp_path_factory.mktemp("screenshots")  # for a failing run, never in the checkout
-            yield pg
-        finally:
-            browser.close()
+def page(served, browser, tmp_path_factory):
+    pg = browser.new_page(viewport={"width": 1280, "height": 900})
+    try:
+        base = served[0]
+        # offline and fast: only the local server (Material asks Google Fonts for Roboto)
+        pg.route("**/*", lambda route: route.continue_() if route.request.url.startswith(base)
+                 else route.abort())
+        pg.set_default_timeout(15_000)
+        pg.shots = tmp_path_factory.mktemp("screenshots")  # for a failing run, never in the checkout
+        yield pg
+    finally:
+        pg.close()
 
 
 def _public(entries):

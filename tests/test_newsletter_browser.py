@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from e2e_helpers import CHROMIUM
 from notepress import api
 from notepress.audience import Reader, gate
 from notepress.newsletter.draft import draft
@@ -19,7 +20,6 @@ def team(project):
     """The team's view, as `newsletter draft` gates it."""
     return gate(project.entries, project.config, Reader.TEAM)
 
-CHROMIUM = Path("/usr/bin/chromium")
 NEWSLETTER_FIXTURES = Path(__file__).parent / "fixtures" / "newsletter"
 
 pytestmark = [
@@ -53,20 +53,6 @@ def page_url(tmp_path_factory):
     record = draft(team(project), since=dt.date(2026, 11, 1), until=dt.date(2026, 11, 14),
                    today=dt.date(2026, 11, 14), now=dt.datetime(2026, 11, 15, 9, 30, tzinfo=dt.timezone.utc))
     return (record.folder / "index.html").as_uri()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=str(CHROMIUM), headless=True,
-                              args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                                    "--disable-component-update", "--disable-sync", "--no-first-run"])
-        try:
-            yield b
-        finally:
-            b.close()
 
 
 @pytest.mark.parametrize("width", [375, 600])

@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from e2e_helpers import REPO, copy_example, run_cli
+from e2e_helpers import REPO, run_cli
 from notepress import api
-from test_browser import CHROMIUM, pytestmark  # noqa: F401  (same marks: browser, skip without Chromium)
+from test_browser import pytestmark  # noqa: F401  (same marks: browser, skip without Chromium)
 
 WIDTHS = (1280, 390)
 
@@ -40,28 +40,12 @@ def _static(folder: Path):
 
 
 @pytest.fixture(scope="module")
-def served(tmp_path_factory):
-    root = copy_example(tmp_path_factory.mktemp("reader") / "repo")
-    result = run_cli("-C", str(root), "build")
-    assert result.exit_code == 0, result.output
+def served(example_build):
+    root = example_build.root
     public = sorted((e for e in api.load(root).entries if e.audience == "public" and not e.draft),
                     key=lambda e: e.date, reverse=True)
     with _static(root / "site") as base:
         yield base, public
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=str(CHROMIUM), headless=True,
-                              args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                                    "--disable-component-update", "--disable-sync", "--no-first-run"])
-        try:
-            yield b
-        finally:
-            b.close()
 
 
 @pytest.fixture(params=WIDTHS, ids=lambda w: f"{w}px")

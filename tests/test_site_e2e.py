@@ -50,15 +50,12 @@ def _post_url(e) -> str:
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory):
-    root = copy_example(tmp_path_factory.mktemp("example") / "repo")
-    posts_before = tree_bytes(root / "posts")
-    result = run_cli("-C", str(root), "build")
-    assert result.exit_code == 0, result.output
+def built(example_build):
+    root, site = example_build.root, example_build.site
     project = api.load(root)
-    site = root / "site"
-    return SimpleNamespace(root=root, site=site, result=result, project=project, entries=project.entries,
-                           config=project.config, posts_before=posts_before, texts=site_texts(site))
+    return SimpleNamespace(root=root, site=site, result=example_build.result, project=project,
+                           entries=project.entries, config=project.config,
+                           posts_before=example_build.posts_before, texts=site_texts(site))
 
 
 @pytest.fixture
