@@ -10,7 +10,7 @@ import threading
 
 import pytest
 
-from e2e_helpers import CHROMIUM
+from e2e_helpers import CHROMIUM, screenshot
 from notepress import api
 
 INTERNAL_SENTENCE = "Our matcher only auto-matches exact amounts or exact sums of open invoices"
@@ -78,7 +78,7 @@ def _search(page, base: str, query: str, shot: str):
     page.wait_for_function(
         "() => { const m = document.querySelector('.md-search-result__meta');"
         " return m && /matching/i.test(m.textContent); }")
-    page.screenshot(path=str(page.shots / shot), full_page=False)
+    screenshot(page, page.shots / shot, full_page=False)
     items = page.locator(".md-search-result__list > li")
     return meta.inner_text(), [items.nth(i).inner_text() for i in range(items.count())]
 
@@ -87,7 +87,7 @@ def test_blog_index_lists_the_newest_public_posts(served, page):
     base, entries = served
     page.goto(base + "blog/")
     page.wait_for_load_state("load")
-    page.screenshot(path=str(page.shots / "blog-index.png"), full_page=True)
+    screenshot(page, page.shots / "blog-index.png")
     headings = [h.strip() for h in page.locator("article.md-post h2").all_inner_texts()]
     newest = [e.title for e in _public(entries)[:10]]
     assert newest, "no public posts"

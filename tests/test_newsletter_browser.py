@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from e2e_helpers import CHROMIUM
+from e2e_helpers import CHROMIUM, screenshot
 from notepress import api
 from notepress.audience import Reader, gate
 from notepress.newsletter.draft import draft
@@ -63,7 +63,7 @@ def test_the_issue_fits_the_viewport_without_horizontal_scrolling(browser, page_
         assert page.locator("h1").first.inner_text() == "Customer notes #1"
         assert page.get_by_text("What customers told us").is_visible()
         assert not page.locator(".preheader").is_visible()
-        page.screenshot(path=str(tmp_path / f"newsletter-{width}.png"), full_page=True)  # never in the checkout
+        screenshot(page, tmp_path / f"newsletter-{width}.png")  # never in the checkout
         measured = page.evaluate(OVERFLOW)
     finally:
         page.close()

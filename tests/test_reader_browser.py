@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from e2e_helpers import REPO, run_cli
+from e2e_helpers import REPO, run_cli, screenshot
 from notepress import api
 from test_browser import pytestmark  # noqa: F401  (same marks: browser, skip without Chromium)
 
@@ -62,7 +62,7 @@ def page(request, browser, served, tmp_path):
 def _open(page, url: str, shot: str):
     response = page.goto(url)
     page.wait_for_load_state("load")
-    page.screenshot(path=str(page.shots / f"{shot}.png"), full_page=True)
+    screenshot(page, page.shots / f"{shot}.png")
     return response
 
 
@@ -94,7 +94,7 @@ def test_the_learning_loop_reads_at_the_body_size(served, page):
     page.goto(base + "blog/")
     page.locator(f'a[href*="/{entry.slug}/"]').first.click()
     page.wait_for_load_state("load")
-    page.screenshot(path=str(page.shots / "post.png"), full_page=True)
+    screenshot(page, page.shots / "post.png")
     size = page.evaluate("""() => {
         const px = el => getComputedStyle(el).fontSize;
         const loop = document.querySelector('.md-content .admonition.abstract dd');
@@ -159,7 +159,7 @@ def test_an_image_beside_a_public_entry_shows_on_its_post(served_init, browser, 
         page.goto(base + "blog/")
         page.locator("article.md-post h2 a", has_text="Why I write down").first.click()
         page.wait_for_load_state("load")
-        page.screenshot(path=str(tmp_path / "image.png"), full_page=True)
+        screenshot(page, tmp_path / "image.png")
         image = page.locator('img[alt="A chart of the calls"]')
         assert image.evaluate("img => img.complete && img.naturalWidth") == 1  # the 1x1 PNG, loaded
         _no_sideways_scroll(page)
