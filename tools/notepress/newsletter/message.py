@@ -3,9 +3,9 @@
     copies = Copies(folder, shown, headers(config, record))
     message_id, data = copies.build(to, "example.com")
 
-The archived message's content (its MIME parts and their fields) is read and split once. Every
-addressing header (Subject, From, List-*) is made at send time from the current notepress.yml, and
-each copy gets its own To, Date and Message-ID. Nothing here connects anywhere: see send.py.
+The archived message's content (its MIME parts and their fields) is read and split once. The
+Subject, From, Reply-To and List-* headers are made at send time from the current notepress.yml,
+and each copy gets its own To, Date and Message-ID. Nothing here sends: see send.py.
 """
 
 from __future__ import annotations

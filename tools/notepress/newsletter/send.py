@@ -5,10 +5,10 @@
     report = send_issue(config, 7, team=team, progress=print)     # the real thing; run it again to resume
 
 This module decides who gets a copy and keeps the send log; message.py makes the copies and a
-backend delivers them (backends.py): over SMTP (smtp.py), or into memory for a dry run, which so
-builds every copy a real run would send. Who was served is written to `send-log.json` after every
-recipient, so an interrupted run resumes where it stopped; recipients that failed permanently (5xx)
-are not retried on resume unless asked. A second sender of the same issue is refused. The SMTP
+backend delivers them (backends.py): over SMTP (smtp.py), or into memory in a dry run, so that a dry
+run builds every copy a real run would send. Who was served is written to `send-log.json` after
+every recipient, so an interrupted run resumes where it stopped; recipients that failed permanently
+(5xx) are not retried on resume unless asked. A second sender of the same issue is refused. The SMTP
 password comes from NOTEPRESS_SMTP_PASSWORD and is never written anywhere. Nothing here prints:
 progress goes to a callback.
 """
