@@ -58,6 +58,15 @@ def pytest_xdist_make_scheduler(config, log):
     return Scheduling(config, log)
 
 
+@pytest.fixture(scope="session", autouse=True)
+def session_cwd(tmp_path_factory):
+    """Fixtures of a module or of the session run in a folder of their own too, never in the
+    checkout: MkDocs' RSS plugin makes .cache/plugins/rss in the folder it is first imported in."""
+    with pytest.MonkeyPatch.context() as mp:
+        mp.chdir(tmp_path_factory.mktemp("session-cwd"))
+        yield
+
+
 @pytest.fixture(autouse=True)
 def isolated_cwd(tmp_path, monkeypatch):
     """Every test runs in its own empty folder, so a command without -C never sees /work/main."""
