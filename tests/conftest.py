@@ -1,24 +1,70 @@
-"""Shared fixtures: fixture folders copied into tmp repos, an isolated working directory, a CLI runner."""
+"""Shared fixtures: fixture folders copied into tmp repos, an isolated working directory, a CLI runner.
+
+The tests test the notepress of this checkout (tools/ first on sys.path, and on PYTHONPATH for the
+processes they start: `mkdocs`, `notepress`, pre-commit), whichever checkout the venv was installed
+from. Nothing they do writes into the checkout: repos, sites and screenshots go to tmp_path, caches
+to temporary folders.
+"""
 
 from __future__ import annotations
 
 import hashlib
 import shutil
 import os
+import sys
 import tempfile
 from pathlib import Path
+from types import SimpleNamespace
 
-import pytest
-from click.testing import CliRunner
+TOOLS = Path(__file__).resolve().parents[1] / "tools"
+sys.path.insert(0, str(TOOLS))
+os.environ["PYTHONPATH"] = os.pathsep.join([str(TOOLS), *filter(None, [os.environ.get("PYTHONPATH")])])
 
-from notepress.cli import main
+import pytest  # noqa: E402
+from click.testing import CliRunner  # noqa: E402
+
+from e2e_helpers import CHROMIUM, copy_example, run_cli, tree_bytes  # noqa: E402
+from notepress.cli import main  # noqa: E402
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
 
 def pytest_configure(config):
-    """notepress's entry cache goes to a folder of this test session, not the user's ~/.cache."""
+    """notepress's entry cache goes to a folder of this test session, not the user's ~/.cache;
+    Hypothesis keeps its examples outside the checkout (not in ./.hypothesis)."""
     os.environ["XDG_CACHE_HOME"] = tempfile.mkdtemp(prefix="notepress-test-cache-")
+    os.environ.setdefault("HYPOTHESIS_STORAGE_DIRECTORY",
+                          str(Path(tempfile.gettempdir()) / "notepress-test-hypothesis"))
+
+
+# The modules whose tests use the session's example_build or browser: with pytest-xdist they run on
+# one worker, so that the example is built, and Chromium launched, once (a module missing here
+# still works: its worker builds the example too). Every other module runs whole on one worker.
+SHARED_MODULES = {"tests/test_site_e2e.py", "tests/test_audit.py", "tests/test_browser.py",
+                  "tests/test_reader_browser.py", "tests/test_newsletter_browser.py"}
+
+
+def pytest_xdist_make_scheduler(config, log):
+    """-n's default --dist load becomes loadscope, with the SHARED_MODULES as one scope."""
+    if config.getvalue("dist") != "load":
+        return None
+    from xdist.scheduler import LoadScopeScheduling
+
+    class Scheduling(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            module = nodeid.split("::", 1)[0]
+            return "shared" if module in SHARED_MODULES else module
+
+    return Scheduling(config, log)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def session_cwd(tmp_path_factory):
+    """Fixtures of a module or of the session run in a folder of their own too, never in the
+    checkout: MkDocs' RSS plugin makes .cache/plugins/rss in the folder it is first imported in."""
+    with pytest.MonkeyPatch.context() as mp:
+        mp.chdir(tmp_path_factory.mktemp("session-cwd"))
+        yield
 
 
 @pytest.fixture(autouse=True)
@@ -28,6 +74,39 @@ def isolated_cwd(tmp_path, monkeypatch):
     cwd.mkdir()
     monkeypatch.chdir(cwd)
     return cwd
+
+
+@pytest.fixture(scope="session")
+def example_build(tmp_path_factory, engine):
+    """The example writing repo (this checkout's posts/, docs/, settings) built once by `notepress
+    build`, for every test that only reads it: site/, the generated posts, the entries. (Once per
+    session, or per xdist worker.) A test that changes files works on a copy (test_site_e2e's
+    `scratch`); the teardown fails if anything in it changed.
+
+    Attributes: engine, root, site, result (the build's CliRunner result), posts_before (posts/ before the build)."""
+    root = copy_example(tmp_path_factory.mktemp(f"example-{engine}") / "repo")
+    posts_before = tree_bytes(root / "posts")
+    result = run_cli("-C", str(root), "build", "--engine", engine)
+    assert result.exit_code == 0, result.output
+    before = snapshot(root)
+    yield SimpleNamespace(engine=engine, root=root, site=root / "site", result=result, posts_before=posts_before)
+    assert snapshot(root) == before, "a test changed the shared example build: copy it first"
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """One headless Chromium (Debian's, through Playwright) for all the browser tests of the session;
+    each test or module opens its own pages."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=str(CHROMIUM), headless=True,
+                              args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                                    "--disable-component-update", "--disable-sync", "--no-first-run"])
+        try:
+            yield b
+        finally:
+            b.close()
 
 
 @pytest.fixture
@@ -74,7 +153,7 @@ def snapshot(root: Path, skip: Path | None = None) -> dict[str, str]:
 ENGINES = ("mkdocs", "zensical")
 
 
-@pytest.fixture(scope="module", params=ENGINES)
+@pytest.fixture(scope="session", params=ENGINES)
 def engine(request) -> str:
     """The site engine a test builds with: every end-to-end, leak and browser test runs on both."""
     return request.param

@@ -10,6 +10,7 @@ import gzip
 import hashlib
 import html
 import json
+import os
 import re
 import shutil
 from pathlib import Path
@@ -17,6 +18,7 @@ from pathlib import Path
 from click.testing import CliRunner
 
 REPO = Path(__file__).resolve().parents[1]
+CHROMIUM = Path("/usr/bin/chromium")  # Debian's, for the browser tests (tools/install.sh installs it)
 EXAMPLE_FILES = ("mkdocs.yml", "notepress.yml", "newsletter-recipients.csv")
 TAG = re.compile(r"</?[a-zA-Z!][^>]*>")
 SPACE = re.compile(r"\s+")
@@ -40,6 +42,13 @@ def copy_example(dest: Path) -> Path:
 
     shutil.copytree(REPO / "docs", dest / "docs", ignore=ignore)
     return dest
+
+
+def screenshot(page, path: Path, full_page: bool = True) -> None:
+    """A PNG of the page, only when NOTEPRESS_TEST_SCREENSHOTS is set: each costs 0.2-0.5 s, and they
+    are for looking at a failing run (rerun it with the variable set; they land in its tmp_path)."""
+    if os.environ.get("NOTEPRESS_TEST_SCREENSHOTS"):
+        page.screenshot(path=str(path), full_page=full_page)
 
 
 def run_cli(*args: str):

@@ -14,7 +14,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from e2e_helpers import copy_example, output as _output, run_cli
+from e2e_helpers import output as _output, run_cli
 from notepress import api
 
 pytestmark = pytest.mark.site
@@ -28,10 +28,8 @@ BRIGHTWATER = "posts/insights/2026-09-22-brightwater-two-level-approvals.md"
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory, engine):
-    root = copy_example(tmp_path_factory.mktemp("audit") / "repo")
-    result = run_cli("-C", str(root), "build", "--engine", engine)
-    assert result.exit_code == 0, result.output
+def built(example_build):
+    root = example_build.root
     project = api.load(root)
     return SimpleNamespace(root=root, site=root / "site", config=project.config, entries=project.entries)
 

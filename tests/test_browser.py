@@ -8,15 +8,12 @@ import http.server
 import os
 import re
 import threading
-from pathlib import Path
 
 import pytest
 
-from e2e_helpers import REPO, copy_example, run_cli
+from e2e_helpers import CHROMIUM, screenshot
 from notepress import api
 
-CHROMIUM = Path("/usr/bin/chromium")
-ARTIFACTS = REPO / "tests" / "artifacts"
 INTERNAL_SENTENCE = "Our matcher only auto-matches exact amounts or exact sums of open invoices"
 INTERNAL_SOURCE = "posts/insights/2026-09-08-northwind-partial-payments.md"
 
@@ -34,10 +31,8 @@ class _Quiet(http.server.SimpleHTTPRequestHandler):
 
 
 @pytest.fixture(scope="module")
-def served(tmp_path_factory, engine):
-    root = copy_example(tmp_path_factory.mktemp("browser") / "repo")
-    result = run_cli("-C", str(root), "build", "--engine", engine)
-    assert result.exit_code == 0, result.output
+def served(example_build):
+    root = example_build.root
     entries = api.load(root).entries
     handler = functools.partial(_Quiet, directory=str(root / "site"))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
@@ -52,24 +47,18 @@ def served(tmp_path_factory, engine):
 
 
 @pytest.fixture(scope="module")
-def page(served):
-    from playwright.sync_api import sync_playwright
-
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), headless=True,
-                                    args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                                          "--disable-component-update", "--disable-sync", "--no-first-run"])
-        try:
-            pg = browser.new_page(viewport={"width": 1280, "height": 900})
-            base = served[0]
-            # offline and fast: only the local server (Material asks Google Fonts for Roboto)
-            pg.route("**/*", lambda route: route.continue_() if route.request.url.startswith(base)
-                     else route.abort())
-            pg.set_default_timeout(15_000)
-            yield pg
-        finally:
-            browser.close()
+def page(served, browser, tmp_path_factory):
+    pg = browser.new_page(viewport={"width": 1280, "height": 900})
+    try:
+        base = served[0]
+        # offline and fast: only the local server (Material asks Google Fonts for Roboto)
+        pg.route("**/*", lambda route: route.continue_() if route.request.url.startswith(base)
+                 else route.abort())
+        pg.set_default_timeout(15_000)
+        pg.shots = tmp_path_factory.mktemp("screenshots")  # for a failing run, never in the checkout
+        yield pg
+    finally:
+        pg.close()
 
 
 def _public(entries):
@@ -101,7 +90,7 @@ def _search(page, base: str, query: str, shot: str):
         ".filter(e => e.shadowRoot).map(e => e.shadowRoot) : [document];"
         " return hosts.some(h => { const m = h.querySelector(status.replace('dialog ', ''));"
         " return m && /matching|result/i.test(m.textContent); }); }", arg=[status, zensical])
-    page.screenshot(path=str(ARTIFACTS / shot), full_page=False)
+    screenshot(page, page.shots / shot, full_page=False)
     hrefs = [page.locator(links).nth(i).get_attribute("href") or "" for i in range(page.locator(links).count())]
     return (page.locator(status).first.inner_text(), [items.nth(i).inner_text() for i in range(items.count())],
             hrefs)
@@ -115,7 +104,7 @@ def test_blog_index_lists_the_newest_public_posts(served, page):
     base, entries = served
     page.goto(base + "blog/")
     page.wait_for_load_state("load")
-    page.screenshot(path=str(ARTIFACTS / "blog-index.png"), full_page=True)
+    screenshot(page, page.shots / "blog-index.png")
     headings = [h.strip() for h in page.locator("article.md-post h2").all_inner_texts()]
     newest = [e.title for e in _public(entries)[:10]]
     assert newest, "no public posts"

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from e2e_helpers import REPO
+from e2e_helpers import CHROMIUM, screenshot
 from notepress import api
 from notepress.audience import Reader, gate
 from notepress.newsletter.draft import draft
@@ -20,8 +20,6 @@ def team(project):
     """The team's view, as `newsletter draft` gates it."""
     return gate(project.entries, project.config, Reader.TEAM)
 
-CHROMIUM = Path("/usr/bin/chromium")
-ARTIFACTS = REPO / "tests" / "artifacts"
 NEWSLETTER_FIXTURES = Path(__file__).parent / "fixtures" / "newsletter"
 
 pytestmark = [
@@ -57,30 +55,15 @@ def page_url(tmp_path_factory):
     return (record.folder / "index.html").as_uri()
 
 
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=str(CHROMIUM), headless=True,
-                              args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                                    "--disable-component-update", "--disable-sync", "--no-first-run"])
-        try:
-            yield b
-        finally:
-            b.close()
-
-
 @pytest.mark.parametrize("width", [375, 600])
-def test_the_issue_fits_the_viewport_without_horizontal_scrolling(browser, page_url, width):
+def test_the_issue_fits_the_viewport_without_horizontal_scrolling(browser, page_url, width, tmp_path):
     page = browser.new_page(viewport={"width": width, "height": 900})
     try:
         page.goto(page_url)
         assert page.locator("h1").first.inner_text() == "Customer notes #1"
         assert page.get_by_text("What customers told us").is_visible()
         assert not page.locator(".preheader").is_visible()
-        ARTIFACTS.mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(ARTIFACTS / f"newsletter-{width}.png"), full_page=True)
+        screenshot(page, tmp_path / f"newsletter-{width}.png")  # never in the checkout
         measured = page.evaluate(OVERFLOW)
     finally:
         page.close()

@@ -56,7 +56,7 @@ def mark_sent(folder: Path, failed: bool = False) -> None:
     if failed:
         log["gone@example.test"] = {"status": "failed", "code": 550, "error": "no such user", "message_id": "",
                                     "at": "2026-11-15T10:00:01+00:00"}
-    archive.write_log(folder, log)
+    archive.SendLog(folder, log).save()
 
 
 # --- draft -------------------------------------------------------------------------------------------------------

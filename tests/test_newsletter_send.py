@@ -21,6 +21,7 @@ from notepress.config import load_config
 from notepress.newsletter import archive
 from notepress.newsletter.archive import IssueRecord
 from notepress.newsletter.archive import SendLog
+from notepress.newsletter.backends import Collecting
 from notepress.newsletter.recipients import load_recipients
 from notepress.newsletter.send import PASSWORD_ENV, _sending_lock, open_connection, send_issue
 from notepress.problems import NotepressError
@@ -151,9 +152,9 @@ def test_one_copy_per_recipient_over_one_connection(repo, server):
 
 
 def test_dry_run_sends_nothing_and_writes_nothing(repo, server):
-    archive.write_log(folder(repo), {RECIPIENTS[0]: {"status": "sent", "code": 250, "error": "",
-                                                    "message_id": "<1@ledgerly.example>",
-                                                    "at": "2026-11-22T10:00:00+00:00"}})
+    archive.SendLog(folder(repo), {RECIPIENTS[0]: {"status": "sent", "code": 250, "error": "",
+                                                   "message_id": "<1@ledgerly.example>",
+                                                   "at": "2026-11-22T10:00:00+00:00"}}).save()
     before = tree(repo)
 
     report = send(repo, dry_run=True)
@@ -376,7 +377,7 @@ def test_log_writes_the_same_bytes_as_the_archive(tmp_path):
         log.record(address, entry)
     log.record("P0@ledgerly.example", {"status": "failed", "code": None, "error": "", "message_id": "", "at": ""})
     entries["p0@ledgerly.example"] = log.entries["p0@ledgerly.example"]
-    archive.write_log(tmp_path / "b", entries)
+    archive.SendLog(tmp_path / "b", entries).save()
     assert (tmp_path / "a" / archive.LOG).read_bytes() == (tmp_path / "b" / archive.LOG).read_bytes()
     assert json.loads((tmp_path / "a" / archive.LOG).read_text())["recipients"] == entries
 
@@ -387,3 +388,16 @@ def test_a_second_sender_of_the_same_issue_is_refused(repo, server):
             send(repo)
     assert server.received == []
     assert send(repo).ok
+
+
+def test_a_collecting_backend_gets_every_copy_and_the_log_records_them(repo, server):
+    backend = Collecting()
+    report = send(repo, backend=backend)
+
+    assert report.ok and report.sent == RECIPIENTS and server.received == []
+    assert [to.addr_spec for to, _ in backend.outbox] == RECIPIENTS
+    for to, data in backend.outbox:
+        copy = message_from_bytes(data, policy=policy.default)
+        assert copy["To"] == named(to.addr_spec) and copy["Subject"] == SUBJECT
+        assert parts(copy) == parts(archived(repo))
+    assert sorted(archive.read_log(folder(repo))) == sorted(RECIPIENTS)

@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from e2e_helpers import REPO, copy_example, run_cli
+from e2e_helpers import REPO, run_cli, screenshot
 from notepress import api
-from test_browser import CHROMIUM, pytestmark  # noqa: F401  (same marks: browser, skip without Chromium)
+from test_browser import pytestmark  # noqa: F401  (same marks: browser, skip without Chromium)
 
 WIDTHS = (1280, 390)
 
@@ -40,28 +40,12 @@ def _static(folder: Path):
 
 
 @pytest.fixture(scope="module")
-def served(tmp_path_factory, engine):
-    root = copy_example(tmp_path_factory.mktemp("reader") / "repo")
-    result = run_cli("-C", str(root), "build", "--engine", engine)
-    assert result.exit_code == 0, result.output
+def served(example_build):
+    root = example_build.root
     public = sorted((e for e in api.load(root).entries if e.audience == "public" and not e.draft),
                     key=lambda e: e.date, reverse=True)
     with _static(root / "site") as base:
         yield base, public
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=str(CHROMIUM), headless=True,
-                              args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                                    "--disable-component-update", "--disable-sync", "--no-first-run"])
-        try:
-            yield b
-        finally:
-            b.close()
 
 
 @pytest.fixture(params=WIDTHS, ids=lambda w: f"{w}px")
@@ -78,7 +62,7 @@ def page(request, browser, served, tmp_path):
 def _open(page, url: str, shot: str):
     response = page.goto(url)
     page.wait_for_load_state("load")
-    page.screenshot(path=str(page.shots / f"{shot}.png"), full_page=True)
+    screenshot(page, page.shots / f"{shot}.png")
     return response
 
 
@@ -110,7 +94,7 @@ def test_the_learning_loop_reads_at_the_body_size(served, page):
     page.goto(base + "blog/")
     page.locator(f'a[href*="/{entry.slug}/"]').first.click()
     page.wait_for_load_state("load")
-    page.screenshot(path=str(page.shots / "post.png"), full_page=True)
+    screenshot(page, page.shots / "post.png")
     size = page.evaluate("""() => {
         const px = el => getComputedStyle(el).fontSize;
         const loop = document.querySelector('.md-content .admonition.abstract dd');
@@ -175,7 +159,7 @@ def test_an_image_beside_a_public_entry_shows_on_its_post(served_init, browser, 
         page.goto(base + "blog/")
         page.locator("article.md-post h2 a", has_text="Why I write down").first.click()
         page.wait_for_load_state("load")
-        page.screenshot(path=str(tmp_path / "image.png"), full_page=True)
+        screenshot(page, tmp_path / "image.png")
         image = page.locator('img[alt="A chart of the calls"]')
         assert image.evaluate("img => img.complete && img.naturalWidth") == 1  # the 1x1 PNG, loaded
         _no_sideways_scroll(page)

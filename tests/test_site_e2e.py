@@ -55,15 +55,12 @@ def _post_url(e) -> str:
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory, engine):
-    root = copy_example(tmp_path_factory.mktemp("example") / "repo")
-    posts_before = tree_bytes(root / "posts")
-    result = run_cli("-C", str(root), "build", "--engine", engine)
-    assert result.exit_code == 0, result.output
+def built(example_build):
+    root, site = example_build.root, example_build.site
     project = api.load(root)
-    site = root / "site"
-    return SimpleNamespace(root=root, site=site, result=result, project=project, engine=engine, entries=project.entries,
-                           config=project.config, posts_before=posts_before, texts=site_texts(site))
+    return SimpleNamespace(root=root, site=site, result=example_build.result, project=project, engine=example_build.engine,
+                           entries=project.entries, config=project.config,
+                           posts_before=example_build.posts_before, texts=site_texts(site))
 
 
 @pytest.fixture

@@ -120,7 +120,8 @@ def newsletter_send(root: Path | str, number: int | None = None, *, dry_run: boo
                     retry_failed: bool = False, progress=None):
     """Send an archived issue over SMTP (see newsletter.send)."""
     from .newsletter.recipients import load_recipients
-    from .newsletter.send import missing_sender, send_issue
+    from .newsletter.message import missing_sender
+    from .newsletter.send import send_issue
 
     project = load(root)  # the entries as they are now: the issue is checked against them
     config = project.config

@@ -104,11 +104,6 @@ def read_log(folder: Path) -> dict[str, dict]:
         raise NotepressError(Problem(str(path), 0, "", f"unreadable send log ({e}); restore it from git before sending again"))
 
 
-def write_log(folder: Path, log: dict[str, dict]) -> None:
-    """Write a whole send log (atomically, in the same form as SendLog)."""
-    SendLog(folder, log).save()
-
-
 class SendLog:
     """The send log, rewritten atomically after every recipient.
 
