@@ -30,6 +30,36 @@ def fetch(url: str) -> str:
         return response.read().decode("utf-8")
 
 
+def start_notepress_serve(root: Path, out: Path, *args: str) -> tuple[subprocess.Popen, str]:
+    """`notepress -C ROOT serve -a 127.0.0.1:PORT ARGS` as a process of its own (this checkout's code),
+    its output in `out`; returns the process and the preview's base URL."""
+    import os
+
+    import notepress
+
+    port = free_port()
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(Path(notepress.__file__).parent.parent),
+                                                        os.environ.get("PYTHONPATH", "")])}
+    with out.open("w") as log:
+        proc = subprocess.Popen([sys.executable, "-c", "from notepress.cli import main; main()", "-C", str(root),
+                                 "serve", "-a", f"127.0.0.1:{port}", *args], stdout=log, stderr=subprocess.STDOUT,
+                                env=env)
+    return proc, f"http://127.0.0.1:{port}/"
+
+
+def stop(proc: subprocess.Popen) -> None:
+    """As Ctrl+C (MkDocs removes its temporary site folder, Zensical's server stops); killed if it hangs."""
+    import signal
+
+    if proc.poll() is None:
+        proc.send_signal(signal.SIGINT)
+        try:
+            proc.wait(10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(5)
+
+
 def wait_for(predicate, timeout: float = 60.0, what: str = "the condition"):
     deadline = time.monotonic() + timeout
     last = None

@@ -3,17 +3,12 @@ restart, and nothing written where the published site lives (the preview holds d
 
 from __future__ import annotations
 
-import os
 import signal
-import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 
-import notepress
 from e2e_helpers import copy_example
-from test_serve import fetch, free_port, wait_for
+from test_serve import fetch, start_notepress_serve, stop, wait_for
 
 pytestmark = pytest.mark.site
 
@@ -27,26 +22,13 @@ TIMEOUT = 60.0
 def served(tmp_path, engine):
     """`notepress serve --engine ENGINE` on a copy of the example repo, as its own process."""
     root = copy_example(tmp_path / "repo")
-    port = free_port()
     out = tmp_path / "serve.out"
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(Path(notepress.__file__).parent.parent),
-                                                        os.environ.get("PYTHONPATH", "")])}
-    with out.open("w") as log:
-        proc = subprocess.Popen([sys.executable, "-c", "from notepress.cli import main; main()", "-C", str(root),
-                                 "serve", "--engine", engine, "-a", f"127.0.0.1:{port}"],
-                                stdout=log, stderr=subprocess.STDOUT, env=env)
-    base = f"http://127.0.0.1:{port}/"
+    proc, base = start_notepress_serve(root, out, "--engine", engine)
     try:
         wait_for(lambda: "<html" in fetch(base + "blog/"), timeout=TIMEOUT, what=f"serve to start ({out})")
         yield root, base, proc, out
     finally:
-        if proc.poll() is None:
-            proc.send_signal(signal.SIGINT)  # as Ctrl+C
-            try:
-                proc.wait(10)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait(5)
+        stop(proc)
 
 
 def test_serve_shows_drafts_and_a_saved_change_without_writing_site(served, engine):

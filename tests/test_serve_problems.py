@@ -6,21 +6,17 @@ waits poll with a timeout."""
 from __future__ import annotations
 
 import html
-import os
-import signal
-import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
-import notepress
 from conftest import lines
 from e2e_helpers import run_cli
 from notepress import api
 from notepress.plugin import problems_banner
 from notepress.problems import Problem
-from test_serve import fetch, free_port, wait_for
+from test_serve import fetch, start_notepress_serve, stop, wait_for
 
 LEARNING = "posts/learning/2026-11-17-five-support-calls-in-one-week.md"
 LEARNING_TITLE = "Five support calls in one week"
@@ -66,26 +62,15 @@ def serve(tmp_path, engine):
     procs = []
 
     def start(root: Path, *args: str) -> tuple[str, Path]:
-        port = free_port()
-        out = tmp_path / f"serve-{port}.out"
-        env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(Path(notepress.__file__).parent.parent),
-                                                            os.environ.get("PYTHONPATH", "")])}
-        with out.open("w") as log:
-            procs.append(subprocess.Popen(
-                [sys.executable, "-c", "from notepress.cli import main; main()", "-C", str(root), "serve", "--engine", engine,
-                 "-a", f"127.0.0.1:{port}", *args], stdout=log, stderr=subprocess.STDOUT, env=env))
-        base = f"http://127.0.0.1:{port}/"
+        out = tmp_path / f"serve-{len(procs)}.out"
+        proc, base = start_notepress_serve(root, out, "--engine", engine, *args)
+        procs.append(proc)
         wait_for(lambda: "<html" in fetch(base), timeout=TIMEOUT, what=f"serve to start ({out})")
         return base, out
 
     yield start
     for proc in procs:
-        proc.send_signal(signal.SIGINT)  # as Ctrl+C: MkDocs removes its temporary site folder
-        try:
-            proc.wait(5)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(5)
+        stop(proc)
 
 
 def test_serve_starts_with_a_broken_entry_and_shows_the_problem_until_it_is_fixed(repo, serve):
