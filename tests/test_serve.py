@@ -48,11 +48,11 @@ def start_notepress_serve(root: Path, out: Path, *args: str) -> tuple[subprocess
 
 
 def stop(proc: subprocess.Popen) -> None:
-    """As Ctrl+C (MkDocs removes its temporary site folder, Zensical's server stops); killed if it hangs."""
-    import signal
-
+    """As `kill` does, which notepress serve takes as Ctrl+C (MkDocs removes its temporary site folder,
+    Zensical's server stops); killed if it hangs. (Not SIGINT: a process started in the background of
+    a non-interactive shell, as on CI, may ignore it.)"""
     if proc.poll() is None:
-        proc.send_signal(signal.SIGINT)
+        proc.terminate()
         try:
             proc.wait(10)
         except subprocess.TimeoutExpired:

@@ -3,7 +3,6 @@ restart, and nothing written where the published site lives (the preview holds d
 
 from __future__ import annotations
 
-import signal
 
 import pytest
 
@@ -47,7 +46,7 @@ def test_serve_shows_drafts_and_a_saved_change_without_writing_site(served, engi
 
 def test_serve_stops_cleanly_and_leaves_no_settings_behind(served, engine):
     root, base, proc, out = served
-    proc.send_signal(signal.SIGINT)
+    proc.terminate()  # as `kill`, which serve takes as Ctrl+C
     proc.wait(15)
     assert not (root / ".notepress-zensical.yml").exists()
     assert not (root / "site").exists()

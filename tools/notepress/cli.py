@@ -4,6 +4,7 @@ bottom of this file, and every NotepressError is shown in one place, the group's
 from __future__ import annotations
 
 import json
+import signal
 import sys
 from pathlib import Path
 
@@ -110,6 +111,10 @@ def build(engine, redact, strict):
     click.echo(f"built {built.site_dir} with {built.engine} in {built.seconds:.1f} s ({built.posts})")
 
 
+def _interrupted(signum, frame):
+    raise KeyboardInterrupt
+
+
 @command()
 @click.option("-a", "--dev-addr", metavar="IP:PORT", default=None,
               help="Address to serve on (default 127.0.0.1:8000, or dev_addr in mkdocs.yml).")
@@ -133,6 +138,7 @@ def serve(dev_addr, expose, open_browser, engine, redact):
         notepress serve --engine zensical
         notepress serve --dev-addr 0.0.0.0:8000 --expose
     """
+    signal.signal(signal.SIGTERM, _interrupted)  # `kill` stops it as Ctrl+C does: the preview's files are removed
     api.serve(root(), engine=engine, dev_addr=dev_addr, expose=expose, open_browser=open_browser, redact=redact,
               warn=progress, progress=click.echo)
 
