@@ -181,6 +181,23 @@ def init_repo(path: Path | str, *, name: str | None = None, author: str | None =
                                      '"notepress @ git+https://github.com/you/notepress@v0.1"', "no quotes or line breaks inside"))
     files = render(name=name, author=author, today=today or dt.date.today(), site_url=site_url, install=install)
 
+    _refuse_clashes(folder, shown, files)
+    needs_git = git_toplevel(folder) is None
+    written = _write_new(folder, files)
+    say = progress or (lambda line: None)
+    if needs_git:
+        say(_git_init(folder, shown))
+        say(_git_commit(folder, shown, written))
+    if not install:
+        say("the publish workflow does not know where to install notepress from (this one was installed from a "
+            "local folder): run init with --install-from SPEC, or edit the install step of "
+            ".github/workflows/publish.yml")
+    say("keep this repository private: it holds your confidential customer notes; the workflow publishes only site/")
+    return written
+
+
+def _refuse_clashes(folder: Path, shown: Path, files: dict[str, bytes]) -> None:
+    """Every file init would write that exists already (or a file where it needs a folder), at once."""
     clashes: dict[str, str] = {}
     for rel in files:
         parts = rel.split("/")
@@ -198,7 +215,9 @@ def init_repo(path: Path | str, *, name: str | None = None, author: str | None =
             for rel, what in clashes.items()
         ])
 
-    needs_git = git_toplevel(folder) is None
+
+def _write_new(folder: Path, files: dict[str, bytes]) -> list[Path]:
+    """Write `files`, none over an existing one; on a clash, remove what was written and refuse."""
     written: list[Path] = []
     try:
         for rel, data in files.items():
@@ -212,15 +231,6 @@ def init_repo(path: Path | str, *, name: str | None = None, author: str | None =
             p.unlink(missing_ok=True)
         raise NotepressError(Problem(str(e.filename), 0, "", "appeared while notepress init was writing, not overwritten",
                                      "the files written so far were removed; run it again")) from None
-    say = progress or (lambda line: None)
-    if needs_git:
-        say(_git_init(folder, shown))
-        say(_git_commit(folder, shown, written))
-    if not install:
-        say("the publish workflow does not know where to install notepress from (this one was installed from a "
-            "local folder): run init with --install-from SPEC, or edit the install step of "
-            ".github/workflows/publish.yml")
-    say("keep this repository private: it holds your confidential customer notes; the workflow publishes only site/")
     return written
 
 
