@@ -37,15 +37,15 @@ def pytest_configure(config):
                           str(Path(tempfile.gettempdir()) / "notepress-test-hypothesis"))
 
 
-# The modules whose tests use the session's example_build or browser: with pytest-xdist they run on
-# one worker, so that the example is built, and Chromium launched, once (a module missing here
-# still works: its worker builds the example too). Every other module runs whole on one worker.
+# The modules whose tests use the session's example_build or browser: with pytest-xdist each
+# engine's share of them runs on one worker, so that its example is built, and Chromium launched,
+# once (a module missing here still works: its worker builds the example too). Every other module runs whole on one worker.
 SHARED_MODULES = {"tests/test_site_e2e.py", "tests/test_audit.py", "tests/test_browser.py",
                   "tests/test_reader_browser.py", "tests/test_newsletter_browser.py"}
 
 
 def pytest_xdist_make_scheduler(config, log):
-    """-n's default --dist load becomes loadscope, with the SHARED_MODULES as one scope."""
+    """-n's default --dist load becomes loadscope, with the SHARED_MODULES as one scope per engine."""
     if config.getvalue("dist") != "load":
         return None
     from xdist.scheduler import LoadScopeScheduling
@@ -53,7 +53,10 @@ def pytest_xdist_make_scheduler(config, log):
     class Scheduling(LoadScopeScheduling):
         def _split_scope(self, nodeid: str) -> str:
             module = nodeid.split("::", 1)[0]
-            return "shared" if module in SHARED_MODULES else module
+            if module not in SHARED_MODULES:
+                return module
+            params = nodeid.partition("[")[2]  # one shared scope per engine: each builds its example once
+            return f"shared-{next((e for e in ENGINES if e in params), ENGINES[0])}"
 
     return Scheduling(config, log)
 

@@ -91,9 +91,28 @@ def _search(page, base: str, query: str, shot: str):
         " return hosts.some(h => { const m = h.querySelector(status.replace('dialog ', ''));"
         " return m && /matching|result/i.test(m.textContent); }); }", arg=[status, zensical])
     screenshot(page, page.shots / shot, full_page=False)
-    hrefs = [page.locator(links).nth(i).get_attribute("href") or "" for i in range(page.locator(links).count())]
-    return (page.locator(status).first.inner_text(), [items.nth(i).inner_text() for i in range(items.count())],
-            hrefs)
+    return _settled(lambda: (page.locator(status).first.inner_text(timeout=1000),
+                             [items.nth(i).inner_text(timeout=1000) for i in range(items.count())],
+                             [page.locator(links).nth(i).get_attribute("href", timeout=1000) or ""
+                              for i in range(page.locator(links).count())]))
+
+
+def _settled(read, pause: float = 0.3, tries: int = 20):
+    """What `read` returns once two reads `pause` apart agree: a search may still be answering an
+    earlier keystroke when its status first says how many results it has."""
+    import time
+
+    last = None
+    for _ in range(tries):
+        try:
+            now = read()
+        except Exception:  # noqa: BLE001 - the list changed under the read; read again
+            now = None
+        if now is not None and now == last:
+            return now
+        last = now
+        time.sleep(pause)
+    raise AssertionError(f"the search results did not settle: {last}")
 
 
 def _nothing_found(status: str) -> bool:
