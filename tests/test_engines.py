@@ -94,3 +94,11 @@ def test_pipeline_false_written_in_mkdocs_yml_is_refused_by_a_plain_mkdocs_build
     assert proc.returncode != 0
     assert "`pipeline: false` is set by `notepress build` only" in proc.stderr
     assert not (root / "site").exists()
+
+
+def test_a_build_from_another_folder_writes_nothing_there(tmp_path, isolated_cwd, engine):
+    """`notepress -C repo build` typed anywhere: the rss plugin's cache goes into the repo's .cache/."""
+    root = copy_example(tmp_path / "repo")
+    result = run_cli("-C", str(root), "build", "--engine", engine)
+    assert result.exit_code == 0, output(result)
+    assert list(isolated_cwd.iterdir()) == []

@@ -168,7 +168,16 @@ class MkDocs:
         if "notepress" not in [name for name, _ in items]:
             raise NotepressError(Problem(ENGINE_CONFIG, found.lines.get("plugins", 1), "plugins",
                                          "notepress is missing", "add `- notepress` to plugins, before blog, rss and search"))
-        return _Plugins((name, {**(value or {}), **options} if name == "notepress" else value) for name, value in items)
+        return _Plugins((name, self._options(name, value, options)) for name, value in items)
+
+    def _options(self, name: str, value, options: dict):
+        """notepress's entry with `options`; the rss plugin's cache in the repo, not in whatever folder
+        the command was typed in (it defaults to .cache/ of the working folder)."""
+        if name == "notepress":
+            return {**(value or {}), **options}
+        if name == "rss" and not (value or {}).get("cache_dir"):
+            return {**(value or {}), "cache_dir": str(self.root / ".cache" / "plugins" / "rss")}
+        return value
 
     def _load(self, handler: _Collect, **overrides):
         from mkdocs.config import load_config
