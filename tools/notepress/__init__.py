@@ -1,5 +1,6 @@
 """notepress: a git-based writing workflow for product managers.
 
-Pipeline: config -> entries (read, validate) -> audience (the gate) -> blog (generate) ->
-site (build with the engine) -> audit. See `notepress.api` for the importable functions.
+Pipeline (publish.py): config -> entries (read, validate) -> audience and screen (the gate) ->
+blog (generate) -> site (build with MkDocs or Zensical into staging) -> audit -> swap in.
+See `notepress.api` for the importable functions, one per command.
 """
