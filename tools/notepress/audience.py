@@ -91,6 +91,11 @@ class View:
     def get(self, slug: str) -> Entry | None:
         return self._by_slug.get(slug)
 
+    @property
+    def published_files(self) -> set[str]:
+        """Every attached file's path relative to the repo: what is published beside the posts."""
+        return {rel for files in self.attachments.values() for _, rel in files}
+
     def resolve(self, link: Link, source: Entry) -> Entry | None:
         """The entry `link` points to, if this reader may see it; otherwise None (shown as plain text)."""
         return self._resolver(link, source)

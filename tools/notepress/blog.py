@@ -119,7 +119,7 @@ def generate(view: PublicView, changed: dict[Path, dt.date] | None = None) -> Ge
         if path.name not in files:
             path.unlink()
             result.removed.append(path)
-    result.attachments = {rel for files in view.attachments.values() for _, rel in files}
+    result.attachments = view.published_files
     _copy_attachments(config, result.attachments)
     result.listing = listing(public)
     return result

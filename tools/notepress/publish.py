@@ -215,8 +215,7 @@ def audit(root: Path | str, site_dir: Path | str | None = None, *, engine: str |
     folder = project.config.root / site_dir if site_dir else project.config.site_dir  # relative to the repo
     if not folder.is_dir():
         raise NotepressError(Problem(str(folder), 0, "", "no built site here", "run `notepress build` first"))
-    published = {rel for files in screen_public(project.entries, project.config).view.attachments.values()
-                 for _, rel in files}
+    published = screen_public(project.entries, project.config).view.published_files
     builder = site.engine(project.config.root, engine or project.config.engine)
     return audit_site(folder, project.entries, project.config, label=str(site_dir or folder.name),
                       theme_dirs=builder.theme_dirs(), published=published)
