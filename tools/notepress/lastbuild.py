@@ -53,23 +53,23 @@ def fingerprint(root: Path, config: Config, *, engine: str, options: tuple, cust
 
     add(FORMAT, engine, options, dt.date.today().isoformat(), sys.version, sys.executable)
     add("git", (_git(root, "rev-parse", "HEAD") or "").strip())
-    add("code", _tree(Path(__file__).parent, skip=("__pycache__",)))
+    add("code", tree(Path(__file__).parent, skip=("__pycache__",)))
     add("packages", _packages())
     configs = [engine_config, root / CONFIG_FILE]
-    text = _read(engine_config)
+    text = read(engine_config)
     inherited = INHERIT.search(text.decode("utf-8", "replace"))
     if inherited:
         configs.append((engine_config.parent / inherited.group(1).strip()).resolve())
     for path in configs:
-        data = _read(path)
+        data = read(path)
         add("file", str(path), data)
         for name in sorted(set(ENV_TAG.findall(data.decode("utf-8", "replace")))):
             add("env", name, os.environ.get(name))
-    add("posts", _tree(config.posts_dir, times=True))
-    add("docs", _tree(config.docs_dir, skip_dirs=(config.blog_posts_dir,)))
+    add("posts", tree(config.posts_dir, times=True))
+    add("docs", tree(config.docs_dir, skip_dirs=(config.blog_posts_dir,)))
     for folder in (custom_dir, root / "templates"):
         if folder is not None:
-            add("folder", str(folder), _tree(folder))
+            add("folder", str(folder), tree(folder))
     return h.hexdigest()
 
 
@@ -121,7 +121,7 @@ def forget(root: Path) -> None:
 
 # -- the walks -------------------------------------------------------------------------------------
 
-def _read(path: Path) -> bytes:
+def read(path: Path) -> bytes:
     try:
         return path.read_bytes()
     except OSError as e:
@@ -149,7 +149,7 @@ def _walk(folder: Path):
                 stack.append((Path(item.path), rel + "/"))
 
 
-def _tree(folder: Path, *, times: bool = False, skip: tuple[str, ...] = (), skip_dirs: tuple[Path, ...] = ()) -> str:
+def tree(folder: Path, *, times: bool = False, skip: tuple[str, ...] = (), skip_dirs: tuple[Path, ...] = ()) -> str:
     """Every file under `folder` by its path and content (and its modification time with `times`);
     followed links are read as the engine reads them."""
     h = hashlib.blake2b(digest_size=20)

@@ -23,7 +23,7 @@ from mkdocs.config.base import Config as MkDocsPluginConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority
 
-from . import publish, site
+from . import lastbuild, publish, site
 from .config import CONFIG_FILE
 from .output import is_staging
 from .problems import NotepressError, Problem
@@ -153,9 +153,10 @@ class NotepressPlugin(BasePlugin[NotepressPluginConfig]):
         and written again. Every other page (home, listings, tags) shows other pages and is
         always written again; all of them are when what every page shows changed (the problems,
         the settings, the theme)."""
-        shown = (tuple(map(str, self.problems)), _stamp(Path(config.config_file_path)),
-                 _stamp(Path(config.config_file_path).parent / CONFIG_FILE),
-                 _stamp(Path(config.theme.custom_dir)) if config.theme.custom_dir else ())
+        custom = config.theme.custom_dir
+        shown = (tuple(map(str, self.problems)), lastbuild.read(Path(config.config_file_path)),
+                 lastbuild.read(Path(config.config_file_path).parent / CONFIG_FILE),
+                 lastbuild.tree(Path(custom)) if custom else "")
         everything, self.shown = shown != self.shown, shown
         self.templating = False  # until on_env: pages are read and converted, then templated
         posts = {id(post.file): post.file for blog in _blogs(config) for post in blog.blog.posts}
@@ -308,17 +309,6 @@ def problems_banner(html: str, problems: list[Problem]) -> str:
         if found:
             return html[:found.end()] + banner + html[found.end():]
     return html
-
-
-def _stamp(path: Path) -> tuple:
-    """When a file, or the newest file of a folder, last changed, and how big it is."""
-    try:
-        if path.is_dir():
-            return max(((p.stat().st_mtime_ns, p.stat().st_size) for p in path.rglob("*") if p.is_file()),
-                       default=(0, 0))
-        return (path.stat().st_mtime_ns, path.stat().st_size)
-    except OSError:
-        return (0, 0)
 
 
 def _drop_empty_feed_image(site_dir: Path, rss) -> None:
