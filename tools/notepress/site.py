@@ -30,7 +30,8 @@ from .yamlmap import check_yaml, key_lines
 
 ENGINE_CONFIG = "mkdocs.yml"
 # Zensical reads its settings from a file in the project's root: notepress writes this one for the
-# length of one run, inheriting mkdocs.yml and setting only where to write and the site's URL.
+# length of one run, inheriting mkdocs.yml and setting where to write, the site's URL, and what
+# the templates read from notepress (the posts; in a preview, the problems).
 ZENSICAL_CONFIG = ".notepress-zensical.yml"
 
 
@@ -53,7 +54,6 @@ def _one_line(error) -> str:
 class Settings:
     """What notepress needs from mkdocs.yml, read without loading an engine."""
 
-    text: str
     data: dict
     lines: dict[str, int]  # top-level key -> its line
     docs_dir: Path
@@ -94,7 +94,7 @@ def settings(root: Path) -> Settings:
         raise NotepressError(Problem(ENGINE_CONFIG, 1, "", _one_line(e), "fix the file"))
     if not isinstance(data, dict):
         raise NotepressError(Problem(ENGINE_CONFIG, 1, "", "is not a mapping of settings", "write `key: value` lines"))
-    return Settings(text, data, key_lines(text), (root / str(data.get("docs_dir") or "docs")).resolve(),
+    return Settings(data, key_lines(text), (root / str(data.get("docs_dir") or "docs")).resolve(),
                     (root / str(data.get("site_dir") or "site")).resolve(), str(data.get("dev_addr") or "127.0.0.1:8000"))
 
 
