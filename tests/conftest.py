@@ -113,6 +113,16 @@ def browser():
 
 
 @pytest.fixture
+def empty_git_config(tmp_path, monkeypatch) -> Path:
+    """No user or system git config: what notepress reads from git is only what a test sets there."""
+    config = tmp_path / "gitconfig"
+    config.write_text("")
+    monkeypatch.setenv("GIT_CONFIG_GLOBAL", str(config))
+    monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
+    return config
+
+
+@pytest.fixture
 def copy_repo(tmp_path):
     """Copy tests/fixtures/repos/<name> into a fresh folder and return its path."""
 

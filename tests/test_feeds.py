@@ -18,12 +18,7 @@ from notepress.publish import NO_SITE_URL
 NOW = dt.date.today()
 
 
-@pytest.fixture(autouse=True)
-def no_git_config(tmp_path, monkeypatch):
-    config = tmp_path / "gitconfig"
-    config.write_text("")
-    monkeypatch.setenv("GIT_CONFIG_GLOBAL", str(config))
-    monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
+pytestmark = pytest.mark.usefixtures("empty_git_config")
 
 
 def init(root: Path, *args: str) -> Path:

@@ -22,12 +22,9 @@ ESSAY = ("why-i-write-down-what-i-learn", "Why I write down what I learn")
 
 
 @pytest.fixture(autouse=True)
-def git_config(tmp_path, monkeypatch):
+def git_config(tmp_path, empty_git_config):
     """No user or system git config: what init reads from git is only what a test sets."""
-    config = tmp_path / "gitconfig"
-    config.write_text("")
-    monkeypatch.setenv("GIT_CONFIG_GLOBAL", str(config))
-    monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
+    config = empty_git_config
     if git_toplevel(tmp_path) is not None:
         pytest.skip("the temporary folder is inside a git repository")
     return config
