@@ -68,28 +68,36 @@ def _public(entries):
 def _search(page, base: str, query: str, shot: str):
     """Type `query` into the site's search as a reader does; returns (the status line, each result's
     text, each result's link). Material's search is a form in the page; Zensical's a dialog in a
-    shadow root (Playwright's locators reach into it)."""
-    page.goto(base + "blog/")
-    page.wait_for_load_state("load")
+    shadow root (Playwright's locators reach into it). The page and its search stay open between
+    searches: the box is cleared with a key, as a reader does, and the status waited back to empty."""
+    if not page.url.startswith(base):
+        page.goto(base + "blog/")
+        page.wait_for_load_state("load")
     zensical = page.locator(".md-search__button").count() > 0
     if zensical:
-        page.locator(".md-search__button").first.click()
         box, status = page.locator("dialog input[role=combobox]"), "dialog [role=status]"
         items, links = page.locator("dialog ol[role=listbox] > li"), "dialog ol[role=listbox] a"
+        if not box.is_visible():
+            page.locator(".md-search__button").first.click()
     else:
-        page.keyboard.press("/")
         box, status = page.locator("input.md-search__input"), ".md-search-result__meta"
         items, links = page.locator(".md-search-result__list > li"), ".md-search-result__list a"
         if not box.is_visible():
+            page.keyboard.press("/")
+        if not box.is_visible():
             page.locator("label.md-search__icon, .md-search__input").first.click()
+    answered = ("([status, shadow, want]) => { const hosts = shadow ? Array.from(document.querySelectorAll('*'))"
+                ".filter(e => e.shadowRoot).map(e => e.shadowRoot) : [document];"
+                " const shown = hosts.map(h => h.querySelector(status.replace('dialog ', ''))).filter(Boolean)"
+                ".some(m => /matching|result/i.test(m.textContent)); return shown === want; }")
     box.fill("")
-    box.press_sequentially(query, delay=10)  # both react to key events, not to a programmatic fill
-    # the status says "Type to start searching" (or nothing) until the index has answered
-    page.wait_for_function(
-        "([status, shadow]) => { const hosts = shadow ? Array.from(document.querySelectorAll('*'))"
-        ".filter(e => e.shadowRoot).map(e => e.shadowRoot) : [document];"
-        " return hosts.some(h => { const m = h.querySelector(status.replace('dialog ', ''));"
-        " return m && /matching|result/i.test(m.textContent); }); }", arg=[status, zensical])
+    box.press("Backspace")
+    page.wait_for_function(answered, arg=[status, zensical, False])  # no answer shown any more
+    # all but the last letter at once, the last one typed: both react to key events, and a search
+    # per keystroke of a long sentence costs seconds
+    box.fill(query[:-1])
+    box.press_sequentially(query[-1])
+    page.wait_for_function(answered, arg=[status, zensical, True])  # the index has answered
     screenshot(page, page.shots / shot, full_page=False)
     return _settled(lambda: (page.locator(status).first.inner_text(timeout=1000),
                              [items.nth(i).inner_text(timeout=1000) for i in range(items.count())],
