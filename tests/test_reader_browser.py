@@ -48,13 +48,15 @@ def served(example_build):
         yield base, public
 
 
-@pytest.fixture(params=WIDTHS, ids=lambda w: f"{w}px")
-def page(request, browser, served, tmp_path):
-    base = served[0]
+@pytest.fixture(scope="module", params=WIDTHS, ids=lambda w: f"{w}px")
+def page(request, browser, tmp_path_factory):
+    """One page at each width for the module's tests, each of which opens its own address."""
     pg = browser.new_page(viewport={"width": request.param, "height": 900})
-    pg.route("**/*", lambda route: route.continue_() if route.request.url.startswith(base) else route.abort())
+    # offline and fast: only the local servers (Material asks Google Fonts for Roboto)
+    pg.route("**/*", lambda route: route.continue_() if route.request.url.startswith("http://127.0.0.1:")
+             else route.abort())
     pg.set_default_timeout(15_000)
-    pg.shots = tmp_path  # screenshots for a failing run, never in the checkout
+    pg.shots = tmp_path_factory.mktemp("screenshots")  # for a failing run, never in the checkout
     yield pg
     pg.close()
 
@@ -91,10 +93,7 @@ def test_home_lists_the_newest_posts_with_links_that_work(served, page):
 def test_the_learning_loop_reads_at_the_body_size(served, page):
     base, public = served
     entry = next(e for e in public if e.loop)
-    page.goto(base + "blog/")
-    page.locator(f'a[href*="/{entry.slug}/"]').first.click()
-    page.wait_for_load_state("load")
-    screenshot(page, page.shots / "post.png")
+    _open(page, base + entry.post_path, "post")
     size = page.evaluate("""() => {
         const px = el => getComputedStyle(el).fontSize;
         const loop = document.querySelector('.md-content .admonition.abstract dd');
@@ -147,21 +146,15 @@ def served_init(tmp_path_factory, engine):
     essay.write_text(essay.read_text(encoding="utf-8") + "\n![A chart of the calls](chart.png)\n", encoding="utf-8")
     result = run_cli("-C", str(root), "build", "--engine", engine)
     assert result.exit_code == 0, result.output
+    entry = next(e for e in api.load(root).entries if (root / e.source) == essay)
     with _static(root / "site") as base:
-        yield base, essay
+        yield base, entry
 
 
-@pytest.mark.parametrize("width", WIDTHS, ids=lambda w: f"{w}px")
-def test_an_image_beside_a_public_entry_shows_on_its_post(served_init, browser, tmp_path, width):
+def test_an_image_beside_a_public_entry_shows_on_its_post(served_init, page):
     base, essay = served_init
-    page = browser.new_page(viewport={"width": width, "height": 900})
-    try:
-        page.goto(base + "blog/")
-        page.locator("article.md-post h2 a", has_text="Why I write down").first.click()
-        page.wait_for_load_state("load")
-        screenshot(page, tmp_path / "image.png")
-        image = page.locator('img[alt="A chart of the calls"]')
-        assert image.evaluate("img => img.complete && img.naturalWidth") == 1  # the 1x1 PNG, loaded
-        _no_sideways_scroll(page)
-    finally:
-        page.close()
+    _open(page, base + essay.post_path, "image")
+    assert page.locator("h1").first.inner_text().strip() == essay.title
+    image = page.locator('img[alt="A chart of the calls"]')
+    assert image.evaluate("img => img.complete && img.naturalWidth") == 1  # the 1x1 PNG, loaded
+    _no_sideways_scroll(page)
