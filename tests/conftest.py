@@ -44,21 +44,49 @@ SHARED_MODULES = {"tests/test_site_e2e.py", "tests/test_audit.py", "tests/test_b
                   "tests/test_reader_browser.py", "tests/test_newsletter_browser.py"}
 
 
+# The scopes that take longest (seconds on 2 workers, measured), handed out first so that the last
+# one a worker starts is a short one; the rest follow in collection order.
+LONGEST_FIRST = ("shared", "tests/test_boundary.py", "tests/test_speed.py", "tests/test_serve_problems.py",
+                 "tests/test_serve_engines.py", "tests/test_serve.py", "tests/test_feeds.py",
+                 "tests/test_precommit.py", "tests/test_engines.py")
+
+
+def _scope(nodeid: str) -> str:
+    module = nodeid.split("::", 1)[0]
+    if module not in SHARED_MODULES:
+        return module
+    params = nodeid.partition("[")[2]  # one shared scope per engine: each builds its example once
+    return f"shared-{next((e for e in ENGINES if e in params), ENGINES[0])}"
+
+
 def pytest_xdist_make_scheduler(config, log):
-    """-n's default --dist load becomes loadscope, with the SHARED_MODULES as one scope per engine."""
+    """-n's default --dist load becomes loadscope, with the SHARED_MODULES as one scope per engine,
+    the LONGEST_FIRST scopes first."""
     if config.getvalue("dist") != "load":
         return None
     from xdist.scheduler import LoadScopeScheduling
 
     class Scheduling(LoadScopeScheduling):
         def _split_scope(self, nodeid: str) -> str:
-            module = nodeid.split("::", 1)[0]
-            if module not in SHARED_MODULES:
-                return module
-            params = nodeid.partition("[")[2]  # one shared scope per engine: each builds its example once
-            return f"shared-{next((e for e in ENGINES if e in params), ENGINES[0])}"
+            return _scope(nodeid)
 
+    config.option.loadscopereorder = False  # the workers' collection order below, not the scopes' sizes
     return Scheduling(config, log)
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(config, items):
+    """On an xdist worker (whose collection is the order scopes are handed out in), the
+    LONGEST_FIRST scopes first; the order of tests within a scope is kept."""
+    if not os.environ.get("PYTEST_XDIST_WORKER"):
+        return
+
+    def rank(item) -> int:
+        scope = _scope(item.nodeid).partition("-")[0] if item.nodeid.split("::")[0] in SHARED_MODULES \
+            else _scope(item.nodeid)
+        return LONGEST_FIRST.index(scope) if scope in LONGEST_FIRST else len(LONGEST_FIRST)
+
+    items.sort(key=rank)
 
 
 @pytest.fixture(scope="session", autouse=True)
