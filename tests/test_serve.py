@@ -6,6 +6,7 @@ from __future__ import annotations
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.request
 from pathlib import Path
@@ -47,17 +48,25 @@ def start_notepress_serve(root: Path, out: Path, *args: str) -> tuple[subprocess
     return proc, f"http://127.0.0.1:{port}/"
 
 
-def stop(proc: subprocess.Popen) -> None:
+def stop(proc: subprocess.Popen, *, wait: bool = True) -> None:
     """As `kill` does, which notepress serve takes as Ctrl+C (MkDocs removes its temporary site folder,
     Zensical's server stops); killed if it hangs. (Not SIGINT: a process started in the background of
-    a non-interactive shell, as on CI, may ignore it.)"""
-    if proc.poll() is None:
-        proc.terminate()
+    a non-interactive shell, as on CI, may ignore it.) Without `wait` (a fixture's teardown, which
+    checks nothing after it) the process is waited for in the background: MkDocs' server takes up to
+    half a second to notice, time the next test need not spend idle."""
+    def reap() -> None:
         try:
             proc.wait(10)
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait(5)
+
+    if proc.poll() is None:
+        proc.terminate()
+        if wait:
+            reap()
+        else:
+            threading.Thread(target=reap, daemon=True).start()
 
 
 def wait_for(predicate, timeout: float = 60.0, what: str = "the condition"):

@@ -27,7 +27,7 @@ def served(tmp_path, engine):
         wait_for(lambda: "<html" in fetch(base + "blog/"), timeout=TIMEOUT, what=f"serve to start ({out})")
         yield root, base, proc, out
     finally:
-        stop(proc)
+        stop(proc, wait=False)
 
 
 def test_serve_shows_drafts_and_a_saved_change_without_writing_site(served, engine):

@@ -70,7 +70,7 @@ def serve(tmp_path, engine):
 
     yield start
     for proc in procs:
-        stop(proc)
+        stop(proc, wait=False)
 
 
 def test_serve_starts_with_a_broken_entry_and_shows_the_problem_until_it_is_fixed(repo, serve):
