@@ -105,17 +105,6 @@ def served(tmp_path):
         stop()
 
 
-def test_mkdocs_serve_shows_posts_and_marks_drafts(served):
-    root, base, _ = served
-    index = fetch(base + "blog/")
-    assert "Reconciliation is a trust problem" in index
-    assert DRAFT_TITLE in index  # drafts are in the preview…
-    assert "md-draft" in index  # …and marked as drafts in the listing
-    draft_page = root / "docs/blog/posts/what-margin-taught-me-about-roadmaps.md"
-    assert DRAFT_TITLE in draft_page.read_text()
-    assert "!!! warning \"Draft\"" in draft_page.read_text()  # and on the post page itself
-
-
 def test_mkdocs_serve_rebuilds_when_an_entry_changes(served):
     root, base, _ = served
     essay = root / ESSAY
@@ -142,8 +131,16 @@ def test_a_draft_shown_by_serve_is_never_built(served):
     assert not any(DRAFT_TITLE in p.read_text() for p in (root / "docs/blog/posts").glob("*.md"))
 
 
-def test_mkdocs_serve_follows_added_and_deleted_entries(served):
+def test_mkdocs_serve_shows_posts_marks_drafts_and_follows_added_and_deleted_entries(served):
     root, base, _ = served
+    index = fetch(base + "blog/")
+    assert "Reconciliation is a trust problem" in index
+    assert DRAFT_TITLE in index  # drafts are in the preview…
+    assert "md-draft" in index  # …and marked as drafts in the listing
+    draft_page = root / "docs/blog/posts/what-margin-taught-me-about-roadmaps.md"
+    assert DRAFT_TITLE in draft_page.read_text()
+    assert "!!! warning \"Draft\"" in draft_page.read_text()  # and on the post page itself
+
     new = root / "posts" / "essays" / "2026-11-21-a-brand-new-essay.md"
     new.write_text("---\ntitle: A brand new essay\ndate: 2026-11-21\ntype: essay\naudience: public\n---\n"
                    "Written while the preview was running.\n")

@@ -1,5 +1,5 @@
 """`notepress serve` on both engines: the current posts/ with drafts shown, a new save shown without a
-restart, and nothing written where the published site lives (the preview holds drafts)."""
+restart, nothing written where the published site lives (the preview holds drafts), a clean stop."""
 
 from __future__ import annotations
 
@@ -30,7 +30,9 @@ def served(tmp_path, engine):
         stop(proc, wait=False)
 
 
-def test_serve_shows_drafts_and_a_saved_change_without_writing_site(served, engine):
+def test_serve_shows_drafts_and_a_saved_change_without_writing_site_and_stops_cleanly(served, engine):
+    """A writer's preview from start to stop: drafts shown, a saved change shown, site/ never
+    written, and `kill` (as Ctrl+C) leaves no settings file and no trace behind."""
     root, base, proc, out = served
     assert DRAFT_TITLE in fetch(base + "blog/"), "the preview shows drafts"
     assert "Latest posts" in fetch(base)
@@ -43,9 +45,6 @@ def test_serve_shows_drafts_and_a_saved_change_without_writing_site(served, engi
     assert not (root / "site").exists(), "the preview never writes where the published site lives"
     assert f"Preview at {base}" in out.read_text()
 
-
-def test_serve_stops_cleanly_and_leaves_no_settings_behind(served, engine):
-    root, base, proc, out = served
     proc.terminate()  # as `kill`, which serve takes as Ctrl+C
     proc.wait(15)
     assert not (root / ".notepress-zensical.yml").exists()

@@ -73,7 +73,7 @@ def serve(tmp_path, engine):
         stop(proc, wait=False)
 
 
-def test_serve_starts_with_a_broken_entry_and_shows_the_problem_until_it_is_fixed(repo, serve):
+def test_serve_starts_with_a_broken_entry_shows_the_problem_never_builds_it_until_it_is_fixed(repo, serve):
     good = break_entry(repo)
 
     base, out = serve(repo)
@@ -85,23 +85,17 @@ def test_serve_starts_with_a_broken_entry_and_shows_the_problem_until_it_is_fixe
     assert "Why I write down what I learn" in fetch(base + "blog/")  # …the valid ones are shown
     assert BROKEN in out.read_text()  # and the terminal says it too
 
+    result = run_cli("-C", str(repo), "build")  # what the preview shows is never built
+    assert result.exit_code == 1
+    assert lines(result.stderr)[-2:] == [BROKEN, "notepress: 1 problem (fix it and run again)"]
+    assert not (repo / "site").exists()
+
     (repo / LEARNING).write_text(good, encoding="utf-8")
 
     wait_for(lambda: "notepress-problems" not in fetch(base + "blog/"), timeout=TIMEOUT, what="the banner to go")
     assert LEARNING_TITLE in fetch(base + "blog/")
     assert "notepress-problems" not in fetch(base)
     assert not (repo / "site").exists()  # the preview never writes into site/
-
-
-def test_a_broken_entry_previewed_is_never_built(repo, serve):
-    break_entry(repo)
-    serve(repo)
-
-    result = run_cli("-C", str(repo), "build")
-
-    assert result.exit_code == 1
-    assert lines(result.stderr)[-2:] == [BROKEN, "notepress: 1 problem (fix it and run again)"]
-    assert not (repo / "site").exists()
 
 
 def test_serve_redact_replaces_a_confidential_term(repo, serve):
