@@ -6,13 +6,17 @@ helpers only prepare inputs and read outputs, they never reimplement the gate.
 
 from __future__ import annotations
 
+import contextlib
+import functools
 import gzip
 import hashlib
 import html
+import http.server
 import json
 import os
 import re
 import shutil
+import threading
 from pathlib import Path
 
 from click.testing import CliRunner
@@ -26,6 +30,27 @@ WORDS = re.compile(r"\w+")
 SENTENCE = re.compile(r"(?<=[.!?])\s+|\n+")
 LIST_MARK = re.compile(r"^\s*(?:#{1,6}\s+|>\s*|[-*+]\s+|\d+[.)]\s+)")
 MARKUP = re.compile(r"[*`]")
+
+
+class _Quiet(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+@contextlib.contextmanager
+def static_server(folder: Path):
+    """A built site served over HTTP on a free loopback port, for as long as the block runs; yields
+    its base URL. (It stops within 50 ms: `serve_forever` looks for the stop at that interval.)"""
+    handler = functools.partial(_Quiet, directory=str(folder))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(5)
 
 
 def copy_example(dest: Path) -> Path:

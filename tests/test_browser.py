@@ -3,15 +3,12 @@ lists the public posts, the site search finds a public post, and finds nothing o
 
 from __future__ import annotations
 
-import functools
-import http.server
 import os
 import re
-import threading
 
 import pytest
 
-from e2e_helpers import CHROMIUM, screenshot
+from e2e_helpers import CHROMIUM, screenshot, static_server
 from notepress import api
 
 INTERNAL_SENTENCE = "Our matcher only auto-matches exact amounts or exact sums of open invoices"
@@ -25,25 +22,10 @@ pytestmark = [
 ]
 
 
-class _Quiet(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args):
-        pass
-
-
 @pytest.fixture(scope="module")
 def served(example_build):
-    root = example_build.root
-    entries = api.load(root).entries
-    handler = functools.partial(_Quiet, directory=str(root / "site"))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/", entries
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(5)
+    with static_server(example_build.root / "site") as base:
+        yield base, api.load(example_build.root).entries
 
 
 @pytest.fixture(scope="module")

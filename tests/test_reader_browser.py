@@ -4,39 +4,13 @@ set in the body's type size, no page scrolls sideways, /blog/archive/ exists."""
 
 from __future__ import annotations
 
-import contextlib
-import functools
-import http.server
-import threading
-from pathlib import Path
-
 import pytest
 
-from e2e_helpers import REPO, run_cli, screenshot
+from e2e_helpers import REPO, run_cli, screenshot, static_server
 from notepress import api
 from test_browser import pytestmark  # noqa: F401  (same marks: browser, skip without Chromium)
 
 WIDTHS = (1280, 390)
-
-
-class _Quiet(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args):
-        pass
-
-
-@contextlib.contextmanager
-def _static(folder: Path):
-    """A built site served over HTTP on a free loopback port, for as long as the block runs."""
-    handler = functools.partial(_Quiet, directory=str(folder))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(5)
 
 
 @pytest.fixture(scope="module")
@@ -44,7 +18,7 @@ def served(example_build):
     root = example_build.root
     public = sorted((e for e in api.load(root).entries if e.audience == "public" and not e.draft),
                     key=lambda e: e.date, reverse=True)
-    with _static(root / "site") as base:
+    with static_server(root / "site") as base:
         yield base, public
 
 
@@ -147,7 +121,7 @@ def served_init(tmp_path_factory, engine):
     result = run_cli("-C", str(root), "build", "--engine", engine)
     assert result.exit_code == 0, result.output
     entry = next(e for e in api.load(root).entries if (root / e.source) == essay)
-    with _static(root / "site") as base:
+    with static_server(root / "site") as base:
         yield base, entry
 
 
