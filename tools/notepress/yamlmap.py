@@ -74,34 +74,38 @@ def load_mapping(text: str, path: Path | str, first_line: int, report: Report,
                 report.error(path, line, key, f"appears twice (first on line {fields[key].line})",
                              "keep one of them")
                 continue
-            try:
-                value = _simple(value_node)
-                if value is _NOT_SIMPLE:
-                    value = loader.construct_object(value_node, deep=True)
-            except yaml.constructor.ConstructorError:
-                report.error(path, line, key, f"unsupported YAML tag {value_node.tag!r}",
-                             "remove the `!tag` and write a plain value")
-                fields[key] = Field(INVALID, line, None, False)
-                continue
-            except (ValueError, TypeError, OverflowError) as e:
-                is_date = value_node.tag == "tag:yaml.org,2002:timestamp"
-                report.error(path, line, key,
-                             f"{value_node.value!r} is not a real date ({e})" if is_date
-                             else f"{value_node.value!r} is not a valid value ({e})",
-                             "write a real date as YYYY-MM-DD" if is_date else "write a plain value")
-                fields[key] = Field(INVALID, line, None, False)
-                continue
-            scalar = isinstance(value_node, yaml.ScalarNode)
-            fields[key] = Field(
-                value=value,
-                line=first_line + value_node.start_mark.line if scalar else line,
-                raw=value_node.value if scalar else None,
-                quoted=bool(scalar and value_node.style in ("'", '"')),
-                item_lines=_item_lines(value_node, first_line),
-            )
+            fields[key] = _field(loader, key, value_node, path, line, first_line, report)
         return fields
     finally:
         loader.dispose()
+
+
+def _field(loader: _Loader, key: str, value_node: yaml.Node, path: Path | str, line: int, first_line: int,
+           report: Report) -> Field:
+    """The value of one key, or INVALID (reported) when it cannot be built."""
+    try:
+        value = _simple(value_node)
+        if value is _NOT_SIMPLE:
+            value = loader.construct_object(value_node, deep=True)
+    except yaml.constructor.ConstructorError:
+        report.error(path, line, key, f"unsupported YAML tag {value_node.tag!r}",
+                     "remove the `!tag` and write a plain value")
+        return Field(INVALID, line, None, False)
+    except (ValueError, TypeError, OverflowError) as e:
+        is_date = value_node.tag == "tag:yaml.org,2002:timestamp"
+        report.error(path, line, key,
+                     f"{value_node.value!r} is not a real date ({e})" if is_date
+                     else f"{value_node.value!r} is not a valid value ({e})",
+                     "write a real date as YYYY-MM-DD" if is_date else "write a plain value")
+        return Field(INVALID, line, None, False)
+    scalar = isinstance(value_node, yaml.ScalarNode)
+    return Field(
+        value=value,
+        line=first_line + value_node.start_mark.line if scalar else line,
+        raw=value_node.value if scalar else None,
+        quoted=bool(scalar and value_node.style in ("'", '"')),
+        item_lines=_item_lines(value_node, first_line),
+    )
 
 
 def check_yaml(text: str, path: Path | str, report: Report) -> bool:
