@@ -41,14 +41,14 @@ def pytest_configure(config):
 # engine's share of them runs on one worker, so that its example is built, and Chromium launched,
 # once (a module missing here still works: its worker builds the example too). Every other module runs whole on one worker.
 SHARED_MODULES = {"tests/test_site_e2e.py", "tests/test_audit.py", "tests/test_browser.py",
-                  "tests/test_reader_browser.py", "tests/test_newsletter_browser.py"}
+                  "tests/test_reader_browser.py", "tests/test_newsletter_browser.py", "tests/test_feeds.py"}
 
 
 # The scopes that take longest (seconds on 2 workers, measured), handed out first so that the last
 # one a worker starts is a short one; the rest follow in collection order.
 LONGEST_FIRST = ("shared", "tests/test_boundary.py", "tests/test_speed.py", "tests/test_serve_problems.py",
-                 "tests/test_serve_engines.py", "tests/test_serve.py", "tests/test_feeds.py",
-                 "tests/test_precommit.py", "tests/test_engines.py")
+                 "tests/test_serve_engines.py", "tests/test_serve.py", "tests/test_precommit.py",
+                 "tests/test_engines.py")
 
 
 def _scope(nodeid: str) -> str:

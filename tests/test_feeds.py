@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from e2e_helpers import copy_example, run_cli
+from e2e_helpers import run_cli
 from notepress import api
 from notepress.publish import NO_SITE_URL
 
@@ -44,11 +44,27 @@ def backdated_init(root: Path) -> Path:
     return root
 
 
+@pytest.fixture(scope="module")
+def plain_init(tmp_path_factory, engine):
+    """A repo as `notepress init` makes it (no site_url), built once for the module's tests that
+    only read it (with no git config, as `empty_git_config`)."""
+    with pytest.MonkeyPatch.context() as mp:
+        config = tmp_path_factory.mktemp("gitconfig") / "gitconfig"
+        config.write_text("")
+        mp.setenv("GIT_CONFIG_GLOBAL", str(config))
+        mp.setenv("GIT_CONFIG_NOSYSTEM", "1")
+        root = init(tmp_path_factory.mktemp("plain") / "notes")
+        return root, build(root, engine)
+
+
 @pytest.mark.site
-@pytest.mark.parametrize("make", [backdated_init, copy_example], ids=["init", "example"])
-def test_each_feed_item_is_dated_by_its_entry(make, tmp_path, engine):
-    root = make(tmp_path / "notes")
-    build(root, engine)
+@pytest.mark.parametrize("repo", ["init", "example"])
+def test_each_feed_item_is_dated_by_its_entry(repo, tmp_path, engine, request):
+    if repo == "init":
+        root = backdated_init(tmp_path / "notes")
+        build(root, engine)
+    else:
+        root = request.getfixturevalue("example_build").root
     dates = {e.title: e.date for e in api.load(root).entries}
 
     items = ET.parse(root / "site" / "feed_rss_created.xml").getroot().iter("item")
@@ -59,10 +75,9 @@ def test_each_feed_item_is_dated_by_its_entry(make, tmp_path, engine):
 
 
 @pytest.mark.site
-@pytest.mark.parametrize("make", [init, copy_example], ids=["init", "example"])
-def test_no_feed_says_none(make, tmp_path, engine):
-    root = make(tmp_path / "notes")
-    build(root, engine)
+@pytest.mark.parametrize("repo", ["init", "example"])
+def test_no_feed_says_none(repo, engine, request):
+    root = request.getfixturevalue("plain_init")[0] if repo == "init" else request.getfixturevalue("example_build").root
 
     feeds = sorted((root / "site").glob("feed_*"))
 
@@ -73,10 +88,8 @@ def test_no_feed_says_none(make, tmp_path, engine):
 
 
 @pytest.mark.site
-def test_a_build_without_site_url_warns_once_naming_what_breaks(tmp_path, engine):
-    plain, example = init(tmp_path / "plain"), copy_example(tmp_path / "example")
-
-    warned, quiet = build(plain, engine), build(example, engine)
+def test_a_build_without_site_url_warns_once_naming_what_breaks(plain_init, example_build):
+    warned, quiet = plain_init[1], example_build.result
 
     assert warned.stderr.splitlines().count(f"warning: {NO_SITE_URL}") == 1
     assert "site_url" not in quiet.stderr
