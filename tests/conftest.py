@@ -82,8 +82,8 @@ def pytest_collection_modifyitems(config, items):
         return
 
     def rank(item) -> int:
-        scope = _scope(item.nodeid).partition("-")[0] if item.nodeid.split("::")[0] in SHARED_MODULES \
-            else _scope(item.nodeid)
+        module = item.nodeid.split("::", 1)[0]
+        scope = "shared" if module in SHARED_MODULES else module
         return LONGEST_FIRST.index(scope) if scope in LONGEST_FIRST else len(LONGEST_FIRST)
 
     items.sort(key=rank)
