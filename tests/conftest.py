@@ -140,14 +140,19 @@ def browser():
             b.close()
 
 
-@pytest.fixture
-def empty_git_config(tmp_path, monkeypatch) -> Path:
-    """No user or system git config: what notepress reads from git is only what a test sets there."""
-    config = tmp_path / "gitconfig"
+def isolate_git_config(monkeypatch: pytest.MonkeyPatch, folder: Path) -> Path:
+    """No user or system git config while `monkeypatch` lasts: an empty one in `folder` instead."""
+    config = folder / "gitconfig"
     config.write_text("")
     monkeypatch.setenv("GIT_CONFIG_GLOBAL", str(config))
     monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
     return config
+
+
+@pytest.fixture
+def empty_git_config(tmp_path, monkeypatch) -> Path:
+    """No user or system git config: what notepress reads from git is only what a test sets there."""
+    return isolate_git_config(monkeypatch, tmp_path)
 
 
 @pytest.fixture

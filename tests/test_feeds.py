@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from conftest import isolate_git_config
 from e2e_helpers import run_cli
 from notepress import api
 from notepress.publish import NO_SITE_URL
@@ -49,10 +50,7 @@ def plain_init(tmp_path_factory, engine):
     """A repo as `notepress init` makes it (no site_url), built once for the module's tests that
     only read it (with no git config, as `empty_git_config`)."""
     with pytest.MonkeyPatch.context() as mp:
-        config = tmp_path_factory.mktemp("gitconfig") / "gitconfig"
-        config.write_text("")
-        mp.setenv("GIT_CONFIG_GLOBAL", str(config))
-        mp.setenv("GIT_CONFIG_NOSYSTEM", "1")
+        isolate_git_config(mp, tmp_path_factory.mktemp("gitconfig"))
         root = init(tmp_path_factory.mktemp("plain") / "notes")
         return root, build(root, engine)
 
