@@ -87,22 +87,15 @@ def wait_for(predicate, timeout: float = 60.0, what: str = "the condition"):
 def served(tmp_path):
     root = copy_example(tmp_path / "repo")
     port = free_port()
-    log = (tmp_path / "serve.log").open("w")
-    proc = subprocess.Popen([str(MKDOCS), "serve", "-a", f"127.0.0.1:{port}"], cwd=root,
-                            stdout=log, stderr=subprocess.STDOUT)
+    with (tmp_path / "serve.log").open("w") as log:  # the process writes to its own copy of the file
+        proc = subprocess.Popen([str(MKDOCS), "serve", "-a", f"127.0.0.1:{port}"], cwd=root,
+                                stdout=log, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}/"
-
-    def stop():
-        if proc.poll() is None:
-            proc.terminate()
-            proc.wait(10)
-        log.close()
-
     try:
         wait_for(lambda: "<html" in fetch(base + "blog/"), what="mkdocs serve to start")
-        yield root, base, stop
+        yield root, base, lambda: stop(proc)
     finally:
-        stop()
+        stop(proc)
 
 
 def test_mkdocs_serve_rebuilds_when_an_entry_changes(served):
