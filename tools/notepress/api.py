@@ -12,6 +12,7 @@ import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
+from . import clock
 from . import publish, review, site
 from .audience import Reader, gate
 from .screen import screen_public
@@ -82,14 +83,14 @@ def new(root: Path | str, etype: str, title: str, *, from_slug: str | None = Non
 def new_entry(root: Path | str, etype: str, title: str, *, today: dt.date | None = None) -> Path:
     from .scaffold import new_entry as _new
 
-    return _new(load_config(root), etype, title, today=today or dt.date.today())
+    return _new(load_config(root), etype, title, today=today or clock.today())
 
 
 def new_checkin(root: Path | str, from_slug: str, title: str, *, today: dt.date | None = None) -> Path:
     """A learning entry that starts from another entry's next step and links back to it."""
     from .review.checkin import new_checkin as _checkin
 
-    return _checkin(load_config(root), from_slug, title, today or dt.date.today())
+    return _checkin(load_config(root), from_slug, title, today or clock.today())
 
 
 def newsletter_draft(root: Path | str, *, since: dt.date | None = None, until: dt.date | None = None,
@@ -179,7 +180,7 @@ def next_steps(root: Path | str, *, today: dt.date | None = None, include_privat
     from .review.goals import cadence
     from .review.nextsteps import open_steps
 
-    today, reader = today or dt.date.today(), review.reader_for(include_private)
+    today, reader = today or clock.today(), review.reader_for(include_private)
     project = load(root)
     entries = list(gate(project.entries, project.config, reader))
     steps = open_steps(entries, today)
@@ -233,7 +234,7 @@ def checkin(root: Path | str, answer, *, on: str | None = None, today: dt.date |
     asks for them); then the new entry is written and the earlier step closed (see review.session)."""
     from .review.session import earlier
 
-    today = today or dt.date.today()
+    today = today or clock.today()
     session, _, entries = review.start_checkin(root, today=today)
     slug = on if on is not None else session.steps[0].slug if session.steps else None
     chosen = earlier(entries, slug) if slug is not None else None

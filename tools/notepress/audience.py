@@ -19,6 +19,7 @@ import enum
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
+from . import clock
 from .config import Config
 from .links import Link, Resolver
 from .model import Entry
@@ -119,7 +120,7 @@ class View:
 def gate(entries: Iterable[Entry], config: Config, reader: Reader, *, drafts: bool = False,
          today: dt.date | None = None) -> View:
     """The one gate: the view of `entries` that `reader` may see on `today` (default: today)."""
-    entries, today = list(entries), today or dt.date.today()
+    entries, today = list(entries), today or clock.today()
     public = select(entries, Reader.PUBLIC, drafts=drafts, today=today)
     shown = set(map(id, public))  # entries compare by identity: a set, not a scan of the list per entry
     held = tuple(e for e in select(entries, Reader.PUBLIC, drafts=drafts) if id(e) not in shown) \

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import click
 
+from . import clock
 from . import api
 from .cli_base import command, parse_date, plural, root
 from .problems import Problem
@@ -290,7 +291,7 @@ def checkin(on_slug, today, yes, **options):
         notepress checkin --did --outcome "Finance agreed" --learning "Ask for the number first" \\
             --next-step "Draft the ACH default proposal" --due 2026-12-04 --goal lead-payments
     """
-    today = today or dt.date.today()
+    today = today or clock.today()
 
     def answer(session, chosen) -> Answers:
         _show_session(session, chosen)

@@ -16,6 +16,7 @@ from pathlib import Path
 
 from markdown.extensions.toc import slugify
 
+from . import clock
 from . import front_matter
 from .cache import EntryCache, digest
 from .config import Config
@@ -41,7 +42,7 @@ def find_sources(config: Config) -> list[Path]:
 
 def current_date() -> dt.date:
     """Today, for the rules that depend on it (tests replace this function)."""
-    return dt.date.today()
+    return clock.today()
 
 
 def read_entries(config: Config, report: Report | None = None, *, cache: bool = True,

@@ -30,6 +30,7 @@ import re
 import sys
 from pathlib import Path
 
+from . import clock
 from .cache import cache_dir
 from .config import CONFIG_FILE, Config
 from .gitdates import _git
@@ -51,7 +52,7 @@ def fingerprint(root: Path, config: Config, *, engine: str, options: tuple, cust
     def add(*parts) -> None:
         h.update(repr(parts).encode("utf-8", "surrogatepass") + b"\0")
 
-    add(FORMAT, engine, options, dt.date.today().isoformat(), sys.version, sys.executable)
+    add(FORMAT, engine, options, clock.today().isoformat(), sys.version, sys.executable)
     add("git", (_git(root, "rev-parse", "HEAD") or "").strip())
     add("code", tree(Path(__file__).parent, skip=("__pycache__",)))
     add("packages", _packages())

@@ -24,6 +24,7 @@ from pathlib import Path
 
 import jinja2
 
+from . import clock
 from .config import SITE_URL_RE
 from .front_matter import scalar
 from .problems import NotepressError, Problem
@@ -179,7 +180,7 @@ def init_repo(path: Path | str, *, name: str | None = None, author: str | None =
     if any(c in install for c in "\"'\n\r"):
         raise NotepressError(Problem("", 0, "--install-from", "write one pip requirement, e.g. "
                                      '"notepress @ git+https://github.com/you/notepress@v0.1"', "no quotes or line breaks inside"))
-    files = render(name=name, author=author, today=today or dt.date.today(), site_url=site_url, install=install)
+    files = render(name=name, author=author, today=today or clock.today(), site_url=site_url, install=install)
 
     _refuse_clashes(folder, shown, files)
     needs_git = git_toplevel(folder) is None

@@ -18,6 +18,7 @@ from pathlib import Path
 
 from markdown.extensions.toc import slugify
 
+from . import clock
 from .mail import bad_addresses
 from .model import AUDIENCES, SOURCES, TYPES, plausible
 from .problems import Report
@@ -113,7 +114,7 @@ def _missing_fix(spec: Spec) -> str:
     if spec.kind == "choice":
         return f"add `{name}:` with one of {', '.join(spec.choices)}"
     if spec.kind == "date":
-        return f"add `{name}: {dt.date.today().isoformat()}`"
+        return f"add `{name}: {clock.today().isoformat()}`"
     if spec.kind == "names":
         return f"add `{name}: [first, second]`"
     return f"add `{name}: ...` to the front matter"

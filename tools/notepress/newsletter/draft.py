@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from .. import clock
 from ..audience import View
 from ..model import Period
 from . import archive
@@ -20,8 +21,8 @@ def draft(view: View, *, since: dt.date | None = None, until: dt.date | None = N
     `cadence_days`) up to today.
     """
     config = view.config
-    today = today or dt.date.today()
-    now = now or dt.datetime.now(dt.timezone.utc)
+    today = today or clock.today()
+    now = now or clock.now()
     issues = archive.issues(config.archive_dir)
     sent = [r for r in issues if archive.is_sent(r)]
     unsent = issues[-1] if issues and (not sent or sent[-1] is not issues[-1]) else None

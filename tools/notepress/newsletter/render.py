@@ -27,6 +27,7 @@ import markdown
 import nh3
 from markupsafe import Markup
 
+from .. import clock
 from .. import site
 from ..audience import View
 from ..config import Config
@@ -187,7 +188,7 @@ def message(subject: str, html: str, text: str, config: Config, now: dt.datetime
     if sender is not None:
         msg["To"] = str(sender)
         msg["Message-ID"] = make_msgid(domain=sender.domain)
-    msg["Date"] = format_datetime(now or dt.datetime.now(dt.timezone.utc))
+    msg["Date"] = format_datetime(now or clock.now())
     msg.set_content(text)
     msg.add_alternative(html, subtype="html")
     rich = msg.get_payload()[1]

@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from email.headerregistry import Address
 from pathlib import Path
 
+from .. import clock
 from ..audience import Reader, View
 from ..config import CONFIG_FILE, Config, Smtp
 from ..mail import parse_address
@@ -211,7 +212,7 @@ class _Logged:
 
     def __call__(self, label: str, message_id: str, result: Delivery) -> None:
         entry = {"status": result.status, "code": result.code, "error": result.error,
-                 "message_id": message_id, "at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")}
+                 "message_id": message_id, "at": clock.now().isoformat(timespec="seconds")}
         if self.this_round > 1:
             entry["round"] = self.this_round
         self.log.record(result.address, entry)

@@ -17,6 +17,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+from .. import clock
 from ..publish import read as load
 from ..audience import Reader, View, gate
 from ..config import Config
@@ -62,7 +63,7 @@ def _period(since: dt.date | None, until: dt.date | None) -> None:
 
 def next_steps(root: Path | str, *, today: dt.date | None = None, include_private: bool = False) -> list[OpenStep]:
     """Every open next step, overdue first, then by due date, then undated."""
-    return open_steps(list(_view(root, include_private)), today or dt.date.today())
+    return open_steps(list(_view(root, include_private)), today or clock.today())
 
 
 def mark_done(root: Path | str, slug: str, *, on: dt.date | None = None) -> Done:
@@ -72,7 +73,7 @@ def mark_done(root: Path | str, slug: str, *, on: dt.date | None = None) -> Done
     its path and date. Raises StepError (one problem) for an unknown slug, an entry that is not a
     learning entry, or one without a next step."""
     project = load(root)
-    return _mark_done(project.config, project.entries, slug, on or dt.date.today())
+    return _mark_done(project.config, project.entries, slug, on or clock.today())
 
 
 def build_portfolio(root: Path | str, *, since: dt.date | None = None, until: dt.date | None = None,
@@ -107,7 +108,7 @@ def render_portfolio(root: Path | str, *, since: dt.date | None = None, until: d
 
 def writing_stats(root: Path | str, *, since: dt.date | None = None, until: dt.date | None = None,
                   weeks: int = DEFAULT_WEEKS, include_private: bool = False) -> Stats:
-    until = until or dt.date.today()
+    until = until or clock.today()
     _period(since, until)
     if weeks < 1:
         raise NotepressError(Problem("", 0, f"--weeks {weeks}", "must be 1 or more"))
@@ -128,7 +129,7 @@ def goals(root: Path | str, *, today: dt.date | None = None, include_private: bo
     from .goals import progress
 
     return progress(_view(root, include_private), contains=contains(reader_for(include_private)),
-                    today=today or dt.date.today())
+                    today=today or clock.today())
 
 
 def goals_table(root: Path | str, *, today: dt.date | None = None, include_private: bool = False) -> str:
@@ -142,7 +143,7 @@ def cadence(root: Path | str, *, today: dt.date | None = None, include_private: 
     from .goals import cadence as _cadence
 
     view = _view(root, include_private)
-    return _cadence(list(view), view.config.cadence_days, today or dt.date.today())
+    return _cadence(list(view), view.config.cadence_days, today or clock.today())
 
 
 def next_steps_ics(root: Path | str, *, today: dt.date | None = None, include_private: bool = False,
@@ -162,7 +163,7 @@ def start_checkin(root: Path | str, *, today: dt.date | None = None):
 
     project = load(root)
     entries = list(gate(project.entries, project.config, Reader.SELF))
-    return start(project.config, entries, today or dt.date.today()), project.config, entries
+    return start(project.config, entries, today or clock.today()), project.config, entries
 
 
 def checkin(root: Path | str, answers: Answers, *, today: dt.date | None = None) -> Written:
@@ -170,7 +171,7 @@ def checkin(root: Path | str, answers: Answers, *, today: dt.date | None = None)
     from .session import write_checkin
 
     _, config, entries = start_checkin(root, today=today)
-    return write_checkin(config, entries, answers, today or dt.date.today())
+    return write_checkin(config, entries, answers, today or clock.today())
 
 
 def portfolio_pdf(root: Path | str, *, since: dt.date | None = None, until: dt.date | None = None,

@@ -7,6 +7,7 @@ import datetime as dt
 
 from icalendar import Calendar, Event
 
+from .. import clock
 from .nextsteps import OpenStep
 
 DAY = dt.timedelta(days=1)
@@ -23,7 +24,7 @@ def calendar(steps: list[OpenStep], contains: str, stamp: dt.datetime | None = N
     cal.add("prodid", "-//notepress//next steps//EN")
     cal.add("version", "2.0")
     cal.add("x-wr-calname", "Next steps")
-    stamp = stamp or dt.datetime.now(dt.timezone.utc)
+    stamp = stamp or clock.now()
     for step in steps:
         if step.due is None:
             continue
