@@ -174,7 +174,23 @@ def too_deep(text: str) -> int | None:
     """
     if sum(map(text.count, "[{-:?")) <= MAX_DEPTH:  # every level needs one of these characters
         return None
-    loader = _Loader(text)
+    try:
+        return _first_too_deep(_Loader, text)
+    except yaml.YAMLError:
+        # The libyaml in PyYAML 6.0.4 has a nesting limit of its own (1,000 flow levels), and its
+        # scanner reads ahead, so it stops before the events reach MAX_DEPTH. The pure-Python
+        # parser has no such limit and finds the line; a real syntax error fails there too.
+        if _Loader is yaml.SafeLoader:
+            return None
+    try:
+        return _first_too_deep(yaml.SafeLoader, text)
+    except yaml.YAMLError:
+        return None
+
+
+def _first_too_deep(loader_class, text: str) -> int | None:
+    """too_deep with one parser; its syntax errors are raised."""
+    loader = loader_class(text)
     depth = 0
     try:
         while loader.check_event():
@@ -185,8 +201,6 @@ def too_deep(text: str) -> int | None:
                     return event.start_mark.line
             elif isinstance(event, yaml.CollectionEndEvent):
                 depth -= 1
-    except yaml.YAMLError:
-        return None
     finally:
         loader.dispose()
     return None
