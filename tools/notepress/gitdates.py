@@ -2,6 +2,8 @@
 
 One process for the whole tree (not one per file), so it stays fast at 10,000 entries. Files
 with uncommitted changes, untracked files, and trees outside git fall back to the file's time.
+In a shallow clone (what CI checks out by default) the oldest commit there seems to add every
+file, so the dates are wrong: `shallow_warning` says so, for the build to show.
 """
 
 from __future__ import annotations
@@ -51,3 +53,24 @@ def last_changed(root: Path, folder: Path, paths: list[Path]) -> dict[Path, dt.d
             except OSError:
                 continue
     return out
+
+
+def shallow_depth(root: Path) -> int | None:
+    """How many commits of history a shallow clone holds (along first parents); None when the
+    repository has its whole history, or `root` is not in git."""
+    if (_git(root, "rev-parse", "--is-shallow-repository") or "").strip() != "true":
+        return None
+    count = (_git(root, "rev-list", "--count", "--first-parent", "HEAD") or "").strip()
+    return int(count) if count.isdigit() else 0
+
+
+def shallow_warning(root: Path) -> str | None:
+    """The build's warning when `root` is in a shallow clone, whose dates `last_changed` gets wrong;
+    None when the history is whole or there is no git."""
+    depth = shallow_depth(root)
+    if depth is None:
+        return None
+    source = "its last commit" if depth == 1 else f"its last {depth} commits only"
+    return (f"warning: this is a shallow git clone (depth {depth}): the 'updated' dates of posts come from "
+            f"{source} (fetch the whole history: `fetch-depth: 0` for actions/checkout, or "
+            "`git fetch --unshallow`)")
