@@ -13,7 +13,6 @@ import re
 import shutil
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -88,14 +87,12 @@ def test_unknown_key_warning_names_closest_key_and_fails_under_strict(tmp_path, 
     assert lines(strict.stderr)[-1].startswith("notepress: 1 problem in 1 ")
 
 
-def test_alias_bomb_is_rejected_quickly(tmp_path):
+def test_alias_bomb_is_refused_as_one_problem_at_its_first_anchor(tmp_path):
+    """One problem, no entry and no crash (no timing here: speed is measured by tools/benchmark.py)."""
     repo = make_repo(tmp_path / "repo", ["alias-bomb"])
 
-    start = time.perf_counter()
     entries, report = read_entries(load_config(repo))
-    elapsed = time.perf_counter() - start
 
-    assert elapsed < 1.0
     assert entries == []
     assert [str(p) for p in report.problems] == expected_lines(BAD / "alias-bomb.expected")
     assert "anchors and aliases (& and *) are not supported" in report.problems[0].message
