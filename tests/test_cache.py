@@ -1,17 +1,22 @@
-"""The entry cache: keyed by content, so no edit is ever missed, and kept out of the writing repo."""
+"""The caches: keyed by content, so no edit is ever missed; by the code that made them, so no change
+of a rule or a message is hidden; and kept out of the writing repo."""
 
 from __future__ import annotations
 
 import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 from notepress.audience import Reader, select
-from notepress.cache import cache_file
+import notepress
+from notepress.cache import Store, code_digest, repo_file
 from notepress.config import load_config
 from notepress.entries import read_entries
 
 REPO = Path(__file__).resolve().parent.parent
+PACKAGE = Path(notepress.__file__).parent
 
 
 def copy_example(dest: Path) -> Path:
@@ -24,7 +29,7 @@ def test_a_cached_read_equals_a_fresh_read(tmp_path):
     config = load_config(copy_example(tmp_path))
     fresh, _ = read_entries(config, cache=False)
     read_entries(config)  # fills the cache
-    assert cache_file(config.root).exists()
+    assert repo_file("entries", config.root).exists()
     cached, report = read_entries(config)
     assert [vars(e) for e in cached] == [vars(e) for e in fresh]
     assert not report.errors
@@ -52,12 +57,60 @@ def test_the_cache_is_not_written_into_the_repo(tmp_path):
     before = sorted(p.relative_to(root) for p in root.rglob("*"))
     read_entries(load_config(root))
     assert sorted(p.relative_to(root) for p in root.rglob("*")) == before
-    assert Path(os.environ["XDG_CACHE_HOME"]) in cache_file(root.resolve()).parents
+    assert Path(os.environ["XDG_CACHE_HOME"]) in repo_file("entries", root.resolve()).parents
 
 
 def test_an_unreadable_cache_is_ignored(tmp_path):
     config = load_config(copy_example(tmp_path))
     read_entries(config)
-    cache_file(config.root).write_bytes(b"not a pickle")
+    repo_file("entries", config.root).write_bytes(b"not a pickle")
     entries, report = read_entries(config)
     assert len(entries) == 25 and not report.errors
+
+
+def _notepress(package_parent: Path, *args: str, env: dict) -> subprocess.CompletedProcess:
+    """`notepress ARGS` run from the package under `package_parent` (a copy of this one)."""
+    return subprocess.run([sys.executable, "-c", "from notepress.cli import main; main()", *args],
+                          env={**env, "PYTHONPATH": str(package_parent)}, capture_output=True, text=True)
+
+
+def test_a_changed_message_in_any_module_is_seen_on_unchanged_entries(tmp_path):
+    """The same entries, checked by a copy of the package before and after a message of schema.py
+    changed: the second check prints the new message, although no entry changed (the cache is
+    keyed by every file of the package, not by a list of them)."""
+    code = tmp_path / "code"
+    shutil.copytree(PACKAGE, code / "notepress", ignore=shutil.ignore_patterns("__pycache__"))
+    root = copy_example(tmp_path / "repo")
+    (root / "posts" / "learning" / "broken.md").write_text(
+        "---\ntitle: Broken\ndate: 2026-11-02\ntype: learning\naudience: public\ndraft: maybe\n---\n", encoding="utf-8")
+    env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path / "cache")}
+    first = _notepress(code, "-C", str(root), "check", env=env)
+    assert "true or false" in first.stderr, first.stderr
+    assert list((tmp_path / "cache" / "notepress").glob("entries-*.pickle"))  # the entries were cached
+    schema = code / "notepress" / "schema.py"
+    text = schema.read_text(encoding="utf-8")
+    assert text.count("true or false") >= 1
+    schema.write_text(text.replace("true or false", "yes-or-no (changed)"), encoding="utf-8")
+    second = _notepress(code, "-C", str(root), "check", env=env)
+    assert "yes-or-no (changed)" in second.stderr and "true or false" not in second.stderr, second.stderr
+
+
+def test_a_store_is_empty_for_other_code_or_another_key(tmp_path, monkeypatch):
+    store = Store("probe", tmp_path, key="settings-1")
+    store.put("a", 1)
+    store.save()
+    assert Store("probe", tmp_path, key="settings-1").get("a") == 1
+    assert Store("probe", tmp_path, key="settings-2").get("a") is None
+    monkeypatch.setattr("notepress.cache.code_digest", lambda: "another code")
+    assert Store("probe", tmp_path, key="settings-1").get("a") is None
+
+
+def test_the_code_digest_covers_every_file_of_the_package_and_the_installed_versions():
+    """Not a list of modules: a template and a module no list ever named are in it too."""
+    import notepress.cache as cache
+
+    digest = code_digest()
+    assert len(digest) == 40
+    names = {p.name for p in PACKAGE.rglob("*") if p.is_file() and "__pycache__" not in p.parts}
+    assert {"schema.py", "project.py", "newsletter.html.jinja"} <= names
+    assert any("PyYAML" in d or "pyyaml" in d.lower() for d in cache.installed_distributions())

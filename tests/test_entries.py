@@ -380,7 +380,7 @@ def test_the_cache_does_not_keep_yesterdays_verdict_on_a_date(tmp_path):
 
 
 def test_check_judges_dates_against_todays_date(tmp_path, cli, monkeypatch):
-    monkeypatch.setattr(notepress.entries, "current_date", lambda: dt.date(2026, 11, 23))
+    monkeypatch.setenv("NOTEPRESS_TODAY", "2026-11-23")  # the one clock's hook (notepress.clock)
     write_essay(tmp_path, "2028-11-03")
 
     result = cli("-C", tmp_path, "check")

@@ -10,7 +10,7 @@ import pytest
 import yaml
 
 from conftest import FIXTURES
-from notepress.config import load_config
+from notepress.project import Project
 from notepress.entries import read_entries
 from notepress.problems import NotepressError
 from notepress.links import Resolver, find_links
@@ -31,9 +31,7 @@ def slugs(entries) -> list[str]:
 
 
 def test_new_checkin_takes_the_next_step_as_action_and_links_back(career, tmp_path):
-    config = load_config(career)
-
-    path = new_checkin(config, "first-finance-review", "Ran the pricing test", TODAY)
+    path = new_checkin(Project.open(career, today=TODAY), "first-finance-review", "Ran the pricing test")
 
     assert path == career / "posts" / "learning" / "2026-03-20-ran-the-pricing-test.md"
     text = path.read_text(encoding="utf-8")
@@ -42,7 +40,7 @@ def test_new_checkin_takes_the_next_step_as_action_and_links_back(career, tmp_pa
     # Everything else is the learning template as `notepress new` writes it, line for line.
     plain = tmp_path / "plain"
     plain.mkdir()
-    template = new_entry(load_config(plain), "learning", "Ran the pricing test", today=TODAY).read_text()
+    template = new_entry(Project.open(plain, today=TODAY), "learning", "Ran the pricing test").read_text()
     front, body = template.split("\n---\n", 1)
     front = front.replace('action: ""  #', "action: Run the pricing test with five customers  #")
     link = "Check-in on [[first-finance-review]]: its next step is this entry's action."
@@ -50,11 +48,11 @@ def test_new_checkin_takes_the_next_step_as_action_and_links_back(career, tmp_pa
 
 
 def test_the_checkin_links_back_once_filled_in(career):
-    config = load_config(career)
-    path = new_checkin(config, "mentoring-retro", "Written notes after pairing", TODAY)
+    project = Project.open(career, today=TODAY)
+    path = new_checkin(project, "mentoring-retro", "Written notes after pairing")
     path.write_text(path.read_text().replace('learning: ""', "learning: Notes get read."), encoding="utf-8")
 
-    entries, report = read_entries(config, cache=False)
+    entries, report = read_entries(project.config, cache=False)
 
     assert not report.errors
     checkin = next(e for e in entries if e.slug == "written-notes-after-pairing")
@@ -68,14 +66,13 @@ def test_the_checkin_links_back_once_filled_in(career):
 ])
 def test_new_checkin_refuses_what_has_no_next_step(slug, error, career):
     with pytest.raises(StepError) as e:
-        new_checkin(load_config(career), slug, "A title", TODAY)
+        new_checkin(Project.open(career, today=TODAY), slug, "A title")
     assert str(e.value).startswith(error)
     assert not (career / "posts" / "learning" / "2026-03-20-a-title.md").exists()
 
 
 def test_new_checkin_never_overwrites(career):
-    config = load_config(career)
-    new_checkin(config, "first-finance-review", "Same title", TODAY)
+    new_checkin(Project.open(career, today=TODAY), "first-finance-review", "Same title")
     with pytest.raises(NotepressError, match="already exists"):
-        new_checkin(config, "first-finance-review", "Same title", TODAY)
+        new_checkin(Project.open(career, today=TODAY), "first-finance-review", "Same title")
 

@@ -3,6 +3,9 @@
     from notepress import api
     report = api.check("path/to/repo")          # every problem at once
     result = api.build("path/to/repo")          # the pipeline of publish.py: posts -> … -> site/
+
+Each function takes a repo's path, or the `Project` a command opened (project.py): the CLI opens
+one per command, so settings are read once and every rule uses its one `today`.
 """
 
 from __future__ import annotations
@@ -12,38 +15,27 @@ import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import clock
 from . import publish, review, site
-from .audience import Reader, gate
-from .screen import screen_public
-from .config import load_config, read_config
-from .entries import read_entries
+from .audience import Reader
 from .model import Entry
 from .output import write_atomic
 from .problems import NotepressError, Problem, Report
+from .project import Repo, opened
 from .review import StepError  # noqa: F401 - a refusal about one entry's step, shown as one line
 
-
 # The publishing pipeline's steps, under the names the commands and tests know.
-Project, Preview = publish.Project, publish.Preview
+Preview = publish.Preview
 load, generate_blog, preview_blog, audit = publish.read, publish.generate, publish.preview, publish.audit
 
 
-def config_warnings(root: Path | str) -> list[Problem]:
-    """notepress.yml's warnings (unknown settings, …), which every command shows; its errors are
-    left to the command, which stops on them."""
-    return list(read_config(root, Report(Path(root).resolve())).warnings)
-
-
-def check(root: Path | str, *, strict: bool = False) -> Report:
+def check(repo: Repo, *, strict: bool = False) -> Report:
     """Validate every entry and the rules of public pages. Problems are returned, not raised (a
     file that stops the check, such as a broken mkdocs.yml, is one of them); with `strict`,
     warnings are errors."""
-    report = Report(Path(root).resolve())
+    project = opened(repo)
+    report = project.report()
     try:
-        config = read_config(root, report)
-        entries, report = read_entries(config, report)
-        report.problems.extend(screen_public(entries, config).problems)
+        report.problems.extend(project.screen(entries=project.entries).problems)
     except NotepressError as e:
         report.problems.extend(e.problems)
     if strict:
@@ -51,72 +43,65 @@ def check(root: Path | str, *, strict: bool = False) -> Report:
     return report
 
 
-def build(root: Path | str, *, engine: str | None = None, redact: bool | None = None, strict: bool = False,
+def build(repo: Repo, *, engine: str | None = None, redact: bool | None = None, strict: bool = False,
           progress=None) -> publish.Published:
     """Generate the posts, build the site with the engine (notepress.yml's unless given) into a
     staging folder, audit it, swap it into place."""
-    return publish.publish(root, engine=engine, redact=redact, strict=strict, progress=progress)
+    return publish.publish(repo, engine=engine, redact=redact, strict=strict, progress=progress)
 
 
-def serve(root: Path | str, *, engine: str | None = None, dev_addr: str | None = None, expose: bool = False,
+def serve(repo: Repo, *, engine: str | None = None, dev_addr: str | None = None, expose: bool = False,
           open_browser: bool = False, redact: bool | None = None, warn=None, progress=None) -> None:
     """Live preview on 127.0.0.1, drafts shown, never written into site/; another machine's address
     needs `expose` (see site.dev_address). Entries with errors are left out and their problems shown."""
-    root = Path(root).resolve()
-    address = site.preview_address(root, dev_addr, expose=expose)  # refused before anything is written
+    project = opened(repo)
+    address = site.dev_address(dev_addr, expose=expose) if dev_addr else \
+        site.preview_address(project.settings, expose=expose)
     if address.exposed and warn:
         warn(f"warning: the preview at {address} can be reached from other machines; it shows drafts and "
              "is not audited for content of non-public entries")
-    name = engine or read_config(root, Report(root)).engine
-    site.engine(root, name).serve(address, redact=redact, open_browser=open_browser, progress=progress)
+    project.engine(engine).serve(address, redact=redact, open_browser=open_browser, progress=progress)
 
 
-def new(root: Path | str, etype: str, title: str, *, from_slug: str | None = None,
-        today: dt.date | None = None) -> Path:
+def new(repo: Repo, etype: str, title: str, *, from_slug: str | None = None, today: dt.date | None = None) -> Path:
     """`notepress new`: an entry of `etype` from its template, or with `from_slug` a check-in on
     that learning entry's next step. Returns its path; never overwrites."""
+    project = opened(repo, today)
+    project.require_config()
     if from_slug is not None:
-        return new_checkin(root, from_slug, title, today=today)
-    return new_entry(root, etype, title, today=today)
+        from .review.checkin import new_checkin
+
+        return new_checkin(project, from_slug, title)
+    from .scaffold import new_entry
+
+    return new_entry(project, etype, title)
 
 
-def new_entry(root: Path | str, etype: str, title: str, *, today: dt.date | None = None) -> Path:
-    from .scaffold import new_entry as _new
-
-    return _new(load_config(root), etype, title, today=today or clock.today())
-
-
-def new_checkin(root: Path | str, from_slug: str, title: str, *, today: dt.date | None = None) -> Path:
-    """A learning entry that starts from another entry's next step and links back to it."""
-    from .review.checkin import new_checkin as _checkin
-
-    return _checkin(load_config(root), from_slug, title, today or clock.today())
-
-
-def newsletter_draft(root: Path | str, *, since: dt.date | None = None, until: dt.date | None = None,
+def newsletter_draft(repo: Repo, *, since: dt.date | None = None, until: dt.date | None = None,
                      today: dt.date | None = None):
     """Compose the next issue (or re-draft the unsent one) into the archive; returns its record."""
     from .newsletter.draft import draft
 
-    project = load(root)
-    return draft(gate(project.entries, project.config, Reader.TEAM), since=since, until=until, today=today)
+    project = opened(repo, today)
+    return draft(project.view(Reader.TEAM), since=since, until=until, today=project.today,
+                 markdown_settings=project.markdown)
 
 
-def newsletter_issues(root: Path | str):
+def newsletter_issues(repo: Repo):
     """Every archived issue with its send log: [(record, log)]."""
     from .newsletter import archive
 
-    config = load_config(root)
+    config = opened(repo).require_config()
     return [(r, archive.read_log(r.folder)) for r in archive.issues(config.archive_dir)]
 
 
-def newsletter_issue(root: Path | str, number: int | None = None):
+def newsletter_issue(repo: Repo, number: int | None = None):
     from .newsletter import archive
 
-    return archive.find(load_config(root).archive_dir, number)
+    return archive.find(opened(repo).require_config().archive_dir, number)
 
 
-def newsletter_send(root: Path | str, number: int | None = None, *, dry_run: bool = False,
+def newsletter_send(repo: Repo, number: int | None = None, *, dry_run: bool = False,
                     test_address: str | None = None, recipients_csv: Path | None = None, force: bool = False,
                     retry_failed: bool = False, progress=None):
     """Send an archived issue over SMTP (see newsletter.send)."""
@@ -124,7 +109,8 @@ def newsletter_send(root: Path | str, number: int | None = None, *, dry_run: boo
     from .newsletter.message import missing_sender
     from .newsletter.send import send_issue
 
-    project = load(root)  # the entries as they are now: the issue is checked against them
+    project = opened(repo)
+    team = project.view(Reader.TEAM)  # the entries as they are now: the issue is checked against them
     config = project.config
     problems = [p for p in [missing_sender(config)] if p]  # every missing setting at once
     try:
@@ -133,22 +119,22 @@ def newsletter_send(root: Path | str, number: int | None = None, *, dry_run: boo
         problems, recipients = problems + e.problems, []
     if problems:
         raise NotepressError(problems)
-    return send_issue(config, number, team=gate(project.entries, config, Reader.TEAM), recipients=recipients,
-                      dry_run=dry_run, test_address=test_address, force=force, retry_failed=retry_failed,
-                      progress=progress)
+    return send_issue(config, number, team=team, recipients=recipients, dry_run=dry_run, test_address=test_address,
+                      force=force, retry_failed=retry_failed, progress=progress)
 
 
-def share(root: Path | str, slug: str, *, redact: bool | None = None):
+def share(repo: Repo, slug: str, *, redact: bool | None = None):
     """The ready-to-post text of public entry `slug` (see share.py). Raises NotepressError for an
     entry that is not public, a public page that breaks a rule, or a confidential term in the text."""
     from .share import share_text
 
-    project = load(root)
-    screened = screen_public(project.entries, project.config, redact=redact)
-    mine = [p for p in screened.problems if any(e.slug == slug and e.source == p.path for e in project.entries)]
+    project = opened(repo)
+    entries = project.require().entries
+    screened = project.screen(redact=redact)
+    mine = [p for p in screened.problems if any(e.slug == slug and e.source == p.path for e in entries)]
     if mine:
         raise NotepressError(mine)
-    return share_text(screened.view, project.entries, slug)
+    return share_text(screened.view, entries, slug)
 
 
 def init(path: Path | str, *, name: str | None = None, author: str | None = None, site_url: str = "",
@@ -173,18 +159,17 @@ class NextSteps:
     undated: int = 0  # left out of it, having no due date
 
 
-def next_steps(root: Path | str, *, today: dt.date | None = None, include_private: bool = False,
+def next_steps(repo: Repo, *, today: dt.date | None = None, include_private: bool = False,
                ics: Path | None = None) -> NextSteps:
     """Every open next step the reader sees, and with `ics` the dated ones written to that iCalendar file."""
     from .review.calendar import calendar
     from .review.goals import cadence
     from .review.nextsteps import open_steps
 
-    today, reader = today or clock.today(), review.reader_for(include_private)
-    project = load(root)
-    entries = list(gate(project.entries, project.config, reader))
-    steps = open_steps(entries, today)
-    found = NextSteps(steps, cadence(entries, project.config.cadence_days, today).message())
+    project, reader = opened(repo, today), review.reader_for(include_private)
+    entries = list(project.view(reader))
+    steps = open_steps(entries, project.today)
+    found = NextSteps(steps, cadence(entries, project.config.cadence_days, project.today).message())
     if ics is None:
         return found
     dated = sum(s.due is not None for s in steps)
@@ -192,33 +177,33 @@ def next_steps(root: Path | str, *, today: dt.date | None = None, include_privat
     return dataclasses.replace(found, ics=ics, dated=dated, undated=len(steps) - dated)
 
 
-def mark_done(root: Path | str, slug: str, *, on: dt.date | None = None) -> review.Done:
+def mark_done(repo: Repo, slug: str, *, on: dt.date | None = None) -> review.Done:
     """`notepress next --done SLUG`: set that entry's `next_step_done:` (see review.mark_done)."""
-    return review.mark_done(root, slug, on=on)
+    return review.mark_done(repo, slug, on=on)
 
 
-def portfolio(root: Path | str, *, fmt: str = "md", since: dt.date | None = None, until: dt.date | None = None,
+def portfolio(repo: Repo, *, fmt: str = "md", since: dt.date | None = None, until: dt.date | None = None,
               level: str | None = None, include_private: bool = False, output: Path | None = None) -> bytes:
     """The portfolio as Markdown, HTML or PDF bytes; written (atomically) to `output` when given."""
     options = dict(since=since, until=until, level=level, include_private=include_private)
     if fmt == "pdf":
-        data = review.portfolio_pdf(root, **options)
+        data = review.portfolio_pdf(repo, **options)
     else:
-        data = review.render_portfolio(root, fmt=fmt, **options).encode("utf-8")
+        data = review.render_portfolio(repo, fmt=fmt, **options).encode("utf-8")
     if output is not None:
         _write(output, data)
     return data
 
 
-def stats(root: Path | str, *, since: dt.date | None = None, until: dt.date | None = None,
+def stats(repo: Repo, *, since: dt.date | None = None, until: dt.date | None = None,
           weeks: int = review.DEFAULT_WEEKS, include_private: bool = False) -> str:
     """The writing statistics as the terminal table `notepress stats` prints."""
-    return review.stats_table(root, since=since, until=until, weeks=weeks, include_private=include_private)
+    return review.stats_table(repo, since=since, until=until, weeks=weeks, include_private=include_private)
 
 
-def goals(root: Path | str, *, today: dt.date | None = None, include_private: bool = False) -> str:
+def goals(repo: Repo, *, today: dt.date | None = None, include_private: bool = False) -> str:
     """Every goal and how it is going, as the table `notepress goals` prints."""
-    return review.goals_table(root, today=today, include_private=include_private)
+    return review.goals_table(repo, today=today, include_private=include_private)
 
 
 @dataclass(frozen=True)
@@ -228,17 +213,17 @@ class CheckIn:
     written: review.Written
 
 
-def checkin(root: Path | str, answer, *, on: str | None = None, today: dt.date | None = None) -> CheckIn:
+def checkin(repo: Repo, answer, *, on: str | None = None, today: dt.date | None = None) -> CheckIn:
     """One coaching session: the writer's open commitments; the one checked in on (`on`, else the
     first open one, overdue first); `answer(session, chosen)` returns the review.Answers (the CLI
     asks for them); then the new entry is written and the earlier step closed (see review.session)."""
     from .review.session import earlier
 
-    today = today or clock.today()
-    session, _, entries = review.start_checkin(root, today=today)
+    project = opened(repo, today)
+    session, entries = review.start_checkin(project)
     slug = on if on is not None else session.steps[0].slug if session.steps else None
     chosen = earlier(entries, slug) if slug is not None else None
-    written = review.checkin(root, answer(session, chosen), today=today)
+    written = review.checkin(project, answer(session, chosen))
     return CheckIn(session, chosen, written)
 
 

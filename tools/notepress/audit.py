@@ -16,9 +16,9 @@ looks for:
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import os
-import pickle
 import re
 import urllib.parse
 from collections import defaultdict
@@ -63,8 +63,8 @@ class Needles:
     shorter fields by their first three words, confirmed in the file's text when those are there.
     """
 
-    def __init__(self, entries: list[Entry], config: Config):
-        public = gate(entries, config, Reader.PUBLIC)
+    def __init__(self, entries: list[Entry], config: Config, today: dt.date | None = None):
+        public = gate(entries, config, Reader.PUBLIC, today=today)  # the build's day: what it published
         hidden = [e for e in entries if e not in public]
         customers = {e.insight.customer: e.source for e in entries if e.insight}
         terms = confidential_terms(entries, config)
@@ -245,14 +245,15 @@ def page_texts(config: Config) -> Iterable[str]:
 
 
 def audit_site(site_dir: Path, entries: list[Entry], config: Config, label: str | None = None,
-               theme_dirs: Iterable[Path] = (), published: Iterable[str] = (), remember: bool = True) -> list[Finding]:
+               theme_dirs: Iterable[Path] = (), published: Iterable[str] = (), remember: bool = True,
+               today: dt.date | None = None) -> list[Finding]:
     """Every finding in every file under `site_dir`. `label` is how the folder is named in findings;
     `published` the files of posts/ that public entries show (repo paths): any other file of posts/
     found in the site, under any name, is a finding (compared by its bytes).
 
     A file's text is not searched again when the same bytes were found clean by an audit looking
     for exactly the same things (CleanFiles); its name and bytes are always checked."""
-    needles = Needles(entries, config)
+    needles = Needles(entries, config, today)
     known = CleanFiles(config, needles) if remember else None
     private = _private_files(config, set(published))
     label = label or site_dir.name
@@ -289,47 +290,22 @@ def audit_site(site_dir: Path, entries: list[Entry], config: Config, label: str 
 
 class CleanFiles:
     """The files whose text an audit found clean, by their bytes (sha256) and suffix, for as long as
-    the audit looks for exactly the same things (Needles.fingerprint) with the same code: a change
-    of an audience, a term or a text that changes what is looked for starts afresh."""
-
-    CODE = ("audit.py", "text.py", "filetext.py")
+    the audit looks for exactly the same things (Needles.fingerprint) with the same code (cache.py):
+    a change of an audience, a term or a text that changes what is looked for starts afresh."""
 
     def __init__(self, config: Config, needles: Needles):
-        from .cache import cache_dir
+        from .cache import Store
 
-        self.path = cache_dir() / f"audit-{hashlib.blake2b(str(config.root).encode(), digest_size=8).hexdigest()}.pickle"
-        here = Path(__file__).parent
-        self.key = hashlib.blake2b(b"".join([*((here / n).read_bytes() for n in self.CODE), needles.fingerprint()]),
-                                   digest_size=20).digest()
-        self.old: set[bytes] = set()
-        self.new: set[bytes] = set()
-        try:
-            with self.path.open("rb") as f:
-                data = pickle.load(f)
-            if isinstance(data, dict) and data.get("key") == self.key and isinstance(data.get("clean"), set):
-                self.old = data["clean"]
-        except (OSError, pickle.PickleError, EOFError, AttributeError, ImportError, TypeError, ValueError):
-            pass
+        self.store = Store("audit", config.root, key=needles.fingerprint())
 
     def clean(self, digest: bytes, suffix: str) -> bool:
-        key = digest + suffix.encode("utf-8", "surrogateescape")  # the text is read by its suffix
-        if key in self.old:
-            self.new.add(key)
-            return True
-        return False
+        return self.store.get(digest + suffix.encode("utf-8", "surrogateescape")) is not None  # read by its suffix
 
     def add(self, digest: bytes, suffix: str) -> None:
-        self.new.add(digest + suffix.encode("utf-8", "surrogateescape"))
+        self.store.put(digest + suffix.encode("utf-8", "surrogateescape"), True)
 
     def save(self) -> None:
-        if self.new == self.old:
-            return
-        from .output import write_atomic
-
-        try:
-            write_atomic(self.path, pickle.dumps({"key": self.key, "clean": self.new}, protocol=5))
-        except OSError:
-            pass
+        self.store.save()
 
 
 def _private_files(config: Config, published: set[str]) -> dict[bytes, str]:

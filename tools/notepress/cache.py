@@ -1,77 +1,119 @@
-"""A cache of parsed entries, keyed by each file's path and the hash of its bytes.
+"""The one store behind every cache notepress keeps: parsed entries, rendered Markdown and pages,
+the files an audit found clean, and what the last build was made from.
 
-Parsing YAML is most of the cost of reading a large tree; a file whose bytes did not change is
-not parsed again. The key is the content itself (not a timestamp), so an edit can never be
-missed, and the cache is dropped whole when the code or the settings that validation depends
-on change. It lives in the user's cache folder ($XDG_CACHE_HOME or ~/.cache), one file per
-writing repo: a build writes nothing in the repo outside the folder it owns.
+Each cache is one file per writing repo in the user's cache folder ($XDG_CACHE_HOME or ~/.cache;
+a build writes nothing in the repo outside the folders it owns), holding a dictionary that is
+valid for exactly one `code_digest()` and one key of the cache's own (the settings its values
+depend on). The code digest covers every file of the installed notepress package and the
+versions of every installed distribution, so an upgrade of notepress or of any library it uses,
+or a change to any line of its code, starts every cache afresh: a changed rule or message is never
+hidden behind a cached result. Values are found by the content that made them (a file's bytes,
+a text and its settings), never by a timestamp.
+
+    store = Store("entries", root, key=settings)     # empty unless made by this code with this key
+    hit = store.get(name)                             # kept for the next run too
+    store.put(name, value)
+    store.save()                                      # what was neither asked for nor put is dropped
 """
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
 import pickle
+import sys
 from pathlib import Path
 
-from .config import Config
 from .output import write_atomic
+
+_MISSING = object()
+
 
 def cache_dir() -> Path:
     return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "notepress"
 
 
-def cache_file(root: Path) -> Path:
-    return cache_dir() / f"entries-{hashlib.blake2b(str(root).encode(), digest_size=8).hexdigest()}.pickle"
-
-_CODE = ("entries.py", "model.py", "yamlmap.py", "problems.py", "config.py")
+def repo_file(kind: str, root: Path, suffix: str = "pickle") -> Path:
+    """The cache file of kind `kind` for the writing repo at `root`."""
+    return cache_dir() / f"{kind}-{hashlib.blake2b(str(root).encode(), digest_size=8).hexdigest()}.{suffix}"
 
 
 def digest(raw: bytes) -> bytes:
     return hashlib.blake2b(raw, digest_size=16).digest()
 
 
-def fingerprint(config: Config) -> str:
-    """Changes when the code or anything validation depends on changes."""
-    h = hashlib.blake2b(digest_size=16)
-    here = Path(__file__).parent
-    for name in _CODE:
-        h.update((here / name).read_bytes())
-    h.update(repr((str(config.root), str(config.posts_dir), config.competencies,
-                   tuple(a.id for a in config.authors))).encode())
+@functools.cache
+def code_digest() -> str:
+    """Every file of this package (by its path inside it and its bytes), the Python that runs it
+    and every installed distribution's name and version: what made a cached value."""
+    h = hashlib.blake2b(digest_size=20)
+    package = Path(__file__).parent
+    for folder, dirs, files in os.walk(package):
+        dirs[:] = sorted(d for d in dirs if d != "__pycache__")
+        for name in sorted(files):
+            path = Path(folder, name)
+            h.update(f"{path.relative_to(package).as_posix()}\0".encode("utf-8", "surrogateescape"))
+            h.update(path.read_bytes())
+    h.update(f"\0{sys.version}\0{sys.executable}\0".encode())
+    for name in installed_distributions():
+        h.update(f"{name}\n".encode("utf-8", "surrogateescape"))
     return h.hexdigest()
 
 
-class EntryCache:
-    def __init__(self, config: Config):
-        self.path = cache_file(config.root)
-        self.key = fingerprint(config)
-        self.old: dict = {}
+def installed_distributions() -> list[str]:
+    """The installed distributions with their versions, from the names of their metadata folders
+    on sys.path (`PyYAML-6.0.3.dist-info`): one directory listing per path entry, no metadata read."""
+    found = []
+    for entry in sys.path:
+        try:
+            names = os.listdir(entry or ".")
+        except OSError:
+            continue
+        found += [f"{entry}/{n}" for n in names if n.endswith((".dist-info", ".egg-info", ".pth"))]
+    return sorted(found)
+
+
+class Store:
+    """A cache of one kind for one writing repo (see the module's comment)."""
+
+    def __init__(self, kind: str, root: Path, key: object = None):
+        self.path = repo_file(kind, root)
+        self.key = (code_digest(), key)
+        self.old: dict = self._load()
         self.new: dict = {}
+
+    def _load(self) -> dict:
         try:
             with self.path.open("rb") as f:
                 data = pickle.load(f)
-            if data.get("key") == self.key:
-                self.old = data["files"]
-        except (OSError, pickle.PickleError, EOFError, AttributeError, ImportError, KeyError, TypeError, ValueError):
-            pass  # no cache, or an unreadable one: parse everything
+        except (OSError, pickle.PickleError, EOFError, AttributeError, ImportError, IndexError, KeyError,
+                TypeError, ValueError, MemoryError):
+            return {}  # no cache, or an unreadable one: everything is made again
+        if isinstance(data, dict) and data.get("key") == self.key and isinstance(data.get("items"), dict):
+            return data["items"]
+        return {}
 
-    def get(self, path: Path, raw_digest: bytes):
-        """(entry or None, problems) for this exact content, or None."""
-        hit = self.old.get(str(path))
-        if hit is not None and hit[0] == raw_digest:
-            self.new[str(path)] = hit
-            return hit[1], hit[2]
-        return None
+    def get(self, name, default=None):
+        """The value kept under `name`, or `default`; a value asked for is kept for the next run."""
+        hit = self.new.get(name, _MISSING)
+        if hit is _MISSING:
+            hit = self.old.get(name, _MISSING)
+            if hit is _MISSING:
+                return default
+            self.new[name] = hit
+        return hit
 
-    def put(self, path: Path, raw_digest: bytes, entry, problems) -> None:
-        self.new[str(path)] = (raw_digest, entry, problems)
+    def put(self, name, value) -> None:
+        self.new[name] = value
 
     def save(self) -> None:
-        if self.new == self.old:
+        """Write what was asked for or put, when it differs from what was read (atomically; a
+        read-only cache folder only makes the next run slower)."""
+        if self.new.keys() == self.old.keys() and all(self.new[k] is self.old[k] for k in self.new):
             return
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            write_atomic(self.path, pickle.dumps({"key": self.key, "files": self.new}, protocol=5))
-        except OSError:
-            pass  # a read-only checkout still works, only slower
+            write_atomic(self.path, pickle.dumps({"key": self.key, "items": self.new}, protocol=5))
+        except (OSError, pickle.PicklingError, TypeError, AttributeError):
+            pass

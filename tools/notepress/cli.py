@@ -11,7 +11,7 @@ from pathlib import Path
 import click
 
 from . import api, cli_review, cli_workflow
-from .cli_base import Failed, command, directory_option, parse_date, plural, progress, root
+from .cli_base import Failed, command, directory_option, parse_date, plural, progress, project
 from .problems import NotepressError
 
 
@@ -65,7 +65,7 @@ def check(fmt, strict):
         notepress check
         notepress check --format json --strict
     """
-    report = api.check(root(), strict=strict)
+    report = api.check(project(), strict=strict)
     failing = report.errors
     if fmt == "json":
         click.echo(json.dumps({
@@ -107,7 +107,7 @@ def build(engine, redact, strict):
         notepress build --engine zensical
         notepress -C ~/notes build --redact
     """
-    built = api.build(root(), engine=engine, redact=redact, strict=strict, progress=progress)
+    built = api.build(project(), engine=engine, redact=redact, strict=strict, progress=progress)
     click.echo(f"built {built.site_dir} with {built.engine} in {built.seconds:.1f} s ({built.posts})")
 
 
@@ -139,7 +139,7 @@ def serve(dev_addr, expose, open_browser, engine, redact):
         notepress serve --dev-addr 0.0.0.0:8000 --expose
     """
     signal.signal(signal.SIGTERM, _interrupted)  # `kill` stops it as Ctrl+C does: the preview's files are removed
-    api.serve(root(), engine=engine, dev_addr=dev_addr, expose=expose, open_browser=open_browser, redact=redact,
+    api.serve(project(), engine=engine, dev_addr=dev_addr, expose=expose, open_browser=open_browser, redact=redact,
               warn=progress, progress=click.echo)
 
 
@@ -156,7 +156,7 @@ def audit(site_dir):
         notepress audit
         notepress audit site/
     """
-    findings = api.audit(root(), site_dir)
+    findings = api.audit(project(), site_dir)
     for f in findings:
         click.echo(str(f), err=True)
     if findings:
@@ -188,8 +188,8 @@ def new(etype, title, from_slug, edit):
     """
     if from_slug is not None and etype != "learning":
         raise click.UsageError("--from goes with `new learning` (a check-in is a learning entry)")
-    path = api.new(root(), etype, title, from_slug=from_slug)
-    shown = path.relative_to(Path(root()).resolve()).as_posix()
+    path = api.new(project(), etype, title, from_slug=from_slug)
+    shown = path.relative_to(project().root).as_posix()
     click.echo(shown)
     if edit:
         click.edit(filename=str(path))
@@ -221,8 +221,8 @@ def newsletter_draft(since, until):
         notepress newsletter draft
         notepress newsletter draft --since 2026-11-01 --until 2026-11-14
     """
-    record = api.newsletter_draft(root(), since=since, until=until)
-    folder = record.folder.relative_to(Path(root()).resolve()).as_posix()
+    record = api.newsletter_draft(project(), since=since, until=until)
+    folder = record.folder.relative_to(project().root).as_posix()
     click.echo(f"issue #{record.number} ({record.period}): {record.subject}")
     click.echo(f"{folder}/index.html")
     click.echo(f"next: notepress newsletter send {record.number} --dry-run", err=True)
@@ -239,7 +239,7 @@ def newsletter_preview(number, open_browser):
         notepress newsletter preview --open
         notepress newsletter preview 3
     """
-    record = api.newsletter_issue(root(), number)
+    record = api.newsletter_issue(project(), number)
     page = record.folder / "index.html"
     click.echo(page)
     if open_browser:
@@ -254,7 +254,7 @@ def newsletter_list():
     Example:
         notepress newsletter list
     """
-    rows = api.newsletter_issues(root())
+    rows = api.newsletter_issues(project())
     if not rows:
         click.echo("no issues yet (run: notepress newsletter draft)")
         return
@@ -287,7 +287,7 @@ def newsletter_send(number, dry_run, test_address, recipients, force, retry_fail
         notepress newsletter send 3 --test me@example.com
         NOTEPRESS_SMTP_PASSWORD=... notepress newsletter send 3
     """
-    report = api.newsletter_send(root(), number, dry_run=dry_run, test_address=test_address,
+    report = api.newsletter_send(project(), number, dry_run=dry_run, test_address=test_address,
                                  recipients_csv=recipients, force=force, retry_failed=retry_failed,
                                  progress=progress)
     if report.dry_run and not report.test:

@@ -1,4 +1,4 @@
-"""What every command shares: the -C option, the repo root, dates, and how problems are shown.
+"""What every command shares: the -C option, the Project it opens, dates, and how problems are shown.
 
 Nothing here defines a command; cli.py registers them all. Problems are rendered in one place:
 `Failed` (raised by the group in cli.py for any NotepressError), one line per problem on stderr.
@@ -11,7 +11,7 @@ from pathlib import Path
 
 import click
 
-from . import api
+from .project import Project
 from .model import plausible
 from .problems import Problem
 
@@ -46,7 +46,7 @@ class Command(click.Command):
 
     def invoke(self, ctx):
         if self.config_warnings:
-            for warning in api.config_warnings(root()):
+            for warning in project().config_warnings:
                 click.echo(str(warning), err=True)
         return super().invoke(ctx)
 
@@ -76,6 +76,15 @@ def directory_option(f):
 def root() -> Path:
     ctx = click.get_current_context()
     return Path((ctx.find_root().obj or {}).get("root") or ".")
+
+
+def project() -> Project:
+    """The writing repo this command works on (-C, else the working folder), opened once per command:
+    its settings are read once, and every rule uses its one `today` (see project.py)."""
+    obj = click.get_current_context().find_root().ensure_object(dict)
+    if "project" not in obj:
+        obj["project"] = Project.open(root())
+    return obj["project"]
 
 
 def plural(n: int, one: str, many: str | None = None) -> str:

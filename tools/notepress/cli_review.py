@@ -9,7 +9,7 @@ import click
 
 from . import clock
 from . import api
-from .cli_base import command, parse_date, plural, root
+from .cli_base import command, parse_date, plural, project
 from .problems import Problem
 from .review import DEFAULT_LEVELS, DEFAULT_WEEKS, Answers, OpenStep
 
@@ -54,9 +54,9 @@ def next_steps(today, done_slug, on, include_private, ics):
     if ics is not None and done_slug is not None:
         raise click.UsageError("--ics and --done are separate runs")
     if done_slug is not None:
-        _done(api.mark_done(root(), done_slug, on=on))
+        _done(api.mark_done(project(), done_slug, on=on))
         return
-    found = api.next_steps(root(), today=today, include_private=include_private, ics=ics)
+    found = api.next_steps(project(), today=today, include_private=include_private, ics=ics)
     if found.ics is not None:
         left = f" ({plural(found.undated, 'step')} without a due date left out)" if found.undated else ""
         click.echo(f"{found.ics}: {plural(found.dated, 'next step')} as calendar events{left}", err=True)
@@ -124,7 +124,7 @@ def portfolio(since, until, level, fmt, include_private, output):
         fmt = {".html": "html", ".htm": "html", ".pdf": "pdf"}.get(suffix, "md")
     if fmt == "pdf" and output is None:
         raise click.UsageError("--format pdf writes a file: add -o packet.pdf")
-    data = api.portfolio(root(), fmt=fmt, since=since, until=until, level=level, include_private=include_private,
+    data = api.portfolio(project(), fmt=fmt, since=since, until=until, level=level, include_private=include_private,
                          output=output)
     click.echo(data.decode("utf-8") if output is None else output, nl=output is not None)
 
@@ -149,7 +149,7 @@ def stats(since, until, weeks, include_private):
         notepress stats --weeks 26
         notepress stats --since 2026-01-01 --until 2026-03-31
     """
-    click.echo(api.stats(root(), since=since, until=until, weeks=weeks, include_private=include_private), nl=False)
+    click.echo(api.stats(project(), since=since, until=until, weeks=weeks, include_private=include_private), nl=False)
 
 
 @command()
@@ -169,7 +169,7 @@ def goals(today, include_private):
         notepress goals
         notepress goals --include-private --today 2026-12-01
     """
-    click.echo(api.goals(root(), today=today, include_private=include_private), nl=False)
+    click.echo(api.goals(project(), today=today, include_private=include_private), nl=False)
 
 
 def _names(values: tuple[str, ...]) -> tuple[str, ...]:
@@ -297,7 +297,7 @@ def checkin(on_slug, today, yes, **options):
         _show_session(session, chosen)
         return _answers(options, chosen, _Asker(yes), today)
 
-    done = api.checkin(root(), answer, on=on_slug, today=today)
+    done = api.checkin(project(), answer, on=on_slug, today=today)
     click.echo(done.written.source)
     if done.written.earlier:
         click.echo(f"{done.written.earlier}: {done.written.done_line}")

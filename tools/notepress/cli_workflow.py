@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from . import api
-from .cli_base import command, root
+from .cli_base import command, project, root
 
 
 @command(config_warnings=False)
@@ -70,4 +70,4 @@ def share(slug, redact):
         notepress share reconciliation-is-a-trust-problem
         notepress share reconciliation-is-a-trust-problem | xclip -selection clipboard
     """
-    click.echo(api.share(root(), slug, redact=redact).text, nl=False)
+    click.echo(api.share(project(), slug, redact=redact).text, nl=False)

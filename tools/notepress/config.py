@@ -101,6 +101,7 @@ class Config:
     engine: str = "mkdocs"  # the site engine: mkdocs (MkDocs + Material) or zensical
     cadence_days: int = 14  # check in at least this often ("at least twice a month")
     warnings: tuple[Problem, ...] = ()  # about notepress.yml, shown by every command
+    source: bytes = field(default=b"", repr=False, compare=False)  # notepress.yml's bytes, as read
 
     @property
     def archive_dir(self) -> Path:
@@ -127,12 +128,15 @@ def read_config(root: Path | str, report: Report) -> Config:
     root = Path(root).resolve()
     path = root / CONFIG_FILE
     fields: dict[str, Field] = {}
+    raw = b""
     if path.exists() or path.is_symlink():  # a broken link is a problem, not "no settings"
-        fields = load_mapping(_read_text(path, report), path, 1, report, allow_empty=True) or {}
+        raw = _read_bytes(path, report)
+        fields = load_mapping(_text(raw, path, report), path, 1, report, allow_empty=True) or {}
     values = _validate(fields, path, report)
     paths = values.pop("paths", {})
     config = Config(
         root=root,
+        source=raw,
         warnings=tuple(p for p in report.problems if p.severity == "warning"),
         **values,
         **{f"{k}_dir": root / paths.get(k, k) for k in PATH_KEYS},
@@ -202,13 +206,16 @@ def _folders(config: Config, fields: dict[str, Field]) -> list[Folder]:
             Folder("archive", config.archive_dir, CONFIG_FILE, "newsletter.archive", line("newsletter", "archive"))]
 
 
-def _read_text(path: Path, report: Report) -> str:
+def _read_bytes(path: Path, report: Report) -> bytes:
     try:
-        raw = path.read_bytes()
+        return path.read_bytes()
     except OSError as e:
         report.error(path, 0, "", f"cannot be read: {e.strerror or e}",
                      f"make {CONFIG_FILE} a readable file, or remove it to use the defaults")
-        return ""
+        return b""
+
+
+def _text(raw: bytes, path: Path, report: Report) -> str:
     try:
         return raw.decode("utf-8-sig").replace("\r\n", "\n")
     except UnicodeDecodeError:

@@ -18,7 +18,7 @@ from markdown.extensions.toc import slugify
 
 from . import clock
 from . import front_matter
-from .cache import EntryCache, digest
+from .cache import Store, digest
 from .config import Config
 from .model import Entry, Goal, Insight, Loop
 from .problems import Report
@@ -40,17 +40,12 @@ def find_sources(config: Config) -> list[Path]:
     return sorted((Path(p) for p in found if os.path.isfile(p)), key=lambda p: p.parts)
 
 
-def current_date() -> dt.date:
-    """Today, for the rules that depend on it (tests replace this function)."""
-    return clock.today()
-
-
 def read_entries(config: Config, report: Report | None = None, *, cache: bool = True,
                  today: dt.date | None = None) -> tuple[list[Entry], Report]:
     """Read and validate every entry. Duplicate slugs are reported naming both files.
 
     Files whose bytes are unchanged since the last run come from the cache (see cache.py). The
-    rules that depend on `today` (default: current_date()) run after it, so a cached file is
+    rules that depend on `today` (a Project's; by default clock.today()) run after it, so a cached file is
     judged again every day.
     """
     report = report or Report(config.root)
@@ -61,11 +56,11 @@ def read_entries(config: Config, report: Report | None = None, *, cache: bool = 
     report.files_read += len(sources)
     entries = []
     with _collector_paused():
-        for entry, problems in _read_all(config, sources, EntryCache(config) if cache else None):
+        for entry, problems in _read_all(config, sources, _store(config) if cache else None):
             report.problems.extend(problems)
             if entry is not None:
                 entries.append(entry)
-    entries = _not_far_ahead(entries, today or current_date(), report)
+    entries = _not_far_ahead(entries, today or clock.today(), report)
     return _unique_slugs(entries, report), report
 
 
@@ -83,7 +78,13 @@ def _collector_paused():
             gc.enable()
 
 
-def _read_all(config: Config, sources: list[Path], store: EntryCache | None) -> list[tuple[Entry | None, list]]:
+def _store(config: Config) -> Store:
+    """Parsed entries by their file and bytes, for the settings validation reads (see cache.py)."""
+    return Store("entries", config.root, key=(str(config.posts_dir), config.competencies,
+                                              tuple(a.id for a in config.authors)))
+
+
+def _read_all(config: Config, sources: list[Path], store: Store | None) -> list[tuple[Entry | None, list]]:
     """(entry or None, problems) for each source, in order: from the cache when its bytes are known."""
     results = []
     for path in sources:
@@ -94,12 +95,12 @@ def _read_all(config: Config, sources: list[Path], store: EntryCache | None) -> 
             mine.error(path, 0, "", f"cannot be read: {e.strerror or e}", "make it a readable file or remove it")
             results.append((None, mine.problems))
             continue
-        key = digest(raw) if store else b""
-        hit = store.get(path, key) if store else None
+        key = (str(path), digest(raw)) if store else None
+        hit = store.get(key) if store else None
         if hit is None:
             hit = (parse_entry(path, raw, config, mine), mine.problems)
             if store:
-                store.put(path, key, *hit)
+                store.put(key, hit)
         results.append(hit)
     if store:
         store.save()

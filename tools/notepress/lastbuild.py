@@ -1,7 +1,7 @@
 """What the last successful build was made from, so that a build with nothing changed leaves the
 site as it is and returns at once.
 
-    inputs = fingerprint(root, config, found, engine="mkdocs", options=(redact, strict))
+    inputs = fingerprint(project, engine="mkdocs", options=(redact, strict))
     last = unchanged(root, inputs, outputs)   # what the last build said, or None: build
     forget(root)                              # before a real build
     remember(root, inputs, outputs, said)     # after its audit passed and it was swapped in
@@ -9,9 +9,10 @@ site as it is and returns at once.
 The fingerprint covers everything a build reads: every byte of posts/ (with each file's time:
 dates of uncommitted files come from it), docs/ (but the folder notepress writes, which is a
 function of the rest), mkdocs.yml (and what it inherits, and the environment variables it names),
-notepress.yml, the theme's custom_dir, the repo's templates/, notepress's own code, the installed
-packages, the engine and the options, git's HEAD (dates come from git) and today's date
-(scheduled posts are published on their day). A change of any entry's audience, of a
+notepress.yml, the theme's custom_dir, the repo's templates/, the engine and the options, git's
+HEAD (dates come from git) and the project's day (scheduled posts are published on their day);
+the record is kept in the store of cache.py, so notepress's own code and the installed packages
+are part of its key. A change of any entry's audience, of a
 confidential term or of a private text is a change of posts/ or notepress.yml: the next build is
 a full one, audited.
 
@@ -22,53 +23,42 @@ set back by hand). The record lives in the user's cache folder, never in site/.
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
-import json
 import os
 import re
-import sys
 from pathlib import Path
 
-from . import clock
-from .cache import cache_dir
-from .config import CONFIG_FILE, Config
+from .cache import Store, repo_file
+from .config import CONFIG_FILE
 from .gitdates import _git
-from .output import write_atomic
 
-FORMAT = 1
 ENV_TAG = re.compile(r"!ENV\s*\[?\s*([A-Za-z_][A-Za-z0-9_]*)")
 INHERIT = re.compile(r"^INHERIT:\s*['\"]?([^'\"\n#]+?)['\"]?\s*(?:#.*)?$", re.M)
 
 
-def record_file(root: Path) -> Path:
-    return cache_dir() / f"lastbuild-{hashlib.blake2b(str(root).encode(), digest_size=8).hexdigest()}.json"
-
-
-def fingerprint(root: Path, config: Config, *, engine: str, options: tuple, custom_dir: Path | None,
-                engine_config: Path) -> str:
+def fingerprint(project, *, engine: str, options: tuple) -> str:
+    """Everything a build of `project` (a project.Project) reads, as one digest: the settings files
+    as the project read them, the day it builds for, and the trees below."""
     h = hashlib.blake2b(digest_size=20)
 
     def add(*parts) -> None:
         h.update(repr(parts).encode("utf-8", "surrogatepass") + b"\0")
 
-    add(FORMAT, engine, options, clock.today().isoformat(), sys.version, sys.executable)
+    root, config, found = project.root, project.config, project.settings
+    add(engine, options, project.today.isoformat())  # notepress's code and packages: the store's key
     add("git", (_git(root, "rev-parse", "HEAD") or "").strip())
-    add("code", tree(Path(__file__).parent, skip=("__pycache__",)))
-    add("packages", _packages())
-    configs = [engine_config, root / CONFIG_FILE]
-    text = read(engine_config)
-    inherited = INHERIT.search(text.decode("utf-8", "replace"))
+    files = [(found.path, found.raw), (root / CONFIG_FILE, config.source)]
+    inherited = INHERIT.search(found.raw.decode("utf-8", "replace"))
     if inherited:
-        configs.append((engine_config.parent / inherited.group(1).strip()).resolve())
-    for path in configs:
-        data = read(path)
+        parent = (found.path.parent / inherited.group(1).strip()).resolve()
+        files.append((parent, read(parent)))
+    for path, data in files:
         add("file", str(path), data)
         for name in sorted(set(ENV_TAG.findall(data.decode("utf-8", "replace")))):
             add("env", name, os.environ.get(name))
     add("posts", tree(config.posts_dir, times=True))
     add("docs", tree(config.docs_dir, skip_dirs=(config.blog_posts_dir,)))
-    for folder in (custom_dir, root / "templates"):
+    for folder in (found.custom_dir, root / "templates"):
         if folder is not None:
             add("folder", str(folder), tree(folder))
     return h.hexdigest()
@@ -92,12 +82,9 @@ def outputs_state(folders: list[Path]) -> str:
 
 def unchanged(root: Path, inputs: str, outputs: list[Path]) -> dict | None:
     """What the last build said (`remember`'s `said`) when it was made from exactly these inputs
-    and its outputs are untouched since; else None."""
-    try:
-        record = json.loads(record_file(root).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
-    if not isinstance(record, dict) or record.get("inputs") != inputs or record.get("format") != FORMAT:
+    (by this code) and its outputs are untouched since; else None."""
+    record = Store("lastbuild", root).get("record")
+    if not isinstance(record, dict) or record.get("inputs") != inputs:
         return None
     if record.get("outputs") != outputs_state(outputs):
         return None
@@ -106,16 +93,14 @@ def unchanged(root: Path, inputs: str, outputs: list[Path]) -> dict | None:
 
 
 def remember(root: Path, inputs: str, outputs: list[Path], said: dict) -> None:
-    data = {"format": FORMAT, "inputs": inputs, "outputs": outputs_state(outputs), "said": said}
-    try:
-        write_atomic(record_file(root), json.dumps(data).encode("utf-8"))
-    except OSError:
-        pass  # a read-only cache folder: every build is a full one
+    store = Store("lastbuild", root)
+    store.put("record", {"inputs": inputs, "outputs": outputs_state(outputs), "said": said})
+    store.save()  # a read-only cache folder: every build is a full one
 
 
 def forget(root: Path) -> None:
     try:
-        record_file(root).unlink(missing_ok=True)
+        repo_file("lastbuild", root).unlink(missing_ok=True)
     except OSError:
         pass
 
@@ -170,15 +155,3 @@ def tree(folder: Path, *, times: bool = False, skip: tuple[str, ...] = (), skip_
                 digest, stamp = f"<{type(e).__name__}>", 0
             h.update(f"{rel}\0{digest}\0{stamp}\n".encode("utf-8", "surrogateescape"))
     return h.hexdigest()
-
-
-def _packages() -> list[str]:
-    """The installed distributions with their versions (from their metadata folders' names)."""
-    found = []
-    for entry in sys.path:
-        try:
-            names = os.listdir(entry or ".")
-        except OSError:
-            continue
-        found += [f"{entry}/{n}" for n in names if n.endswith((".dist-info", ".egg-info", ".pth"))]
-    return sorted(found)

@@ -27,6 +27,7 @@ from . import lastbuild, publish, site
 from .config import CONFIG_FILE
 from .output import is_staging
 from .problems import NotepressError, Problem
+from .project import Project
 from .rendered import PURE_EXTENSIONS, PageCache, extension_name, rooted_snippets
 
 log = logging.getLogger("mkdocs.plugins.notepress")
@@ -91,8 +92,9 @@ class NotepressPlugin(BasePlugin[NotepressPluginConfig]):
 
     def _stage(self, root: Path, config, options: dict) -> None:
         """A plain `mkdocs build`: generate behind the gate, and build into a staging folder."""
-        site.check_folders(root)
-        self.staged = publish.stage(root, Path(config.site_dir), **options)
+        project = Project.open(root)
+        project.check_folders()
+        self.staged = publish.stage(project, Path(config.site_dir), **options)
         self.project = self.staged.project
         for warning in self.project.warnings:
             log.warning(str(warning))

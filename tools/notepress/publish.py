@@ -17,51 +17,41 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import blog, lastbuild, site
+from . import blog, lastbuild
 from .audit import Finding, audit_site
-from .config import Config, load_config, read_config
-from .entries import read_entries
 from .gitdates import last_changed
-from .model import Entry
 from .output import recover, staging_dir, swap_in
-from .problems import NotepressError, Problem, Report
-from .screen import screen_public
+from .problems import NotepressError, Problem
+from .project import Project, opened
 
 NO_SITE_URL = ("site_url is not set: feed items have no links, the sitemap lists nothing, newsletter links are "
                "relative (set site_url: https://…/ in notepress.yml)")
 
 
-@dataclass(frozen=True)
-class Project:
-    config: Config
-    entries: list[Entry]
-    warnings: list[Problem]
-
-
 # -- read, validate, gate, generate ------------------------------------------------------------------
 
-def read(root: Path | str, *, strict: bool = False) -> Project:
-    """Config and valid entries; raises NotepressError with every problem if any entry is invalid."""
-    config = load_config(root, strict=strict)
-    entries, report = read_entries(config)
-    report.raise_if_errors(strict)
-    return Project(config, entries, [*config.warnings, *report.warnings])
+def read(where: Project | Path | str, *, strict: bool = False) -> Project:
+    """The project, its entries read; raises NotepressError with every problem if notepress.yml or
+    any entry has an error (with `strict`, a warning)."""
+    project = opened(where)
+    project.require(strict=strict)
+    return project
 
 
-def generate(root: Path | str, *, drafts: bool = False, redact: bool | None = None,
+def generate(where: Project | Path | str, *, drafts: bool = False, redact: bool | None = None,
              strict: bool = False) -> tuple[Project, blog.Generated]:
     """Validate, pass the public entries through the gate, write them as Material posts."""
-    project = read(root, strict=strict)
-    screened = screen_public(project.entries, project.config, drafts=drafts, redact=redact)
+    project = read(where, strict=strict)
+    screened = project.screen(drafts=drafts, redact=redact)
     if screened.problems:
         raise NotepressError(screened.problems)
-    return project, _write_posts(screened)
+    return project, _write_posts(project, screened)
 
 
-def _write_posts(screened) -> blog.Generated:
+def _write_posts(project: Project, screened) -> blog.Generated:
     """The screened public view as posts, each with when its source last changed (from git)."""
-    config = screened.view.config
-    return blog.generate(screened.view, last_changed(config.root, config.posts_dir, [e.path for e in screened.view]))
+    config = project.config
+    return blog.generate(screened.view, last_changed(project.root, config.posts_dir, [e.path for e in screened.view]))
 
 
 @dataclass(frozen=True)
@@ -73,22 +63,20 @@ class Preview:
     problems: list[Problem]
 
 
-def preview(root: Path | str, *, redact: bool | None = None, strict: bool = False) -> Preview:
+def preview(where: Project | Path | str, *, redact: bool | None = None, strict: bool = False) -> Preview:
     """Like `generate` with drafts, but problems are returned, not raised: the entries that are
     valid are written, so that a preview can show them with every problem. Never for a build: an
     invalid entry is left out here, and a build must refuse instead."""
-    report = Report(Path(root).resolve())
-    config = read_config(root, report)
-    if _failing(report.problems, strict):
-        return Preview(None, None, _failing(report.problems, strict))
-    entries, report = read_entries(config, report)
-    screened = screen_public(entries, config, drafts=True, redact=redact)
-    problems = _failing([*report.problems, *screened.problems], strict)
+    project = opened(where)
+    if _failing(list(project.config_problems), strict):
+        return Preview(None, None, _failing(list(project.config_problems), strict))
+    screened = project.screen(drafts=True, redact=redact, entries=project.entries)
+    problems = _failing([*project.report().problems, *screened.problems], strict)
     try:
-        generated = _write_posts(screened)
+        generated = _write_posts(project, screened)
     except NotepressError as e:
         return Preview(None, None, sorted([*problems, *e.problems]))
-    return Preview(Project(config, entries, report.warnings if not strict else []), generated, sorted(problems))
+    return Preview(project, generated, sorted(problems))
 
 
 def _failing(problems: list[Problem], strict: bool) -> list[Problem]:
@@ -107,10 +95,11 @@ class Staged:
     final: Path
 
 
-def stage(root: Path | str, site_dir: Path, *, redact: bool | None = None, strict: bool = False) -> Staged:
+def stage(where: Project | Path | str, site_dir: Path, *, redact: bool | None = None,
+          strict: bool = False) -> Staged:
     """Read, validate, gate and generate; then a fresh staging folder beside `site_dir` (an
     interrupted swap of an earlier run is put right first)."""
-    project, generated = generate(root, redact=redact, strict=strict)
+    project, generated = generate(where, redact=redact, strict=strict)
     recover(site_dir)
     return Staged(project, generated, staging_dir(site_dir), site_dir)
 
@@ -118,8 +107,9 @@ def stage(root: Path | str, site_dir: Path, *, redact: bool | None = None, stric
 def finish(staged: Staged, theme_dirs: list[Path], progress=None) -> None:
     """Audit the staged site for content of non-public entries; swap it in only when there is none.
     On a finding the staged site is deleted and the published one is left as it was."""
-    findings = audit_site(staged.stage, staged.project.entries, staged.project.config, label=staged.final.name,
-                          theme_dirs=theme_dirs, published=staged.generated.attachments)
+    project = staged.project
+    findings = audit_site(staged.stage, project.require().entries, project.config, label=staged.final.name,
+                          theme_dirs=theme_dirs, published=staged.generated.attachments, today=project.today)
     if findings:
         discard(staged)
         raise NotepressError(leak_problems(findings))
@@ -147,75 +137,67 @@ class Published:
     seconds: float
 
 
-def publish(root: Path | str, *, engine: str | None = None, redact: bool | None = None, strict: bool = False,
-            progress=None) -> Published:
+def publish(where: Project | Path | str, *, engine: str | None = None, redact: bool | None = None,
+            strict: bool = False, progress=None) -> Published:
     """Read, validate, gate, generate, build with the engine into a staging folder, audit, swap in.
     When nothing the build reads has changed since the last one and its outputs are untouched
     (lastbuild.py), the site is left as it is: it is the one built and audited from these inputs."""
-    start, root = time.perf_counter(), Path(root).resolve()
-    found = site.settings(root)
-    site.check_folders(root, found)  # before anything is written
+    start, project = time.perf_counter(), opened(where)
+    site_dir = project.settings.site_dir
+    project.check_folders()  # before anything is written
     say = progress or (lambda message: None)
-    inputs, outputs = _inputs(root, found, engine, (redact, strict))
-    last = lastbuild.unchanged(root, inputs, outputs) if inputs else None
+    inputs = _inputs(project, engine, (redact, strict))
+    outputs = [site_dir, project.config.blog_posts_dir]
+    last = lastbuild.unchanged(project.root, inputs, outputs) if inputs else None
     if last is not None:
         for message in last.get("warnings", []):
             say(message)
-        say(f"notepress: nothing changed since the last build: {found.site_dir.name}/ is the site it built and "
+        say(f"notepress: nothing changed since the last build: {site_dir.name}/ is the site it built and "
             "audited from these same sources, left as it is")
-        return Published(found.site_dir, str(last.get("engine")), str(last.get("posts")),
-                         time.perf_counter() - start)
-    lastbuild.forget(root)
+        return Published(site_dir, str(last.get("engine")), str(last.get("posts")), time.perf_counter() - start)
+    lastbuild.forget(project.root)
     said: list[str] = []
 
     def tell(message: str) -> None:
         said.append(message)
         say(message)
 
-    staged = stage(root, found.site_dir, redact=redact, strict=strict)
-    config = staged.project.config
-    builder = site.engine(root, engine or config.engine)
-    for warning in staged.project.warnings:
+    staged = stage(project, site_dir, redact=redact, strict=strict)
+    builder = project.engine(engine)
+    for warning in project.warnings:
         tell(str(warning))  # "file:line: warning: …"
-    if not config.site_url:
+    if not project.config.site_url:
         tell(f"warning: {NO_SITE_URL}")
     say(f"notepress: {staged.generated.summary()}")
     say(f"Building the site with {builder.name} into {staged.final.name}/ …")
     try:
-        theme_dirs = builder.build(staged.stage, site_url=config.site_url, posts=staged.generated.listing,
+        theme_dirs = builder.build(staged.stage, site_url=project.config.site_url, posts=staged.generated.listing,
                                    progress=tell)
     except BaseException:
         discard(staged)
         raise
     finish(staged, theme_dirs, progress)
     if inputs:
-        lastbuild.remember(root, inputs, outputs, {
+        lastbuild.remember(project.root, inputs, outputs, {
             "engine": builder.name, "posts": f"{staged.generated.total} posts, nothing changed",
             "warnings": [m for m in said if "warning" in m.lower()]})
     return Published(staged.final, builder.name, staged.generated.summary(), time.perf_counter() - start)
 
 
-def _inputs(root: Path, found: site.Settings, engine: str | None, options: tuple) -> tuple[str, list[Path]]:
-    """The fingerprint of everything a build reads, and the outputs it writes; no fingerprint
-    ("") when notepress.yml has problems (the build reports them)."""
-    report = Report(root)
-    config = read_config(root, report)
-    if report.errors:
-        return "", []
-    custom = (found.data.get("theme") or {}).get("custom_dir") if isinstance(found.data.get("theme"), dict) else None
-    inputs = lastbuild.fingerprint(root, config, engine=engine or config.engine, options=options,
-                                   custom_dir=(root / str(custom)).resolve() if custom else None,
-                                   engine_config=root / site.ENGINE_CONFIG)
-    return inputs, [found.site_dir, config.blog_posts_dir]
+def _inputs(project: Project, engine: str | None, options: tuple) -> str:
+    """The fingerprint of everything a build reads; none ("") when notepress.yml has errors (the
+    build reports them)."""
+    if any(p.severity == "error" for p in project.config_problems):
+        return ""
+    return lastbuild.fingerprint(project, engine=engine or project.config.engine, options=options)
 
 
-def audit(root: Path | str, site_dir: Path | str | None = None, *, engine: str | None = None) -> list[Finding]:
+def audit(where: Project | Path | str, site_dir: Path | str | None = None, *, engine: str | None = None) -> list[Finding]:
     """Scan a built site for content of non-public entries."""
-    project = read(root)
-    folder = project.config.root / site_dir if site_dir else project.config.site_dir  # relative to the repo
+    project = read(where)
+    folder = project.root / site_dir if site_dir else project.config.site_dir  # relative to the repo
     if not folder.is_dir():
         raise NotepressError(Problem(str(folder), 0, "", "no built site here", "run `notepress build` first"))
-    published = screen_public(project.entries, project.config).view.published_files
-    builder = site.engine(project.config.root, engine or project.config.engine)
-    return audit_site(folder, project.entries, project.config, label=str(site_dir or folder.name),
-                      theme_dirs=builder.theme_dirs(), published=published)
+    published = project.screen().view.published_files
+    return audit_site(folder, project.require().entries, project.config, label=str(site_dir or folder.name),
+                      theme_dirs=project.engine(engine).theme_dirs(), published=published, today=project.today)

@@ -20,7 +20,6 @@ import hashlib
 import html.parser
 import logging
 import os
-import pickle
 import re
 import sys
 from collections.abc import Iterator
@@ -29,8 +28,7 @@ from pathlib import Path
 
 import markdown
 
-from .cache import cache_dir
-from .output import write_atomic
+from .cache import Store
 from .text import markup_text
 
 SEPARATOR = "notepressfieldseparator"
@@ -151,11 +149,9 @@ class Renderer:
         configs = rooted_snippets(extensions, configs, root)
         self.md = markdown.Markdown(extensions=extensions, extension_configs=configs)
         self.cacheable = all(extension_name(e) in PURE_EXTENSIONS for e in extensions)
-        self.key = hashlib.blake2b(repr((_version(), extensions, sorted(configs.items(), key=str))).encode(),
+        self.key = hashlib.blake2b(repr((extensions, sorted(configs.items(), key=str))).encode(),
                                    digest_size=16).digest()
-        self.path = cache_dir() / f"rendered-{hashlib.blake2b(str(root).encode(), digest_size=8).hexdigest()}.pickle"
-        self.old: dict[bytes, Rendered] = _load(self.path)
-        self.new: dict[bytes, Rendered] = {}
+        self.store = Store("rendered", root, key=self.key)
 
     def render(self, fields: dict[str, str]) -> Rendered:
         """Render the Markdown of each field (in one pass: fields are separated by a marker paragraph)."""
@@ -166,9 +162,8 @@ class Renderer:
             return Rendered({}, ())
         doc = f"\n\n{SEPARATOR}\n\n".join(fields[n] for n in names)
         key = hashlib.blake2b(doc.encode("utf-8", "surrogatepass") + self.key, digest_size=16).digest()
-        hit = (self.old.get(key) or self.new.get(key)) if self.cacheable else None
+        hit = self.store.get(key) if self.cacheable else None
         if hit is not None:
-            self.new[key] = hit
             return hit
         with reading() as opened:
             out = self.md.reset().convert(doc)
@@ -178,30 +173,16 @@ class Renderer:
         result = Rendered({n: Field(markup_text(p), urls_of(p)) for n, p in zip(names, parts)},
                           tuple(dict.fromkeys(os.path.abspath(f) for f in opened)))
         if self.cacheable and not result.files:
-            self.new[key] = result
+            self.store.put(key, result)
         return result
 
     def save(self) -> None:
-        if self.new.keys() == self.old.keys():
-            return
-        try:
-            write_atomic(self.path, pickle.dumps(self.new, protocol=5))
-        except OSError:
-            pass
+        self.store.save()
 
 
 def extension_name(extension) -> str:
     name = extension if isinstance(extension, str) else type(extension).__module__
     return name.removeprefix("markdown.extensions.")
-
-
-def _load(path: Path) -> dict:
-    try:
-        with path.open("rb") as f:
-            data = pickle.load(f)
-        return data if isinstance(data, dict) else {}
-    except (OSError, pickle.PickleError, EOFError, AttributeError, ImportError, TypeError, ValueError):
-        return {}
 
 
 def rooted_snippets(extensions: list, configs: dict, root: Path) -> dict:
@@ -214,18 +195,6 @@ def rooted_snippets(extensions: list, configs: dict, root: Path) -> dict:
     return {**configs, "pymdownx.snippets": {**snippets, "base_path": [str(root / b) for b in bases]}}
 
 
-def _version() -> str:
-    """Changes with the Markdown packages and with the code that turns HTML into what is compared."""
-    from importlib.metadata import PackageNotFoundError, version
-
-    here = Path(__file__).parent
-    code = hashlib.blake2b(b"".join((here / name).read_bytes() for name in ("rendered.py", "text.py"))).hexdigest()
-    try:
-        return version("pymdown-extensions") + version("markdown") + code
-    except PackageNotFoundError:  # pragma: no cover
-        return code
-
-
 class PageCache:
     """MkDocs' rendering of blog posts, kept across builds in the user's cache folder: a post whose
     Markdown, URL and site (every file's URL, the Markdown settings and the installed packages) are
@@ -236,16 +205,13 @@ class PageCache:
     def __init__(self, root: Path, config, files):
         extensions = config.markdown_extensions
         self.enabled = all(isinstance(e, str) and extension_name(e) in PURE_EXTENSIONS for e in extensions)
-        self.path = cache_dir() / f"pages-{hashlib.blake2b(str(root).encode(), digest_size=8).hexdigest()}.pickle"
         site = hashlib.blake2b(digest_size=16)
-        site.update(repr((_version(), _packages("mkdocs", "mkdocs-material", "pygments"), list(extensions),
-                          sorted((config.mdx_configs or {}).items(), key=str), config.validation,
+        site.update(repr((list(extensions), sorted((config.mdx_configs or {}).items(), key=str), config.validation,
                           config.use_directory_urls, logging.getLogger("mkdocs").getEffectiveLevel())).encode())
         for file in sorted(files, key=lambda f: f.src_uri):
             site.update(f"{file.src_uri}\0{file.url}\0{file.dest_uri}\n".encode("utf-8", "surrogateescape"))
         self.site = site.digest()
-        self.old: dict[bytes, tuple] = _load(self.path) if self.enabled else {}
-        self.new: dict[bytes, tuple] = {}
+        self.store = Store("pages", root) if self.enabled else None
         self.hits = 0
 
     def wrap(self, page, config, files) -> None:
@@ -258,10 +224,9 @@ class PageCache:
             key = hashlib.blake2b(f"{page.file.src_uri}\0{page.file.url}\0".encode("utf-8", "surrogateescape")
                                   + (page.markdown or "").encode("utf-8", "surrogatepass") + self.site,
                                   digest_size=16).digest()
-            hit = self.old.get(key) or self.new.get(key)
+            hit = self.store.get(key)
             if hit is not None:
                 self._restore(page, files, hit)
-                self.new[key] = hit
                 self.hits += 1
                 return
             with reading() as opened, _logged() as said:
@@ -269,8 +234,8 @@ class PageCache:
             if not opened:
                 links = {f.src_uri: dict(v) for f, v in (page.links_to_anchors or {}).items()} \
                     if page.links_to_anchors is not None else None
-                self.new[key] = (page.content, page.toc, page._title_from_render,
-                                 set(page.present_anchor_ids or ()), links, said)
+                self.store.put(key, (page.content, page.toc, page._title_from_render,
+                                     set(page.present_anchor_ids or ()), links, said))
 
         page.render = cached_render
 
@@ -288,7 +253,7 @@ class PageCache:
                                         post._title_from_render)).encode("utf-8", "surrogatepass")
                                   + (post.markdown or "").encode("utf-8", "surrogatepass") + self.site,
                                   digest_size=16).digest()
-            hit = self.old.get(key) or self.new.get(key)
+            hit = self.store.get(key)
             if hit is not None:
                 import copy
 
@@ -296,13 +261,12 @@ class PageCache:
                 excerpt.toc = copy.deepcopy(toc)
                 for name, level, message in said:
                     logging.getLogger(name).log(level, "%s", message)
-                self.new[key] = hit
                 return
             excerpt.more = None
             with reading() as opened, _logged() as said:
                 render(page, separator)
             if not opened:
-                self.new[key] = (excerpt.content, excerpt.more, excerpt.toc, said)
+                self.store.put(key, (excerpt.content, excerpt.more, excerpt.toc, said))
 
         excerpt.render = cached_render
 
@@ -320,12 +284,8 @@ class PageCache:
             logging.getLogger(name).log(level, "%s", message)
 
     def save(self) -> None:
-        if not self.enabled or self.new.keys() == self.old.keys():
-            return
-        try:
-            write_atomic(self.path, pickle.dumps(self.new, protocol=5))
-        except (OSError, pickle.PicklingError, TypeError, AttributeError):
-            pass
+        if self.store is not None:
+            self.store.save()
 
 
 class _Said(logging.Handler):
@@ -346,15 +306,3 @@ def _logged() -> Iterator[list[tuple[str, int, str]]]:
         yield handler.records
     finally:
         logger.removeHandler(handler)
-
-
-def _packages(*names: str) -> tuple[str, ...]:
-    from importlib.metadata import PackageNotFoundError, version
-
-    found = []
-    for name in names:
-        try:
-            found.append(f"{name}={version(name)}")
-        except PackageNotFoundError:
-            found.append(f"{name}=")
-    return tuple(found)

@@ -5,14 +5,12 @@ entry's URL and its `[[slug]]` name do not repeat the date."""
 
 from __future__ import annotations
 
-import datetime as dt
 import os
 import re
 from pathlib import Path
 
 from markdown.extensions.toc import slugify
 
-from .config import Config
 from .model import TYPES
 from .problems import NotepressError, Problem
 from .templates import environment
@@ -26,7 +24,9 @@ def entry_slug(title: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", slugify(title, "-")).strip("-")
 
 
-def new_entry(config: Config, etype: str, title: str, *, today: dt.date) -> Path:
+def new_entry(project, etype: str, title: str) -> Path:
+    """A new entry of `etype` dated the project's today (a project.Project), from its template."""
+    config, today = project.config, project.today
     if etype not in TYPES:
         raise NotepressError(Problem("", 0, "type", f"{etype!r} is not one of {', '.join(TYPES)}", "pick one of them"))
     title = " ".join(title.split())
@@ -35,9 +35,7 @@ def new_entry(config: Config, etype: str, title: str, *, today: dt.date) -> Path
         raise NotepressError(Problem("", 0, "title", f"{title!r} has no letters or digits to make a file name from",
                                      "add some"))
     path = config.posts_dir / FOLDER[etype] / f"{today.isoformat()}-{slug}.md"
-    from .entries import read_entries
-
-    if slug in {e.slug for e in read_entries(config)[0]}:  # an earlier entry has this title: keep URLs apart
+    if slug in {e.slug for e in project.entries}:  # an earlier entry has this title: keep URLs apart
         slug = f"{today.isoformat()}-{slug}"
     text = environment(config.root).get_template(f"entry-{etype}.md.jinja").render(
         title=title, date=today.isoformat(), slug=slug)

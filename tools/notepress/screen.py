@@ -14,6 +14,7 @@ Every problem names the entry, the line and the field.
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import functools
 import os
 import urllib.parse
@@ -44,10 +45,11 @@ class Screened:
 
 
 def screen_public(entries: list[Entry], config: Config, *, drafts: bool = False, redact: bool | None = None,
-                  renderer: Renderer | None = None) -> Screened:
-    """Select the public entries and enforce the rules of a public page on them."""
+                  renderer: Renderer | None = None, today: dt.date | None = None) -> Screened:
+    """Select the public entries on `today` and enforce the rules of a public page on them. (A
+    command passes its Project's renderer and day: see Project.screen.)"""
     redact = config.redact if redact is None else redact
-    view = gate(entries, config, Reader.PUBLIC, drafts=drafts)
+    view = gate(entries, config, Reader.PUBLIC, drafts=drafts, today=today)
     rules = _Rules(entries, config, view.public, redact, renderer or _renderer(config))
     screened, problems = [], []
     for entry in view:

@@ -11,6 +11,7 @@ the boundary never depends on them: see `publish.py`).
 from __future__ import annotations
 
 import importlib.util
+import io
 import ipaddress
 import json
 import logging
@@ -22,8 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from .config import CONFIG_FILE, ENGINES, Folder, overlapping
-from .config import read_config
+from .config import CONFIG_FILE, ENGINES, Config, Folder, overlapping
 from .output import write_if_changed
 from .problems import NotepressError, Problem, Report
 from .yamlmap import check_yaml, key_lines
@@ -35,12 +35,17 @@ ENGINE_CONFIG = "mkdocs.yml"
 ZENSICAL_CONFIG = ".notepress-zensical.yml"
 
 
-def engine(root: Path, name: str) -> MkDocs | Zensical:
-    """The engine called `name` (notepress.yml's `engine`, or --engine), for the repo at `root`."""
+def engine(project, name: str) -> MkDocs | Zensical:
+    """The engine called `name` (notepress.yml's `engine`, or --engine), for the project (a
+    project.Project, or a repo's path, opened here)."""
     if name not in ENGINES:
         raise NotepressError(Problem(CONFIG_FILE, 0, "engine", f"{name!r} is not a site engine",
                                      "write mkdocs or zensical"))
-    return (MkDocs if name == "mkdocs" else Zensical)(root)
+    if not hasattr(project, "settings"):
+        from .project import Project
+
+        project = Project.open(project)
+    return (MkDocs if name == "mkdocs" else Zensical)(project)
 
 
 def _one_line(error) -> str:
@@ -59,16 +64,29 @@ class Settings:
     docs_dir: Path
     site_dir: Path
     dev_addr: str
+    path: Path  # mkdocs.yml
+    raw: bytes  # its bytes, as read
+
+    @property
+    def custom_dir(self) -> Path | None:
+        """The theme's `custom_dir` (the writer's templates), when set."""
+        theme = self.data.get("theme")
+        custom = theme.get("custom_dir") if isinstance(theme, dict) else None
+        return (self.path.parent / str(custom)).resolve() if custom else None
 
 
-def _engine_text(root: Path) -> str | None:
-    """The text of mkdocs.yml, or None when there is none; NotepressError when it cannot be read or
-    is not well-formed YAML (MkDocs would report a YAML error at no line)."""
+def read_settings(root: Path) -> Settings | None:
+    """mkdocs.yml's folders and address (with `!ENV` and `INHERIT` resolved as MkDocs does), or None
+    when there is none; NotepressError when it cannot be read or is not well-formed YAML (MkDocs
+    would report a YAML error at no line). The file is read once: `raw` is what MkDocs is given."""
+    from mkdocs.utils.yaml import yaml_load
+
     path = root / ENGINE_CONFIG
     if not (path.exists() or path.is_symlink()):
         return None
     try:
-        text = path.read_bytes().decode("utf-8-sig")
+        raw = path.read_bytes()
+        text = raw.decode("utf-8-sig")
     except OSError as e:
         raise NotepressError([Problem(ENGINE_CONFIG, 0, "", f"cannot be read: {e.strerror or e}",
                                       f"make {ENGINE_CONFIG} a readable file")])
@@ -77,41 +95,44 @@ def _engine_text(root: Path) -> str | None:
     report = Report(root)
     if not check_yaml(text, ENGINE_CONFIG, report):
         raise NotepressError(report.problems)
-    return text
-
-
-def settings(root: Path) -> Settings:
-    """mkdocs.yml's folders and address (with `!ENV` and `INHERIT` resolved as MkDocs does)."""
-    from mkdocs.utils.yaml import yaml_load
-
-    text = _engine_text(root)
-    if text is None:
-        raise NotepressError(Problem(ENGINE_CONFIG, 0, "", f"not found in {root}", "run `notepress init` or add one"))
     try:
-        with (root / ENGINE_CONFIG).open("rb") as f:
-            data = yaml_load(f) or {}
+        data = yaml_load(_named(raw, path)) or {}
     except Exception as e:  # noqa: BLE001 - MkDocs' loader raises several kinds for bad tags and INHERIT
         raise NotepressError(Problem(ENGINE_CONFIG, 1, "", _one_line(e), "fix the file"))
     if not isinstance(data, dict):
         raise NotepressError(Problem(ENGINE_CONFIG, 1, "", "is not a mapping of settings", "write `key: value` lines"))
     return Settings(data, key_lines(text), (root / str(data.get("docs_dir") or "docs")).resolve(),
-                    (root / str(data.get("site_dir") or "site")).resolve(), str(data.get("dev_addr") or "127.0.0.1:8000"))
+                    (root / str(data.get("site_dir") or "site")).resolve(), str(data.get("dev_addr") or "127.0.0.1:8000"),
+                    path, raw)
+
+
+def _named(raw: bytes, path: Path) -> io.BytesIO:
+    """mkdocs.yml's bytes as MkDocs reads a file (INHERIT and !relative resolve against its name)."""
+    f = io.BytesIO(raw)
+    f.name = str(path)
+    return f
+
+
+def settings(root: Path) -> Settings:
+    """mkdocs.yml (see read_settings); NotepressError when there is none."""
+    found = read_settings(root)
+    if found is None:
+        raise NotepressError(Problem(ENGINE_CONFIG, 0, "", f"not found in {root}", "run `notepress init` or add one"))
+    return found
 
 
 ENGINE_PAIRS = (("docs", "posts"), ("site", "posts"), ("archive", "docs"), ("archive", "site"))
 
 
-def check_folders(root: Path, found: Settings | None = None) -> None:
+def check_folders(ours: Config, found: Settings) -> None:
     """Refuse the engine's docs or site folder overlapping posts/ or the newsletter archive, before
     anything is written (`site_dir: posts` would replace posts/). notepress.yml's own problems are
     reported where it is read, not here, so that `serve` can start and show them."""
-    found = found or settings(root)
-    ours = read_config(root, Report(root))
     overlaps = overlapping([Folder("docs", found.docs_dir, ENGINE_CONFIG, "docs_dir", found.lines.get("docs_dir", 0)),
                             Folder("site", found.site_dir, ENGINE_CONFIG, "site_dir", found.lines.get("site_dir", 0)),
                             Folder("posts", ours.posts_dir, CONFIG_FILE, "paths.posts"),
                             Folder("archive", ours.archive_dir, CONFIG_FILE, "newsletter.archive")],
-                           ENGINE_PAIRS, root)
+                           ENGINE_PAIRS, ours.root)
     if overlaps:
         raise NotepressError(overlaps)
 
@@ -156,8 +177,9 @@ class MkDocs:
 
     name = "mkdocs"
 
-    def __init__(self, root: Path):
-        self.root = root
+    def __init__(self, project):
+        self.project = project
+        self.root: Path = project.root
 
     def _plugins(self, found: Settings, **options) -> dict:
         """mkdocs.yml's plugin list with `options` added to notepress's entry; it must be there, as
@@ -183,11 +205,11 @@ class MkDocs:
         from mkdocs.config import load_config
         from mkdocs.exceptions import Abort, ConfigurationError
 
-        found = settings(self.root)
-        check_folders(self.root, found)
+        found = self.project.settings
+        self.project.check_folders()
         plugins = self._plugins(found, **overrides.pop("notepress", {}))
-        try:
-            return load_config(config_file=str(self.root / ENGINE_CONFIG), plugins=plugins, **overrides)
+        try:  # mkdocs.yml as notepress read it: MkDocs does not read it again
+            return load_config(config_file=_named(found.raw, found.path), plugins=plugins, **overrides)
         except (Abort, ConfigurationError) as e:
             raise NotepressError(Problem(ENGINE_CONFIG, 1, "", _one_line(handler.errors() or e),
                                          f"fix that setting in {ENGINE_CONFIG}"))
@@ -231,9 +253,9 @@ class MkDocs:
         with _collecting(None) as handler:
             self._load(handler, notepress=dict(options))  # fail early, with a notepress message
         if progress:
-            progress(f"Preview at http://{address}{_mount(self.root)} (drafts shown; Ctrl+C to stop)")
+            progress(f"Preview at http://{address}{_mount(self.project.settings)} (drafts shown; Ctrl+C to stop)")
         mkdocs_serve(config_file=str(self.root / ENGINE_CONFIG), open_in_browser=open_browser, livereload=True,
-                     build_type="dirty", dev_addr=str(address), plugins=self._plugins(settings(self.root), **options))
+                     build_type="dirty", dev_addr=str(address), plugins=self._plugins(self.project.settings, **options))
 
 
 class _Plugins(dict):
@@ -251,10 +273,10 @@ def installed_theme_dirs(config) -> list[Path]:
     return [Path(d) for d in config.theme.dirs if not custom or Path(d).resolve() != Path(custom).resolve()]
 
 
-def _mount(root: Path) -> str:
+def _mount(found: Settings) -> str:
     """Where MkDocs' server mounts the preview: the path of mkdocs.yml's own site_url (notepress.yml's
     is set later, by the plugin, for the pages' links)."""
-    return urlsplit(str(settings(root).data.get("site_url") or "/")).path or "/"
+    return urlsplit(str(found.data.get("site_url") or "/")).path or "/"
 
 
 # -- Zensical ----------------------------------------------------------------------------------------
@@ -266,16 +288,16 @@ class Zensical:
 
     name = "zensical"
 
-    def __init__(self, root: Path):
-        self.root = root
+    def __init__(self, project):
+        self.project = project
+        self.root: Path = project.root
 
     def _settings_file(self, site_dir: Path, site_url: str, posts: list[dict], problems=()) -> Path:
         """mkdocs.yml, inherited, with the folder to write, the site's URL, and for the templates
         (`config.extra.notepress`; Zensical's have no blog plugin to ask) the generated posts and,
         in a preview, the problems to show on every page. Rewritten only when it changes, since
         Zensical's server rebuilds every page when it does."""
-        found = settings(self.root)
-        check_folders(self.root, found)
+        self.project.check_folders()
         extra = {"notepress": {"posts": posts, "problems": [str(p) for p in problems]}}
         lines = ["# Written by notepress for one Zensical run (removed after it): mkdocs.yml, built elsewhere.",
                  f"INHERIT: {ENGINE_CONFIG}", f"site_dir: {json.dumps(os.path.relpath(site_dir, self.root))}",
@@ -316,7 +338,7 @@ class Zensical:
 
     def preview_dir(self) -> Path:
         """Where the preview is written: beside site/, never site/ (it holds drafts)."""
-        site_dir = settings(self.root).site_dir
+        site_dir = self.project.settings.site_dir
         return site_dir.parent / f".{site_dir.name}.preview"
 
     def serve(self, address: DevAddress, *, redact: bool | None = None, open_browser: bool = False,
@@ -387,28 +409,29 @@ def dev_address(text: str, *, expose: bool = False, where: tuple[str, int, str] 
     return DevAddress(host, int(port), not loopback)
 
 
-def preview_address(root: Path, given: str | None, *, expose: bool) -> DevAddress:
-    """--dev-addr, else mkdocs.yml's dev_addr, else 127.0.0.1:8000 (refused before anything is read
-    when it was given and others could reach it)."""
-    if given:
-        return dev_address(given, expose=expose)
-    found = settings(root)
+def preview_address(found: Settings, *, expose: bool) -> DevAddress:
+    """mkdocs.yml's dev_addr, else 127.0.0.1:8000 (refused, before anything is written, when others
+    could reach it and `expose` was not given)."""
     return dev_address(found.dev_addr, expose=expose, where=(ENGINE_CONFIG, found.lines.get("dev_addr", 0), "dev_addr"))
 
 
 def markdown_settings(root: Path) -> tuple[list, dict]:
-    """The site's Python-Markdown extensions and their settings, read from mkdocs.yml, so that the
-    newsletter and the checks render Markdown exactly as the blog does (without loading an engine)."""
+    """The Markdown settings of the repo at `root` (see markdown_of), for a caller without a Project."""
+    return markdown_of(read_settings(root))
+
+
+def markdown_of(found: Settings | None) -> tuple[list, dict]:
+    """The site's Python-Markdown extensions and their settings, from mkdocs.yml (Python-Markdown's
+    defaults without one), so that the newsletter and the checks render Markdown exactly as the
+    blog does (without loading an engine)."""
     from mkdocs.config.config_options import MarkdownExtensions
     from mkdocs.config.base import ValidationError
 
-    if _engine_text(root) is None:
+    if found is None:
         return ["toc", "tables", "fenced_code"], {}
-    found = settings(root)
-    data = found.data
     option = MarkdownExtensions(builtins=["toc", "tables", "fenced_code"], configkey="mdx_configs")
     try:
-        extensions = option.validate(data.get("markdown_extensions") or [])
+        extensions = option.validate(found.data.get("markdown_extensions") or [])
     except ValidationError as e:
         raise NotepressError(Problem(ENGINE_CONFIG, found.lines.get("markdown_extensions", 0), "markdown_extensions",
                                      _one_line(e), "fix the extension list"))

@@ -13,9 +13,10 @@ from .render import fields, render
 from ..problems import NotepressError, Problem
 
 
-def draft(view: View, *, since: dt.date | None = None, until: dt.date | None = None,
-          today: dt.date | None = None, now: dt.datetime | None = None) -> archive.IssueRecord:
-    """Draft the next issue, or re-draft the newest one if it was never sent.
+def draft(view: View, *, since: dt.date | None = None, until: dt.date | None = None, today: dt.date | None = None,
+          now: dt.datetime | None = None, markdown_settings: tuple[list, dict] | None = None) -> archive.IssueRecord:
+    """Draft the next issue of the team's `view`, or re-draft the newest one if it was never sent.
+    A command passes its Project's `today` and Markdown settings (else: the clock's, and mkdocs.yml's).
 
     Default period: from the day after the last sent issue (the first issue: the last
     `cadence_days`) up to today.
@@ -35,7 +36,7 @@ def draft(view: View, *, since: dt.date | None = None, until: dt.date | None = N
                                          f"period up to {sent[-1].until}",
                                          "draft again tomorrow, or choose a period with --since and --until"))
     issue = compose(view, number, since, until)
-    rendered = render(issue, view, now)
+    rendered = render(issue, view, now, markdown_settings=markdown_settings)
     record = archive.IssueRecord(
         number=number, since=since, until=until, subject=rendered.subject, preheader=rendered.preheader,
         top_theme=issue.top_theme, entries=tuple(sorted({e.slug for e in issue.entries} | set(rendered.included))),

@@ -72,8 +72,8 @@ class Rendered:
 class _Markdown:
     """Entry text -> safe HTML, with entry links pointing at the public blog (or plain text)."""
 
-    def __init__(self, view: View):
-        extensions, configs = site.markdown_settings(view.config.root)
+    def __init__(self, view: View, settings: tuple[list, dict] | None = None):
+        extensions, configs = settings or site.markdown_settings(view.config.root)
         configs = rooted_snippets(extensions, configs, view.config.root)
         configs = {**configs, "toc": {**configs.get("toc", {}), "permalink": False}}  # no "¶" anchors in mail
         self.md = markdown.Markdown(extensions=extensions, extension_configs=configs)
@@ -151,12 +151,15 @@ def fields(issue: Issue, config: Config) -> dict:
             "since": issue.since.isoformat(), "until": issue.until.isoformat()}
 
 
-def render(issue: Issue, view: View, now: dt.datetime | None = None) -> Rendered:
+def render(issue: Issue, view: View, now: dt.datetime | None = None, *,
+           markdown_settings: tuple[list, dict] | None = None) -> Rendered:
+    """The issue as a message and its web page, entries' text in the site's Markdown settings
+    (Project.markdown; else read from mkdocs.yml)."""
     config = view.config
     values = fields(issue, config)
     subject = " ".join(config.newsletter.subject.format(**values).split())
     preheader = " ".join(config.newsletter.preheader.format(**values).split())
-    md = _Markdown(view)
+    md = _Markdown(view, markdown_settings)
     learned = [{"item": item, "learning_html": md.html(item.learning, item.entry),
                 "next_step_html": md.html(item.next_step, item.entry) if item.next_step else "",
                 "learning_text": md.text(item.learning, item.entry),

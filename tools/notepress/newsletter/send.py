@@ -15,7 +15,6 @@ progress goes to a callback.
 
 from __future__ import annotations
 
-import datetime as dt
 import os
 import smtplib
 from collections.abc import Callable

@@ -8,21 +8,19 @@ entries too (Reader.SELF). What edits the writer's own files works on all of the
 check-in sees the writer's view (Reader.SELF), and `mark_done` may name any entry.
 
     from notepress import review
-    steps = review.next_steps("path/to/repo", today=date(2026, 3, 20))
+    steps = review.next_steps(Project.open("path/to/repo", today=date(2026, 3, 20)))
     html = review.render_portfolio("path/to/repo", level="Director", fmt="html")
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 
-from .. import clock
-from ..publish import read as load
-from ..audience import Reader, View, gate
+from ..audience import Reader, View
 from ..config import Config
 from ..model import Period
 from ..problems import NotepressError, Problem
+from ..project import Repo, opened
 from . import render
 from . import stats as _stats
 from .checkin import new_checkin
@@ -38,7 +36,6 @@ __all__ = ["Answers", "Cadence", "Goals", "Session", "Written", "cadence", "chec
            "contains", "mark_done", "new_checkin", "next_steps", "reader_for", "render_portfolio",
            "stats_table", "writing_stats"]
 
-
 def reader_for(include_private: bool) -> Reader:
     return Reader.SELF if include_private else Reader.TEAM
 
@@ -50,39 +47,35 @@ def contains(reader: Reader) -> str:
     return f"Contains: {listed} entries"
 
 
-def _view(root: Path | str, include_private: bool) -> View:
-    project = load(root)
-    return gate(project.entries, project.config, reader_for(include_private))
-
-
 def _period(since: dt.date | None, until: dt.date | None) -> None:
     problem = Period(since, until).reversed
     if problem:
         raise NotepressError(Problem("", 0, "", problem))
 
 
-def next_steps(root: Path | str, *, today: dt.date | None = None, include_private: bool = False) -> list[OpenStep]:
+def next_steps(repo: Repo, *, today: dt.date | None = None, include_private: bool = False) -> list[OpenStep]:
     """Every open next step, overdue first, then by due date, then undated."""
-    return open_steps(list(_view(root, include_private)), today or clock.today())
+    project = opened(repo, today)
+    return open_steps(list(project.view(reader_for(include_private))), project.today)
 
 
-def mark_done(root: Path | str, slug: str, *, on: dt.date | None = None) -> Done:
-    """Mark entry `slug`'s next step done on `on` (default today), editing only that line.
+def mark_done(repo: Repo, slug: str, *, on: dt.date | None = None) -> Done:
+    """Mark entry `slug`'s next step done on `on` (default: the project's today), editing only that line.
 
     This edits the writer's own file, so any of their entries can be named; the result shows only
     its path and date. Raises StepError (one problem) for an unknown slug, an entry that is not a
     learning entry, or one without a next step."""
-    project = load(root)
-    return _mark_done(project.config, project.entries, slug, on or clock.today())
+    project = opened(repo)
+    return _mark_done(project.config, project.require().entries, slug, on or project.today)
 
 
-def build_portfolio(root: Path | str, *, since: dt.date | None = None, until: dt.date | None = None,
+def build_portfolio(repo: Repo, *, since: dt.date | None = None, until: dt.date | None = None,
                     level: str | None = None, include_private: bool = False,
                     levels: dict[str, tuple[str, ...]] | None = None) -> tuple[Portfolio, Config]:
     """The portfolio of the period and the config it was built with. Levels: `levels`, else the
     `levels:` of notepress.yml, else DEFAULT_LEVELS."""
     _period(since, until)
-    view = _view(root, include_private)
+    view = opened(repo).view(reader_for(include_private))
     levels = levels or view.config.levels or DEFAULT_LEVELS
     p = build(view, contains=contains(reader_for(include_private)), since=since, until=until,
               level=level, levels=levels, issues=_sent_issues(view.config))
@@ -97,85 +90,95 @@ def _sent_issues(config: Config) -> tuple[tuple[dt.date, frozenset[str]], ...]:
                  for r in archive.issues(config.archive_dir))
 
 
-def render_portfolio(root: Path | str, *, since: dt.date | None = None, until: dt.date | None = None,
+def render_portfolio(repo: Repo, *, since: dt.date | None = None, until: dt.date | None = None,
                      level: str | None = None, fmt: str = "md", include_private: bool = False,
                      levels: dict[str, tuple[str, ...]] | None = None) -> str:
     """The portfolio as Markdown or self-contained HTML."""
-    p, config = build_portfolio(root, since=since, until=until, level=level, include_private=include_private,
+    p, config = build_portfolio(repo, since=since, until=until, level=level, include_private=include_private,
                                 levels=levels)
     return render.render(p, config, fmt)
 
 
-def writing_stats(root: Path | str, *, since: dt.date | None = None, until: dt.date | None = None,
-                  weeks: int = DEFAULT_WEEKS, include_private: bool = False) -> Stats:
-    until = until or clock.today()
+def _stats_of(view: View, *, since: dt.date | None, until: dt.date, weeks: int) -> Stats:
     _period(since, until)
     if weeks < 1:
         raise NotepressError(Problem("", 0, f"--weeks {weeks}", "must be 1 or more"))
-    view = _view(root, include_private)
     return _stats.compute(list(view), view.config.competencies, until=until, since=since, weeks=weeks)
 
 
-def stats_table(root: Path | str, *, since: dt.date | None = None, until: dt.date | None = None,
+def writing_stats(repo: Repo, *, since: dt.date | None = None, until: dt.date | None = None,
+                  weeks: int = DEFAULT_WEEKS, include_private: bool = False) -> Stats:
+    project = opened(repo)
+    return _stats_of(project.view(reader_for(include_private)), since=since, until=until or project.today,
+                     weeks=weeks)
+
+
+def stats_table(repo: Repo, *, since: dt.date | None = None, until: dt.date | None = None,
                 weeks: int = DEFAULT_WEEKS, include_private: bool = False) -> str:
-    """The compact terminal table of `writing_stats`."""
-    s = writing_stats(root, since=since, until=until, weeks=weeks, include_private=include_private)
-    late = cadence(root, today=until, include_private=include_private).message()
+    """The compact terminal table of `writing_stats`, and the cadence on its last day."""
+    from .goals import cadence as _cadence
+
+    project = opened(repo)
+    until = until or project.today
+    view = project.view(reader_for(include_private))
+    s = _stats_of(view, since=since, until=until, weeks=weeks)
+    late = _cadence(list(view), view.config.cadence_days, until).message()
     return _stats.table(s, contains(reader_for(include_private))) + (f"\n{late[:1].upper()}{late[1:]}\n" if late else "")
 
 
-def goals(root: Path | str, *, today: dt.date | None = None, include_private: bool = False) -> Goals:
+def goals(repo: Repo, *, today: dt.date | None = None, include_private: bool = False) -> Goals:
     """Every goal with the actions serving it, what they showed and taught, the open steps, staleness."""
     from .goals import progress
 
-    return progress(_view(root, include_private), contains=contains(reader_for(include_private)),
-                    today=today or clock.today())
+    project = opened(repo, today)
+    return progress(project.view(reader_for(include_private)), contains=contains(reader_for(include_private)),
+                    today=project.today)
 
 
-def goals_table(root: Path | str, *, today: dt.date | None = None, include_private: bool = False) -> str:
+def goals_table(repo: Repo, *, today: dt.date | None = None, include_private: bool = False) -> str:
     from .goals import table
 
-    return table(goals(root, today=today, include_private=include_private))
+    return table(goals(repo, today=today, include_private=include_private))
 
 
-def cadence(root: Path | str, *, today: dt.date | None = None, include_private: bool = False) -> Cadence:
+def cadence(repo: Repo, *, today: dt.date | None = None, include_private: bool = False) -> Cadence:
     """The last check-in (the newest learning entry the reader sees) against `cadence_days`."""
     from .goals import cadence as _cadence
 
-    view = _view(root, include_private)
-    return _cadence(list(view), view.config.cadence_days, today or clock.today())
+    project = opened(repo, today)
+    return _cadence(list(project.view(reader_for(include_private))), project.config.cadence_days, project.today)
 
 
-def next_steps_ics(root: Path | str, *, today: dt.date | None = None, include_private: bool = False,
+def next_steps_ics(repo: Repo, *, today: dt.date | None = None, include_private: bool = False,
                    stamp: dt.datetime | None = None) -> tuple[bytes, int, int]:
     """(the open next steps as iCalendar bytes, the steps in it, the undated ones left out)."""
     from .calendar import calendar
 
-    steps = next_steps(root, today=today, include_private=include_private)
+    steps = next_steps(repo, today=today, include_private=include_private)
     dated = sum(s.due is not None for s in steps)
     return calendar(steps, contains(reader_for(include_private)), stamp), dated, len(steps) - dated
 
 
-def start_checkin(root: Path | str, *, today: dt.date | None = None):
-    """(the session to show, the config, the entries): the writer's own entries, private ones
-    included, as `mark_done` sees them (a check-in is the writer's session in their terminal)."""
+def start_checkin(repo: Repo, *, today: dt.date | None = None):
+    """(the session to show, the entries): the writer's own entries, private ones included, as
+    `mark_done` sees them (a check-in is the writer's session in their terminal)."""
     from .session import start
 
-    project = load(root)
-    entries = list(gate(project.entries, project.config, Reader.SELF))
-    return start(project.config, entries, today or clock.today()), project.config, entries
+    project = opened(repo, today)
+    entries = list(project.view(Reader.SELF))
+    return start(project.config, entries, project.today), entries
 
 
-def checkin(root: Path | str, answers: Answers, *, today: dt.date | None = None) -> Written:
+def checkin(repo: Repo, answers: Answers, *, today: dt.date | None = None) -> Written:
     """Write the check-in entry and close the earlier step (see review.session)."""
     from .session import write_checkin
 
-    _, config, entries = start_checkin(root, today=today)
-    return write_checkin(config, entries, answers, today or clock.today())
+    project = opened(repo, today)
+    return write_checkin(project.config, list(project.view(Reader.SELF)), answers, project.today)
 
 
-def portfolio_pdf(root: Path | str, *, since: dt.date | None = None, until: dt.date | None = None,
+def portfolio_pdf(repo: Repo, *, since: dt.date | None = None, until: dt.date | None = None,
                   level: str | None = None, include_private: bool = False) -> bytes:
     """The portfolio as a print-ready PDF promotion packet (needs the `pdf` extra: WeasyPrint)."""
-    p, config = build_portfolio(root, since=since, until=until, level=level, include_private=include_private)
+    p, config = build_portfolio(repo, since=since, until=until, level=level, include_private=include_private)
     return render.pdf(p, config)

@@ -4,11 +4,8 @@ linked back to it. (The guided check-in, `notepress checkin`, is review/session.
 
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 
-from ..config import Config
-from ..entries import read_entries
 from ..front_matter import Lines, scalar
 from ..output import write_atomic
 from ..problems import NotepressError
@@ -16,12 +13,11 @@ from ..scaffold import new_entry
 from .nextsteps import find_step
 
 
-def new_checkin(config: Config, from_slug: str, title: str, today: dt.date) -> Path:
-    """Create a learning entry whose action is the next step of entry `from_slug` and whose body
-    links back to it. Returns the new file's path; never overwrites."""
-    entries, _ = read_entries(config)
-    previous = find_step(entries, from_slug)
-    path = new_entry(config, "learning", title, today=today)
+def new_checkin(project, from_slug: str, title: str) -> Path:
+    """Create a learning entry (a project.Project's, dated its today) whose action is the next step
+    of entry `from_slug` and whose body links back to it. Returns the new file's path; never overwrites."""
+    previous = find_step(project.entries, from_slug)
+    path = new_entry(project, "learning", title)
     try:
         fm = Lines(path.read_bytes(), path.name)
         fm.set("action", scalar(" ".join(previous.loop.next_step.split())),

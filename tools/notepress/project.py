@@ -1,0 +1,147 @@
+"""One writing repo, opened once per command, with the one `today` every rule of that command uses.
+
+    project = Project.open("path/to/repo")            # notepress.yml, read once
+    project.settings                                  # mkdocs.yml, read once, when first asked for
+    project.require()                                 # posts/, read and validated once: every problem
+    project.entries                                   # the valid entries
+    team = project.view(Reader.TEAM)                  # the gate, on project.today
+    screened = project.screen()                       # the public view, after the rules of a public page
+
+Every command opens one Project and hands it down: nothing below reads a settings file or the
+clock again, so a build that runs across midnight gates, validates and audits on one day, and
+`notepress build` reads notepress.yml and mkdocs.yml once each. `on(day)` is the same repo seen on
+another day (`next --today`), sharing what was read.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import functools
+from dataclasses import dataclass
+from pathlib import Path
+
+from . import clock, site
+from .audience import Reader, View, gate
+from .config import Config, read_config
+from .entries import read_entries
+from .model import Entry
+from .problems import NotepressError, Problem, Report
+
+
+@dataclass(frozen=True, eq=False)
+class Project:
+    root: Path
+    today: dt.date
+    config: Config  # notepress.yml (defaults where it is wrong: its problems are in `config_problems`)
+    config_problems: tuple[Problem, ...] = ()
+
+    @classmethod
+    def open(cls, root: Path | str = ".", *, today: dt.date | None = None) -> Project:
+        root = Path(root).resolve()
+        report = Report(root)
+        config = read_config(root, report)
+        return cls(root, today or clock.today(), config, tuple(report.problems))
+
+    def on(self, day: dt.date | None) -> Project:
+        """This repo seen on `day` (itself when None or the same day): settings are not read again."""
+        if day is None or day == self.today:
+            return self
+        return dataclasses.replace(self, today=day)
+
+    # -- the settings ----------------------------------------------------------------------------------
+
+    @property
+    def config_warnings(self) -> list[Problem]:
+        return [p for p in self.config_problems if p.severity == "warning"]
+
+    def require_config(self, *, strict: bool = False) -> Config:
+        """The config; NotepressError with notepress.yml's errors (and warnings, with `strict`)."""
+        failing = [dataclasses.replace(p, severity="error") for p in self.config_problems
+                   if strict or p.severity == "error"]
+        if failing:
+            raise NotepressError(failing)
+        return self.config
+
+    @functools.cached_property
+    def settings(self) -> site.Settings:
+        """mkdocs.yml as both engines read it; NotepressError when it is missing or broken."""
+        found = self.engine_settings
+        if found is None:
+            raise NotepressError(Problem(site.ENGINE_CONFIG, 0, "", f"not found in {self.root}",
+                                         "run `notepress init` or add one"))
+        return found
+
+    @functools.cached_property
+    def engine_settings(self) -> site.Settings | None:
+        """mkdocs.yml, or None when the repo has none."""
+        return site.read_settings(self.root)
+
+    @functools.cached_property
+    def markdown(self) -> tuple[list, dict]:
+        """The site's Markdown extensions and their settings (see site.markdown_of)."""
+        return site.markdown_of(self.engine_settings)
+
+    def check_folders(self) -> None:
+        """The engine's folders apart from posts/ and the archive, before anything is written."""
+        site.check_folders(self.config, self.settings)
+
+    def engine(self, name: str | None = None) -> site.MkDocs | site.Zensical:
+        """The site engine called `name` (default: notepress.yml's `engine`)."""
+        return site.engine(self, name or self.config.engine)
+
+    # -- the entries -----------------------------------------------------------------------------------
+
+    @functools.cached_property
+    def _read(self) -> tuple[list[Entry], tuple[Problem, ...], int]:
+        entries, report = read_entries(self.config, Report(self.root), today=self.today)
+        return entries, tuple(report.problems), report.files_read
+
+    def report(self) -> Report:
+        """Every problem of notepress.yml and posts/ (a fresh Report the caller may add to)."""
+        entries, problems, files_read = self._read
+        report = Report(self.root, [*self.config_problems, *problems])
+        report.files_read = files_read
+        return report
+
+    @property
+    def entries(self) -> list[Entry]:
+        """The entries that validated (previews and `check` go on with these; a build first
+        `require`s that there is no problem)."""
+        return list(self._read[0])
+
+    def require(self, *, strict: bool = False) -> Project:
+        """Itself; NotepressError with every problem when notepress.yml or any entry has an error
+        (with `strict`, a warning)."""
+        self.require_config(strict=strict)
+        self.report().raise_if_errors(strict)
+        return self
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return self.report().warnings
+
+    # -- the gate --------------------------------------------------------------------------------------
+
+    def view(self, reader: Reader, *, drafts: bool = False) -> View:
+        """The entries `reader` may see today (see audience.gate)."""
+        return gate(self.require().entries, self.config, reader, drafts=drafts, today=self.today)
+
+    def screen(self, *, drafts: bool = False, redact: bool | None = None, entries: list[Entry] | None = None):
+        """The public view after the rules of a public page (see screen.screen_public), of the valid
+        `entries` (default: all of them, which must all be valid)."""
+        from .rendered import Renderer
+        from .screen import screen_public
+
+        entries = self.require().entries if entries is None else entries
+        renderer = Renderer(self.root, *self.markdown)
+        return screen_public(entries, self.config, drafts=drafts, redact=redact, renderer=renderer, today=self.today)
+
+
+Repo = Project | Path | str  # what the API's functions take: the Project a command opened, or a repo's path
+
+
+def opened(where: Repo, today: dt.date | None = None) -> Project:
+    """`where` as a Project: the one a command opened, or the repo at that path, opened now."""
+    project = where if isinstance(where, Project) else Project.open(where)
+    return project.on(today)
