@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Installs notepress with its Zensical engine and PDF extras and its test tools into .venv, Debian's
 # Chromium for the browser tests, and the Pango and fonts WeasyPrint needs for `portfolio --format pdf`.
+# Python packages at the versions in requirements/lock.txt (refreshed with `bash tools/lock.sh`), so a
+# new upstream release changes nothing here until the lock is refreshed on purpose.
 # Usage (from the repo root): bash tools/install.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -16,5 +18,5 @@ if [ -n "$DEBS" ]; then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq $DEBS >/dev/null
 fi
 [ -x .venv/bin/python ] || python3 -m venv .venv
-.venv/bin/python -m pip install -q --disable-pip-version-check -e '.[zensical,pdf,test]'
+.venv/bin/python -m pip install -q --disable-pip-version-check -c requirements/lock.txt -e '.[zensical,pdf,test]'
 echo "install: done; try .venv/bin/notepress --help" >&2
