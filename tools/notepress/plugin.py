@@ -96,10 +96,8 @@ class NotepressPlugin(BasePlugin[NotepressPluginConfig]):
         project.check_folders()
         self.staged = publish.stage(project, Path(config.site_dir), **options)
         self.project = self.staged.project
-        for warning in self.project.warnings:
-            log.warning(str(warning))
-        if not self.project.config.site_url:
-            log.warning(publish.NO_SITE_URL)
+        for warning in publish.build_warnings(self.project):
+            log.warning(warning.removeprefix("warning: "))
         log.info(f"notepress: {self.staged.generated.summary()}")
         config.site_dir = str(self.staged.stage)
 

@@ -135,7 +135,9 @@ class Project:
 
         entries = self.require().entries if entries is None else entries
         renderer = Renderer(self.root, *self.markdown)
-        return screen_public(entries, self.config, drafts=drafts, redact=redact, renderer=renderer, today=self.today)
+        found = self.engine_settings
+        return screen_public(entries, self.config, drafts=drafts, redact=redact, renderer=renderer, today=self.today,
+                             engine_text=found.raw.decode("utf-8", "replace") if found else "")
 
 
 Repo = Project | Path | str  # what the API's functions take: the Project a command opened, or a repo's path

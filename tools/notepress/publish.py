@@ -19,7 +19,7 @@ from pathlib import Path
 
 from . import blog, lastbuild
 from .audit import Finding, audit_site
-from .gitdates import last_changed
+from .gitdates import last_changed, shallow_warning
 from .output import recover, staging_dir, swap_in
 from .problems import NotepressError, Problem
 from .project import Project, opened
@@ -46,6 +46,16 @@ def generate(where: Project | Path | str, *, drafts: bool = False, redact: bool 
     if screened.problems:
         raise NotepressError(screened.problems)
     return project, _write_posts(project, screened)
+
+
+def build_warnings(project: Project) -> list[str]:
+    """What a build warns of before it builds: notepress.yml's and the entries' warnings ("file:line:
+    warning: …"), a missing site_url, and a shallow clone (its posts' dates would be wrong)."""
+    said = [str(w) for w in project.warnings]
+    if not project.config.site_url:
+        said.append(f"warning: {NO_SITE_URL}")
+    shallow = shallow_warning(project.root)
+    return said + ([shallow] if shallow else [])
 
 
 def _write_posts(project: Project, screened) -> blog.Generated:
@@ -164,10 +174,8 @@ def publish(where: Project | Path | str, *, engine: str | None = None, redact: b
 
     staged = stage(project, site_dir, redact=redact, strict=strict)
     builder = project.engine(engine)
-    for warning in project.warnings:
-        tell(str(warning))  # "file:line: warning: …"
-    if not project.config.site_url:
-        tell(f"warning: {NO_SITE_URL}")
+    for warning in build_warnings(project):
+        tell(warning)
     say(f"notepress: {staged.generated.summary()}")
     say(f"Building the site with {builder.name} into {staged.final.name}/ …")
     try:

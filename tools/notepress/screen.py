@@ -45,9 +45,10 @@ class Screened:
 
 
 def screen_public(entries: list[Entry], config: Config, *, drafts: bool = False, redact: bool | None = None,
-                  renderer: Renderer | None = None, today: dt.date | None = None) -> Screened:
-    """Select the public entries on `today` and enforce the rules of a public page on them. (A
-    command passes its Project's renderer and day: see Project.screen.)"""
+                  renderer: Renderer | None = None, today: dt.date | None = None,
+                  engine_text: str | None = None) -> Screened:
+    """Select the public entries on `today` and enforce the rules of a public page on them (and on
+    mkdocs.yml's `engine_text`). A command passes what its Project read: see Project.screen."""
     redact = config.redact if redact is None else redact
     view = gate(entries, config, Reader.PUBLIC, drafts=drafts, today=today)
     rules = _Rules(entries, config, view.public, redact, renderer or _renderer(config))
@@ -56,7 +57,7 @@ def screen_public(entries: list[Entry], config: Config, *, drafts: bool = False,
         entry, found = rules.check(entry)
         screened.append(entry)
         problems += found
-    problems += rules.pages() + rules.settings()
+    problems += rules.pages() + rules.settings(engine_text)
     rules.renderer.save()
     attachments = {slug: tuple(files.items()) for slug, files in rules.attachments.items()}
     return Screened(PublicView(Reader.PUBLIC, tuple(screened), config, view.public, drafts, view.held, attachments),
@@ -187,12 +188,15 @@ class _Rules:
                                             "public entry", "remove the include; a page may include public text only"))
         return problems
 
-    def settings(self) -> list[Problem]:
-        """The site's name, description, navigation and authors are on every page."""
+    def settings(self, engine_text: str | None) -> list[Problem]:
+        """The site's name, description, navigation (mkdocs.yml, as read; else read here) and authors
+        are on every page."""
         problems = []
         engine = self.config.root / "mkdocs.yml"
-        if engine.is_file():
-            problems += self.terms_in_lines("mkdocs.yml", engine.read_text(encoding="utf-8", errors="replace"), "")
+        if engine_text is None and engine.is_file():
+            engine_text = engine.read_text(encoding="utf-8", errors="replace")
+        if engine_text:
+            problems += self.terms_in_lines("mkdocs.yml", engine_text, "")
         for author in self.config.authors:
             for value in (author.name, author.description):
                 for hit in self.terms.find(value):
