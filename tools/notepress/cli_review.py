@@ -7,7 +7,6 @@ from pathlib import Path
 
 import click
 
-from . import clock
 from . import api
 from .cli_base import command, parse_date, plural, project
 from .problems import Problem
@@ -291,13 +290,13 @@ def checkin(on_slug, today, yes, **options):
         notepress checkin --did --outcome "Finance agreed" --learning "Ask for the number first" \\
             --next-step "Draft the ACH default proposal" --due 2026-12-04 --goal lead-payments
     """
-    today = today or clock.today()
+    repo = project().on(today)
 
     def answer(session, chosen) -> Answers:
         _show_session(session, chosen)
-        return _answers(options, chosen, _Asker(yes), today)
+        return _answers(options, chosen, _Asker(yes), repo.today)
 
-    done = api.checkin(project(), answer, on=on_slug, today=today)
+    done = api.checkin(repo, answer, on=on_slug)
     click.echo(done.written.source)
     if done.written.earlier:
         click.echo(f"{done.written.earlier}: {done.written.done_line}")

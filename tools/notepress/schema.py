@@ -18,7 +18,6 @@ from pathlib import Path
 
 from markdown.extensions.toc import slugify
 
-from . import clock
 from .mail import bad_addresses
 from .model import AUDIENCES, SOURCES, TYPES, plausible
 from .problems import Report
@@ -114,7 +113,7 @@ def _missing_fix(spec: Spec) -> str:
     if spec.kind == "choice":
         return f"add `{name}:` with one of {', '.join(spec.choices)}"
     if spec.kind == "date":
-        return f"add `{name}: {clock.today().isoformat()}`"
+        return f"add `{name}: YYYY-MM-DD`"  # no day of the clock's: a problem is cached with its entry
     if spec.kind == "names":
         return f"add `{name}: [first, second]`"
     return f"add `{name}: ...` to the front matter"

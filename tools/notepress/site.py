@@ -113,14 +113,6 @@ def _named(raw: bytes, path: Path) -> io.BytesIO:
     return f
 
 
-def settings(root: Path) -> Settings:
-    """mkdocs.yml (see read_settings); NotepressError when there is none."""
-    found = read_settings(root)
-    if found is None:
-        raise NotepressError(Problem(ENGINE_CONFIG, 0, "", f"not found in {root}", "run `notepress init` or add one"))
-    return found
-
-
 ENGINE_PAIRS = (("docs", "posts"), ("site", "posts"), ("archive", "docs"), ("archive", "site"))
 
 
