@@ -92,3 +92,27 @@ def test_outside_git_nothing_is_flagged(tmp_path, empty_git_config, monkeypatch)
 
     assert gitdates.shallow_depth(folder) is None
     assert gitdates.shallow_warning(folder) is None
+
+
+@pytest.mark.site
+def test_a_build_in_a_shallow_clone_of_an_init_repo_warns_and_is_built_again_once_unshallowed(tmp_path, empty_git_config):
+    """From `notepress init`: a second commit, a clone of depth 1 (CI's default), `build` warns; after
+    `git fetch --unshallow` (HEAD unchanged) the next build is a whole one, without the warning."""
+    from e2e_helpers import run_cli
+
+    origin = tmp_path / "notes"
+    assert run_cli("init", str(origin), "--name", "Notes", "--author", "Ana Li").exit_code == 0
+    assert run_cli("-C", str(origin), "new", "essay", "What finance taught me").exit_code == 0  # a draft
+    git(origin, "add", "-A")
+    git(origin, "commit", "-qm", "a learning entry", when=DAYS[2])
+    shallow = clone(origin, tmp_path / "ci", "--depth", "1")
+
+    first = run_cli("-C", str(shallow), "build")
+    assert first.exit_code == 0, first.output
+    assert f"warning: this is a shallow git clone (depth 1): the 'updated' dates of posts come from its last commit {FIX}" \
+        in first.stderr.splitlines()
+
+    git(shallow, "fetch", "-q", "--unshallow")
+    second = run_cli("-C", str(shallow), "build")
+    assert second.exit_code == 0, second.output
+    assert "nothing changed" not in second.output and "shallow git clone" not in second.output

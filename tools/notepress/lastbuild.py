@@ -30,7 +30,7 @@ from pathlib import Path
 
 from .cache import Store, repo_file
 from .config import CONFIG_FILE
-from .gitdates import _git
+from .gitdates import _git, shallow_depth
 
 ENV_TAG = re.compile(r"!ENV\s*\[?\s*([A-Za-z_][A-Za-z0-9_]*)")
 INHERIT = re.compile(r"^INHERIT:\s*['\"]?([^'\"\n#]+?)['\"]?\s*(?:#.*)?$", re.M)
@@ -46,7 +46,7 @@ def fingerprint(project, *, engine: str, options: tuple) -> str:
 
     root, config, found = project.root, project.config, project.settings
     add(engine, options, project.today.isoformat())  # notepress's code and packages: the store's key
-    add("git", (_git(root, "rev-parse", "HEAD") or "").strip())
+    add("git", (_git(root, "rev-parse", "HEAD") or "").strip(), shallow_depth(root))  # unshallowing keeps HEAD
     files = [(found.path, found.raw), (root / CONFIG_FILE, config.source)]
     inherited = INHERIT.search(found.raw.decode("utf-8", "replace"))
     if inherited:
