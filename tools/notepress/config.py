@@ -66,6 +66,7 @@ class Newsletter:
     reply_to: str = ""
     recipients: tuple[str, ...] = ()
     recipients_file: str = ""  # a CSV with an `email` column, relative to the repo root
+    allowed_domains: tuple[str, ...] = ()  # recipients' domains, as mail.domain_key has them; () = the sender's
     cadence_days: int = 14
     subject: str = "{title} #{number}: {top_theme}"
     preheader: str = "{customers_text} on {themes_text}, {period}"
@@ -102,6 +103,7 @@ class Config:
     cadence_days: int = 14  # check in at least this often ("at least twice a month")
     warnings: tuple[Problem, ...] = ()  # about notepress.yml, shown by every command
     source: bytes = field(default=b"", repr=False, compare=False)  # notepress.yml's bytes, as read
+    lines: dict[str, int] = field(default_factory=dict, repr=False, compare=False)  # `newsletter.sender` -> its line
 
     @property
     def archive_dir(self) -> Path:
@@ -137,6 +139,7 @@ def read_config(root: Path | str, report: Report) -> Config:
     config = Config(
         root=root,
         source=raw,
+        lines=_lines(fields),
         warnings=tuple(p for p in report.problems if p.severity == "warning"),
         **values,
         **{f"{k}_dir": root / paths.get(k, k) for k in PATH_KEYS},
@@ -204,6 +207,14 @@ def _folders(config: Config, fields: dict[str, Field]) -> list[Folder]:
 
     return [*(Folder(k, getattr(config, f"{k}_dir"), CONFIG_FILE, f"paths.{k}", line("paths", k)) for k in PATH_KEYS),
             Folder("archive", config.archive_dir, CONFIG_FILE, "newsletter.archive", line("newsletter", "archive"))]
+
+
+def _lines(fields: dict[str, Field]) -> dict[str, int]:
+    """The line of each setting written, a section's as `section.key`, for problems found later."""
+    lines = {key: f.line for key, f in fields.items()}
+    lines.update((f"{key}.{name}", line) for key, f in fields.items() if isinstance(f.value, dict)
+                 for name, line in f.item_lines.items())
+    return lines
 
 
 def _read_bytes(path: Path, report: Report) -> bytes:

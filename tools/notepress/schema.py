@@ -18,8 +18,9 @@ from pathlib import Path
 
 from markdown.extensions.toc import slugify
 
-from .mail import bad_addresses
+from .mail import bad_addresses, domain_key
 from .model import AUDIENCES, SOURCES, TYPES, plausible
+from .names import SLUG_MAX, cap_slug
 from .problems import Report
 from .yamlmap import INVALID, Field
 
@@ -150,6 +151,15 @@ def _name(spec: Spec, f: Field, where: tuple) -> str:
     return text
 
 
+def _slug(spec: Spec, f: Field, where: tuple) -> str:
+    """A written slug: a name of at most SLUG_MAX bytes (it names the post's file and its URL)."""
+    text = _name(spec, f, where)
+    if len(text.encode("utf-8")) > SLUG_MAX:
+        raise Wrong(f"is {len(text.encode('utf-8'))} characters long, more than {SLUG_MAX}",
+                    f"write a shorter one, e.g. `slug: {cap_slug(text)}`")
+    return text
+
+
 def _link(spec: Spec, f: Field, where: tuple) -> str:
     text = _text(spec, f, where)
     if text and not LINK_RE.match(text):
@@ -229,6 +239,21 @@ def _address(spec: Spec, f: Field, where: tuple) -> str | tuple[str, ...]:
     if bad:
         raise Wrong(f"not a valid address: {', '.join(bad)}")
     return tuple(v) if many else v
+
+
+def _domains(spec: Spec, f: Field, where: tuple) -> tuple[str, ...]:
+    """Mail domains, each as mail.domain_key compares it (lower case, IDNA); none is guessed."""
+    v = [f.value] if isinstance(f.value, str) else f.value
+    if not isinstance(v, list) or not all(isinstance(x, str) for x in v):
+        raise Wrong()
+    if not v:
+        raise Wrong("is empty, so nobody could receive the newsletter",
+                    "write the company's domains, e.g. [example.com], or remove it to allow the sender's")
+    bad = [x for x in v if domain_key(x) is None]
+    if bad:
+        raise Wrong(f"not a domain: {', '.join(map(repr, bad))}",
+                    "write what follows the @, e.g. example.com (a subdomain is written on its own)")
+    return tuple(dict.fromkeys(domain_key(x) for x in v))
 
 
 def _template(spec: Spec, f: Field, where: tuple) -> str:
@@ -359,13 +384,13 @@ def _control_character(value) -> bool:
 
 KINDS = {
     # entries
-    "text": _text, "name": _name, "link": _link, "choice": _choice, "bool": _bool, "date": _date, "done": _done,
-    "names": _names, "number": _number,
+    "text": _text, "name": _name, "slug": _slug, "link": _link, "choice": _choice, "bool": _bool, "date": _date,
+    "done": _done, "names": _names, "number": _number,
     # notepress.yml
     "url": _url, "phrase": _phrase, "framework": _framework, "levels": _levels, "terms": _terms,
     "authors": _authors, "paths": _paths, "section": _section,
-    "string": _string, "address": _address, "addresses": _address, "template": _template, "list-id": _list_id,
-    "unsubscribe": _unsubscribe, "seconds": _seconds,
+    "string": _string, "address": _address, "addresses": _address, "domains": _domains, "template": _template,
+    "list-id": _list_id, "unsubscribe": _unsubscribe, "seconds": _seconds,
 }
 
 
@@ -388,7 +413,7 @@ COMMON = (
     _names_spec("tags"),
     Spec("draft", "bool", default=False),
     _text_spec("summary"),
-    Spec("slug", "name", default=""),
+    Spec("slug", "slug", default=""),
     _names_spec("authors"),
 )
 LEARNING = (
@@ -439,6 +464,7 @@ NEWSLETTER = (
     _setting("reply_to", "address", "write you@example.com", one_line=True),
     _setting("recipients", "addresses", "write a list of addresses", one_line=True),
     _setting("recipients_file", "string", "write the path of a CSV file with an `email` column"),
+    _setting("allowed_domains", "domains", "write the company's domains, e.g. [example.com]", one_line=True),
     _setting("cadence_days", "number", "write a number of days up to 366, e.g. 14", choices=range(1, 367)),
     _setting("subject", "template", "use {title}, {number}, {top_theme}, {period}", one_line=True),
     _setting("preheader", "template", "use {customers_text}, {themes_text}, {top_theme}, {period}", one_line=True),
