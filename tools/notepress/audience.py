@@ -70,9 +70,10 @@ class View:
     public: frozenset[str]
     drafts: bool = False
     held: tuple[Entry, ...] = ()  # public entries dated after today: scheduled, not yet shown
-    # slug -> ((the URL as written, the file's path relative to the repo), ...): the local files a
-    # public entry links or shows (images, PDFs), published beside its post; set by the screen
-    attachments: dict[str, tuple[tuple[str, str], ...]] = field(default_factory=dict)
+    # slug -> ((the file's path relative to the repo, the file as published), ...): the local files
+    # a public entry links or shows (images, PDFs), read completely and published beside its post
+    # (attachments.Attachment); set by the screen
+    attachments: dict[str, tuple[tuple[str, object], ...]] = field(default_factory=dict)
     _by_slug: dict[str, Entry] = field(default_factory=dict, repr=False)
     _resolver: Resolver | None = field(default=None, repr=False)
 
@@ -95,7 +96,7 @@ class View:
     @property
     def published_files(self) -> set[str]:
         """Every attached file's path relative to the repo: what is published beside the posts."""
-        return {rel for files in self.attachments.values() for _, rel in files}
+        return {rel for files in self.attachments.values() for rel, _ in files}
 
     def resolve(self, link: Link, source: Entry) -> Entry | None:
         """The entry `link` points to, if this reader may see it; otherwise None (shown as plain text)."""

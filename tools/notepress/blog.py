@@ -18,12 +18,12 @@ import datetime as dt
 import json
 import math
 import re
-import urllib.parse
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
 
+from .attachments import FOLDER as ATTACHMENTS
 from .audience import PublicView
 from .config import Config
 from .connections import RELATED, backlinks, related
@@ -42,7 +42,6 @@ WORD = re.compile(r"\w+")
 WORDS_PER_MINUTE = 265  # Material's default
 PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n")
 MORE = "<!-- more -->"
-ATTACHMENTS = "attachments"  # the owned folder's folder of the files public entries link or show
 AVATARS = "avatars"  # authors' initials badges, beside the posts
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 FULL_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
@@ -104,7 +103,7 @@ def generate(view: PublicView, changed: dict[Path, dt.date] | None = None) -> Ge
         others = [e for e in similar.get(entry.slug, ()) if e not in sources][:RELATED]
         files[post_filename(entry)] = render_post(
             entry, template, default_authors,
-            lambda text, e=entry: _attachments(rewrite(text, e, target_of, post_filename), view.attachments.get(e.slug)),
+            lambda text, e=entry: rewrite(text, e, target_of, post_filename),
             (changed or {}).get(entry.path),
             share=og_meta(view, entry),
             connections={"linked_from": [(link_text(e.title), post_filename(e)) for e in sources],
@@ -120,7 +119,7 @@ def generate(view: PublicView, changed: dict[Path, dt.date] | None = None) -> Ge
             path.unlink()
             result.removed.append(path)
     result.attachments = view.published_files
-    _copy_attachments(config, result.attachments)
+    _write_attachments(config, {a.name: a.data for files in view.attachments.values() for _, a in files})
     result.listing = listing(public)
     return result
 
@@ -134,22 +133,15 @@ def listing(public: list[Entry]) -> list[dict]:
             for e in sorted(public, key=lambda e: (e.date, e.slug), reverse=True)]
 
 
-def _attachments(text: str, files: tuple[tuple[str, str], ...] | None) -> str:
-    """Point the entry's links to its files at their copies beside the posts (see _copy_attachments)."""
-    for written, rel in files or ():
-        for form in dict.fromkeys([written, urllib.parse.unquote(written)]):
-            text = re.sub(rf"(?<=[(<\"'\s]){re.escape(form)}(?=[)>\"'\s#?])", f"{ATTACHMENTS}/{rel}", text)
-    return text
-
-
-def _copy_attachments(config: Config, wanted: set[str]) -> None:
-    """Copy the public entries' files into `attachments/` of the owned folder, at their path in the repo
-    (so two entries' `chart.png` never meet), and remove the ones no public entry links any more."""
+def _write_attachments(config: Config, published: dict[str, bytes]) -> None:
+    """Write the public entries' files, as published (attachments.py: read completely, stripped,
+    named by their digest), into `attachments/` of the owned folder, and remove the ones no public
+    entry shows any more."""
     folder = config.blog_posts_dir / ATTACHMENTS
-    for rel in sorted(wanted):
-        write_if_changed(folder / rel, (config.root / rel).read_bytes())
+    for name, data in sorted(published.items()):
+        write_if_changed(folder / name, data)
     for path in sorted(folder.rglob("*"), reverse=True) if folder.is_dir() else []:
-        if path.is_file() and path.relative_to(folder).as_posix() not in wanted:
+        if path.is_file() and path.relative_to(folder).as_posix() not in published:
             path.unlink()
         elif path.is_dir() and not any(path.iterdir()):
             path.rmdir()

@@ -1,6 +1,8 @@
 """What a built file says, whatever its format: the text the audit compares.
 
-Nothing is skipped as binary. Gzip, bzip2 and xz are unpacked; UTF-16 is decoded; JSON gives its
+The second line behind attachments.py, reading with the same libraries: PDFs through PDFium and
+qpdf (page text, every string, XMP), images through Pillow (EXIF with its UTF-16 tags, GPS, XMP,
+IPTC, comments, text chunks), besides the byte-level readers below. Nothing is skipped as binary. Gzip, bzip2 and xz are unpacked; UTF-16 is decoded; JSON gives its
 strings; HTML and XML what a reader sees (text.markup_text); zip archives (.docx, .xlsx, .epub)
 their members; PDFs their streams and strings (literal, hex, UTF-16); PNGs their text chunks
 (plain, compressed, international); any other binary format (image, font, database) the runs of
@@ -44,7 +46,7 @@ def file_text(data: bytes, suffix: str, depth: int = 0) -> str:
     if data.startswith(b"PK\x03\x04") and depth < MAX_DEPTH:
         return _archive(data, depth)
     if data.startswith(BINARY_MAGIC):
-        return BLOCK.join([*_pdf_text(data), *_png_text(data), _runs(data)])
+        return BLOCK.join([*_pdf_text(data), *_pdf_read(data), *_png_text(data), *_image_metadata(data), _runs(data)])
     raw = _decode(data)
     text = raw
     if suffix == ".json" or raw.lstrip()[:1] in ("{", "["):
@@ -103,6 +105,63 @@ def _pdf_text(data: bytes) -> list[str]:
     for part in parts:
         out += ["".join(_pdf_string(s) for s in PDF_STRING.finditer(array)) for array in PDF_ARRAY.findall(part)]
         out += [_pdf_string(s) for s in PDF_STRING.finditer(part)]
+    return out
+
+
+def _pdf_read(data: bytes) -> list[str]:
+    """A PDF as the libraries the publishing side uses read it (attachments.py): every page's text
+    (through the fonts' maps), every string object, and the XMP metadata's text."""
+    if not data.startswith(b"%PDF"):
+        return []
+    from .attachments import Refused, _pdf_page_text, _pdf_strings
+
+    out: list[str] = []
+    for reader in (_pdf_page_text, _pdf_strings, _pdf_xmp):
+        try:
+            out += reader(data)
+        except Refused:  # text no font maps: the audit reads what it can
+            continue
+        except Exception:  # noqa: BLE001 - a broken PDF: the byte-level readers above still read it
+            continue
+    return out
+
+
+def _pdf_xmp(data: bytes) -> list[str]:
+    import pikepdf
+
+    with pikepdf.open(io.BytesIO(data)) as pdf:
+        metadata = pdf.Root.get("/Metadata")
+        return [markup_text(metadata.read_bytes().decode("utf-8", "replace"))] if metadata is not None else []
+
+
+def _image_metadata(data: bytes) -> list[str]:
+    """What an image carries besides its pixels, as Pillow reads it: text chunks, comments, EXIF
+    (every IFD; Windows' UTF-16 XP tags decoded), GPS, XMP and IPTC."""
+    from PIL import Image, IptcImagePlugin
+
+    out: list[str] = []
+    try:
+        with Image.open(io.BytesIO(data)) as image:
+            values = list(image.info.values())
+            exif = image.getexif()
+            for ifd in (exif, *(exif.get_ifd(tag) for tag in (0x8769, 0x8825, 0xA005))):
+                for tag, value in ifd.items():
+                    if 0x9C9B <= tag <= 0x9C9F and isinstance(value, (bytes, tuple)):
+                        value = bytes(value).decode("utf-16-le", "replace")  # XPTitle … XPSubject
+                    values.append(value)
+            if image.format == "JPEG":
+                values += list((IptcImagePlugin.getiptcinfo(image) or {}).values())
+    except Exception:  # noqa: BLE001 - not an image Pillow reads: the byte-level readers still read it
+        return out
+    stack = values
+    while stack:
+        value = stack.pop()
+        if isinstance(value, bytes):
+            out.append(value.decode("utf-8", "replace"))
+        elif isinstance(value, str):
+            out.append(markup_text(value) if "<" in value else value)
+        elif isinstance(value, (list, tuple)):
+            stack.extend(value)
     return out
 
 

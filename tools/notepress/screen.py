@@ -17,10 +17,13 @@ import dataclasses
 import datetime as dt
 import functools
 import os
+import re
 import urllib.parse
 from dataclasses import dataclass
 from pathlib import Path
 
+from .attachments import FOLDER as ATTACHMENTS, Attachment, Refused
+from .attachments import read as read_attachment
 from .audience import PublicView, Reader, confidential_terms, gate
 from .config import CONFIG_FILE, Config, hand_written_pages
 from .links import Resolver, find_links
@@ -59,7 +62,7 @@ def screen_public(entries: list[Entry], config: Config, *, drafts: bool = False,
         problems += found
     problems += rules.pages() + rules.settings(engine_text)
     rules.renderer.save()
-    attachments = {slug: tuple(files.items()) for slug, files in rules.attachments.items()}
+    attachments = {slug: tuple(files.values()) for slug, files in rules.attachments.items()}
     return Screened(PublicView(Reader.PUBLIC, tuple(screened), config, view.public, drafts, view.held, attachments),
                     problems)
 
@@ -79,7 +82,9 @@ class _Rules:
         self.entries = entries
         self.posts = _key(config.posts_dir) + os.sep
         self.files = PostsFiles(config.posts_dir)
-        self.attachments: dict[str, dict[str, str]] = {}  # slug -> URL as written -> path in the repo
+        # slug -> path in the repo -> (that path, the file as published): see attachments.py
+        self.attachments: dict[str, dict[str, tuple[str, Attachment]]] = {}
+        self.read_files: dict[str, Attachment | Refused] = {}  # by the file's real path: each read once
 
     @functools.cached_property
     def by_path(self) -> dict[str, Entry]:
@@ -95,7 +100,8 @@ class _Rules:
 
     def check(self, entry: Entry) -> tuple[Entry, list[Problem]]:
         self.reported: set[str] = set()  # terms and link targets already reported for this entry
-        problems = self.slug(entry)
+        entry, problems, page = self.attach(entry)
+        problems += self.slug(entry)
         changes: dict[str, str] = {}
         fields = entry.text_fields()
         named = self.terms.may_be_in(tokens("\n".join(fields.values())))  # one look first: most have none
@@ -108,8 +114,8 @@ class _Rules:
                 self.reported.update(h.term for h in hits)
             problems += self.links(entry, name, text)
         if changes:
-            entry = _apply(entry, changes)
-        problems += self.rendered(entry)
+            entry, page = _apply(entry, changes), None
+        problems += self.rendered(entry, page)
         return entry, problems
 
     def slug(self, entry: Entry) -> list[Problem]:  # a URL cannot be redacted quietly
@@ -146,10 +152,68 @@ class _Rules:
         return Problem(entry.source, line, name, f"{what} {target.source}, which is not public ({state})",
                        "remove the link, or make that entry public")
 
-    def rendered(self, entry: Entry) -> list[Problem]:
+    def render(self, entry: Entry):
+        fields = entry.text_fields()
+        return self.renderer.render({n: fields[n] for n in MARKDOWN_FIELDS if n in fields})
+
+    def attach(self, entry: Entry) -> tuple[Entry, list[Problem], object]:
+        """The local files the entry links or shows, read completely (attachments.py) and checked for
+        confidential terms; their links point at the published copies from here on (whose names
+        are digests: a file's own name is never published, and --redact leaves the links whole).
+        Returns the entry, the problems and its rendered page when nothing was rewritten."""
+        page = self.render(entry)
+        fields, problems, changes = entry.text_fields(), [], {}
+        for name, shown in page.fields.items():
+            for url in shown.urls:
+                found = self.local_file(entry, name, fields[name], url)
+                if isinstance(found, Problem):
+                    problems.append(found)
+                elif found is not None:
+                    changes[name] = _point_at(changes.get(name, fields[name]), url, f"{ATTACHMENTS}/{found.name}")
+        if not changes:
+            return entry, problems, page
+        return _apply(entry, changes), problems, None
+
+    def local_file(self, entry: Entry, name: str, text: str, url: str) -> Attachment | Problem | None:
+        """The file a URL of the entry points to beside it (as the editor's preview finds it), as
+        published; a Problem when it is missing, outside the repo, refused or names a confidential
+        term; None when the URL is not a local file (a web address, an entry, a folder)."""
+        parts = urllib.parse.urlsplit(url.strip())
+        if parts.scheme or parts.netloc or not parts.path or parts.path.startswith("/"):
+            return None
+        written = urllib.parse.unquote(parts.path)
+        path = os.path.normpath(os.path.join(entry.path.parent, written))
+        inside = self.inside_posts(entry, url)
+        if os.path.isdir(path) or (inside is not None and inside.lower().endswith(".md")):
+            return None
+        line = _line_of_any(entry, name, text, [url, written, Path(written).name])
+        if not os.path.isfile(path):
+            return Problem(entry.source, line, name, f"{written}: no such file beside the entry",
+                           "put the file there, or fix the path (relative to the entry, as your editor shows it)")
+        real = _key(path)
+        if not real.startswith(os.path.normcase(str(self.config.root)) + os.sep):
+            return Problem(entry.source, line, name, f"{written}: the file is outside the writing repo",
+                           "copy it into the repo (beside the entry) and link the copy")
+        if real not in self.read_files:
+            try:
+                self.read_files[real] = read_attachment(Path(path))
+            except Refused as e:
+                self.read_files[real] = e
+        found = self.read_files[real]
+        if isinstance(found, Refused):
+            return Problem(entry.source, line, name, f"{written}: {found.why}", found.fix)
+        hits = self.terms.find(found.text)
+        if hits:
+            return Problem(entry.source, line, name, f'{written}: confidential term "{hits[0].term}" in the file',
+                           "remove it from the file, or the link (--redact cannot change a file)")
+        rel = _rel(Path(path), self.config.root)
+        self.attachments.setdefault(entry.slug, {})[rel] = (rel, found)
+        return found
+
+    def rendered(self, entry: Entry, page=None) -> list[Problem]:
         """The rules on what the reader sees: names split by markup, links in any syntax, includes."""
         fields = entry.text_fields()
-        page = self.renderer.render({n: fields[n] for n in MARKDOWN_FIELDS if n in fields})
+        page = page or self.render(entry)
         shown_fields = dict(page.fields)  # the other fields are shown as text, escaped by the theme
         shown_fields.update((n, Field(markup_text(t), ())) for n, t in fields.items()
                             if n not in MARKDOWN_FIELDS and ("&" in t or "<" in t))
@@ -211,7 +275,7 @@ class _Rules:
     def url(self, entry: Entry, name: str, text: str, url: str) -> list[Problem]:
         inside = self.inside_posts(entry, url)
         if inside is None or not inside.lower().endswith(".md"):
-            return self.attachment(entry, name, text, url)
+            return []  # a web address, or a file beside the entry (see `attach`)
         target = self.by_path.get(inside)
         if (target is not None and target.slug in self.public) or inside in self.reported:
             return []
@@ -219,28 +283,6 @@ class _Rules:
         shown = target.source if target else _rel(Path(inside), self.config.root)
         line = _line_of_any(entry, name, text, [url, urllib.parse.unquote(url), Path(inside).name])
         return [self.not_public(entry, line, name, "link", target, shown)]
-
-    def attachment(self, entry: Entry, name: str, text: str, url: str) -> list[Problem]:
-        """A local file the entry links or shows (an image, a PDF): published beside its post when it
-        is inside the writing repo, as the editor's preview finds it (relative to the entry)."""
-        parts = urllib.parse.urlsplit(url.strip())
-        if parts.scheme or parts.netloc or not parts.path or parts.path.startswith("/"):
-            return []
-        written = urllib.parse.unquote(parts.path)
-        path = os.path.normpath(os.path.join(entry.path.parent, written))
-        line = _line_of_any(entry, name, text, [url, written, Path(written).name])
-        if os.path.isdir(path):
-            return []
-        if not os.path.isfile(path):
-            return [Problem(entry.source, line, name, f"{written}: no such file beside the entry",
-                            "put the file there, or fix the path (relative to the entry, as your editor shows it)")]
-        root = os.path.normcase(str(self.config.root)) + os.sep
-        if not os.path.normcase(os.path.realpath(path)).startswith(root):
-            return [Problem(entry.source, line, name, f"{written}: the file is outside the writing repo",
-                            "copy it into the repo (beside the entry) and link the copy")]
-        rel = _rel(Path(path), self.config.root)
-        self.attachments.setdefault(entry.slug, {})[parts.path] = rel
-        return []
 
     def include(self, entry: Entry, path: str) -> list[Problem]:
         path = self.posts_file(path)
@@ -296,6 +338,13 @@ def _line(entry: Entry, name: str, text: str, offset: int) -> int:
 
 def _line_of_any(entry: Entry, name: str, text: str, needles: list[str]) -> int:
     return _line(entry, name, text, _offset(text, needles))
+
+
+def _point_at(text: str, written: str, published: str) -> str:
+    """`text` with its links to the file written as `written` (or its decoded form) pointing at `published`."""
+    for form in dict.fromkeys([written, urllib.parse.unquote(written)]):
+        text = re.sub(rf"(?<=[(<\"'\s=]){re.escape(form)}(?=[)>\"'\s#?]|$)", published, text)
+    return text
 
 
 def _apply(entry: Entry, changes: dict[str, str]) -> Entry:

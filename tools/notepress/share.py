@@ -9,9 +9,9 @@ public page.
 from __future__ import annotations
 
 import re
-import urllib.parse
 from dataclasses import dataclass
 
+from .attachments import FOLDER as ATTACHMENTS_URL  # Material's blog publishes it at blog/attachments/
 from .audience import PublicView, confidential_terms
 from .model import Entry
 from .problems import NotepressError, Problem
@@ -21,7 +21,6 @@ IMAGE = re.compile(r"\.(png|jpe?g|gif|webp|avif|svg)$", re.IGNORECASE)
 HEADING = re.compile(r"^#{2,3}[ \t]+(.+?)[ \t#]*$", re.MULTILINE)
 MARKUP = re.compile(r"!?\[([^\]]*)\]\([^)]*\)|\[\[([^\]|]+)(?:\|([^\]]+))?\]\]|[*_`]+|<[^>]+>")
 DESCRIPTION = 200  # characters: what link previews show
-ATTACHMENTS_URL = "attachments"  # Material's blog publishes docs/blog/posts/attachments/ at blog/attachments/
 
 
 def plain(text: str) -> str:
@@ -48,9 +47,9 @@ def description(entry: Entry) -> str:
 
 def image_url(view: PublicView, entry: Entry) -> str:
     """The absolute URL of the first image published beside the post, or ""."""
-    for _, rel in view.attachments.get(entry.slug, ()):
-        if IMAGE.search(rel) and view.config.site_url:
-            return f"{view.config.site_url}blog/{ATTACHMENTS_URL}/{urllib.parse.quote(rel)}"
+    for _, published in view.attachments.get(entry.slug, ()):
+        if IMAGE.search(published.name) and view.config.site_url:
+            return f"{view.config.site_url}blog/{ATTACHMENTS_URL}/{published.name}"
     return ""
 
 
