@@ -4,6 +4,11 @@ The tests test the notepress of this checkout (tools/ first on sys.path, and on 
 processes they start: `mkdocs`, `notepress`, pre-commit), whichever checkout the venv was installed
 from. Nothing they do writes into the checkout: repos, sites and screenshots go to tmp_path, caches
 to temporary folders.
+
+The suite runs as if on TODAY (e2e_helpers.TODAY): pytest_configure sets NOTEPRESS_TODAY, notepress's
+one reading of the date (notepress.clock.today), for the whole session, and processes it starts
+inherit it. Tests derive the dates and paths they expect from TODAY or from what `init` wrote, never
+from the real date.
 """
 
 from __future__ import annotations
@@ -23,15 +28,17 @@ os.environ["PYTHONPATH"] = os.pathsep.join([str(TOOLS), *filter(None, [os.enviro
 import pytest  # noqa: E402
 from click.testing import CliRunner  # noqa: E402
 
-from e2e_helpers import CHROMIUM, copy_example, run_cli, tree_bytes  # noqa: E402
+from e2e_helpers import CHROMIUM, TODAY, copy_example, run_cli, tree_bytes  # noqa: E402
 from notepress.cli import main  # noqa: E402
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
 
 def pytest_configure(config):
-    """notepress's entry cache goes to a folder of this test session, not the user's ~/.cache;
+    """The session runs as if on TODAY (NOTEPRESS_TODAY, inherited by the processes it starts);
+    notepress's entry cache goes to a folder of this test session, not the user's ~/.cache;
     Hypothesis keeps its examples outside the checkout (not in ./.hypothesis)."""
+    os.environ["NOTEPRESS_TODAY"] = TODAY.isoformat()
     os.environ["XDG_CACHE_HOME"] = tempfile.mkdtemp(prefix="notepress-test-cache-")
     os.environ.setdefault("HYPOTHESIS_STORAGE_DIRECTORY",
                           str(Path(tempfile.gettempdir()) / "notepress-test-hypothesis"))

@@ -7,6 +7,7 @@ helpers only prepare inputs and read outputs, they never reimplement the gate.
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import functools
 import gzip
 import hashlib
@@ -22,6 +23,10 @@ from pathlib import Path
 from click.testing import CliRunner
 
 REPO = Path(__file__).resolve().parents[1]
+# The day the suite runs as if on (conftest sets NOTEPRESS_TODAY to it for the session). Every date a
+# test expects is derived from it, so any later day here keeps the suite green (an earlier one would
+# hold back, as scheduled, the example posts and fixtures, whose dates are fixed).
+TODAY = dt.date(2026, 11, 23)
 CHROMIUM = Path("/usr/bin/chromium")  # Debian's, for the browser tests (tools/install.sh installs it)
 EXAMPLE_FILES = ("mkdocs.yml", "notepress.yml", "newsletter-recipients.csv")
 TAG = re.compile(r"</?[a-zA-Z!][^>]*>")
@@ -67,6 +72,15 @@ def copy_example(dest: Path) -> Path:
 
     shutil.copytree(REPO / "docs", dest / "docs", ignore=ignore)
     return dest
+
+
+def init_entry(root: Path, folder: str) -> str:
+    """The path (relative to root, posix) of the one example entry `notepress init` wrote in
+    posts/<folder>/. Its name starts with the date init gave it, which follows the day init ran:
+    tests find it here instead of spelling it."""
+    found = sorted(p.relative_to(root).as_posix() for p in (root / "posts" / folder).glob("*.md"))
+    assert len(found) == 1, f"posts/{folder}/ should hold the one entry init wrote, not {found}"
+    return found[0]
 
 
 def screenshot(page, path: Path, full_page: bool = True) -> None:

@@ -12,10 +12,10 @@ import pytest
 import yaml
 
 from conftest import FIXTURES, expected_lines, lines
+from e2e_helpers import TODAY
 from notepress.cli import main
 
 REPO = Path(__file__).resolve().parents[1]
-TODAY = dt.date.today().isoformat()
 
 
 def front_matter(path: Path) -> dict:
@@ -38,7 +38,7 @@ def test_new_writes_an_entry_from_its_template(etype, folder, audience, draft, t
     meta = front_matter(tmp_path / rel)
     assert meta["title"] == "Asked finance: how is revenue recognised?"
     assert meta["type"] == etype
-    assert meta["date"] == dt.date.today()
+    assert meta["date"] == TODAY
     assert meta["audience"] == audience  # always explicit, never left to a default
     assert meta["slug"] == "asked-finance-how-is-revenue-recognised"  # the URL does not repeat the date
     assert meta.get("draft") is draft
@@ -61,7 +61,7 @@ def test_new_entry_slug_is_the_title_without_the_date_and_passes_check(tmp_path,
 def test_new_keeps_the_date_in_a_slug_an_earlier_entry_already_has(tmp_path, cli):
     """The same title on another day must not give two entries one URL."""
     first = tmp_path / cli("-C", tmp_path, "new", "essay", "Weekly notes").stdout.strip()
-    earlier = first.with_name("2026-01-05-weekly-notes.md")
+    earlier = first.with_name(f"{TODAY - dt.timedelta(days=322)}-weekly-notes.md")
     first.rename(earlier)
     second = tmp_path / cli("-C", tmp_path, "new", "essay", "Weekly notes").stdout.strip()
     assert front_matter(earlier)["slug"] == "weekly-notes"

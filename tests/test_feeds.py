@@ -12,11 +12,9 @@ import pytest
 import yaml
 
 from conftest import isolate_git_config
-from e2e_helpers import run_cli
+from e2e_helpers import TODAY, run_cli
 from notepress import api
 from notepress.publish import NO_SITE_URL
-
-NOW = dt.date.today()
 
 
 pytestmark = pytest.mark.usefixtures("empty_git_config")
@@ -68,7 +66,7 @@ def test_each_feed_item_is_dated_by_its_entry(repo, tmp_path, engine, request):
     items = ET.parse(root / "site" / "feed_rss_created.xml").getroot().iter("item")
     published = {i.findtext("title"): parsedate_to_datetime(i.findtext("pubDate")).date() for i in items}
 
-    assert published and all(day < NOW for day in published.values())
+    assert published and all(day < TODAY for day in published.values())
     assert published == {title: dates[title] for title in published}
 
 

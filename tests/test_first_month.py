@@ -13,7 +13,7 @@ import xml.etree.ElementTree as ET
 from email.utils import parsedate_to_datetime
 from pathlib import Path
 
-from e2e_helpers import run_cli
+from e2e_helpers import TODAY, run_cli
 from smtp_server import LocalSmtpServer
 from test_boundary import _png_image
 
@@ -72,17 +72,17 @@ def test_a_first_month_from_init_to_a_published_blog_and_a_sent_newsletter(tmp_p
 
     feed = ET.parse(site / "feed_rss_created.xml").getroot()
     items = {i.findtext("title"): i for i in feed.iter("item")}
-    entry_dates = {"What a month of support calls taught me": dt.date.today(),
-                   "Five support calls in one week": dt.date.today() - dt.timedelta(days=6),
-                   "Why I write down what I learn": dt.date.today()}
+    entry_dates = {"What a month of support calls taught me": TODAY,
+                   "Five support calls in one week": TODAY - dt.timedelta(days=6),
+                   "Why I write down what I learn": TODAY}
     for title, day in entry_dates.items():
         assert parsedate_to_datetime(items[title].findtext("pubDate")).date() == day, title
         assert items[title].findtext("link").startswith(SITE_URL)
     assert "None" not in (site / "feed_rss_created.xml").read_text(encoding="utf-8")
     sitemap = (site / "sitemap.xml").read_text(encoding="utf-8")  # and MkDocs' sitemap.xml.gz, read by the audit
-    assert f"{SITE_URL}blog/{dt.date.today():%Y/%m/%d}/what-a-month-of-support-calls-taught-me/" in sitemap
+    assert f"{SITE_URL}blog/{TODAY:%Y/%m/%d}/what-a-month-of-support-calls-taught-me/" in sitemap
 
-    drafted = run_cli("-C", str(repo), "newsletter", "draft", "--since", str(dt.date.today() - dt.timedelta(days=13)))
+    drafted = run_cli("-C", str(repo), "newsletter", "draft", "--since", str(TODAY - dt.timedelta(days=13)))
     assert drafted.exit_code == 0, drafted.output
     with LocalSmtpServer() as server:
         config = repo / "notepress.yml"

@@ -17,12 +17,11 @@ from pathlib import Path
 import pytest
 from icalendar import Calendar
 
-from e2e_helpers import run_cli
+from e2e_helpers import TODAY, run_cli
 from test_boundary import _png_image
 from test_first_month import _field, _new
 
 SITE_URL = "https://ana.example.com/notes/"
-TODAY = dt.date.today()
 CUSTOMER = "Harborview Outfitters"  # the customer of init's example insight: a confidential term
 
 
