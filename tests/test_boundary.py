@@ -15,20 +15,21 @@ import shutil
 import zlib
 import unicodedata
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from e2e_helpers import run_cli
+from e2e_helpers import TODAY, init_entry, run_cli
 from notepress import api
 from notepress.audience import Reader, gate
 from notepress.audit import audit_site
 from smtp_server import LocalSmtpServer
 
 CUSTOMER = "Harborview Outfitters"  # the internal insight `notepress init` writes
-ESSAY = "posts/essays/2026-11-23-why-i-write-down-what-i-learn.md"
-INSIGHT = "posts/insights/2026-11-20-harborview-setup-needs-a-call.md"
+# A newsletter period holding every entry `notepress init` wrote (dated up to a week before TODAY).
+SINCE, UNTIL = (TODAY - dt.timedelta(days=22)).isoformat(), TODAY.isoformat()
 INVISIBLE = ["\u00ad", "\u200b", "\u200c", "\u200d", "\u2060", "\ufeff", "\u034f", "\u180e"]
 SEPARATORS = [" ", "_", "-", "\u00a0", "\u3000", ".", "  ", "\n"]
 PROPERTY = settings(max_examples=30, deadline=None, suppress_health_check=list(HealthCheck))
@@ -40,6 +41,14 @@ def initialized(tmp_path_factory) -> Path:
     result = run_cli("init", str(root), "--name", "Notes", "--author", "Ana Li")
     assert result.exit_code == 0, result.output
     return root
+
+
+@pytest.fixture(scope="module")
+def example(initialized) -> SimpleNamespace:
+    """Where `notepress init` wrote its example entries (named by the dates it gave them): the essay
+    and the learning entry are public, the insight about CUSTOMER internal."""
+    return SimpleNamespace(essay=init_entry(initialized, "essays"), insight=init_entry(initialized, "insights"),
+                           learning=init_entry(initialized, "learning"))
 
 
 @pytest.fixture
@@ -98,16 +107,26 @@ def _problems(repo: Path) -> list[str]:
     return [str(p) for p in api.check(repo).errors]
 
 
-LEARNING = "posts/learning/2026-11-17-five-support-calls-in-one-week.md"  # public, from `notepress init`
+def _value(path: Path, key: str) -> str:
+    """A front matter field's value as written (its comment left out)."""
+    line = next(s for s in path.read_text(encoding="utf-8").split("\n") if s.startswith(f"{key}:"))
+    return line.split(":", 1)[1].split("#", 1)[0].strip()
+
+
+def _day(days_before: int) -> str:
+    return (TODAY - dt.timedelta(days=days_before)).isoformat()
+
+
 FIELDS = ["title", "summary", "action", "outcome", "learning", "next_step", "body-start", "body-middle"]
 
 
 @PROPERTY
 @given(name=variants(), where=st.sampled_from(FIELDS))
-def test_check_refuses_every_variant_of_a_customer_name_with_the_line(initialized, tmp_path_factory, name, where):
+def test_check_refuses_every_variant_of_a_customer_name_with_the_line(initialized, example, tmp_path_factory, name,
+                                                                      where):
     repo = tmp_path_factory.mktemp("v") / "notes"
     shutil.copytree(initialized, repo, ignore=shutil.ignore_patterns(".git"))
-    entry = LEARNING if where in ("action", "outcome", "learning", "next_step") else ESSAY
+    entry = example.learning if where in ("action", "outcome", "learning", "next_step") else example.essay
     essay = repo / entry
     if not where.startswith("body"):
         _set(essay, where, f"Lessons from {name}")
@@ -124,56 +143,57 @@ def test_check_refuses_every_variant_of_a_customer_name_with_the_line(initialize
     "Project Light**house**", "Project Light<span>house</span>", "Project Light&shy;house",
     "Project Lig&#104;thouse", "Project Light<!-- -->house",
 ])
-def test_markup_that_splits_a_name_is_refused_as_the_reader_sees_it(repo, written):
+def test_markup_that_splits_a_name_is_refused_as_the_reader_sees_it(repo, example, written):
     """`Project Lighthouse` is the confidential term `notepress init` configures."""
-    line = _append(repo / ESSAY, f"A word from {written} here.")
+    line = _append(repo / example.essay, f"A word from {written} here.")
     problems = _problems(repo)
-    assert any(p.startswith(f"{ESSAY}:{line}: body: confidential term \"Project Lighthouse\"") for p in problems), \
-        problems
+    assert any(p.startswith(f"{example.essay}:{line}: body: confidential term \"Project Lighthouse\"")
+               for p in problems), problems
 
 
 @pytest.mark.parametrize("name", ["株式会社山田商事", "ห้างสมชายการค้า", "삼성물산"])
-def test_names_in_scripts_without_spaces_are_found_inside_a_sentence(repo, name):
-    _set(repo / INSIGHT, "customer", name)
-    line = _append(repo / ESSAY, f"先週{name}の担当者と話しました。")
+def test_names_in_scripts_without_spaces_are_found_inside_a_sentence(repo, example, name):
+    _set(repo / example.insight, "customer", name)
+    line = _append(repo / example.essay, f"先週{name}の担当者と話しました。")
     problems = _problems(repo)
-    assert any(p.startswith(f'{ESSAY}:{line}: body: confidential term "{name}"') for p in problems), problems
+    assert any(p.startswith(f'{example.essay}:{line}: body: confidential term "{name}"') for p in problems), problems
 
 
 @pytest.mark.parametrize("link", [
-    "[the note][n]\n\n[n]: ../insights/2026-11-20-harborview-setup-needs-a-call.md",
-    '<a href="../insights/2026-11-20-harborview-setup-needs-a-call.md">the note</a>',
-    "[the note](../insights/2026-11-20-harborview-setup-needs-a-call.md?from=essay)",
-    "[the note](<../insights/2026-11-20-harborview-setup-needs-a-call.md>)",
-    "\\`[the note](../insights/2026-11-20-harborview-setup-needs-a-call.md)\\`",
-    "![chart](../insights/2026-11-20-harborview-setup-needs-a-call.md)",
+    "[the note][n]\n\n[n]: ../insights/{insight}",
+    '<a href="../insights/{insight}">the note</a>',
+    "[the note](../insights/{insight}?from=essay)",
+    "[the note](<../insights/{insight}>)",
+    "\\`[the note](../insights/{insight})\\`",
+    "![chart](../insights/{insight})",
 ])
-def test_a_link_to_a_non_public_entry_in_any_syntax_is_an_error_with_its_line(repo, link):
-    line = _append(repo / ESSAY, f"{link}")
+def test_a_link_to_a_non_public_entry_in_any_syntax_is_an_error_with_its_line(repo, example, link):
+    link = link.format(insight=Path(example.insight).name)
+    line = _append(repo / example.essay, f"{link}")
     problems = _problems(repo)
     line = line + link[:link.index("../insights")].count("\n")  # where the path is written
-    expected = f"{ESSAY}:{line}: body: "
-    assert any(p.startswith(expected) and INSIGHT in p and "not public" in p for p in problems), problems
+    expected = f"{example.essay}:{line}: body: "
+    assert any(p.startswith(expected) and example.insight in p and "not public" in p for p in problems), problems
 
 
-def test_an_include_of_a_non_public_entry_is_refused_and_never_built(repo, engine):
+def test_an_include_of_a_non_public_entry_is_refused_and_never_built(repo, example, engine):
     mkdocs = repo / "mkdocs.yml"
     mkdocs.write_text(mkdocs.read_text(encoding="utf-8").replace(
         "  - pymdownx.details\n", "  - pymdownx.details\n  - pymdownx.snippets\n"), encoding="utf-8")
-    line = _append(repo / ESSAY, f'--8<-- "{INSIGHT}"')
+    line = _append(repo / example.essay, f'--8<-- "{example.insight}"')
 
     problems = _problems(repo)
-    assert f"{ESSAY}:{line}: body: includes {INSIGHT}, which is not public " \
+    assert f"{example.essay}:{line}: body: includes {example.insight}, which is not public " \
            "(audience: internal) (remove the link, or make that entry public)" in problems, problems
     result = run_cli("-C", str(repo), "build", "--engine", engine)
     assert result.exit_code == 1
     assert not (repo / "site").exists()
 
 
-def test_the_audit_finds_an_included_entry_even_when_check_is_bypassed(repo, engine):
+def test_the_audit_finds_an_included_entry_even_when_check_is_bypassed(repo, example, engine):
     """Content-complete: any run of a non-public entry's text in any built file is a finding."""
     assert run_cli("-C", str(repo), "build", "--engine", engine).exit_code == 0
-    insight = (repo / INSIGHT).read_text(encoding="utf-8")
+    insight = (repo / example.insight).read_text(encoding="utf-8")
     body = insight.split("---", 2)[2]
     sentence = "The setup checklist sent her to a settings page that does not ask for bank details."
     assert sentence.replace("\n", " ") in " ".join(body.split())
@@ -183,7 +203,7 @@ def test_the_audit_finds_an_included_entry_even_when_check_is_bypassed(repo, eng
         encoding="utf-8")
     project = api.load(repo)
     findings = audit_site(repo / "site", project.entries, project.config)
-    assert [(f.kind, f.source) for f in findings] == [("text", INSIGHT)], findings
+    assert [(f.kind, f.source) for f in findings] == [("text", example.insight)], findings
 
 
 @PROPERTY
@@ -204,23 +224,23 @@ def test_the_audit_finds_every_variant_in_every_kind_of_file(initialized, tmp_pa
     assert any(f.text == CUSTOMER and f.kind == "customer" for f in findings), (content, findings)
 
 
-def test_a_newsletter_is_not_sent_after_an_entry_it_shows_was_withdrawn(repo):
+def test_a_newsletter_is_not_sent_after_an_entry_it_shows_was_withdrawn(repo, example):
     with LocalSmtpServer() as server:
         _mail_settings(repo, server)
-        drafted = run_cli("-C", str(repo), "newsletter", "draft", "--since", "2026-11-01", "--until", "2026-11-23")
+        drafted = run_cli("-C", str(repo), "newsletter", "draft", "--since", SINCE, "--until", UNTIL)
         assert drafted.exit_code == 0, drafted.output
-        _set(repo / INSIGHT, "audience", "private")
+        _set(repo / example.insight, "audience", "private")
 
         for extra in (["--dry-run"], [], ["--test", "me@example.com"]):
             result = run_cli("-C", str(repo), "newsletter", "send", "1", *extra)
             assert result.exit_code == 1, result.output
-            assert "2026-11-20-harborview-setup-needs-a-call: issue #1 shows this entry, but the team may no " \
+            assert f"{Path(example.insight).stem}: issue #1 shows this entry, but the team may no " \
                    "longer see it" in result.output
             assert "Traceback" not in result.output
         assert server.received == []
 
-        assert run_cli("-C", str(repo), "newsletter", "draft", "--since", "2026-11-01",
-                       "--until", "2026-11-23").exit_code == 0
+        assert run_cli("-C", str(repo), "newsletter", "draft", "--since", SINCE,
+                       "--until", UNTIL).exit_code == 0
         sent = run_cli("-C", str(repo), "newsletter", "send", "1")
         assert sent.exit_code == 0, sent.output
         assert len(server.received) == 1
@@ -237,11 +257,12 @@ def test_a_newsletter_is_not_sent_after_an_entry_it_shows_was_withdrawn(repo):
     ("Northwind Logistics", "North-wind Logistics"), ("Northwind Logistics", "North\u00b7wind Logis-tics"),
     ("Northwind Logistics", "North\U0001f32cwind Logistics"), ("Harborview Outfitters", "\u0397arborview Outfitters"),
 ])
-def test_accents_dotted_i_han_forms_look_alikes_controls_and_broken_words_are_one_name(repo, customer, written):
-    _set(repo / INSIGHT, "customer", customer)
-    line = _append(repo / ESSAY, f"A call with {written} today.")
+def test_accents_dotted_i_han_forms_look_alikes_controls_and_broken_words_are_one_name(repo, example, customer,
+                                                                                       written):
+    _set(repo / example.insight, "customer", customer)
+    line = _append(repo / example.essay, f"A call with {written} today.")
     problems = _problems(repo)
-    assert any(p.startswith(f"{ESSAY}:{line}: body: confidential term \"{customer}\"")
+    assert any(p.startswith(f"{example.essay}:{line}: body: confidential term \"{customer}\"")
                for p in problems), problems
 
 
@@ -250,19 +271,20 @@ def test_accents_dotted_i_han_forms_look_alikes_controls_and_broken_words_are_on
     "Project Light<img src=x.png>house", "[the file](https://crm.example.com/Project%20Lighthouse)",
     "![logo](data:image/svg+xml,%3Csvg%3E%3Ctext%3EProject%20Lighthouse%3C/text%3E%3C/svg%3E)",
 ])
-def test_elements_that_join_words_and_encoded_urls_hide_no_name(repo, written):
-    line = _append(repo / ESSAY, f"See {written} now.")
+def test_elements_that_join_words_and_encoded_urls_hide_no_name(repo, example, written):
+    line = _append(repo / example.essay, f"See {written} now.")
     problems = _problems(repo)
-    assert any(f'{ESSAY}:{line}: body: confidential term "Project Lighthouse"' in p
+    assert any(f'{example.essay}:{line}: body: confidential term "Project Lighthouse"' in p
                for p in problems), problems
 
 
 @pytest.mark.parametrize("title", ["Notes on Project Light&shy;house", "Notes on Project Light<b></b>house",
                                    "Notes on &#80;roject Lighthouse"])
-def test_a_title_is_checked_as_the_site_shows_it(repo, title):
-    _set(repo / ESSAY, "title", title)
+def test_a_title_is_checked_as_the_site_shows_it(repo, example, title):
+    _set(repo / example.essay, "title", title)
     problems = _problems(repo)
-    assert any(p.startswith(f"{ESSAY}:2: title: confidential term \"Project Lighthouse\"") for p in problems), problems
+    assert any(p.startswith(f"{example.essay}:2: title: confidential term \"Project Lighthouse\"")
+               for p in problems), problems
 
 
 def test_hand_written_pages_and_settings_are_public_pages_too(repo):
@@ -286,34 +308,34 @@ def _enable_snippets(repo: Path) -> None:
         "  - pymdownx.details\n", "  - pymdownx.details\n  - pymdownx.snippets\n"), encoding="utf-8")
 
 
-def test_a_page_or_a_link_outside_posts_cannot_include_a_short_private_line(repo, tmp_path, monkeypatch):
+def test_a_page_or_a_link_outside_posts_cannot_include_a_short_private_line(repo, example, tmp_path, monkeypatch):
     _enable_snippets(repo)
     index = repo / "docs" / "index.md"
-    index.write_text(index.read_text(encoding="utf-8") + f'\n--8<-- "{INSIGHT}:20:20"\n', encoding="utf-8")
+    index.write_text(index.read_text(encoding="utf-8") + f'\n--8<-- "{example.insight}:20:20"\n', encoding="utf-8")
     (repo / "snippets").mkdir()
-    (repo / "snippets" / "note.md").symlink_to(repo / INSIGHT)
-    essay = repo / ESSAY
+    (repo / "snippets" / "note.md").symlink_to(repo / example.insight)
+    essay = repo / example.essay
     essay.write_text(essay.read_text(encoding="utf-8") + '\n--8<-- "snippets/note.md:20:20"\n', encoding="utf-8")
     monkeypatch.chdir(tmp_path)  # `notepress -C` from elsewhere: includes still resolve against the repo
 
     problems = _problems(repo)
-    assert any(p.startswith("docs/index.md:") and f"includes {INSIGHT}, which is not a public entry" in p
+    assert any(p.startswith("docs/index.md:") and f"includes {example.insight}, which is not a public entry" in p
                for p in problems), problems
-    assert any(p.startswith(f"{ESSAY}:") and f"includes {INSIGHT}, which is not public" in p for p in problems), \
-        problems
+    assert any(p.startswith(f"{example.essay}:") and f"includes {example.insight}, which is not public" in p
+               for p in problems), problems
     assert run_cli("-C", str(repo), "build").exit_code == 1
     assert not (repo / "site").exists()
 
 
-def test_an_include_of_a_file_that_appears_later_is_seen(repo):
+def test_an_include_of_a_file_that_appears_later_is_seen(repo, example):
     """Renders that can read files are never cached: the included file may appear after a check."""
     _enable_snippets(repo)
-    essay = repo / ESSAY
+    essay = repo / example.essay
     essay.write_text(essay.read_text(encoding="utf-8") + '\n--8<-- "posts/insights/later.md"\n', encoding="utf-8")
     assert not any("later.md" in p for p in _problems(repo))
-    shutil.copy(repo / INSIGHT, repo / "posts" / "insights" / "later.md")
+    shutil.copy(repo / example.insight, repo / "posts" / "insights" / "later.md")
     _set(repo / "posts" / "insights" / "later.md", "title", "A later insight")
-    (repo / INSIGHT).unlink()
+    (repo / example.insight).unlink()
     assert any("includes posts/insights/later.md, which is not public" in p for p in _problems(repo))
 
 
@@ -357,11 +379,11 @@ def _png(kind: bytes, body: bytes) -> bytes:
 def test_common_words_are_no_leak(repo, engine):
     """A private title that is also a label of notepress's own template, and a short private title that a
     hand-written page also uses, are not findings; a literal entity shown as text is not a name."""
-    (repo / "posts" / "essays" / "2026-11-01-what-we-heard.md").write_text(
-        "---\ntitle: What we heard\ndate: 2026-11-01\ntype: essay\naudience: private\n---\n\nA private note.\n",
+    (repo / "posts" / "essays" / f"{_day(22)}-what-we-heard.md").write_text(
+        f"---\ntitle: What we heard\ndate: {_day(22)}\ntype: essay\naudience: private\n---\n\nA private note.\n",
         encoding="utf-8")
-    (repo / "posts" / "essays" / "2026-11-02-week.md").write_text(
-        "---\ntitle: What I learned this week\ndate: 2026-11-02\ntype: essay\naudience: private\n---\n\nPrivate.\n",
+    (repo / "posts" / "essays" / f"{_day(21)}-week.md").write_text(
+        f"---\ntitle: What I learned this week\ndate: {_day(21)}\ntype: essay\naudience: private\n---\n\nPrivate.\n",
         encoding="utf-8")
     index = repo / "docs" / "index.md"
     index.write_text(index.read_text(encoding="utf-8") + "\n## What I learned this week\n", encoding="utf-8")
@@ -369,18 +391,19 @@ def test_common_words_are_no_leak(repo, engine):
     assert result.exit_code == 0, result.output
 
 
-def test_the_newsletter_refuses_an_entry_that_includes_a_private_one(repo):
+def test_the_newsletter_refuses_an_entry_that_includes_a_private_one(repo, example):
     _enable_snippets(repo)
-    private = repo / "posts" / "learning" / "2026-11-19-private.md"
-    private.write_text("---\ntitle: Private thoughts\ndate: 2026-11-19\ntype: learning\naudience: private\n"
+    rel = f"posts/learning/{_day(4)}-private.md"
+    private = repo / rel
+    private.write_text(f"---\ntitle: Private thoughts\ndate: {_day(4)}\ntype: learning\naudience: private\n"
                        "action: Wrote it down.\nlearning: Keep it to myself.\n---\n\nSalary bands for the team.\n",
                        encoding="utf-8")
-    learning = next((repo / "posts" / "learning").glob("2026-11-17-*.md"))
-    _set(learning, "learning", '--8<-- "posts/learning/2026-11-19-private.md"')
+    learning = repo / example.learning
+    _set(learning, "learning", f'--8<-- "{rel}"')
     _set(learning, "audience", "internal")
-    result = run_cli("-C", str(repo), "newsletter", "draft", "--since", "2026-11-01", "--until", "2026-11-23")
+    result = run_cli("-C", str(repo), "newsletter", "draft", "--since", SINCE, "--until", UNTIL)
     assert result.exit_code == 1, result.output
-    assert "includes posts/learning/2026-11-19-private.md, which the team may not see" in result.output
+    assert f"includes {rel}, which the team may not see" in result.output
     assert not (repo / "newsletters").exists() or not any((repo / "newsletters").rglob("email.txt"))
 
 
@@ -409,57 +432,58 @@ def test_the_audit_finds_a_name_broken_across_blocks(initialized, tmp_path, html
     assert [f.text for f in audit_site(site, project.entries, project.config)] == [CUSTOMER]
 
 
-def test_a_link_to_an_upper_case_md_entry_is_resolved_like_any_other(repo):
-    (repo / INSIGHT).rename(repo / "posts" / "insights" / "Harborview.MD")
-    line = _append(repo / ESSAY, "See [the note](../insights/Harborview.MD).")
+def test_a_link_to_an_upper_case_md_entry_is_resolved_like_any_other(repo, example):
+    (repo / example.insight).rename(repo / "posts" / "insights" / "Harborview.MD")
+    line = _append(repo / example.essay, "See [the note](../insights/Harborview.MD).")
     problems = _problems(repo)
-    assert any(p.startswith(f"{ESSAY}:{line}: body: link ../insights/Harborview.MD points to "
+    assert any(p.startswith(f"{example.essay}:{line}: body: link ../insights/Harborview.MD points to "
                             "posts/insights/Harborview.MD, which is not public") for p in problems), problems
 
 
-def test_an_include_through_a_hard_link_is_the_entry_it_links(repo):
+def test_an_include_through_a_hard_link_is_the_entry_it_links(repo, example):
     _enable_snippets(repo)
     (repo / "snippets").mkdir()
-    os.link(repo / INSIGHT, repo / "snippets" / "price.txt")
-    line = _append(repo / ESSAY, '--8<-- "snippets/price.txt:20:20"')
+    os.link(repo / example.insight, repo / "snippets" / "price.txt")
+    line = _append(repo / example.essay, '--8<-- "snippets/price.txt:20:20"')
     problems = _problems(repo)
-    assert any(p.startswith(f"{ESSAY}:") and f"includes {INSIGHT}, which is not public" in p for p in problems), \
+    assert any(p.startswith(f"{example.essay}:") and f"includes {example.insight}, which is not public" in p
+               for p in problems), \
         (line, problems)
 
 
-def test_an_entry_included_in_a_newsletter_is_checked_again_at_send(repo):
+def test_an_entry_included_in_a_newsletter_is_checked_again_at_send(repo, example):
     with LocalSmtpServer() as server:
         _enable_snippets(repo)
         _mail_settings(repo, server)
-        notes = repo / "posts" / "essays" / "2026-10-01-team-notes.md"  # an essay the issue does not show itself
-        notes.write_text("---\ntitle: Team notes\ndate: 2026-10-01\ntype: essay\naudience: internal\n---\n\n"
+        notes = repo / "posts" / "essays" / f"{_day(53)}-team-notes.md"  # an essay the issue does not show itself
+        notes.write_text(f"---\ntitle: Team notes\ndate: {_day(53)}\ntype: essay\naudience: internal\n---\n\n"
                          "The pricing floor stays at seven dollars a seat.\n", encoding="utf-8")
-        learning = repo / LEARNING
+        learning = repo / example.learning
         _set(learning, "audience", "internal")
-        _set(learning, "learning", '--8<-- "posts/essays/2026-10-01-team-notes.md:8:8"')
-        drafted = run_cli("-C", str(repo), "newsletter", "draft", "--since", "2026-11-01", "--until", "2026-11-23")
+        _set(learning, "learning", f'--8<-- "posts/essays/{notes.name}:8:8"')
+        drafted = run_cli("-C", str(repo), "newsletter", "draft", "--since", SINCE, "--until", UNTIL)
         assert drafted.exit_code == 0, drafted.output
         assert "seven dollars" in next((repo / "newsletters").rglob("email.txt")).read_text(encoding="utf-8")
         _set(notes, "audience", "private")
 
         result = run_cli("-C", str(repo), "newsletter", "send", "1", "--dry-run")
         assert result.exit_code == 1, result.output
-        assert "2026-10-01-team-notes: issue #1 shows this entry, but the team may no longer see it" in result.output
+        assert f"{notes.stem}: issue #1 shows this entry, but the team may no longer see it" in result.output
         assert server.received == []
 
 
-def test_two_words_and_a_name_in_other_script_forms_are_not_the_name(repo):
+def test_two_words_and_a_name_in_other_script_forms_are_not_the_name(repo, example):
     """`North wind` is other text than `Northwind`; 李娜 is not `Lina`, サン is not `San`."""
     for customer in ("Northwind", "李娜", "サン"):
-        _set(repo / INSIGHT, "customer", customer)
-        _append(repo / ESSAY, "The north wind met Lina from design in San Francisco.")
+        _set(repo / example.insight, "customer", customer)
+        _append(repo / example.essay, "The north wind met Lina from design in San Francisco.")
         assert _problems(repo) == [], customer
 
 
 def test_a_draft_made_before_the_sender_is_set_is_sent_with_the_headers_of_now(repo):
     """Every header is made at send time from notepress.yml; the draft keeps only the content."""
     config = repo / "notepress.yml"
-    drafted = run_cli("-C", str(repo), "newsletter", "draft", "--since", "2026-11-01", "--until", "2026-11-23")
+    drafted = run_cli("-C", str(repo), "newsletter", "draft", "--since", SINCE, "--until", UNTIL)
     assert drafted.exit_code == 0, drafted.output
     refused = run_cli("-C", str(repo), "newsletter", "send", "1", "--dry-run")
     assert refused.exit_code == 1
@@ -495,36 +519,36 @@ def test_a_draft_made_before_the_sender_is_set_is_sent_with_the_headers_of_now(r
 def test_a_draft_right_after_a_send_says_there_is_nothing_new(repo):
     with LocalSmtpServer() as server:
         _mail_settings(repo, server)
-        today = dt.date.today().isoformat()
-        assert run_cli("-C", str(repo), "newsletter", "draft", "--since", "2026-11-01").exit_code == 0
+        assert run_cli("-C", str(repo), "newsletter", "draft", "--since", SINCE).exit_code == 0
         assert run_cli("-C", str(repo), "newsletter", "send", "1").exit_code == 0
     result = run_cli("-C", str(repo), "newsletter", "draft")
     assert result.exit_code == 1
-    assert f"nothing new to draft: issue #1 was sent for the period up to {today}" in result.output
+    assert f"nothing new to draft: issue #1 was sent for the period up to {TODAY}" in result.output
     assert "swap them" not in result.output
 
 
-def test_the_newsletter_shows_a_next_step_done_as_done(repo):
-    learning = repo / LEARNING
+def test_the_newsletter_shows_a_next_step_done_as_done(repo, example):
+    learning = repo / example.learning
     text = learning.read_text(encoding="utf-8").replace(
-        "# next_step_done: YYYY-MM-DD", "next_step_done: 2026-11-20  #")
+        "# next_step_done: YYYY-MM-DD", f"next_step_done: {_day(3)}  #")
     learning.write_text(text, encoding="utf-8")
-    assert run_cli("-C", str(repo), "newsletter", "draft", "--since", "2026-11-01", "--until", "2026-11-23").exit_code == 0
+    assert run_cli("-C", str(repo), "newsletter", "draft", "--since", SINCE, "--until", UNTIL).exit_code == 0
     email = " ".join(next((repo / "newsletters").rglob("email.txt")).read_text(encoding="utf-8").split())
-    assert "Next step (due 2026-11-30, done 2026-11-20):" in email
+    assert f"Next step (due {_value(learning, 'next_step_due')}, done {_day(3)}):" in email
 
 
 def test_a_half_written_draft_is_left_out_with_a_warning_but_a_bad_audience_stays_an_error(repo):
-    draft = repo / "posts" / "learning" / "2026-11-20-half-written.md"
-    draft.write_text("---\ntitle: Half written thoughts on pricing pages\ndate: 2026-11-20\ntype: learning\n"
+    rel = f"posts/learning/{_day(3)}-half-written.md"
+    draft = repo / rel
+    draft.write_text(f"---\ntitle: Half written thoughts on pricing pages\ndate: {_day(3)}\ntype: learning\n"
                      "audience: public\ndraft: true\n---\n\nStill thinking about the pricing page redesign.\n",
                      encoding="utf-8")
     report = api.check(repo)
     assert report.errors == []
     assert [str(p) for p in report.warnings if p.path.endswith("half-written.md")] == [
-        "posts/learning/2026-11-20-half-written.md:1: warning: action: is missing; this draft is left out until it "
+        f"{rel}:1: warning: action: is missing; this draft is left out until it "
         "is fixed (add `action: ...` to the front matter)",
-        "posts/learning/2026-11-20-half-written.md:1: warning: learning: is missing; this draft is left out until "
+        f"{rel}:1: warning: learning: is missing; this draft is left out until "
         "it is fixed (add `learning: ...` to the front matter)"]
     assert run_cli("-C", str(repo), "build").exit_code == 0
     assert run_cli("-C", str(repo), "next").exit_code == 0
@@ -535,7 +559,7 @@ def test_a_half_written_draft_is_left_out_with_a_warning_but_a_bad_audience_stay
 
 
 def test_a_public_entry_dated_later_is_scheduled_and_held_back_until_its_date(repo, engine):
-    later = dt.date.today() + dt.timedelta(days=10)
+    later = TODAY + dt.timedelta(days=10)
     (repo / "posts" / "essays" / f"{later}-coming-soon.md").write_text(
         f"---\ntitle: Pricing pages that explain themselves\ndate: {later}\ntype: essay\naudience: public\n---\n\n"
         "Seven things every pricing page should say before the sales call starts.\n", encoding="utf-8")
@@ -560,13 +584,13 @@ def _png_image() -> bytes:
             + chunk(b"IDAT", zlib.compress(b"\x00\xff\x00\x00")) + chunk(b"IEND", b""))
 
 
-def test_files_beside_a_public_entry_are_published_and_an_internal_entrys_never(repo, engine):
+def test_files_beside_a_public_entry_are_published_and_an_internal_entrys_never(repo, example, engine):
     image, pdf, internal = _png_image(), b"%PDF-1.4\n% the full report\n", _png_image() + b"internal"
     (repo / "posts" / "essays" / "chart.png").write_bytes(image)
     (repo / "posts" / "essays" / "report.pdf").write_bytes(pdf)
     (repo / "posts" / "insights" / "setup-screen.png").write_bytes(internal)
-    _append(repo / ESSAY, "![A chart](chart.png)\n\nThe [full report](report.pdf).")
-    _append(repo / INSIGHT, "![The settings screen](setup-screen.png)")
+    _append(repo / example.essay, "![A chart](chart.png)\n\nThe [full report](report.pdf).")
+    _append(repo / example.insight, "![The settings screen](setup-screen.png)")
     result = run_cli("-C", str(repo), "build", "--engine", engine)
     assert result.exit_code == 0, result.output
 
@@ -586,26 +610,27 @@ def test_files_beside_a_public_entry_are_published_and_an_internal_entrys_never(
     assert [(f.kind, f.text) for f in findings] == [("file", "posts/insights/setup-screen.png")]
 
 
-def test_a_missing_file_or_one_outside_the_repo_is_an_error_with_its_line(repo, tmp_path):
+def test_a_missing_file_or_one_outside_the_repo_is_an_error_with_its_line(repo, example, tmp_path):
     (tmp_path / "outside.png").write_bytes(_png_image())
-    missing = _append(repo / ESSAY, "![A chart](charts/missing.png)")
-    outside = _append(repo / ESSAY, f"![Outside]({os.path.relpath(tmp_path / 'outside.png', repo / 'posts' / 'essays')})")
+    missing = _append(repo / example.essay, "![A chart](charts/missing.png)")
+    outside = _append(repo / example.essay,
+                      f"![Outside]({os.path.relpath(tmp_path / 'outside.png', repo / 'posts' / 'essays')})")
     problems = _problems(repo)
-    assert f"{ESSAY}:{missing}: body: charts/missing.png: no such file beside the entry (put the file there, or " \
-           "fix the path (relative to the entry, as your editor shows it))" in problems
-    assert any(p.startswith(f"{ESSAY}:{outside}: body: ") and "outside the writing repo" in p for p in problems)
+    assert f"{example.essay}:{missing}: body: charts/missing.png: no such file beside the entry (put the file " \
+           "there, or fix the path (relative to the entry, as your editor shows it))" in problems
+    assert any(p.startswith(f"{example.essay}:{outside}: body: ") and "outside the writing repo" in p for p in problems)
 
 
-def test_an_image_in_the_newsletter_travels_inline_and_the_web_preview_shows_it(repo):
+def test_an_image_in_the_newsletter_travels_inline_and_the_web_preview_shows_it(repo, example):
     image = _png_image()
     (repo / "posts" / "learning" / "calls-chart.png").write_bytes(image)
-    learning = repo / LEARNING
+    learning = repo / example.learning
     _set(learning, "audience", "internal")
     _set(learning, "learning", "Listening groups problems by the job: ![calls by step](calls-chart.png)")
     with LocalSmtpServer() as server:
         _mail_settings(repo, server)
-        assert run_cli("-C", str(repo), "newsletter", "draft", "--since", "2026-11-01", "--until",
-                       "2026-11-23").exit_code == 0
+        assert run_cli("-C", str(repo), "newsletter", "draft", "--since", SINCE, "--until",
+                       UNTIL).exit_code == 0
         assert run_cli("-C", str(repo), "newsletter", "send", "1").exit_code == 0
         [received] = server.received
     message = received.message

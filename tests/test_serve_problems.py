@@ -5,6 +5,7 @@ waits poll with a timeout."""
 
 from __future__ import annotations
 
+import datetime as dt
 import html
 import sys
 from pathlib import Path
@@ -12,21 +13,19 @@ from pathlib import Path
 import pytest
 
 from conftest import lines
-from e2e_helpers import run_cli
+from e2e_helpers import TODAY, init_entry, run_cli
 from notepress import api
 from notepress.plugin import problems_banner
 from notepress.problems import Problem
 from test_serve import fetch, start_notepress_serve, stop, wait_for
 
-LEARNING = "posts/learning/2026-11-17-five-support-calls-in-one-week.md"
 LEARNING_TITLE = "Five support calls in one week"
-BROKEN = (f"{LEARNING}:4: type: 'lesson' is not one of learning, insight, essay, goal "
-          "(use one of learning, insight, essay, goal)")
 CUSTOMER = "Harborview Outfitters"  # the init repo's insight is about this customer
-ESSAY = "posts/essays/2026-11-24-what-a-setup-call-taught-me.md"
+ESSAY_DAY = TODAY + dt.timedelta(days=1)  # scheduled for tomorrow: the preview shows it already
+ESSAY = f"posts/essays/{ESSAY_DAY}-what-a-setup-call-taught-me.md"
 ESSAY_TEXT = f"""---
 title: What a setup call taught me
-date: 2026-11-24
+date: {ESSAY_DAY}
 type: essay
 audience: public
 slug: what-a-setup-call-taught-me
@@ -37,7 +36,7 @@ A call with {CUSTOMER} showed me where our setup loses people.
 
 The rest of the essay.
 """
-ESSAY_URL = "blog/2026/11/24/what-a-setup-call-taught-me/"
+ESSAY_URL = f"blog/{ESSAY_DAY:%Y/%m/%d}/what-a-setup-call-taught-me/"
 TIMEOUT = 30.0  # seconds at most for the server to start, or to rebuild after a save (polled: a pass is quick)
 
 
@@ -49,8 +48,15 @@ def repo(tmp_path) -> Path:
     return root
 
 
+def broken(root: Path) -> str:
+    """The problem break_entry makes, as `check` prints it."""
+    return (f"{init_entry(root, 'learning')}:4: type: 'lesson' is not one of learning, insight, essay, goal "
+            "(use one of learning, insight, essay, goal)")
+
+
 def break_entry(root: Path) -> str:
-    path = root / LEARNING
+    """Give init's learning entry an unknown type; returns its text as it was."""
+    path = root / init_entry(root, "learning")
     text = path.read_text(encoding="utf-8")
     path.write_text(text.replace("type: learning", "type: lesson", 1), encoding="utf-8")
     return text
@@ -74,23 +80,23 @@ def serve(tmp_path, engine):
 
 
 def test_serve_starts_with_a_broken_entry_shows_the_problem_never_builds_it_until_it_is_fixed(repo, serve):
-    good = break_entry(repo)
+    good, learning, problem = break_entry(repo), repo / init_entry(repo, "learning"), broken(repo)
 
     base, out = serve(repo)
 
     assert lines(out.read_text())[0] == f"Preview at {base} (drafts shown; Ctrl+C to stop)"
     for page in ("", "blog/", "blog/category/essays/"):  # every page, not just the one being edited
-        assert BROKEN in html.unescape(fetch(base + page)), page  # Zensical also escapes "/"
+        assert problem in html.unescape(fetch(base + page)), page  # Zensical also escapes "/"
     assert LEARNING_TITLE not in fetch(base + "blog/")  # the broken entry is left out…
     assert "Why I write down what I learn" in fetch(base + "blog/")  # …the valid ones are shown
-    assert BROKEN in out.read_text()  # and the terminal says it too
+    assert problem in out.read_text()  # and the terminal says it too
 
     result = run_cli("-C", str(repo), "build")  # what the preview shows is never built
     assert result.exit_code == 1
-    assert lines(result.stderr)[-2:] == [BROKEN, "notepress: 1 problem (fix it and run again)"]
+    assert lines(result.stderr)[-2:] == [problem, "notepress: 1 problem (fix it and run again)"]
     assert not (repo / "site").exists()
 
-    (repo / LEARNING).write_text(good, encoding="utf-8")
+    learning.write_text(good, encoding="utf-8")
 
     wait_for(lambda: "notepress-problems" not in fetch(base + "blog/"), timeout=TIMEOUT, what="the banner to go")
     assert LEARNING_TITLE in fetch(base + "blog/")
@@ -126,7 +132,7 @@ def test_preview_writes_the_valid_entries_and_returns_every_problem(repo):
 
     shown = api.preview_blog(repo)
 
-    assert [str(p) for p in shown.problems] == [BROKEN]
+    assert [str(p) for p in shown.problems] == [broken(repo)]
     posts = repo / "docs/blog/posts"
     assert sorted(p.name for p in posts.glob("*.md")) == ["why-i-write-down-what-i-learn.md"]
 
