@@ -252,7 +252,7 @@ def _domains(spec: Spec, f: Field, where: tuple) -> tuple[str, ...]:
     bad = [x for x in v if domain_key(x) is None]
     if bad:
         raise Wrong(f"not a domain: {', '.join(map(repr, bad))}",
-                    "write what follows the @, e.g. example.com (a subdomain is written on its own)")
+                    "write what follows the @, e.g. example.com; a subdomain is written on its own")
     return tuple(dict.fromkeys(domain_key(x) for x in v))
 
 

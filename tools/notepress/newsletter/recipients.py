@@ -1,5 +1,12 @@
 """Newsletter recipients: from a CSV file (an `email` column) or notepress.yml, all validated
-before anything is sent, every bad address reported at once with its line."""
+before anything is sent, every bad address reported at once with its line.
+
+The newsletter is internal: it goes only to addresses at the company's domains, `newsletter.allowed_domains`
+in notepress.yml, by default the sender's domain. A domain is allowed when it is exactly one of them, compared
+in one form (mail.domain_key: case, a final dot and IDNA make no difference); anything else is another domain,
+however alike: `examp1e.com`, `example.co`, `example.com.evil.io`, and subdomains such as `eu.example.com`
+until they are written too. Every address outside is refused with its row, before anything is sent.
+"""
 
 from __future__ import annotations
 
@@ -10,7 +17,7 @@ from email.headerregistry import Address
 from pathlib import Path
 
 from ..config import CONFIG_FILE, Config
-from ..mail import parse_address
+from ..mail import domain_key, parse_address
 from ..problems import NotepressError, Problem, Report
 
 
@@ -32,15 +39,19 @@ def load_recipients(config: Config, csv_path: Path | None = None) -> list[str]:
         empty = Problem(shown, 0, "", "no recipients", "write one address per line under an `email` header")
     else:
         shown = CONFIG_FILE
-        rows = [(0, "newsletter.recipients", a, "") for a in config.newsletter.recipients]
+        line = config.lines.get("newsletter.recipients", 0)
+        rows = [(line, "newsletter.recipients", a, "") for a in config.newsletter.recipients]
         empty = Problem(CONFIG_FILE, 0, "newsletter", "no recipients", "add `recipients_file: newsletter-recipients.csv` "
                         "with an `email` column, or a `recipients:` list")
+    allowed = allowed_domains(config) if config.newsletter.sender or config.newsletter.allowed_domains else None
     problems, out, seen = [], [], set()
     for line, column, text, person in rows:
         address = parse_address(text) if text else None
         if address is None:
             what = f"{text!r} is not a valid address" if text else "no address on this line"
             problems.append(Problem(shown, line, column, what, "fix or remove it"))
+        elif allowed is not None and outside(address, allowed):  # without a sender: reported as missing
+            problems.append(outside_problem(shown, line, column, address, config))
         elif address.addr_spec.lower() not in seen:
             seen.add(address.addr_spec.lower())
             out.append(formataddr((person, address.addr_spec)) if person and not address.display_name else text)
@@ -87,16 +98,47 @@ def _read_csv(path: Path, shown: str) -> list[tuple[int, str, str, str]]:
     return rows
 
 
-def addresses(texts: list[str], where: str) -> list[Address]:
-    """Parsed, deduplicated addresses; every bad one reported at once."""
+def addresses(texts: list[str], where: str, config: Config) -> list[Address]:
+    """Parsed, deduplicated addresses at the allowed domains; every bad one reported at once."""
     out, seen, bad = [], set(), []
+    allowed = allowed_domains(config)
     for text in texts:
         address = parse_address(text)
         if address is None:
             bad.append(Problem(where, 0, "", f"{text!r} is not a valid address", "fix or remove it"))
+        elif outside(address, allowed):
+            bad.append(outside_problem(where, 0, "", address, config))
         elif address.addr_spec.lower() not in seen:
             seen.add(address.addr_spec.lower())
             out.append(address)
     if bad:
         raise NotepressError(bad)
     return out
+
+
+def allowed_domains(config: Config) -> tuple[str, ...]:
+    """The domains the newsletter may go to: `newsletter.allowed_domains`, else the sender's; none
+    without either (then every address is outside)."""
+    if config.newsletter.allowed_domains:
+        return config.newsletter.allowed_domains
+    sender = parse_address(config.newsletter.sender or "")
+    key = domain_key(sender.domain) if sender else None
+    return (key,) if key else ()
+
+
+def outside(address: Address, allowed: tuple[str, ...]) -> bool:
+    """Is `address` at none of the `allowed` domains (exactly: a subdomain is another domain)?"""
+    return domain_key(address.domain) not in allowed
+
+
+def outside_problem(path: str, line: int, column: str, address: Address, config: Config) -> Problem:
+    """The problem of an address outside the company, naming its row, the domains allowed and where they come from."""
+    domain = domain_key(address.domain) or address.domain
+    allowed = allowed_domains(config)
+    if config.newsletter.allowed_domains:
+        source = f"newsletter.allowed_domains: {', '.join(allowed)}"
+    else:
+        source = f"the sender's: {', '.join(allowed) or 'none, newsletter.sender is missing'}"
+    return Problem(path, line, column, f"{address.addr_spec} is outside the company: {domain} is not an allowed "
+                   f"domain ({source})",
+                   f"remove it; only if {domain} is the company's own, add it to newsletter.allowed_domains")

@@ -6,7 +6,8 @@
 
 This module decides who gets a copy and keeps the send log; message.py makes the copies and a
 backend delivers them (backends.py): over SMTP (smtp.py), or into memory in a dry run, so that a dry
-run builds every copy a real run would send. Who was served is written to `send-log.json` after
+run builds every copy a real run would send. Every recipient, and the test copy's address, is at one
+of the company's domains (recipients.allowed_domains) or nothing is sent, not even a dry run. Who was served is written to `send-log.json` after
 every recipient, so an interrupted run resumes where it stopped; recipients that failed permanently
 (5xx) are not retried on resume unless asked. A second sender of the same issue is refused. The SMTP
 password comes from NOTEPRESS_SMTP_PASSWORD and is never written anywhere. Nothing here prints:
@@ -31,7 +32,7 @@ from ..problems import NotepressError, Problem, Report
 from . import archive
 from .backends import Backend, Collecting, Delivery, Stop
 from .message import Copies, headers
-from .recipients import addresses, load_recipients
+from .recipients import addresses, allowed_domains, load_recipients, outside, outside_problem
 from .smtp import PASSWORD_ENV, Progress, SmtpBackend, open_connection
 
 try:
@@ -115,7 +116,8 @@ def send_issue(config: Config, number: int | None = None, *, team: View, recipie
 
     `team` is the team's view of the entries as they are now: an issue showing an entry the team may
     no longer see is refused (dry runs and test copies too). `recipients` defaults to
-    `load_recipients(config)`. The copies go to `backend`: by default an SmtpBackend for
+    `load_recipients(config)`; they and `test_address` must be at the allowed domains (see
+    recipients.py), or nothing is sent. The copies go to `backend`: by default an SmtpBackend for
     `config.smtp` (with `backoff` and `connect`), and a Collecting one in a dry run."""
     record = archive.find(config.archive_dir, number)
     folder, shown = record.folder, Report(config.root).rel(record.folder)
@@ -124,14 +126,18 @@ def send_issue(config: Config, number: int | None = None, *, team: View, recipie
         raise NotepressError(problems)
     run = _Run(Copies(folder, shown, headers(config, record)), parse_address(config.newsletter.sender),
                progress or (lambda message: None))
+    if test_address is not None:
+        people = [_test_recipient(test_address, config)]
+    else:  # every address outside the allowed domains refused at once, before anything is sent
+        people = addresses(list(recipients) if recipients is not None else load_recipients(config), "recipients",
+                           config)
     if dry_run:
         backend = Collecting(keep=False)
     elif backend is None:
         backend = SmtpBackend(config.smtp, _password(config), run.sender, backoff=backoff,
                               progress=run.progress, connect=connect)
     if test_address is not None:
-        return _send_test(record.number, run, backend, test_address, dry_run)
-    people = addresses(list(recipients) if recipients is not None else load_recipients(config), "recipients")
+        return _send_test(record.number, run, backend, people[0], dry_run)
     if not people:
         raise NotepressError(Problem("", 0, "recipients", "the list is empty", "give at least one address"))
     with nullcontext() if dry_run else _sending_lock(folder, record.number):
@@ -256,11 +262,18 @@ def _deliver(report: SendReport, run: _Run, backend: Backend, to_send: list[Addr
     return report
 
 
-def _send_test(number: int, run: _Run, backend: Backend, test_address: str, dry_run: bool) -> SendReport:
-    """One copy marked [TEST] to `test_address`, whatever the send log says; not logged."""
+def _test_recipient(test_address: str, config: Config) -> Address:
+    """The address of `--test`: a valid one, at an allowed domain (a test copy is a whole issue)."""
     to = parse_address(test_address)
     if to is None:
         raise NotepressError(Problem("", 0, "--test", f"{test_address!r} is not a valid address", "write you@example.com"))
+    if outside(to, allowed_domains(config)):
+        raise NotepressError(outside_problem("", 0, "--test", to, config))
+    return to
+
+
+def _send_test(number: int, run: _Run, backend: Backend, to: Address, dry_run: bool) -> SendReport:
+    """One copy marked [TEST] to `to`, whatever the send log says; not logged."""
     report = SendReport(number, dry_run=dry_run, test=True)
     return _deliver(report, run, backend, [to], subject=f"[TEST] {run.copies.subject}")
 
