@@ -18,6 +18,7 @@ from pathlib import Path
 from . import publish, review, site
 from .audience import Reader
 from .model import Entry
+from .names import path_limits
 from .output import write_atomic
 from .problems import NotepressError, Problem, Report
 from .project import Repo, opened
@@ -65,16 +66,21 @@ def serve(repo: Repo, *, engine: str | None = None, dev_addr: str | None = None,
 
 def new(repo: Repo, etype: str, title: str, *, from_slug: str | None = None, today: dt.date | None = None) -> Path:
     """`notepress new`: an entry of `etype` from its template, or with `from_slug` a check-in on
-    that learning entry's next step. Returns its path; never overwrites."""
+    that learning entry's next step. Returns its path; never overwrites. A path too long for the file
+    system (the title makes a short name: the folders above it) is a problem naming it."""
     project = opened(repo, today)
     project.require_config()
-    if from_slug is not None:
-        from .review.checkin import new_checkin
+    with path_limits(project.root, LONG_FOLDERS):
+        if from_slug is not None:
+            from .review.checkin import new_checkin
 
-        return new_checkin(project, from_slug, title)
-    from .scaffold import new_entry
+            return new_checkin(project, from_slug, title)
+        from .scaffold import new_entry
 
-    return new_entry(project, etype, title)
+        return new_entry(project, etype, title)
+
+
+LONG_FOLDERS = "shorten the folder names above it: paths.posts in notepress.yml, or where the repo is"
 
 
 def newsletter_draft(repo: Repo, *, since: dt.date | None = None, until: dt.date | None = None,
@@ -142,8 +148,9 @@ def init(path: Path | str, *, name: str | None = None, author: str | None = None
     """A new writing repo in `path` (see scaffold_repo.init_repo); returns the files written."""
     from .scaffold_repo import init_repo
 
-    return init_repo(path, name=name, author=author, site_url=site_url, install_from=install_from,
-                     progress=progress)
+    with path_limits(Path.cwd(), "choose a shorter folder name"):
+        return init_repo(path, name=name, author=author, site_url=site_url, install_from=install_from,
+                         progress=progress)
 
 
 # -- the review tools: what each command shows, read once through the audience gate ----------------------
@@ -220,10 +227,11 @@ def checkin(repo: Repo, answer, *, on: str | None = None, today: dt.date | None 
     from .review.session import earlier
 
     project = opened(repo, today)
-    session, entries = review.start_checkin(project)
-    slug = on if on is not None else session.steps[0].slug if session.steps else None
-    chosen = earlier(entries, slug) if slug is not None else None
-    written = review.checkin(project, answer(session, chosen))
+    with path_limits(project.root, LONG_FOLDERS):
+        session, entries = review.start_checkin(project)
+        slug = on if on is not None else session.steps[0].slug if session.steps else None
+        chosen = earlier(entries, slug) if slug is not None else None
+        written = review.checkin(project, answer(session, chosen))
     return CheckIn(session, chosen, written)
 
 

@@ -11,7 +11,8 @@ from pathlib import Path
 import click
 
 from . import api, cli_review, cli_workflow
-from .cli_base import Failed, command, directory_option, parse_date, plural, progress, project
+from .cli_base import Failed, command, directory_option, parse_date, plural, progress, project, root
+from .names import path_problem, too_long
 from .problems import NotepressError
 
 
@@ -33,6 +34,10 @@ class Notepress(click.Group):
             raise Failed(e.problems, count=False)
         except NotepressError as e:
             raise Failed(e.problems)
+        except OSError as e:  # a path too long for the file system, in a command that does not expect one
+            if not too_long(e):
+                raise
+            raise Failed([path_problem(str(e.filename or ""), root().absolute(), "shorten the names in this path")])
 
 
 @click.group(cls=Notepress, context_settings={"help_option_names": ["-h", "--help"]})

@@ -60,10 +60,10 @@ def path_problem(path: str, root: Path | str, fix: str) -> Problem:
     shown = os.path.relpath(absolute, root) if absolute.startswith(os.path.join(os.path.abspath(root), "")) else path
     names = [n for n in Path(absolute).parts if n != os.sep]
     longest = max(names, key=lambda n: len(os.fsencode(n)), default="")
-    size = len(os.fsencode(longest))
-    if size > _limit(absolute, "PC_NAME_MAX", NAME_MAX):
-        what = (f"a name in this path is {size} bytes long ({longest[:24]}…), more than the file system allows "
-                f"({_limit(absolute, 'PC_NAME_MAX', NAME_MAX)} bytes)")
+    size, limit = len(os.fsencode(longest)), _limit(absolute, "PC_NAME_MAX", NAME_MAX)
+    if size > limit:
+        name = longest if len(longest) <= 20 else longest[:20] + "…"
+        what = f"the name {name!r} is {size} bytes long, more than the {limit} bytes the file system allows"
     else:
         what = f"the path is {len(os.fsencode(absolute))} bytes long, more than the file system allows"
     return Problem(Path(shown).as_posix() if shown else "", 0, "", what, fix)

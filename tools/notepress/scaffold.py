@@ -1,7 +1,8 @@
 """`notepress new`: a new entry from its type's template (packaged, or overridden in templates/).
 
 The file is posts/<folder>/<date>-<slug>.md and its front matter says `slug: <slug>`, so the
-entry's URL and its `[[slug]]` name do not repeat the date."""
+entry's URL and its `[[slug]]` name do not repeat the date. A slug made from a title is at most
+80 bytes (names.SLUG_MAX), cut between words: the file's name stays well under the file system's limit."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from pathlib import Path
 from markdown.extensions.toc import slugify
 
 from .model import TYPES
+from .names import cap_slug
 from .problems import NotepressError, Problem
 from .templates import environment
 
@@ -20,8 +22,14 @@ FOLDER = {"learning": "learning", "insight": "insights", "essay": "essays", "goa
 
 def entry_slug(title: str) -> str:
     """The `slug:` a new entry gets: its title, lower-case and hyphenated, without the date
-    (the file name carries the date; the URL and `[[...]]` links use the slug)."""
-    return re.sub(r"[^a-z0-9]+", "-", slugify(title, "-")).strip("-")
+    (the file name carries the date; the URL and `[[...]]` links use the slug), at most 80 bytes."""
+    return cap_slug(re.sub(r"[^a-z0-9]+", "-", slugify(title, "-")).strip("-"))
+
+
+def unique_slug(slug: str, taken, today) -> str:
+    """`slug`, or when an earlier entry has it already, `slug` after the day (keeping URLs apart),
+    still at most 80 bytes."""
+    return cap_slug(f"{today.isoformat()}-{slug}") if slug in taken else slug
 
 
 def new_entry(project, etype: str, title: str) -> Path:
@@ -35,8 +43,7 @@ def new_entry(project, etype: str, title: str) -> Path:
         raise NotepressError(Problem("", 0, "title", f"{title!r} has no letters or digits to make a file name from",
                                      "add some"))
     path = config.posts_dir / FOLDER[etype] / f"{today.isoformat()}-{slug}.md"
-    if slug in {e.slug for e in project.entries}:  # an earlier entry has this title: keep URLs apart
-        slug = f"{today.isoformat()}-{slug}"
+    slug = unique_slug(slug, {e.slug for e in project.entries}, today)
     text = environment(config.root).get_template(f"entry-{etype}.md.jinja").render(
         title=title, date=today.isoformat(), slug=slug)
     path.parent.mkdir(parents=True, exist_ok=True)

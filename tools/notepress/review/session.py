@@ -18,7 +18,7 @@ from ..config import Config
 from ..entries import parse_entry
 from ..model import AUDIENCES, Entry
 from ..problems import Problem, Report
-from ..scaffold import FOLDER, entry_slug
+from ..scaffold import FOLDER, entry_slug, unique_slug
 from ..templates import environment
 from .goals import Cadence, cadence
 from .nextsteps import OpenStep, StepError, find_step, mark_done, open_steps
@@ -111,8 +111,7 @@ def write_checkin(config: Config, entries: list[Entry], answers: Answers, today:
     slug = entry_slug(answers.title)
     if not slug:
         raise _problem("--title", f"{answers.title!r} has no letters or digits", "write a short title")
-    if slug in {e.slug for e in entries}:
-        slug = f"{today.isoformat()}-{slug}"
+    slug = unique_slug(slug, {e.slug for e in entries}, today)
     path = config.posts_dir / FOLDER["learning"] / f"{today.isoformat()}-{slug}.md"
     data = render(answers, slug, today, config).encode("utf-8")
     report = Report(config.root)
