@@ -88,7 +88,8 @@ def test_terms_are_every_insight_customer_whatever_its_audience_plus_configured(
 
     terms = confidential_terms(entries, config)
 
-    assert sorted(terms) == ["Orbit Labs", "Project Heron", "Quillfeather Mills", "Zephyr Analytics"]
+    assert sorted(terms) == ["Orbit Labs", "Project Heron", "Quillfeather", "Quillfeather Mills", "Zephyr",
+                             "Zephyr Analytics"]  # with each customer's distinctive words (customers.py)
 
 
 def test_terms_from_the_fixture_repo_include_private_draft_customers(copy_repo):
@@ -98,7 +99,8 @@ def test_terms_from_the_fixture_repo_include_private_draft_customers(copy_repo):
 
     assert report.problems == []
     assert sorted(confidential_terms(entries, config)) == [
-        "Müller Bäckerei", "Project Heron", "Quillfeather Mills", "Zephyr Analytics"]
+        "Bäckerei", "Müller Bäckerei", "Project Heron", "Quillfeather", "Quillfeather Mills", "Zephyr",
+        "Zephyr Analytics"]
 
 
 @pytest.mark.parametrize("phrases, text, found", [

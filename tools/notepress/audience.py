@@ -21,9 +21,9 @@ from dataclasses import dataclass, field
 
 from . import clock
 from .config import Config
+from .customers import confidential
 from .links import Link, Resolver
 from .model import Entry
-from .text import tokens
 
 
 class Reader(enum.Enum):
@@ -136,6 +136,6 @@ class PublicView(View):
 
 
 def confidential_terms(entries: Iterable[Entry], config: Config) -> list[str]:
-    """Every customer named in any insight (whatever its audience or draft state) + configured terms."""
-    terms = [e.insight.customer for e in entries if e.insight and e.insight.customer]
-    return list(dict.fromkeys(t for t in [*terms, *config.confidential_terms] if tokens(t)))  # a term without letters or digits can never match
+    """Every customer named in any insight (whatever its audience or draft state), the configured
+    terms, each customer's aliases and contacts, and their distinctive words (customers.confidential)."""
+    return list(confidential(entries, config))

@@ -6,7 +6,8 @@ is skipped as binary, binary formats are read for their text runs). Files are co
 form of text.py, so invisible characters, entities, markup and other scripts hide nothing. It
 looks for:
 
-- the confidential terms (every customer and the configured terms), always;
+- the confidential terms (every customer with its aliases, contacts and distinctive words, and
+  the configured terms: customers.confidential), always;
 - the text of non-public entries: every run of SHINGLE words of any of their fields, and every
   whole field of 3 to SHINGLE-1 words, unless a public entry, the site's settings or the theme
   also has it: so a run that exists only in non-public entries is found whether an include, a
@@ -26,8 +27,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from .audience import Reader, confidential_terms, gate
+from .audience import Reader, gate
 from .config import CONFIG_FILE, Config, hand_written_pages
+from .customers import confidential
 from .model import Entry
 from .templates import PACKAGED as TEMPLATES
 from .filetext import ThemeFiles, file_text
@@ -42,12 +44,22 @@ SLUG_TOKEN = re.compile(r"[\w-]+")
 @dataclass(frozen=True, order=True)
 class Finding:
     file: str  # relative to the site folder's parent, e.g. site/blog/index.html
-    kind: str  # customer | confidential term | text | slug | file (a non-public file of posts/, by its bytes)
-    text: str
+    kind: str  # customer | confidential term | alias | contact | word | text | slug | file (a non-public
+    text: str  # file of posts/, by its bytes)
     source: str  # the non-public entry it belongs to, or notepress.yml
+    role: str = ""  # whose name it is: 'a word of the customer "Harborview Outfitters"' (customers.Name.role)
 
     def __str__(self) -> str:
+        if self.role:
+            return f'{self.file}: "{self.text}" ({self.role}, from {self.source})'
         return f'{self.file}: {self.kind} "{self.text}" (from {self.source})'
+
+    @property
+    def what(self) -> str:
+        """What was found and where it comes from, as a leak's message says it."""
+        if self.role:
+            return f'"{self.text}" ({self.role}, from {self.source})'
+        return f'{self.kind} "{self.text}" of non-public {self.source}'
 
 
 @dataclass(frozen=True)
@@ -66,11 +78,11 @@ class Needles:
     def __init__(self, entries: list[Entry], config: Config, today: dt.date | None = None):
         public = gate(entries, config, Reader.PUBLIC, today=today)  # the build's day: what it published
         hidden = [e for e in entries if e not in public]
-        customers = {e.insight.customer: e.source for e in entries if e.insight}
-        terms = confidential_terms(entries, config)
+        names = confidential(entries, config)
+        terms = list(names)
         self.terms = Terms(terms)
-        self.term_kind = {t: ("customer", customers[t]) if t in customers else ("confidential term", CONFIG_FILE)
-                          for t in terms}
+        self.term_kind = {t: (n.kind, n.source) for t, n in names.items()}
+        self.roles = {t: n.role for t, n in names.items() if n.role}  # whose name a term is, when not its own
         self.runs: dict[int, _Origin] = {}  # hash of SHINGLE words -> the field they come from
         self.pairs: set[int] = set()  # hashes of every two words in a row that a run, field or term has
         term_tokens = [tokens(t) for t in terms]
@@ -187,6 +199,17 @@ class Needles:
             return self.short[run]
         return self.runs.get(hash(tuple(run.split())))
 
+    def role(self, kind: str, text: str) -> str:
+        """Whose name a term found is (see Finding.role); "" for what is not a term."""
+        return self.roles.get(text, "") if kind in ("alias", "contact", "word") else ""
+
+    def widest(self, hits: set[tuple[str, str, str]]) -> set[tuple[str, str, str]]:
+        """`hits` of one file without a term that another term found in it holds (`Harborview` where
+        `Harborview Outfitters` is found, across a break or not): one name, one finding."""
+        terms = {text for kind, text, _ in hits if text in self.term_kind and kind == self.term_kind[text][0]}
+        inner = {t for t in terms if any(t != other and t in self.terms.within(other) for other in terms)}
+        return {h for h in hits if h[1] not in inner or h[0] != self.term_kind[h[1]][0]} if inner else hits
+
     def shown(self, kind: str, text: str) -> str:
         """A run of words as the writer wrote it: the sentence that holds it."""
         origin = self.origin(text) if kind == "text" else None
@@ -276,7 +299,7 @@ def audit_site(site_dir: Path, entries: list[Entry], config: Config, label: str 
                 known.add(digest, path.suffix)
             hits |= in_text
         if hits:
-            found[rel] = hits
+            found[rel] = needles.widest(hits)
     if known:
         known.save()
     if any(kind == "text" for hits in found.values() for kind, _, _ in hits):
@@ -284,7 +307,7 @@ def audit_site(site_dir: Path, entries: list[Entry], config: Config, label: str 
         needles.forget(legit_texts(config, theme_dirs))
         needles.forget(page_texts(config), runs=False)
         found = {rel: {h for h in hits if h[0] != "text" or needles.origin(h[1])} for rel, hits in found.items()}
-    return sorted({Finding(rel, kind, needles.shown(kind, text), source)
+    return sorted({Finding(rel, kind, needles.shown(kind, text), source, needles.role(kind, text))
                    for rel, hits in found.items() for kind, text, source in hits})
 
 

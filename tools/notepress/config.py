@@ -7,6 +7,8 @@ Every key is optional; without the file the defaults below apply.
       maya: {name: Maya Chen, description: Product manager}
     competencies: [business-acumen, execution]   # the framework learning entries are tagged with
     confidential_terms: [Project Falcon]         # never on a public page (customers are added)
+    customers: {Harborview Outfitters: [HVO]}    # a customer's aliases, protected like its name
+    common_words: [Outfitters]                   # words of a customer's name not protected alone
     redact: false                                # true: replace terms with `redact_with` instead of failing
     redact_with: a customer
     paths: {posts: posts, docs: docs, site: site}
@@ -92,6 +94,8 @@ class Config:
     competencies: tuple[str, ...] = DEFAULT_COMPETENCIES
     levels: dict[str, tuple[str, ...]] = field(default_factory=dict)  # level -> competencies it expects
     confidential_terms: tuple[str, ...] = ()
+    customers: dict[str, tuple[str, ...]] = field(default_factory=dict)  # customer -> its aliases (customers.py)
+    common_words: tuple[str, ...] = ()  # never protected alone, though a customer's or contact's name has them
     redact: bool = False
     redact_with: str = "a customer"
     posts_dir: Path = Path("posts")

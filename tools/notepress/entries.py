@@ -20,6 +20,7 @@ from . import clock
 from . import front_matter
 from .cache import Store, digest
 from .config import Config
+from .customers import unknown_customers
 from .model import Entry, Goal, Insight, Loop
 from .problems import Report
 from .schema import ALL_FIELDS, COMMON_FIELDS, FIELDS_BY_TYPE, OWNER, TYPE, TYPE_FIELDS, check, closest
@@ -61,7 +62,9 @@ def read_entries(config: Config, report: Report | None = None, *, cache: bool = 
             if entry is not None:
                 entries.append(entry)
     entries = _not_far_ahead(entries, today or clock.today(), report)
-    return _unique_slugs(entries, report), report
+    entries = _unique_slugs(entries, report)
+    report.problems.extend(unknown_customers(entries, config))  # notepress.yml's, known once entries are read
+    return entries, report
 
 
 @contextlib.contextmanager
@@ -300,7 +303,8 @@ def _loop(v: dict) -> Loop:
 
 
 def _insight(v: dict) -> Insight:
-    return Insight(customer=v["customer"], source=v["source"], themes=v["themes"], segment=v["segment"],
+    return Insight(customer=v["customer"], source=v["source"], themes=v["themes"], contacts=v["contacts"],
+                   segment=v["segment"],
                    quote=v["quote"], importance=v["importance"], evidence=v["evidence"],
                    product_area=v["product_area"])
 

@@ -69,6 +69,7 @@ class Insight:
     customer: str
     source: str
     themes: tuple[str, ...]
+    contacts: tuple[str, ...] = ()  # the people we spoke to: confidential like the customer (customers.py)
     segment: str = ""
     quote: str = ""
     importance: int = 1

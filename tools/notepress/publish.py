@@ -133,7 +133,7 @@ def discard(staged: Staged) -> None:
 
 
 def leak_problems(findings: list[Finding]) -> list[Problem]:
-    return [Problem(f.file, 0, "", f"{f.kind} \"{f.text}\" of non-public {f.source} is in the built site",
+    return [Problem(f.file, 0, "", f"{f.what} is in the built site",
                     "make that entry public or remove the text; the last good site was kept") for f in findings]
 
 

@@ -333,6 +333,26 @@ def _terms(spec: Spec, f: Field, where: tuple) -> tuple[str, ...]:
     return tuple(t.strip() for t in v if LETTER_OR_DIGIT.search(t))
 
 
+def _customers(spec: Spec, f: Field, where: tuple) -> dict[str, tuple[str, ...]]:
+    """Each customer's aliases: `{Harborview Outfitters: [HVO, Harbor View]}` (one alias may be written
+    without brackets); an alias without a letter or digit is reported and left out, as no text can
+    ever match it."""
+    v = f.value
+    if not isinstance(v, dict) or not all(isinstance(k, str) and LETTER_OR_DIGIT.search(k) and (
+            isinstance(a, str) or isinstance(a, list) and all(isinstance(x, str) for x in a)) for k, a in v.items()):
+        raise Wrong()
+    path, report, prefix = where
+    out = {}
+    for name, aliases in v.items():
+        aliases = [aliases] if isinstance(aliases, str) else aliases
+        for alias in aliases:
+            if not LETTER_OR_DIGIT.search(alias):
+                report.error(path, f.item_lines.get(name, f.line), f"{prefix}{spec.name}.{name}",
+                             f"{alias!r} has no letters or digits, so it can never be matched", "write the alias itself")
+        out[name] = tuple(dict.fromkeys(a.strip() for a in aliases if LETTER_OR_DIGIT.search(a)))
+    return out
+
+
 def _authors(spec: Spec, f: Field, where: tuple) -> tuple[tuple[str, str, str, str], ...]:
     """(id, name, description, avatar) of each author; a wrong one is reported and left out."""
     v = f.value
@@ -387,7 +407,7 @@ KINDS = {
     "text": _text, "name": _name, "slug": _slug, "link": _link, "choice": _choice, "bool": _bool, "date": _date,
     "done": _done, "names": _names, "number": _number,
     # notepress.yml
-    "url": _url, "phrase": _phrase, "framework": _framework, "levels": _levels, "terms": _terms,
+    "url": _url, "phrase": _phrase, "framework": _framework, "levels": _levels, "terms": _terms, "customers": _customers,
     "authors": _authors, "paths": _paths, "section": _section,
     "string": _string, "address": _address, "addresses": _address, "domains": _domains, "template": _template,
     "list-id": _list_id, "unsubscribe": _unsubscribe, "seconds": _seconds,
@@ -428,6 +448,7 @@ LEARNING = (
 )
 INSIGHT = (
     _text_spec("customer", required=True),
+    _names_spec("contacts"),  # the people we spoke to: confidential like the customer (customers.py)
     _text_spec("segment"),
     Spec("source", "choice", required=True, choices=SOURCES, default="other"),
     _names_spec("themes", required=True),
@@ -491,6 +512,9 @@ CONFIG = (
     Spec("levels", "levels", message="must map a level's name to a list of competencies",
          fix="write levels: {IC: [product-sense, execution], Director: [people-sense, mentoring]}"),
     Spec("confidential_terms", "terms", message="must be a list of words or phrases", fix="write - Project Falcon"),
+    Spec("customers", "customers", message="must map a customer's name to a list of its aliases",
+         fix="write customers: {Harborview Outfitters: [HVO, Harbor View]}"),
+    Spec("common_words", "terms", message="must be a list of words", fix="write - Outfitters"),
     Spec("redact", "bool"),
     Spec("redact_with", "phrase", message="must be a phrase", fix="write e.g. redact_with: a customer"),
     Spec("paths", "paths", message="must map posts, docs and site to folder names",

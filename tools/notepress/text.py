@@ -192,24 +192,46 @@ class Terms:
         self.first: dict[int, set[str]] = {}
         self.starts: set[str] = set()  # a term's first word, or its beginning of 3 letters or more
         self.joined: dict[str, list] = {}  # a term's words written together -> (order, its words, term)
-        for order, term in enumerate(terms):
-            words = tokens(term)
-            together = len(words) > 1 and not NOSPACE.search(term)  # `northwindlogistics`; not 李娜 as "lina"
-            forms = [words, ["".join(words)]] if together else [words] if words else []
-            for form in forms:
-                self.keys.setdefault(len(form), {}).setdefault(_key(form), term)
-                self.first.setdefault(len(form), set()).add(form[0])
+        self.words: dict[str, list[str]] = {}  # term -> its tokens
+        self._within: dict[str, frozenset[str]] = {}
+        together: list[tuple[list[str], str]] = []  # keyed after every term as written: the term
+        for order, term in enumerate(terms):        # `Harborview` before `Harbor View` written together
+            words = self.words.setdefault(term, tokens(term))
+            if len(words) > 1 and not NOSPACE.search(term):  # `northwindlogistics`; not 李娜 as "lina"
+                together.append((["".join(words)], term))
+            if words:
+                self._key_of(words, term)
             if words and not NOSPACE.search(term):
                 self.starts.update([words[0], *(words[0][:k] for k in range(3, len(words[0])))])
                 self.joined.setdefault("".join(words), []).append((order, words, term))
+        for form, term in together:
+            self._key_of(form, term)
         self.beginnings = {joined[:k] for joined in self.joined for k in range(1, len(joined) + 1)}
+
+    def _key_of(self, form: list[str], term: str) -> None:
+        self.keys.setdefault(len(form), {}).setdefault(_key(form), term)
+        self.first.setdefault(len(form), set()).add(form[0])
 
     def __bool__(self) -> bool:
         return bool(self.keys)
 
     def found_in(self, words: list[str], vocabulary: set[str] | None = None) -> set[str]:
-        """The terms found in a token list (`vocabulary`: its set of tokens, if already made)."""
-        vocabulary = set(words) if vocabulary is None else vocabulary
+        """The terms found in a token list (`vocabulary`: its set of tokens, if already made), without
+        those that are words of another term found (a customer's word inside its whole name)."""
+        found = self._found(words, set(words) if vocabulary is None else vocabulary)
+        if len(found) > 1:
+            found = {t for t in found if not any(t != other and t in self.within(other) for other in found)}
+        return found
+
+    def within(self, term: str) -> frozenset[str]:
+        """The terms that are a run of `term`'s words, `term` included (`Harborview` in `Harborview
+        Outfitters`): matched where `term` is, so reported with it."""
+        if term not in self._within:
+            words = self.words.get(term) or tokens(term)
+            self._within[term] = frozenset({term, *self._found(words, set(words))})
+        return self._within[term]
+
+    def _found(self, words: list[str], vocabulary: set[str]) -> set[str]:
         found: set[str] = set()
         for n, keys in self.keys.items():
             firsts = vocabulary.intersection(self.first[n])
@@ -227,7 +249,7 @@ class Terms:
         folded = tokens(text)
         if not self.may_be_in(folded):
             return []
-        spanned = list(_spanned_tokens(text))
+        spanned = list(spanned_tokens(text))
         words = [w for w, _, _ in spanned]
         spaced = [any(c.isspace() for c in text[a[2]:b[1]]) for a, b in zip(spanned, spanned[1:])]
         hits = [Hit(term, spanned[i][1], spanned[j][2]) for term, i, j in self._broken(words, spaced)]
@@ -299,7 +321,7 @@ def keyed_ngrams(words: list[str], n: int) -> set:
     return set(words) if n == 1 else set(map(hash, zip(*(words[i:] for i in range(n)))))
 
 
-def _spanned_tokens(text: str) -> Iterator[tuple[str, int, int]]:
+def spanned_tokens(text: str) -> Iterator[tuple[str, int, int]]:
     """(token, start, end) in the original text: the tokens of `tokens`, made grapheme by grapheme."""
     word: list[str] = []
     start = end = 0
