@@ -30,15 +30,23 @@ load, generate_blog, preview_blog, audit = publish.read, publish.generate, publi
 
 
 def check(repo: Repo, *, strict: bool = False) -> Report:
-    """Validate every entry and the rules of public pages. Problems are returned, not raised (a
-    file that stops the check, such as a broken mkdocs.yml, is one of them); with `strict`,
-    warnings are errors."""
+    """Validate every entry, the rules of public pages and the team's rule of links (team.py). Problems
+    are returned, not raised (a file that stops the check, such as a broken mkdocs.yml, is one of
+    them); with `strict`, warnings are errors."""
+    from .audience import gate
+    from .team import team_links
+
     project = opened(repo)
     report = project.report()
+    public: frozenset[str] = frozenset()  # the entries whose links the public's rule held (a narrower view)
     try:
-        report.problems.extend(project.screen(entries=project.entries).problems)
+        screened = project.screen(entries=project.entries)
+        report.problems.extend(screened.problems)
+        public = screened.view.public
     except NotepressError as e:
         report.problems.extend(e.problems)
+    team = gate(project.entries, project.config, Reader.TEAM, today=project.today)
+    report.problems.extend(team_links(team, project.entries, checked=public))
     if strict:
         report.problems = [dataclasses.replace(p, severity="error") for p in report.problems]
     return report
@@ -89,7 +97,7 @@ def newsletter_draft(repo: Repo, *, since: dt.date | None = None, until: dt.date
     from .newsletter.draft import draft
 
     project = opened(repo, today)
-    return draft(project.view(Reader.TEAM), since=since, until=until, today=project.today,
+    return draft(project.team(), since=since, until=until, today=project.today,
                  markdown_settings=project.markdown)
 
 
@@ -116,7 +124,7 @@ def newsletter_send(repo: Repo, number: int | None = None, *, dry_run: bool = Fa
     from .newsletter.send import send_issue
 
     project = opened(repo)
-    team = project.view(Reader.TEAM)  # the entries as they are now: the issue is checked against them
+    team = project.team()  # the entries as they are now: the issue is checked against them
     config = project.config
     problems = [p for p in [missing_sender(config)] if p]  # every missing setting at once
     try:

@@ -3,13 +3,17 @@
 Links inside fenced code blocks and inline code are left alone. `find_links` finds them, a
 `Resolver` the entry each points to; the audience view decides whether it may be followed
 (`View.linkable`), and `rewrite` turns each into a link or plain text (the blog and the newsletter).
+
+The rule of links, for every reader, is `unseen`: an entry a reader sees links only entries that
+reader sees. The public's is enforced with the rules of a public page (screen.py), the team's on
+what the team reads (team.py).
 """
 
 from __future__ import annotations
 
 import os
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Container, Iterator
 from dataclasses import dataclass
 from .model import Entry
 
@@ -74,6 +78,22 @@ class Resolver:
         if link.kind == "wiki":
             return self.by_slug.get(link.target)
         return self.by_path.get(os.path.normpath(os.path.join(source.path.parent, link.target)))
+
+
+def unseen(entry: Entry, text: str, resolve: Resolver, seen: Container[str]) -> Iterator[tuple[Link, Entry | None]]:
+    """The links of `text` (a field of `entry`) that break the rule of links for a reader who sees the
+    entries whose slugs are in `seen`: each with its target, or None when it matches no entry."""
+    for link in find_links(text):
+        target = resolve(link, entry)
+        if target is None or target.slug not in seen:
+            yield link, target
+
+
+def line_of(entry: Entry, name: str, text: str, offset: int) -> int:
+    """The file line of `offset` in field `name` of `entry` (`text`): in the body, its own line."""
+    if name == "body":
+        return entry.body_line + text.count("\n", 0, offset)
+    return entry.line_of(name)
 
 
 def link_text(title: str) -> str:

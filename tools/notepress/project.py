@@ -5,6 +5,7 @@
     project.require()                                 # posts/, read and validated once: every problem
     project.entries                                   # the valid entries
     team = project.view(Reader.TEAM)                  # the gate, on project.today
+    team = project.team()                             # the same, after the team's rule of links (team.py)
     screened = project.screen()                       # the public view, after the rules of a public page
 
 Every command opens one Project and hands it down: nothing below reads a settings file or the
@@ -126,6 +127,17 @@ class Project:
     def view(self, reader: Reader, *, drafts: bool = False) -> View:
         """The entries `reader` may see today (see audience.gate)."""
         return gate(self.require().entries, self.config, reader, drafts=drafts, today=self.today)
+
+    def team(self) -> View:
+        """The team's view, for what the team reads (the newsletter): NotepressError naming every link
+        from an entry the team sees to one it does not (see team.py)."""
+        from .team import team_links
+
+        view = self.view(Reader.TEAM)
+        problems = team_links(view, self.entries)
+        if problems:
+            raise NotepressError(problems)
+        return view
 
     def screen(self, *, drafts: bool = False, redact: bool | None = None, entries: list[Entry] | None = None):
         """The public view after the rules of a public page (see screen.screen_public), of the valid
