@@ -1,9 +1,10 @@
 """The rules of a public page, enforced on every public entry before anything is generated.
 
-1. No confidential term (every insight's customer, whatever its audience, plus the configured
-   terms), compared in the one form of text.py: in every field as written (redacted with
-   `--redact`, except in the slug, which is the URL) and in what the reader sees once Markdown
-   has run (a name split by markup or hidden by an entity cannot be redacted: it is an error).
+1. No confidential term (every insight's customer, whatever its audience, with its aliases,
+   contacts and distinctive words: customers.py; plus the configured terms), compared in the one
+   form of text.py: in every field as written (redacted with `--redact`, except in the slug,
+   which is the URL) and in what the reader sees once Markdown has run (a name split by markup
+   or hidden by an entity cannot be redacted: it is an error).
 2. No reference from a public entry to a non-public entry, whatever its syntax: `[[slug]]` and
    relative links as written, and every URL of the rendered page; no include of a non-public
    entry's file, whatever extension reads it.
@@ -24,8 +25,9 @@ from pathlib import Path
 
 from .attachments import FOLDER as ATTACHMENTS, Attachment, Refused
 from .attachments import read as read_attachment
-from .audience import PublicView, Reader, confidential_terms, gate
+from .audience import PublicView, Reader, gate
 from .config import CONFIG_FILE, Config, hand_written_pages
+from .customers import confidential
 from .links import Resolver, unseen
 from .model import Entry
 from .problems import Problem
@@ -77,7 +79,8 @@ class _Rules:
     def __init__(self, entries: list[Entry], config: Config, public: frozenset[str], redact: bool,
                  renderer: Renderer):
         self.config, self.public, self.redact, self.renderer = config, public, redact, renderer
-        self.terms = Terms(confidential_terms(entries, config))
+        self.names = confidential(entries, config)  # what each term is: a customer, its alias, word or contact
+        self.terms = Terms(self.names)
         self.resolve = Resolver(entries)
         self.entries = entries
         self.posts = _key(config.posts_dir) + os.sep
@@ -111,7 +114,7 @@ class _Rules:
                 changes[name] = replace(text, hits, self.config.redact_with)
             elif hits:
                 problems += [self.term_problem(entry, name, text, h) for h in hits]
-                self.reported.update(h.term for h in hits)
+                self.reported.update(t for h in hits for t in self.terms.within(h.term))  # with its words
             problems += self.links(entry, name, text)
         if changes:
             entry, page = _apply(entry, changes), None
@@ -119,12 +122,12 @@ class _Rules:
         return entry, problems
 
     def slug(self, entry: Entry) -> list[Problem]:  # a URL cannot be redacted quietly
-        return [Problem(entry.source, entry.line_of("slug"), "slug", f'confidential term "{h.term}"',
+        return [Problem(entry.source, entry.line_of("slug"), "slug", self.names[h.term].problem,
                         f"set `slug:` to a name without it; the URL would be {entry.slug}")
                 for h in self.terms.find(entry.slug)]
 
     def term_problem(self, entry: Entry, name: str, text: str, hit: Hit) -> Problem:
-        return Problem(entry.source, _line(entry, name, text, hit.start), name, f'confidential term "{hit.term}"',
+        return Problem(entry.source, _line(entry, name, text, hit.start), name, self.names[hit.term].problem,
                        f'remove it, or build with --redact to print "{self.config.redact_with}"')
 
     def links(self, entry: Entry, name: str, text: str) -> list[Problem]:
@@ -223,7 +226,7 @@ class _Rules:
                 if term not in self.reported:
                     problems.append(Problem(
                         entry.source, self.line_of_term(entry, name, fields[name], term), name,
-                        f'confidential term "{term}" in the text as shown (markup or an entity splits it)',
+                        f'{self.names[term].problem} in the text as shown (markup or an entity splits it)',
                         "write the text without it; --redact cannot replace a name split by markup"))
             for url in shown.urls:
                 problems += self.url(entry, name, fields[name], url)
@@ -241,7 +244,7 @@ class _Rules:
             page = self.renderer.render({"body": text})
             found = {t for f in page.fields.values() for t in self.terms.found_in(tokens(f.text))}
             written = {t for line in text.split("\n") for t in self.terms.found_in(tokens(markup_text(line)))}
-            problems += [Problem(shown, 1, "", f'confidential term "{t}" in the page as shown',
+            problems += [Problem(shown, 1, "", f'{self.names[t].problem} in the page as shown',
                                  "remove it from the page") for t in sorted(found - written)]
             for opened in page.files:
                 inside = self.posts_file(opened)
@@ -264,12 +267,12 @@ class _Rules:
         for author in self.config.authors:
             for value in (author.name, author.description):
                 for hit in self.terms.find(value):
-                    problems.append(Problem(CONFIG_FILE, 0, f"authors.{author.id}", f'confidential term "{hit.term}"',
+                    problems.append(Problem(CONFIG_FILE, 0, f"authors.{author.id}", self.names[hit.term].problem,
                                             "an author's name and description are on every post: remove it"))
         return problems
 
     def terms_in_lines(self, shown: str, text: str, field: str) -> list[Problem]:
-        return [Problem(shown, i, field, f'confidential term "{hit.term}"', "remove it from this public page")
+        return [Problem(shown, i, field, self.names[hit.term].problem, "remove it from this public page")
                 for i, line in enumerate(text.split("\n"), 1) for hit in self.terms.find(line)]
 
     def url(self, entry: Entry, name: str, text: str, url: str) -> list[Problem]:
