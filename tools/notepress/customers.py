@@ -31,9 +31,10 @@ from __future__ import annotations
 
 import difflib
 import functools
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
+from .cache import Store
 from .config import CONFIG_FILE, Config
 from .model import Entry
 from .problems import Problem
@@ -86,14 +87,26 @@ def confidential(entries: Iterable[Entry], config: Config) -> dict[str, Name]:
         if name.text not in names and tokens(name.text):  # a name without letters or digits can never match
             names[name.text] = name
     common = {w for word in config.common_words for w in tokens(word)}
+    store = Store("zipf", config.root, key=LANGUAGE)  # a repo's names rarely change: wordfreq is not loaded
     for whole in [*customers, *aliases, *contacts]:
-        for word in distinctive_words(whole.text, common):
+        for word in distinctive_words(whole.text, common, functools.partial(_remembered, store)):
             names.setdefault(word, Name(word, "word", whole.customer, whole.source, whole))
+    store.save()
     return names
 
 
-def distinctive_words(name: str, common: set[str] | frozenset[str] = frozenset()) -> tuple[str, ...]:
-    """The words of `name` protected on their own, as written in it (see the module's docstring)."""
+def _remembered(store: Store, token: str) -> float:
+    found = store.get(token)
+    if found is None:
+        found = zipf(token)
+        store.put(token, found)
+    return found
+
+
+def distinctive_words(name: str, common: set[str] | frozenset[str] = frozenset(),
+                      frequency: Callable[[str], float] | None = None) -> tuple[str, ...]:
+    """The words of `name` protected on their own, as written in it (see the module's docstring);
+    `frequency` gives a token's Zipf frequency (default `zipf`)."""
     if NOSPACE.search(name):
         return ()
     spans = list(spanned_tokens(name))
@@ -101,7 +114,7 @@ def distinctive_words(name: str, common: set[str] | frozenset[str] = frozenset()
         return ()
     words = [name[start:end] for token, start, end in spans
              if len(token) >= MIN_LETTERS and not token.isdigit() and token not in common
-             and zipf(token) < COMMON_ZIPF]
+             and (frequency or zipf)(token) < COMMON_ZIPF]
     return tuple(dict.fromkeys(words))
 
 
@@ -109,7 +122,8 @@ def distinctive_words(name: str, common: set[str] | frozenset[str] = frozenset()
 def zipf(token: str) -> float:
     """How common a word (a token of text.py) is in English: wordfreq's Zipf frequency, the base-10
     logarithm of its uses per billion words (3.0: once per million; 0 for a word it never saw).
-    wordfreq loads its list on the first call (0.2 s): only a repo with customers pays it."""
+    wordfreq loads its list on the first call (0.15 s): `confidential` keeps what it found per repo
+    (cache.py), so a command loads it only for a name it has not seen."""
     from wordfreq import zipf_frequency
 
     return zipf_frequency(token, LANGUAGE)
