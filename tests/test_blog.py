@@ -1,4 +1,5 @@
-"""Blog generation: public entries -> Material posts in docs/blog/posts/, and nothing else.
+"""Blog generation: public entries -> Material posts in .notepress/docs/blog/posts/ (the folder the
+engine builds from, outside docs/), and nothing else.
 
 Runs api.generate_blog on a copy of tests/fixtures/repos/blog (never a real site build). The expected
 posts are golden files in tests/fixtures/golden/blog/.
@@ -23,7 +24,7 @@ from notepress.screen import screen_public
 
 GOLDEN = FIXTURES / "golden" / "blog"
 PUBLIC_POSTS = ["pricing-page-test.md", "why-small-tests.md"]
-OWNED = ("docs", "blog", "posts")
+OWNED = (".notepress", "docs", "blog", "posts")
 
 
 CHANGED = dt.datetime(2026, 3, 20, 12, 0, tzinfo=dt.timezone.utc)  # outside git: a post's update date is its file time
@@ -172,7 +173,7 @@ def test_a_foreign_file_in_the_owned_folder_is_an_error_and_is_kept(repo):
         api.generate_blog(repo)
 
     assert str(raised.value) == (
-        "docs/blog/posts/my-notes.md:1: is in the folder notepress generates, but notepress did not write it "
+        ".notepress/docs/blog/posts/my-notes.md:1: is in the folder notepress generates, but notepress did not write it "
         "(move it to posts/ (with front matter) or delete it)")
     assert foreign.read_text(encoding="utf-8") == "# My notes\n\nWritten by hand.\n"
     assert snapshot(posts_dir(repo)) == before  # nothing written, nothing pruned
@@ -189,7 +190,7 @@ def test_sources_are_byte_for_byte_unchanged(repo):
 
 
 def test_nothing_outside_the_owned_folder_changes(repo):
-    owned = posts_dir(repo)
+    owned = repo / ".notepress"
     before = snapshot(repo, skip=owned)
     folders = sorted(p.relative_to(repo).as_posix() for p in repo.rglob("*") if p.is_dir())
 
@@ -198,7 +199,8 @@ def test_nothing_outside_the_owned_folder_changes(repo):
 
     assert snapshot(repo, skip=owned) == before
     folders_after = sorted(p.relative_to(repo).as_posix() for p in repo.rglob("*") if p.is_dir())
-    assert folders_after == sorted([*folders, "docs/blog", "docs/blog/posts", "docs/blog/posts/avatars"])
+    assert folders_after == sorted([*folders, ".notepress", ".notepress/docs", ".notepress/docs/blog",
+                                    ".notepress/docs/blog/posts", ".notepress/docs/blog/posts/avatars"])
 
 
 def test_drafts_only_when_asked_and_then_marked(repo):

@@ -22,7 +22,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from e2e_helpers import TODAY, init_entry, run_cli
-from notepress import api
+from notepress import api, attachments
 from notepress.audience import Reader, gate
 from notepress.audit import audit_site
 from smtp_server import LocalSmtpServer
@@ -585,7 +585,10 @@ def _png_image() -> bytes:
 
 
 def test_files_beside_a_public_entry_are_published_and_an_internal_entrys_never(repo, example, engine):
-    image, pdf, internal = _png_image(), b"%PDF-1.4\n% the full report\n", _png_image() + b"internal"
+    from weasyprint import HTML
+
+    image, internal = _png_image(), _png_image() + b"internal"
+    pdf = HTML(string="<h1>The full report</h1>").write_pdf()
     (repo / "posts" / "essays" / "chart.png").write_bytes(image)
     (repo / "posts" / "essays" / "report.pdf").write_bytes(pdf)
     (repo / "posts" / "insights" / "setup-screen.png").write_bytes(internal)
@@ -597,12 +600,13 @@ def test_files_beside_a_public_entry_are_published_and_an_internal_entrys_never(
     site = repo / "site"
     page = next(site.rglob("why-i-write-down-what-i-learn/index.html"))
     html = page.read_text(encoding="utf-8")
-    for name, data in (("chart.png", image), ("report.pdf", pdf)):
-        href = re.search(rf'(?:src|href)="([^"]*{re.escape(name)})"', html).group(1)
-        assert (page.parent / href).resolve().read_bytes() == data  # the bytes served at the URL the page uses
+    for name in ("chart.png", "report.pdf"):  # the bytes served at the URL the page uses: the file as read
+        published = attachments.read(repo / "posts" / "essays" / name)
+        href = re.search(rf'(?:src|href)="([^"]*{re.escape(published.name)})"', html).group(1)
+        assert (page.parent / href).resolve().read_bytes() == published.data
     assert not any(p.read_bytes() == internal for p in site.rglob("*") if p.is_file())
 
-    copy = next(site.rglob("chart.png")).parent / "renamed.bin"  # a copy of the internal image, renamed
+    copy = next(site.rglob("*.png")).parent / "renamed.bin"  # a copy of the internal image, renamed
     copy.write_bytes(internal)
     project = api.load(repo)
     published = {"posts/essays/chart.png", "posts/essays/report.pdf"}

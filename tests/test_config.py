@@ -41,7 +41,7 @@ def test_defaults_when_the_file_is_absent(tmp_path):
     assert config.redact_with == "a customer"
     assert (config.posts_dir, config.docs_dir, config.site_dir) == (
         tmp_path / "posts", tmp_path / "docs", tmp_path / "site")
-    assert config.blog_posts_dir == tmp_path / "docs" / "blog" / "posts"
+    assert config.blog_posts_dir == tmp_path / ".notepress" / "docs" / "blog" / "posts"  # outside docs/
 
 
 @pytest.mark.parametrize("text", ["", "\n\n", "# notepress configuration: nothing set yet\n"])
@@ -236,7 +236,7 @@ def test_a_term_without_letters_does_not_hide_the_others_from_check(tmp_path):
     assert len(report.errors) == 3
 
 
-FIX_OVERLAP = "(choose another folder: posts, docs, site and the newsletter archive must not overlap)"
+FIX_OVERLAP = "(choose another folder: posts, docs, site, the theme and the newsletter archive must not overlap)"
 
 
 @pytest.mark.parametrize("text, expected", [

@@ -9,7 +9,7 @@ HIDDEN = ("Secret plans that cite the hub", "Internal memo about the hub", "Unfi
 
 
 def post(root, slug: str) -> str:
-    return (root / "docs" / "blog" / "posts" / f"{slug}.md").read_text(encoding="utf-8")
+    return (root / ".notepress" / "docs" / "blog" / "posts" / f"{slug}.md").read_text(encoding="utf-8")
 
 
 def section(text: str, heading: str) -> list[str]:

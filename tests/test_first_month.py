@@ -13,6 +13,7 @@ import xml.etree.ElementTree as ET
 from email.utils import parsedate_to_datetime
 from pathlib import Path
 
+from notepress import attachments
 from e2e_helpers import TODAY, run_cli
 from smtp_server import LocalSmtpServer
 from test_boundary import _png_image
@@ -40,7 +41,10 @@ def test_a_first_month_from_init_to_a_published_blog_and_a_sent_newsletter(tmp_p
 
     essay = _new(repo, "essay", "What a month of support calls taught me")
     _field(essay, "draft", "false")
-    chart, report, screen = _png_image(), b"%PDF-1.4\n% the call report\n", _png_image() + b"\x00internal"
+    from weasyprint import HTML
+
+    chart, screen = _png_image(), _png_image() + b"\x00internal"
+    report = HTML(string="<h1>Calls in November</h1><p>Five calls, one confusing screen.</p>").write_pdf()
     (essay.parent / "calls.png").write_bytes(chart)
     (essay.parent / "report.pdf").write_bytes(report)
     essay.write_text(essay.read_text(encoding="utf-8") + "\n![Calls by step](calls.png)\n\n"
@@ -64,9 +68,11 @@ def test_a_first_month_from_init_to_a_published_blog_and_a_sent_newsletter(tmp_p
 
     page = next(site.rglob(f"{essay.stem.split('-', 3)[3]}/index.html"))
     html = page.read_text(encoding="utf-8")
-    for name, data in (("calls.png", chart), ("report.pdf", report)):
-        url = re.search(rf'(?:src|href)="([^"]*{re.escape(name)})"', html).group(1)
-        assert (page.parent / url).resolve().read_bytes() == data
+    for name in ("calls.png", "report.pdf"):  # published as read and stripped, under its digest
+        published = attachments.read(essay.parent / name)
+        url = re.search(rf'(?:src|href)="([^"]*attachments/{re.escape(published.name)})"', html).group(1)
+        assert (page.parent / url).resolve().read_bytes() == published.data
+        assert name not in html  # the file's own name is not published
     assert not any(p.read_bytes() == screen for p in site.rglob("*") if p.is_file())
     assert not any("settings-screen" in p.name for p in site.rglob("*"))
 

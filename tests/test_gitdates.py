@@ -85,6 +85,6 @@ def test_a_public_post_shows_when_its_source_last_changed(tmp_path):
 
     api.generate_blog(tmp_path)
 
-    text = (tmp_path / "docs/blog/posts/essay.md").read_text()
+    text = (tmp_path / ".notepress/docs/blog/posts/essay.md").read_text()
     meta = yaml.safe_load(text.split("---\n")[1])
     assert meta["date"] == {"created": dt.date(2026, 9, 1), "updated": dt.date(2026, 10, 9)}

@@ -76,7 +76,7 @@ def test_init_then_build_publishes_the_public_examples_and_nothing_internal(tmp_
         assert secret.casefold() not in everything, secret
     assert not list(site.rglob("*setup-needs-a-call*"))
     # the generated folder is git-ignored, and so is the site
-    assert git("status", "--porcelain", "--untracked-files=all", cwd=repo).count("docs/blog/posts") == 0
+    assert git("status", "--porcelain", "--untracked-files=all", cwd=repo).count(".notepress") == 0
     assert "site/" not in git("status", "--porcelain", "--untracked-files=all", cwd=repo)
 
 

@@ -42,7 +42,7 @@ def write_entry(root: Path, name: str, front: dict, body: str) -> Path:
 
 def published(root: Path) -> dict[str, str]:
     """{file name: text} of everything the public build would publish from."""
-    folder = root / "docs" / "blog" / "posts"
+    folder = root / ".notepress" / "docs" / "blog" / "posts"
     return {p.name: p.read_text(encoding="utf-8") for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
@@ -179,7 +179,7 @@ def test_link_from_public_to_non_public_entry_fails(how, hidden, redact):
             api.generate_blog(root, redact=redact)
         assert public.relative_to(root).as_posix() in str(err.value)
         assert "not public" in str(err.value)
-        assert not (root / "docs" / "blog" / "posts" / "hidden-one.md").exists()
+        assert not (root / ".notepress" / "docs" / "blog" / "posts" / "hidden-one.md").exists()
 
 
 def test_customer_name_in_a_public_slug_is_rejected(tmp_path):

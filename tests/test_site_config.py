@@ -75,7 +75,7 @@ def test_mkdocs_yml_nested_ten_thousand_levels_is_one_problem(example, cli):
                             "(write plain values and short lists)"])
 
 
-FIX_OVERLAP = "(choose another folder: posts, docs, site and the newsletter archive must not overlap)"
+FIX_OVERLAP = "(choose another folder: posts, docs, site, the theme and the newsletter archive must not overlap)"
 
 
 def set_in(root, name: str, line: str) -> int:

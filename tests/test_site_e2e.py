@@ -203,11 +203,11 @@ def test_draft_public_essay_is_absent(built):
         assert DRAFT_SLUG not in text and DRAFT_SLUG not in rel, rel
         for s in sentences(draft.body):
             assert norm(s) not in text, (rel, s)
-    assert not (built.root / "docs" / "blog" / "posts" / f"{DRAFT_SLUG}.md").exists()
+    assert not (built.root / ".notepress" / "docs" / "blog" / "posts" / f"{DRAFT_SLUG}.md").exists()
 
 
 def test_generated_posts_folder_holds_only_public_entries(built):
-    posts = built.root / "docs" / "blog" / "posts"
+    posts = built.root / ".notepress" / "docs" / "blog" / "posts"
     names = {p.name for p in posts.glob("*.md")}
     assert names == {f"{e.slug}.md" for e in _public(built.entries)}
 
@@ -276,7 +276,7 @@ def test_plain_mkdocs_build_generates_the_posts(tmp_path):
     proc = subprocess.run([str(BIN / "mkdocs"), "build"], cwd=root, capture_output=True, text=True, timeout=120)
     assert proc.returncode == 0, proc.stderr
     project = api.load(root)
-    posts = root / "docs" / "blog" / "posts"
+    posts = root / ".notepress" / "docs" / "blog" / "posts"
     assert {p.name for p in posts.glob("*.md")} == {f"{e.slug}.md" for e in _public(project.entries)}
     for e in _public(project.entries):
         assert _h1(_page(root / "site", e)) == e.title
@@ -304,7 +304,7 @@ def test_entry_made_internal_disappears_from_site_and_posts(scratch, built):
     assert "1 removed" in result.posts, result.posts
     assert not _page(scratch / "site", e).exists()
     assert not (scratch / "site" / _post_url(e)).exists()
-    assert not (scratch / "docs" / "blog" / "posts" / f"{e.slug}.md").exists()
+    assert not (scratch / ".notepress" / "docs" / "blog" / "posts" / f"{e.slug}.md").exists()
     project = api.load(scratch)
     found = leaks(site_texts(scratch / "site"), hidden_needles(project.entries, project.config))
     assert not found, found

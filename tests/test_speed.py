@@ -151,7 +151,7 @@ def _tamper(built: Path, tamper: str) -> None:
         shutil.rmtree(built / "site")
         (built / "other").rename(built / "site")
     else:  # the folder notepress writes, as a preview with drafts leaves it
-        post = next((built / "docs" / "blog" / "posts").glob("*.md"))
+        post = next((built / ".notepress" / "docs" / "blog" / "posts").glob("*.md"))
         post.write_text(post.read_text(encoding="utf-8") + "\nA draft's words.\n", encoding="utf-8")
 
 

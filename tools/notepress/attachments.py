@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import re
 import unicodedata
 import warnings
 from dataclasses import dataclass
@@ -77,6 +78,24 @@ def read(path: Path) -> Attachment:
         kind = f"{suffix} files" if suffix else "files without a type in their name"
         raise Refused(f"notepress cannot read {kind} completely, so it does not publish them")
     return Attachment(hashlib.sha256(data).hexdigest()[:20] + suffix, data, text)
+
+
+THEME_TEXT = (".css", ".js", ".mjs", ".xsl", ".xslt", ".xml", ".html", ".htm", ".txt", ".json", ".csv", ".tsv",
+              ".webmanifest", ".yml", ".yaml")
+
+
+def read_asset(path: Path) -> Attachment:
+    """A file of docs/ beside the hand-written pages, published under its own name (the pages link
+    it so): a stylesheet, script or template read as text and published as written; any other file
+    read and published as an attachment is."""
+    if path.suffix.lower() not in THEME_TEXT:
+        found = read(path)
+        return Attachment(path.name, found.data, found.text)
+    try:
+        raw = path.read_bytes()
+    except OSError as e:
+        raise Refused(f"cannot be read ({e.strerror or e})", "make it a readable file")
+    return Attachment(path.name, raw, _decode(raw))
 
 
 # -- images ----------------------------------------------------------------------------------------
@@ -201,7 +220,8 @@ def _pdf(raw: bytes) -> tuple[bytes, str]:
     except pikepdf.PasswordError:
         raise Refused("is encrypted with a password", "publish a copy without a password")
     except pikepdf.PdfError as e:
-        raise Refused(f"is not a PDF notepress can read ({' '.join(str(e).split())[:100]})", "export it again as PDF")
+        why = re.sub(r"^.*?<_io\.BytesIO object at 0x[0-9a-f]+>:?\s*", "", " ".join(str(e).split()))
+        raise Refused(f"is not a PDF notepress can read (qpdf: {why[:100]})", "export it again as PDF")
     with pdf:
         if pdf.attachments:
             raise Refused(f"holds {len(pdf.attachments)} attached file(s)", "export it again without attachments")

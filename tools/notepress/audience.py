@@ -74,6 +74,9 @@ class View:
     # a public entry links or shows (images, PDFs), read completely and published beside its post
     # (attachments.Attachment); set by the screen
     attachments: dict[str, tuple[tuple[str, object], ...]] = field(default_factory=dict)
+    # docs/ as published (path inside docs/ -> bytes): pages, and the files beside them read
+    # completely; set by the screen
+    docs_files: dict[str, bytes] = field(default_factory=dict)
     _by_slug: dict[str, Entry] = field(default_factory=dict, repr=False)
     _resolver: Resolver | None = field(default=None, repr=False)
 

@@ -1,4 +1,5 @@
-"""The screened public view -> Material blog posts in the folder notepress owns, `docs/blog/posts/`.
+"""The screened public view -> the folder the engine builds from, which notepress owns
+(`.notepress/docs/`): docs/ as published, and Material blog posts in its `blog/posts/`.
 
 The folder holds only generated files: one `<slug>.md` per public entry, `.authors.yml`, the
 authors' initials badges (`avatars/`), the local files public entries link or show
@@ -18,6 +19,7 @@ import datetime as dt
 import json
 import math
 import re
+import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -25,7 +27,7 @@ import yaml
 
 from .attachments import FOLDER as ATTACHMENTS
 from .audience import PublicView
-from .config import Config
+from .config import OWNED, Config, is_generated
 from .connections import RELATED, backlinks, related
 from .links import link_text, rewrite
 from .model import Entry
@@ -57,6 +59,7 @@ class Generated:
     scheduled: list[Entry] = field(default_factory=list)  # public, dated after today: held back
     attachments: set[str] = field(default_factory=set)  # files published beside the posts (repo paths)
     listing: list[dict] = field(default_factory=list)  # the posts, newest first (see `listing`)
+    legacy: bool = False  # the posts an earlier notepress generated in docs/blog/posts/ were removed
 
     @property
     def total(self) -> int:
@@ -65,8 +68,10 @@ class Generated:
     def summary(self) -> str:
         held = "; scheduled, held back until their date: " + ", ".join(
             f"{e.source} ({e.date})" for e in self.scheduled) if self.scheduled else ""
+        legacy = ("; removed docs/blog/posts/, where an earlier notepress generated the posts (now in "
+                  f"{OWNED}/, outside docs/)") if self.legacy else ""
         return (f"{self.total} posts: {len(self.written)} written, {self.unchanged} unchanged, "
-                f"{len(self.removed)} removed{held}")
+                f"{len(self.removed)} removed{held}{legacy}")
 
 
 def post_filename(entry: Entry) -> str:
@@ -82,6 +87,10 @@ def generate(view: PublicView, changed: dict[Path, dt.date] | None = None) -> Ge
         raise TypeError("blog.generate takes the PublicView of screen.screen_public, nothing else")
     config = view.config
     out = config.blog_posts_dir
+    legacy = is_generated(config.legacy_posts_dir)
+    if legacy:  # the posts an earlier notepress wrote into docs/, where any engine would publish them
+        shutil.rmtree(config.legacy_posts_dir)
+    _mirror_docs(config, view.docs_files)
     strangers = _foreign_files(out)
     if strangers:
         raise NotepressError([
@@ -89,7 +98,7 @@ def generate(view: PublicView, changed: dict[Path, dt.date] | None = None) -> Ge
                     "move it to posts/ (with front matter) or delete it")
             for p in strangers
         ])
-    result = Generated(scheduled=list(view.held))
+    result = Generated(scheduled=list(view.held), legacy=legacy)
     template = environment(config.root).get_template("post.md.jinja")
     default_authors = (config.authors[0].id,) if config.authors else ()
     public = list(view)
@@ -131,6 +140,30 @@ def listing(public: list[Entry]) -> list[dict]:
              "shown_date": readable_date(e.date), "month": f"{FULL_MONTHS[e.date.month - 1]} {e.date.year}",
              "month_url": f"blog/archive/{e.date:%Y/%m}/", "summary": e.summary, "category": CATEGORY[e.type]}
             for e in sorted(public, key=lambda e: (e.date, e.slug), reverse=True)]
+
+
+def _mirror_docs(config: Config, files: dict[str, bytes]) -> None:
+    """docs/ as published (the screen read each file: see screen._Rules.pages) into the engine's
+    docs folder, beside the generated posts; what docs/ no longer has is removed."""
+    top, posts = config.engine_docs_dir, config.blog_posts_dir.relative_to(config.engine_docs_dir).as_posix()
+    clash = sorted(rel for rel in files if rel == posts or rel.startswith(posts + "/"))
+    if clash:
+        raise NotepressError([Problem((config.docs_dir / rel).relative_to(config.root).as_posix(), 0, "",
+                                      f"is in docs/{posts}/, where notepress writes the posts",
+                                      "move an entry to posts/ (with front matter), anything else elsewhere in docs/")
+                              for rel in clash])
+    write_if_changed(config.root / OWNED / ".gitignore", f"{MARKER}: the site's sources as built.\n*\n".encode())
+    for rel, data in files.items():
+        write_if_changed(top / rel, data)
+    for path in sorted(top.rglob("*"), reverse=True) if top.is_dir() else []:
+        rel = path.relative_to(top).as_posix()
+        if rel == posts or rel.startswith(posts + "/"):
+            continue
+        if path.is_file() or path.is_symlink():
+            if rel not in files:
+                path.unlink()
+        elif path.is_dir() and not any(path.iterdir()):
+            path.rmdir()
 
 
 def _write_attachments(config: Config, published: dict[str, bytes]) -> None:
@@ -245,7 +278,7 @@ def readable_date(day: dt.date) -> str:
 
 
 def _authors_yaml(config: Config) -> str:
-    posts_url = config.blog_posts_dir.relative_to(config.docs_dir).as_posix()  # from the site's root
+    posts_url = config.blog_posts_dir.relative_to(config.engine_docs_dir).as_posix()  # from the site's root
     authors = {
         a.id: {"name": a.name, "description": a.description or " ", "avatar": a.avatar or f"{posts_url}/{AVATARS}/{a.id}.svg"}
         for a in config.authors

@@ -7,8 +7,7 @@ site as it is and returns at once.
     remember(root, inputs, outputs, said)     # after its audit passed and it was swapped in
 
 The fingerprint covers everything a build reads: every byte of posts/ (with each file's time:
-dates of uncommitted files come from it), docs/ (but the folder notepress writes, which is a
-function of the rest), mkdocs.yml (and what it inherits, and the environment variables it names),
+dates of uncommitted files come from it), docs/, mkdocs.yml (and what it inherits, and the environment variables it names),
 notepress.yml, the theme's custom_dir, the repo's templates/, the engine and the options, git's
 HEAD (dates come from git) and the project's day (scheduled posts are published on their day);
 the record is kept in the store of cache.py, so notepress's own code and the installed packages
@@ -57,7 +56,7 @@ def fingerprint(project, *, engine: str, options: tuple) -> str:
         for name in sorted(set(ENV_TAG.findall(data.decode("utf-8", "replace")))):
             add("env", name, os.environ.get(name))
     add("posts", tree(config.posts_dir, times=True))
-    add("docs", tree(config.docs_dir, skip_dirs=(config.blog_posts_dir,)))
+    add("docs", tree(config.docs_dir))
     for folder in (found.custom_dir, root / "templates"):
         if folder is not None:
             add("folder", str(folder), tree(folder))

@@ -35,22 +35,11 @@ log = logging.getLogger("mkdocs.plugins.notepress")
 EMPTY_FEED_IMAGE = re.compile(r"\s*<image>\s*<url>None</url>.*?</image>", re.S)
 
 
-def _watch_all_but(server, folder: Path, skip: Path) -> None:
-    """Watch `folder` recursively except `skip` (folders created later are seen after a restart)."""
-    server.watch(str(folder), recursive=False)
-    for child in sorted(p for p in folder.iterdir() if p.is_dir()):
-        if child == skip:
-            continue
-        if skip.is_relative_to(child):
-            _watch_all_but(server, child, skip)
-        else:
-            server.watch(str(child))
-
-
 class NotepressPluginConfig(MkDocsPluginConfig):
     redact = c.Optional(c.Type(bool))  # default: notepress.yml's `redact`
     strict = c.Type(bool, default=False)  # unknown front matter keys are errors
     pipeline = c.Type(bool, default=True)  # false: `notepress build` runs the pipeline around MkDocs
+    expose = c.Type(bool, default=False)  # `notepress serve --expose`: the preview may be served beyond this machine
 
 
 class NotepressPlugin(BasePlugin[NotepressPluginConfig]):
@@ -76,7 +65,8 @@ class NotepressPlugin(BasePlugin[NotepressPluginConfig]):
         self.pages = None
         try:
             if self.command == "serve":
-                self._preview(root, options)
+                self._loopback(config)
+                self._preview(root, config, options)
             elif self.config.pipeline:
                 self._stage(root, config, options)
             elif not is_staging(Path(config.site_dir)):  # written in mkdocs.yml: the audit would be skipped
@@ -100,13 +90,26 @@ class NotepressPlugin(BasePlugin[NotepressPluginConfig]):
             log.warning(warning.removeprefix("warning: "))
         log.info(f"notepress: {self.staged.generated.summary()}")
         config.site_dir = str(self.staged.stage)
+        config.docs_dir = str(self.project.config.engine_docs_dir)  # docs/ as published, and the posts
 
-    def _preview(self, root: Path, options: dict) -> None:
+    def _loopback(self, config) -> None:
+        """A preview typed as `mkdocs serve` obeys `notepress serve`'s rule: this machine only, unless
+        notepress was told --expose (the preview shows drafts and is not audited)."""
+        try:
+            site.dev_address(f"{config.dev_addr.host}:{config.dev_addr.port}", expose=self.config.expose,
+                             where=("mkdocs.yml", 0, "dev_addr"))
+        except NotepressError as e:
+            raise PluginError(f"notepress: {e}\nnotepress: or run `notepress serve --dev-addr ADDRESS --expose`")
+
+    def _preview(self, root: Path, config, options: dict) -> None:
         """Serving: the valid entries are shown and the problems go on every page, instead of stopping
         the preview; when notepress.yml itself has an error, the posts generated last stay."""
         shown = publish.preview(root, **options)
         self.problems = shown.problems
         self.project = shown.project
+        built = (shown.project.config if shown.project else None)
+        if built is not None and built.engine_docs_dir.is_dir():
+            config.docs_dir = str(built.engine_docs_dir)
         for problem in self.problems:
             log.error(f"notepress: {problem}")
 
@@ -121,11 +124,11 @@ class NotepressPlugin(BasePlugin[NotepressPluginConfig]):
         server.watch(str(cfg.posts_dir))
         if (cfg.root / CONFIG_FILE).exists():
             server.watch(str(cfg.root / CONFIG_FILE))
-        # Our own writes into docs/blog/posts/ must not trigger a second build after each save.
-        docs, owned = Path(config.docs_dir).resolve(), cfg.blog_posts_dir.resolve()
-        if owned.is_relative_to(docs):
+        # MkDocs watches the folder it builds from, which notepress writes during each build: the
+        # writer's docs/ is watched instead (a change there is published through the screen).
+        if Path(config.docs_dir).resolve() == cfg.engine_docs_dir.resolve():
             server.unwatch(config.docs_dir)
-            _watch_all_but(server, docs, owned)
+            server.watch(str(cfg.docs_dir))
         return server
 
     def on_post_page(self, output, page, config):

@@ -157,7 +157,7 @@ def publish(where: Project | Path | str, *, engine: str | None = None, redact: b
     project.check_folders()  # before anything is written
     say = progress or (lambda message: None)
     inputs = _inputs(project, engine, (redact, strict))
-    outputs = [site_dir, project.config.blog_posts_dir]
+    outputs = [site_dir, project.config.engine_docs_dir]
     last = lastbuild.unchanged(project.root, inputs, outputs) if inputs else None
     if last is not None:
         for message in last.get("warnings", []):

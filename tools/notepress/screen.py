@@ -24,9 +24,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .attachments import FOLDER as ATTACHMENTS, Attachment, Refused
-from .attachments import read as read_attachment
+from .attachments import read as read_attachment, read_asset
 from .audience import PublicView, Reader, gate
-from .config import CONFIG_FILE, Config, hand_written_pages
+from .config import CONFIG_FILE, Config, Internal, docs_files
 from .customers import confidential
 from .links import Resolver, unseen
 from .model import Entry
@@ -65,8 +65,8 @@ def screen_public(entries: list[Entry], config: Config, *, drafts: bool = False,
     problems += rules.pages() + rules.settings(engine_text)
     rules.renderer.save()
     attachments = {slug: tuple(files.values()) for slug, files in rules.attachments.items()}
-    return Screened(PublicView(Reader.PUBLIC, tuple(screened), config, view.public, drafts, view.held, attachments),
-                    problems)
+    return Screened(PublicView(Reader.PUBLIC, tuple(screened), config, view.public, drafts, view.held, attachments,
+                               rules.docs_files), problems)
 
 
 def _renderer(config: Config) -> Renderer:
@@ -88,6 +88,8 @@ class _Rules:
         # slug -> path in the repo -> (that path, the file as published): see attachments.py
         self.attachments: dict[str, dict[str, tuple[str, Attachment]]] = {}
         self.read_files: dict[str, Attachment | Refused] = {}  # by the file's real path: each read once
+        self.internal = Internal(config)
+        self.docs_files: dict[str, bytes] = {}  # docs/ as published: path in docs/ -> bytes (see `pages`)
 
     @functools.cached_property
     def by_path(self) -> dict[str, Entry]:
@@ -194,9 +196,13 @@ class _Rules:
             return Problem(entry.source, line, name, f"{written}: no such file beside the entry",
                            "put the file there, or fix the path (relative to the entry, as your editor shows it)")
         real = _key(path)
-        if not real.startswith(os.path.normcase(str(self.config.root)) + os.sep):
+        internal = self.internal.reason(path, posts=True)
+        if internal == "outside the writing repo":
             return Problem(entry.source, line, name, f"{written}: the file is outside the writing repo",
                            "copy it into the repo (beside the entry) and link the copy")
+        if internal:
+            return Problem(entry.source, line, name, f"{written}: the file is {internal}",
+                           "remove the link; a public page may show only files written for it")
         if real not in self.read_files:
             try:
                 self.read_files[real] = read_attachment(Path(path))
@@ -207,7 +213,7 @@ class _Rules:
             return Problem(entry.source, line, name, f"{written}: {found.why}", found.fix)
         hits = self.terms.find(found.text)
         if hits:
-            return Problem(entry.source, line, name, f'{written}: confidential term "{hits[0].term}" in the file',
+            return Problem(entry.source, line, name, f"{written}: {self.names[hits[0].term].problem} in the file",
                            "remove it from the file, or the link (--redact cannot change a file)")
         rel = _rel(Path(path), self.config.root)
         self.attachments.setdefault(entry.slug, {})[rel] = (rel, found)
@@ -235,24 +241,52 @@ class _Rules:
         return problems
 
     def pages(self) -> list[Problem]:
-        """Hand-written pages are public pages too: no confidential term, no include from posts/."""
+        """docs/ is public too. Its files are read as they are published (`docs_files`): the
+        hand-written pages (no confidential term, no include from posts/) and the files beside them
+        (read completely by attachments.py, or refused); none may be internal material, by a link or
+        a hard link."""
         problems = []
-        for path in hand_written_pages(self.config):
-            shown = _rel(path, self.config.root)
-            text = path.read_bytes().decode("utf-8", errors="replace")
-            problems += self.terms_in_lines(shown, text, "markdown")
-            page = self.renderer.render({"body": text})
-            found = {t for f in page.fields.values() for t in self.terms.found_in(tokens(f.text))}
-            written = {t for line in text.split("\n") for t in self.terms.found_in(tokens(markup_text(line)))}
-            problems += [Problem(shown, 1, "", f'{self.names[t].problem} in the page as shown',
-                                 "remove it from the page") for t in sorted(found - written)]
-            for opened in page.files:
-                inside = self.posts_file(opened)
-                target = self.by_path.get(inside) if inside else None
-                if inside and (target is None or target.slug not in self.public):
-                    problems.append(Problem(shown, _line_in(text, [Path(opened).name]), "",
-                                            f"includes {_rel(Path(opened), self.config.root)}, which is not a "
-                                            "public entry", "remove the include; a page may include public text only"))
+        for path in docs_files(self.config):
+            shown, internal = _rel(path, self.config.root), self.internal.reason(path)
+            if internal:
+                problems.append(Problem(shown, 0, "", f"is {internal}, in the folder the site is built from",
+                                        "move it out of docs/, or remove the link"))
+            elif not path.name.lower().endswith(".md"):
+                problems += self.asset(path, shown)
+            else:
+                problems += self.page(path, shown)
+        return problems
+
+    def asset(self, path: Path, shown: str) -> list[Problem]:
+        try:
+            found = read_asset(path)
+        except Refused as e:
+            return [Problem(shown, 0, "", e.why, e.fix)]
+        hits = self.terms.find(found.text)
+        if hits:
+            return [Problem(shown, 0, "", f"{self.names[hits[0].term].problem} in the file", "remove it from the file")]
+        self.docs_files[_rel(path, self.config.docs_dir)] = found.data
+        return []
+
+    def page(self, path: Path, shown: str) -> list[Problem]:
+        """A hand-written page: no confidential term as written or as shown, no include from posts/."""
+        problems = []
+        raw = path.read_bytes()
+        self.docs_files[_rel(path, self.config.docs_dir)] = raw
+        text = raw.decode("utf-8", errors="replace")
+        problems += self.terms_in_lines(shown, text, "markdown")
+        page = self.renderer.render({"body": text})
+        found = {t for f in page.fields.values() for t in self.terms.found_in(tokens(f.text))}
+        written = {t for line in text.split("\n") for t in self.terms.found_in(tokens(markup_text(line)))}
+        problems += [Problem(shown, 1, "", f'{self.names[t].problem} in the page as shown',
+                             "remove it from the page") for t in sorted(found - written)]
+        for opened in page.files:
+            inside = self.posts_file(opened)
+            target = self.by_path.get(inside) if inside else None
+            if inside and (target is None or target.slug not in self.public):
+                problems.append(Problem(shown, _line_in(text, [Path(opened).name]), "",
+                                        f"includes {_rel(Path(opened), self.config.root)}, which is not a "
+                                        "public entry", "remove the include; a page may include public text only"))
         return problems
 
     def settings(self, engine_text: str | None) -> list[Problem]:

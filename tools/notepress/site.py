@@ -113,7 +113,9 @@ def _named(raw: bytes, path: Path) -> io.BytesIO:
     return f
 
 
-ENGINE_PAIRS = (("docs", "posts"), ("site", "posts"), ("archive", "docs"), ("archive", "site"))
+# The theme folder's files are published too (its templates are read, its other files copied).
+ENGINE_PAIRS = (("docs", "posts"), ("site", "posts"), ("archive", "docs"), ("archive", "site"), ("theme", "posts"),
+                ("archive", "theme"))
 
 
 def check_folders(ours: Config, found: Settings) -> None:
@@ -122,6 +124,8 @@ def check_folders(ours: Config, found: Settings) -> None:
     reported where it is read, not here, so that `serve` can start and show them."""
     overlaps = overlapping([Folder("docs", found.docs_dir, ENGINE_CONFIG, "docs_dir", found.lines.get("docs_dir", 0)),
                             Folder("site", found.site_dir, ENGINE_CONFIG, "site_dir", found.lines.get("site_dir", 0)),
+                            *([Folder("theme", found.custom_dir, ENGINE_CONFIG, "theme.custom_dir",
+                                      found.lines.get("theme", 0))] if found.custom_dir else []),
                             Folder("posts", ours.posts_dir, CONFIG_FILE, "paths.posts"),
                             Folder("archive", ours.archive_dir, CONFIG_FILE, "newsletter.archive")],
                            ENGINE_PAIRS, ours.root)
@@ -214,7 +218,7 @@ class MkDocs:
 
         with _collecting(progress) as handler:
             config = self._load(handler, site_dir=str(stage), site_url=site_url or None,
-                                notepress={"pipeline": False})
+                                docs_dir=str(self.project.config.engine_docs_dir), notepress={"pipeline": False})
             config.plugins.on_startup(command="build", dirty=False)
             try:
                 mkdocs_build(config)
@@ -241,7 +245,7 @@ class MkDocs:
         drafts, puts problems on every page, and watches posts/ and notepress.yml."""
         from mkdocs.commands.serve import serve as mkdocs_serve
 
-        options = {} if redact is None else {"redact": redact}
+        options = {"expose": address.exposed, **({} if redact is None else {"redact": redact})}
         with _collecting(None) as handler:
             self._load(handler, notepress=dict(options))  # fail early, with a notepress message
         if progress:
@@ -296,6 +300,8 @@ class Zensical:
                  f"extra: {json.dumps(extra, ensure_ascii=False)}"]
         if site_url:
             lines.append(f"site_url: {json.dumps(site_url)}")
+        if self.project.config.engine_docs_dir.is_dir():  # none yet: a preview of a broken notepress.yml
+            lines.append(f"docs_dir: {json.dumps(os.path.relpath(self.project.config.engine_docs_dir, self.root))}")
         write_if_changed(self.root / ZENSICAL_CONFIG, ("\n".join(lines) + "\n").encode("utf-8"))
         return self.root / ZENSICAL_CONFIG
 
