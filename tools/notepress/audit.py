@@ -106,10 +106,14 @@ class Needles:
         for key in self.short:
             self.prefixes[_prefix(key)].add(key)
         self.forget([text for e in public for text in _fields(e)])
+        # What a site puts side by side in lists, feeds and search (titles, tags, summaries, URLs):
+        # a run across the break between two such blocks is two public texts, not a hidden one.
+        self.public_blocks = {tuple(tokens(text)) for e in public
+                              for text in (e.title, e.summary, *e.tags, e.post_path, config.site_url + e.post_path)}
         # words on each side of a break that a run, a short field or a term can reach across it
         self.window = max([SHINGLE, *self.terms.keys, *(len(k.split()) for k in self.short)]) - 1
-        self.blocks: dict[str, tuple[frozenset, tuple[str, ...], tuple[str, ...]]] = {}  # hits, first, last words
-        self.across: dict[tuple[str, ...], frozenset] = {}
+        self.blocks: dict[str, tuple[frozenset, tuple[str, ...], tuple[str, ...], bool]] = {}  # hits, first, last words, public
+        self.across: dict[tuple[tuple[str, ...], tuple[bool, ...]], frozenset] = {}
         # Slugs are looked for as they are (in URLs, file names, JSON), only distinctive ones:
         # with a hyphen or a digit, so that a slug like `pricing` is not found in every page.
         self.slugs = {e.slug: e.source for e in hidden if re.search(r"[-\d]", e.slug)}
@@ -158,6 +162,7 @@ class Needles:
         break (`North<br>wind Logistics`) is also tried written together, for the terms."""
         hits: set[tuple[str, str, str]] = set()
         tail: tuple[str, ...] = ()
+        flags: tuple[bool, ...] = ()  # for each word of the tail: its block is a whole public text
         span = self.window
         for block in text.split(BLOCK):
             known = self.blocks.get(block)
@@ -166,32 +171,41 @@ class Needles:
                 found = self._match(words)
                 if self.slugs:  # as written, in URLs, file names and JSON
                     found.update(("slug", s, self.slugs[s]) for s in self.slugs.keys() & set(SLUG_TOKEN.findall(block)))
-                known = self.blocks[block] = (frozenset(found), tuple(words[:span]), tuple(words[-span:]))
-            found, head, end = known
+                known = self.blocks[block] = (frozenset(found), tuple(words[:span]), tuple(words[-span:]),
+                                              tuple(words) in self.public_blocks)
+            found, head, end, public = known
             if found:
                 hits |= found
             if not head:
                 continue
             if tail and (hash((tail[-1], head[0])) in self.pairs or tail[-1] + head[0] in self.term_words):
                 window = (*tail, *head)  # something may reach across this break: the two words meet in one
-                found = self.across.get(window)
+                mask = (*flags, *(public,) * len(head))
+                found = self.across.get((window, mask))
                 if found is None:
                     joined = [*tail[:-1], tail[-1] + head[0], *head[1:]]
-                    found = self.across[window] = frozenset(self._match(list(window)) | self._terms(joined))
+                    found = self.across[(window, mask)] = frozenset(self._match(list(window), mask) | self._terms(joined))
                 if found:
                     hits |= found
-            tail = end if len(end) == span else (*tail, *end)[-span:]
+            tail, flags = (end, (public,) * len(end)) if len(end) == span else \
+                ((*tail, *end)[-span:], (*flags, *(public,) * len(end))[-span:])
         return hits
 
     def _terms(self, words: list[str]) -> set[tuple[str, str, str]]:
         return {(*self.term_kind[t][:1], t, self.term_kind[t][1]) for t in self.terms.found_in(words)}
 
-    def _match(self, words: list[str]) -> set[tuple[str, str, str]]:
+    def _match(self, words: list[str], public: tuple[bool, ...] = ()) -> set[tuple[str, str, str]]:
+        """What `words` hold; with `public` (across breaks: whether each word's block is a whole public
+        text, such as two titles side by side in a list), text made only of public blocks' words is
+        theirs, not a hidden entry's: only names are looked for there."""
         hits = self._terms(words)
-        for h in self.runs.keys() & _hashes(words):
+        grams = _hashes(words) if not any(public) else {
+            hash(g) for i, g in enumerate(zip(*(words[i:] for i in range(SHINGLE)))) if not all(public[i:i + SHINGLE])}
+        for h in self.runs.keys() & grams:
             origin = self.runs[h]
             hits.add(("text", _run_of(h, origin.text), origin.source))
-        hits.update(("text", key, self.short[key].source) for key in self._short_in(words))
+        if not (public and all(public)):
+            hits.update(("text", key, self.short[key].source) for key in self._short_in(words))
         return hits
 
     def origin(self, run: str) -> _Origin | None:
