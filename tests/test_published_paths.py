@@ -126,3 +126,16 @@ def test_a_typed_mkdocs_serve_on_an_address_others_reach_is_refused(repo):
     assert done.returncode != 0
     assert f"0.0.0.0:{port} can be reached from other machines" in done.stderr
     assert "notepress serve --dev-addr ADDRESS --expose" in done.stderr
+
+
+def test_a_recipients_address_on_a_public_page_is_refused_like_a_name(repo):
+    (repo.root / "team.csv").write_text("email\npriya.nair@ledgerly.example\n", encoding="utf-8")
+    settings = repo.root / "notepress.yml"
+    settings.write_text(settings.read_text(encoding="utf-8") + "\nnewsletter:\n  recipients_file: team.csv\n",
+                        encoding="utf-8")
+    text = repo.essay.read_text(encoding="utf-8").rstrip("\n")
+    repo.essay.write_text(f"{text}\n\nAsk Priya (priya.nair@ledgerly.example) for the numbers.\n", encoding="utf-8")
+    line = len(text.split("\n")) + 2
+    source = repo.essay.relative_to(repo.root).as_posix()
+    assert f'{source}:{line}: body: "priya.nair@ledgerly.example" is the address of a newsletter recipient (remove ' \
+           'it, or build with --redact to print "a customer")' in errors(repo)

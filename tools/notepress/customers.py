@@ -37,7 +37,7 @@ from dataclasses import dataclass
 from .cache import Store
 from .config import CONFIG_FILE, Config
 from .model import Entry
-from .problems import Problem
+from .problems import NotepressError, Problem
 from .text import NOSPACE, spanned_tokens, tokens
 
 COMMON_ZIPF = 3.0  # once per million words of English: below it, a word of a name is the customer's
@@ -58,6 +58,8 @@ class Name:
     @property
     def role(self) -> str:
         """Whose name it is, for the names that are not a customer's whole name or a configured term."""
+        if self.kind == "recipient":
+            return "the address of a newsletter recipient"
         if self.kind == "alias":
             return f'an alias of the customer "{self.customer}"'
         if self.kind == "contact":
@@ -83,7 +85,7 @@ def confidential(entries: Iterable[Entry], config: Config) -> dict[str, Name]:
     aliases = [Name(alias, "alias", customer) for customer, names in config.customers.items() for alias in names]
     contacts = [Name(person, "contact", e.insight.customer, e.source) for e in entries for person in e.insight.contacts]
     names: dict[str, Name] = {}
-    for name in [*customers, *terms, *aliases, *contacts]:
+    for name in [*customers, *terms, *aliases, *contacts, *recipients(config)]:
         if name.text not in names and tokens(name.text):  # a name without letters or digits can never match
             names[name.text] = name
     common = {w for word in config.common_words for w in tokens(word)}
@@ -93,6 +95,21 @@ def confidential(entries: Iterable[Entry], config: Config) -> dict[str, Name]:
             names.setdefault(word, Name(word, "word", whole.customer, whole.source, whole))
     store.save()
     return names
+
+
+def recipients(config: Config) -> list[Name]:
+    """The newsletter's recipients, by address: the team's addresses are not for a public page.
+    Read as `send` reads them, quietly (a problem with the list is `send`'s to report)."""
+    from .newsletter.recipients import _read_csv
+
+    source = config.newsletter.recipients_file
+    rows: list[str] = list(config.newsletter.recipients)
+    if source:
+        try:
+            rows += [address for _, _, address, _ in _read_csv(config.root / source, source)]
+        except NotepressError:
+            pass
+    return [Name(address, "recipient", "", source or CONFIG_FILE) for address in rows if "@" in address]
 
 
 def _remembered(store: Store, token: str) -> float:
