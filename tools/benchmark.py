@@ -17,6 +17,8 @@
 (f) the leak audit: its false positives (findings on a clean build) and its CPU time against the
     whole build's, on the example repo and on N synthetic entries of every audience.
 (g) a cold full build of the example repo on each engine (CPU of the process tree).
+(h) attachments: `check` and `build` with 9 files a writer links (photos, screenshots, a PDF)
+    against without them, as CPU per MB; and whether what is published carries any metadata.
 
 Every command runs as a subprocess with this script's notepress on its PYTHONPATH.
 """
@@ -443,6 +445,75 @@ def bench_audit(n: int, runs: int) -> None:
                   f"({100 * a / b:.1f}%; runs {', '.join(f'{t:.2f}' for t in audits)})")
 
 
+def _attachment_files(folder: Path) -> int:
+    """Files a writer links from a public post, as their tools write them: photos with EXIF and
+    XMP, screenshots with text chunks, a report PDF; returns their bytes."""
+    import io
+
+    from PIL import Image, PngImagePlugin
+    from weasyprint import HTML
+
+    rng = random.Random(3)
+    total = 0
+    for i in range(4):
+        photo = Image.effect_noise((3000, 2000), 40 + i).convert("RGB")
+        exif = Image.Exif()
+        exif[0x010E], exif[0x9C9C] = f"Photo {i}", f"Workshop {i}".encode("utf-16-le")
+        out = io.BytesIO()
+        photo.save(out, "JPEG", quality=90, exif=exif.tobytes(), xmp=b"<x:xmpmeta>workshop</x:xmpmeta>")
+        total += (folder / f"photo-{i}.jpg").write_bytes(out.getvalue())
+    for i in range(4):
+        shot = Image.effect_noise((1600, 1000), 20 + i).convert("RGBA")
+        info = PngImagePlugin.PngInfo()
+        info.add_text("Software", "Screenshot tool")
+        out = io.BytesIO()
+        shot.save(out, "PNG", pnginfo=info)
+        total += (folder / f"screen-{i}.png").write_bytes(out.getvalue())
+    pages = "".join(f"<h2>Section {i}</h2><p>{paragraph(rng, 12)}</p>" for i in range(40))
+    total += (folder / "report.pdf").write_bytes(HTML(string=f"<h1>Report</h1>{pages}").write_pdf())
+    return total
+
+
+def bench_attachments(runs: int) -> None:
+    """(h) the cost of reading, stripping and checking attachments: `check` and `build` of the example
+    repo with and without a post that links 4 photos, 4 screenshots and a 40-section PDF (same run),
+    as CPU per MB of attachments; and that what is published carries no metadata."""
+    with tempfile.TemporaryDirectory() as tmp:
+        env = code_env(Path(tmp) / "cache")
+        repo = Path(tmp) / "example"
+        copy_example(repo)
+        essays = repo / "posts" / "essays"
+        essay = next(p for p in sorted(essays.glob("*.md")) if "audience: public" in p.read_text())
+        original = essay.read_text()
+
+        def measure() -> tuple[float, float]:
+            checks, builds = [], []
+            for _ in range(runs):
+                checks.append(cpu_of(notepress_cmd("check"), repo, env))
+                shutil.rmtree(repo / "site", ignore_errors=True)
+                shutil.rmtree(repo / ".notepress", ignore_errors=True)
+                builds.append(cpu_of(notepress_cmd("build"), repo, env))
+            return statistics.median(checks), statistics.median(builds)
+
+        plain = measure()
+        size = _attachment_files(essays)
+        links = "\n\n".join([*(f"![photo {i}](photo-{i}.jpg)" for i in range(4)),
+                               *(f"![screen {i}](screen-{i}.png)" for i in range(4)), "[the report](report.pdf)"])
+        essay.write_text(original.rstrip("\n") + "\n\n" + links + "\n")
+        attached = measure()
+        mb = size / 2**20
+        published = repo / ".notepress" / "docs" / "blog" / "posts" / "attachments"
+        from PIL import Image
+
+        stripped = all(not len(Image.open(p).getexif()) and "xmp" not in Image.open(p).info
+                       for p in published.iterdir() if p.suffix in (".jpg", ".png"))
+        for what, before, after in (("check", plain[0], attached[0]), ("build", plain[1], attached[1])):
+            print(f"(h) {what} with {mb:.1f} MB of attachments (9 files): {after:.2f} s CPU against {before:.2f} s "
+                  f"without ({after / before:.2f}x); {(after - before) / mb:.3f} s CPU per MB")
+        print(f"(h) published: {len(list(published.iterdir()))} files, {sum(p.stat().st_size for p in published.iterdir()) / 2**20:.1f} MB, "
+              f"metadata stripped: {stripped}")
+
+
 def _mkdocs_build(repo: Path) -> None:
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
@@ -452,7 +523,7 @@ def _mkdocs_build(repo: Path) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--only", choices=["a", "b", "c", "d", "e", "f", "g"])
+    parser.add_argument("--only", choices=["a", "b", "c", "d", "e", "f", "g", "h"])
     parser.add_argument("--engine", choices=ENGINES, action="append",
                         help="only this engine in (b), (e) and (g); may be repeated (default: both)")
     parser.add_argument("--entries", type=int, default=10_000)
@@ -476,6 +547,8 @@ def main() -> None:
         bench_audit(args.posts, args.runs)
     if args.only in (None, "g"):
         bench_example(args.runs, engines)
+    if args.only in (None, "h"):
+        bench_attachments(args.runs)
 
 
 if __name__ == "__main__":
