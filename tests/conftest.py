@@ -156,6 +156,26 @@ def isolate_git_config(monkeypatch: pytest.MonkeyPatch, folder: Path) -> Path:
     return config
 
 
+@pytest.fixture(scope="module")
+def initialized(tmp_path_factory) -> Path:
+    """A writing repo as `notepress init` makes it (with git's config isolated), made once per test
+    module: a test that changes it works on a copy (`init_copy`). A module may define its own."""
+    with pytest.MonkeyPatch.context() as mp:
+        isolate_git_config(mp, tmp_path_factory.mktemp("git"))
+        root = tmp_path_factory.mktemp("init") / "notes"
+        result = run_cli("init", str(root), "--name", "Notes", "--author", "Ana Li", "--site-url", "https://ana.example/")
+        assert result.exit_code == 0, result.output
+    return root
+
+
+@pytest.fixture
+def init_copy(initialized, tmp_path) -> Path:
+    """A copy of the module's `initialized` repo (without its .git) for one test to change."""
+    copy = tmp_path / "notes"
+    shutil.copytree(initialized, copy, ignore=shutil.ignore_patterns(".git"))
+    return copy
+
+
 @pytest.fixture
 def empty_git_config(tmp_path, monkeypatch) -> Path:
     """No user or system git config: what notepress reads from git is only what a test sets there."""

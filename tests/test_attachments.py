@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import io
 import re
-import shutil
 import struct
 import tarfile
 import zipfile
@@ -18,27 +17,15 @@ from types import SimpleNamespace
 
 import pytest
 
-from conftest import isolate_git_config
 from e2e_helpers import init_entry, run_cli
 from notepress import attachments
 
 CUSTOMER = "Harborview Outfitters"  # the internal insight `notepress init` writes
 
 
-@pytest.fixture(scope="module")
-def initialized(tmp_path_factory) -> Path:
-    with pytest.MonkeyPatch.context() as mp:
-        isolate_git_config(mp, tmp_path_factory.mktemp("git"))
-        root = tmp_path_factory.mktemp("attachments") / "notes"
-        result = run_cli("init", str(root), "--name", "Notes", "--author", "Ana Li", "--site-url", "https://ana.example/")
-        assert result.exit_code == 0, result.output
-    return root
-
-
 @pytest.fixture
-def repo(initialized, tmp_path) -> SimpleNamespace:
-    root = tmp_path / "notes"
-    shutil.copytree(initialized, root, ignore=shutil.ignore_patterns(".git"))
+def repo(init_copy) -> SimpleNamespace:
+    root = init_copy
     essay = root / init_entry(root, "essays")
     return SimpleNamespace(root=root, essay=essay, folder=essay.parent, source=init_entry(root, "essays"))
 
@@ -164,8 +151,8 @@ def photo_with_metadata() -> bytes:
     gps[1], gps[2] = "N", (47.0, 36.0, 22.0)
     out = io.BytesIO()
     image.save(out, "JPEG", exif=exif.tobytes(), comment=b"Harborview comment",
-               xmp=f'<x:xmpmeta xmlns:x="adobe:ns:meta/"><dc:description>Gemeinsam mit Harborview Überblick'
-                   f"</dc:description></x:xmpmeta>".encode())
+               xmp='<x:xmpmeta xmlns:x="adobe:ns:meta/"><dc:description>Gemeinsam mit Harborview Überblick'
+                   "</dc:description></x:xmpmeta>".encode())
     data = out.getvalue()
     return data[:2] + _iptc_app13("Harborview") + data[2:]
 

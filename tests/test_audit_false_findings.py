@@ -3,30 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
-import shutil
 from pathlib import Path
 
 import pytest
 
-from conftest import isolate_git_config
 from e2e_helpers import TODAY, init_entry, run_cli
-
-
-@pytest.fixture(scope="module")
-def initialized(tmp_path_factory) -> Path:
-    with pytest.MonkeyPatch.context() as mp:
-        isolate_git_config(mp, tmp_path_factory.mktemp("git"))
-        root = tmp_path_factory.mktemp("false-findings") / "notes"
-        result = run_cli("init", str(root), "--name", "Notes", "--author", "Ana Li", "--site-url", "https://ana.example/")
-        assert result.exit_code == 0, result.output
-    return root
-
-
-@pytest.fixture
-def repo(initialized, tmp_path) -> Path:
-    root = tmp_path / "notes"
-    shutil.copytree(initialized, root, ignore=shutil.ignore_patterns(".git"))
-    return root
 
 
 def essay(root: Path, name: str, title: str, day: dt.date, body: str, *, tags: str = "[onboarding]", extra: str = "",
@@ -37,7 +18,8 @@ def essay(root: Path, name: str, title: str, day: dt.date, body: str, *, tags: s
 
 
 @pytest.mark.site
-def test_a_scheduled_and_a_draft_post_linking_public_ones_build_on_both_engines(repo, engine):
+def test_a_scheduled_and_a_draft_post_linking_public_ones_build_on_both_engines(init_copy, engine):
+    repo = init_copy
     learning = (repo / init_entry(repo, "learning")).stem.split("-", 3)[3]
     essay(repo, "coming-soon", "Coming soon", TODAY + dt.timedelta(days=7),
           f"This scheduled essay builds on what I wrote in [[{learning}]] after I sat in on five support calls.")
@@ -51,9 +33,10 @@ def test_a_scheduled_and_a_draft_post_linking_public_ones_build_on_both_engines(
 
 
 @pytest.mark.site
-def test_two_public_titles_side_by_side_are_not_the_internal_text_they_spell(repo):
+def test_two_public_titles_side_by_side_are_not_the_internal_text_they_spell(init_copy):
     """A page lists related posts one per item; an internal note happens to name both titles in a
     row (7 words across the items' break). The titles are public: no finding, the build passes."""
+    repo = init_copy
     day = TODAY - dt.timedelta(days=10)
     essay(repo, "pricing", "Pricing pages confuse buyers", day, "What buyers told us about the pricing page.",
           tags="[pricing]")
@@ -68,8 +51,9 @@ def test_two_public_titles_side_by_side_are_not_the_internal_text_they_spell(rep
     assert page.index("Pricing pages confuse buyers") < page.index("Trials convert when guided")  # side by side
 
 
-def test_an_internal_sentence_split_across_list_items_is_still_found(repo):
+def test_an_internal_sentence_split_across_list_items_is_still_found(init_copy):
     """The rule is for whole public texts side by side, not for any text across a break."""
+    repo = init_copy
     day = TODAY - dt.timedelta(days=10)
     essay(repo, "plan", "Internal plan", day, "We will raise the enterprise price by a third next spring.",
           audience="internal")

@@ -24,19 +24,9 @@ FIX = '(remove it, or build with --redact to print "a customer")'
 WORD = f'"Harborview" is a word of the customer "{CUSTOMER}"'
 
 
-@pytest.fixture(scope="module")
-def initialized(tmp_path_factory) -> Path:
-    root = tmp_path_factory.mktemp("customers") / "notes"
-    result = run_cli("init", str(root), "--name", "Notes", "--author", "Ana Li")
-    assert result.exit_code == 0, result.output
-    return root
-
-
 @pytest.fixture
-def repo(initialized, tmp_path) -> Path:
-    copy = tmp_path / "notes"
-    shutil.copytree(initialized, copy, ignore=shutil.ignore_patterns(".git"))
-    return copy
+def repo(init_copy) -> Path:
+    return init_copy
 
 
 @pytest.fixture(scope="module")

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import shutil
 from pathlib import Path
 
 import pytest
@@ -19,18 +18,9 @@ LONG_TITLE = " ".join([WORDS] * 3)  # 302 characters: a slug of 300
 FOLDER_FIX = "shorten the folder names above it: paths.posts in notepress.yml, or where the repo is"
 
 
-@pytest.fixture(scope="module")
-def initialized(tmp_path_factory) -> Path:
-    root = tmp_path_factory.mktemp("names") / "notes"
-    assert run_cli("init", str(root), "--name", "Notes", "--author", "Ana Li").exit_code == 0
-    return root
-
-
 @pytest.fixture
-def repo(initialized, tmp_path) -> Path:
-    copy = tmp_path / "notes"
-    shutil.copytree(initialized, copy, ignore=shutil.ignore_patterns(".git"))
-    return copy
+def repo(init_copy) -> Path:
+    return init_copy
 
 
 def slug_of(path: Path) -> str:

@@ -4,13 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import shutil
 import sys
-from pathlib import Path
 
 import pytest
 
-from conftest import isolate_git_config
 from e2e_helpers import TODAY, init_entry, run_cli
 from notepress import clock
 from notepress.project import Project
@@ -36,24 +33,13 @@ def opened_during(run) -> list[str]:
         _opened = None
 
 
-@pytest.fixture(scope="module")
-def repo(tmp_path_factory) -> Path:
-    with pytest.MonkeyPatch.context() as mp:
-        isolate_git_config(mp, tmp_path_factory.mktemp("git"))
-        root = tmp_path_factory.mktemp("project") / "notes"
-        result = run_cli("init", str(root), "--name", "Notes", "--author", "Ana Li", "--site-url", "https://ana.example/")
-        assert result.exit_code == 0, result.output
-    return root
-
-
 @pytest.mark.site
 @pytest.mark.parametrize("engine", ["mkdocs", "zensical"])
-def test_build_reads_each_settings_file_once(repo, engine, tmp_path):
+def test_build_reads_each_settings_file_once(init_copy, engine):
     """What `notepress build` opens in its own process: notepress.yml once, mkdocs.yml once (MkDocs is
     handed the bytes notepress read, and the rules of a public page check that text). Zensical runs
     in a process of its own and reads mkdocs.yml there, through the settings file that inherits it."""
-    root = tmp_path / "notes"
-    shutil.copytree(repo, root)
+    root = init_copy
     result = {}
     opened = opened_during(lambda: result.setdefault("r", run_cli("-C", str(root), "build", "--engine", engine)))
     assert result["r"].exit_code == 0, result["r"].output
@@ -62,12 +48,11 @@ def test_build_reads_each_settings_file_once(repo, engine, tmp_path):
     assert opened.count(str(resolved / "mkdocs.yml")) == 1, [p for p in opened if p.endswith(".yml")]
 
 
-def test_a_command_reads_the_clock_once(repo, tmp_path, monkeypatch):
+def test_a_command_reads_the_clock_once(init_copy, monkeypatch):
     """A build that runs across midnight gates, validates and audits on one day: the clock is read
     once, when the Project is opened, and a post scheduled for the next day stays unpublished even
     though every later reading of the clock would say it is that day."""
-    root = tmp_path / "notes"
-    shutil.copytree(repo, root)
+    root = init_copy
     essay = root / init_entry(root, "essays")
     tomorrow = TODAY + dt.timedelta(days=1)
     text = essay.read_text(encoding="utf-8")
@@ -88,19 +73,19 @@ def test_a_command_reads_the_clock_once(repo, tmp_path, monkeypatch):
     assert not list((root / "site").rglob(f"{slug}/index.html"))  # scheduled: not published on TODAY
 
 
-def test_a_project_on_another_day_shares_the_settings_it_read(repo):
-    project = Project.open(repo, today=TODAY)
+def test_a_project_on_another_day_shares_the_settings_it_read(initialized):
+    project = Project.open(initialized, today=TODAY)
     later = project.on(TODAY + dt.timedelta(days=30))
     assert later.today == TODAY + dt.timedelta(days=30) and later.config is project.config
     assert project.on(None) is project and project.on(TODAY) is project
     assert project.require().entries and later.entries  # each reads posts/ for its own day
 
 
-def test_notepress_today_is_the_one_hook_and_a_wrong_value_is_one_line(repo, monkeypatch):
+def test_notepress_today_is_the_one_hook_and_a_wrong_value_is_one_line(initialized, monkeypatch):
     monkeypatch.setenv("NOTEPRESS_TODAY", "2027-02-30")
-    result = run_cli("-C", str(repo), "check")
+    result = run_cli("-C", str(initialized), "check")
     assert result.exit_code == 1
     assert result.stderr.splitlines()[0] == ("NOTEPRESS_TODAY: '2027-02-30' is not a date (write it as YYYY-MM-DD, "
                                              "or unset NOTEPRESS_TODAY to use today's date)")
     monkeypatch.setenv("NOTEPRESS_TODAY", "2027-03-01")
-    assert Project.open(repo).today == dt.date(2027, 3, 1)
+    assert Project.open(initialized).today == dt.date(2027, 3, 1)

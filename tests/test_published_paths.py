@@ -5,7 +5,6 @@ from a public page). From `notepress init`, on real builds."""
 from __future__ import annotations
 
 import os
-import shutil
 import socket
 import subprocess
 import sys
@@ -14,26 +13,14 @@ from types import SimpleNamespace
 
 import pytest
 
-from conftest import isolate_git_config
 from e2e_helpers import init_entry, run_cli
 
 CUSTOMER = "Harborview Outfitters"
 
 
-@pytest.fixture(scope="module")
-def initialized(tmp_path_factory) -> Path:
-    with pytest.MonkeyPatch.context() as mp:
-        isolate_git_config(mp, tmp_path_factory.mktemp("git"))
-        root = tmp_path_factory.mktemp("paths") / "notes"
-        result = run_cli("init", str(root), "--name", "Notes", "--author", "Ana Li", "--site-url", "https://ana.example/")
-        assert result.exit_code == 0, result.output
-    return root
-
-
 @pytest.fixture
-def repo(initialized, tmp_path) -> SimpleNamespace:
-    root = tmp_path / "notes"
-    shutil.copytree(initialized, root, ignore=shutil.ignore_patterns(".git"))
+def repo(init_copy) -> SimpleNamespace:
+    root = init_copy
     return SimpleNamespace(root=root, essay=root / init_entry(root, "essays"), insight=root / init_entry(root, "insights"))
 
 

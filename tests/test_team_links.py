@@ -5,7 +5,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import shutil
 from pathlib import Path
 
 import pytest
@@ -30,10 +29,8 @@ def initialized(tmp_path_factory) -> Path:
 
 
 @pytest.fixture
-def repo(initialized, tmp_path) -> Path:
-    copy = tmp_path / "notes"
-    shutil.copytree(initialized, copy, ignore=shutil.ignore_patterns(".git"))
-    return copy
+def repo(init_copy) -> Path:
+    return init_copy
 
 
 def append(path: Path, paragraph: str) -> int:
