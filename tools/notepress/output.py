@@ -21,11 +21,14 @@ def _umask() -> int:
 UMASK = _umask()
 
 
-def write_atomic(path: Path, data: bytes) -> None:
+def write_atomic(path: Path, data: bytes, *, mode: int | None = None, scratch: Path | None = None) -> None:
+    """`path` holds `data`, or what it held before: never a part. `mode`: the file's permissions from
+    its first byte (default: the usual ones, 0666 less the umask). `scratch`: the folder of the
+    temporary file (default: beside `path`; it must be on the same file system)."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    fd, tmp = tempfile.mkstemp(dir=scratch or path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
-        os.fchmod(fd, 0o666 & ~UMASK)  # mkstemp makes 0600; outputs get the usual permissions
+        os.fchmod(fd, 0o666 & ~UMASK if mode is None else mode)  # mkstemp makes 0600
         with os.fdopen(fd, "wb") as f:
             f.write(data)
         os.replace(tmp, path)
