@@ -199,28 +199,31 @@ def test_nothing_outside_the_owned_folder_changes(repo):
 
     assert snapshot(repo, skip=owned) == before
     folders_after = sorted(p.relative_to(repo).as_posix() for p in repo.rglob("*") if p.is_dir())
-    assert folders_after == sorted([*folders, ".notepress", ".notepress/docs", ".notepress/docs/blog",
-                                    ".notepress/docs/blog/posts", ".notepress/docs/blog/posts/avatars"])
+    generated = [f".notepress/{kind}{sub}" for kind in ("docs", "preview") for sub in ("", "/blog", "/blog/posts",
+                                                                                       "/blog/posts/avatars")]
+    assert folders_after == sorted([*folders, ".notepress", *generated])
 
 
 def test_drafts_only_when_asked_and_then_marked(repo):
-    draft_post = posts_dir(repo) / "2026-03-05-half-finished-thoughts.md"
+    """Drafts go to the preview's own folder, never to the one a build reads."""
+    preview = repo / ".notepress" / "preview" / "blog" / "posts"
+    draft_post = preview / "2026-03-05-half-finished-thoughts.md"
 
     api.generate_blog(repo)
     assert not draft_post.exists()
 
     _, with_drafts = api.generate_blog(repo, drafts=True)
     meta, _ = split_post(draft_post.read_text(encoding="utf-8"))
-    assert [p.name for p in with_drafts.written] == [draft_post.name]
+    assert sorted(p.name for p in with_drafts.written) == sorted([*PUBLIC_POSTS, draft_post.name])
     assert meta["draft"] is True and meta["title"] == "Half-finished thoughts on onboarding"
     for name in PUBLIC_POSTS:
-        assert "draft" not in split_post((posts_dir(repo) / name).read_text(encoding="utf-8"))[0]
+        assert "draft" not in split_post((preview / name).read_text(encoding="utf-8"))[0]
     # internal, private and audience-less entries are never posts, drafts or not
-    assert sorted(p.name for p in posts_dir(repo).glob("*.md")) == sorted([*PUBLIC_POSTS, draft_post.name])
+    assert sorted(p.name for p in preview.glob("*.md")) == sorted([*PUBLIC_POSTS, draft_post.name])
+    assert sorted(p.name for p in posts_dir(repo).glob("*.md")) == PUBLIC_POSTS  # the build's: no draft
 
     _, without = api.generate_blog(repo)
-    assert without.removed == [draft_post]
-    assert not draft_post.exists()
+    assert without.removed == [] and not (posts_dir(repo) / draft_post.name).exists()
 
 
 def test_a_gate_failure_writes_nothing(copy_repo):

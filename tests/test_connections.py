@@ -8,8 +8,10 @@ HIDDEN = ("Secret plans that cite the hub", "Internal memo about the hub", "Unfi
           "private-linker", "internal-linker", "draft-linker")
 
 
-def post(root, slug: str) -> str:
-    return (root / ".notepress" / "docs" / "blog" / "posts" / f"{slug}.md").read_text(encoding="utf-8")
+def post(root, slug: str, *, preview: bool = False) -> str:
+    """A generated post: a build's, or a preview's (drafts shown), which are kept apart."""
+    folder = "preview" if preview else "docs"
+    return (root / ".notepress" / folder / "blog" / "posts" / f"{slug}.md").read_text(encoding="utf-8")
 
 
 def section(text: str, heading: str) -> list[str]:
@@ -41,6 +43,8 @@ def test_related_posts_share_tags_and_are_public(copy_repo):
 def test_a_draft_linker_shows_only_in_the_preview(copy_repo):
     root = copy_repo("connections")
     api.generate_blog(root, drafts=True)
-    assert "- [Unfinished draft about the hub](draft-linker.md)" in section(post(root, "hub"), "Linked from")
+    assert "- [Unfinished draft about the hub](draft-linker.md)" in section(post(root, "hub", preview=True),
+                                                                            "Linked from")
     api.generate_blog(root)
     assert "draft-linker" not in post(root, "hub")
+    assert "draft-linker" in post(root, "hub", preview=True)  # the preview's own folder, which no build reads

@@ -122,23 +122,23 @@ def test_mkdocs_serve_rebuilds_when_an_entry_changes(served):
                                   "title: Reconciliation is a matter of trust"))
     wait_for(lambda: "Reconciliation is a matter of trust" in fetch(base + "blog/"), what="the new title")
     assert "Reconciliation is a trust problem" not in fetch(base + "blog/")
-    # The post notepress wrote into .notepress/docs/ (the folder MkDocs builds from) during that rebuild
+    # The post notepress wrote into .notepress/preview/ (the folder MkDocs builds from) during that rebuild
     # (done: the server answers only between builds) must not start another. Shown without waiting on
     # the clock: touch a watched file of docs/ and wait for its rebuild. MkDocs' polling watcher reports
-    # every change under a watched folder at once, so had .notepress/docs/ been watched (MkDocs watches
+    # every change under a watched folder at once, so had .notepress/preview/ been watched (MkDocs watches
     # the folder it builds from by default), the post written before the touch would be reported by
     # then too: the log would name it, and count a build more (or the same count, merged into one).
     os.utime(root / "docs" / "blog" / "index.md")
     wait_for(lambda: rebuilt_after_change(log, "/docs/blog/index.md"), what="the rebuild after the touch")
     said = log.read_text()
-    assert [p for p in changes_seen(said) if "/.notepress/docs/blog/posts/" in p] == []
+    assert [p for p in changes_seen(said) if "/.notepress/" in p] == []
     assert said.count("Building documentation...") == 3, changes_seen(said)  # the first, the entry's, the touch's
 
 
 def test_a_draft_shown_by_serve_is_never_built(served):
     root, _, stop = served
-    assert any(DRAFT_TITLE in p.read_text() for p in (root / ".notepress/docs/blog/posts").glob("*.md"))
-    stop()  # the preview wrote the draft into .notepress/docs/blog/posts/; a build must drop it
+    assert any(DRAFT_TITLE in p.read_text() for p in (root / ".notepress/preview/blog/posts").glob("*.md"))
+    stop()  # the preview wrote the draft into .notepress/preview/, which no build reads
     result = subprocess.run([str(MKDOCS), "build"], cwd=root, capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
     site_text = "".join(p.read_text(errors="replace") for p in (root / "site").rglob("*.html"))
@@ -152,7 +152,7 @@ def test_mkdocs_serve_shows_posts_marks_drafts_and_follows_added_and_deleted_ent
     assert "Reconciliation is a trust problem" in index
     assert DRAFT_TITLE in index  # drafts are in the preview…
     assert "md-draft" in index  # …and marked as drafts in the listing
-    draft_page = root / ".notepress/docs/blog/posts/what-margin-taught-me-about-roadmaps.md"
+    draft_page = root / ".notepress/preview/blog/posts/what-margin-taught-me-about-roadmaps.md"
     assert DRAFT_TITLE in draft_page.read_text()
     assert "!!! warning \"Draft\"" in draft_page.read_text()  # and on the post page itself
 
@@ -163,4 +163,4 @@ def test_mkdocs_serve_shows_posts_marks_drafts_and_follows_added_and_deleted_ent
     wait_for(lambda: "A brand new essay" in fetch(base + "blog/"), what="the added entry")
     new.unlink()
     wait_for(lambda: "A brand new essay" not in fetch(base + "blog/"), what="the deleted entry to go")
-    assert not (root / f".notepress/docs/blog/posts/{day}-a-brand-new-essay.md").exists()
+    assert not (root / f".notepress/preview/blog/posts/{day}-a-brand-new-essay.md").exists()

@@ -47,7 +47,7 @@ def test_serve_shows_drafts_and_a_saved_change_without_writing_site_and_stops_cl
 
     proc.terminate()  # as `kill`, which serve takes as Ctrl+C
     proc.wait(15)
-    assert not (root / ".notepress-zensical.yml").exists()
+    assert not list(root.glob(".notepress-zensical*.yml"))
     assert not (root / "site").exists()
     assert "Traceback" not in out.read_text(), out.read_text()
 

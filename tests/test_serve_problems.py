@@ -133,20 +133,20 @@ def test_preview_writes_the_valid_entries_and_returns_every_problem(repo):
     shown = api.preview_blog(repo)
 
     assert [str(p) for p in shown.problems] == [broken(repo)]
-    posts = repo / ".notepress/docs/blog/posts"
+    posts = repo / ".notepress/preview/blog/posts"
     assert sorted(p.name for p in posts.glob("*.md")) == ["why-i-write-down-what-i-learn.md"]
 
 
 def test_preview_keeps_the_last_posts_when_notepress_yml_is_broken(repo):
     api.preview_blog(repo)
-    before = sorted(p.name for p in (repo / ".notepress/docs/blog/posts").glob("*.md"))
+    before = sorted(p.name for p in (repo / ".notepress/preview/blog/posts").glob("*.md"))
     (repo / "notepress.yml").write_text("redact: sometimes\n", encoding="utf-8")
 
     shown = api.preview_blog(repo)
 
     assert shown.project is None and shown.generated is None
     assert [p.path for p in shown.problems] == ["notepress.yml"]
-    assert sorted(p.name for p in (repo / ".notepress/docs/blog/posts").glob("*.md")) == before
+    assert sorted(p.name for p in (repo / ".notepress/preview/blog/posts").glob("*.md")) == before
     assert len(before) == 2
 
 

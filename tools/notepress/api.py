@@ -25,7 +25,7 @@ from .project import Repo, opened
 from .review import StepError  # noqa: F401 - a refusal about one entry's step, shown as one line
 
 # The publishing pipeline's steps, under the names the commands and tests know.
-Preview = publish.Preview
+Preview, Interrupted = publish.Preview, publish.Interrupted
 load, generate_blog, preview_blog, audit = publish.read, publish.generate, publish.preview, publish.audit
 
 

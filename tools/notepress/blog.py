@@ -27,7 +27,7 @@ import yaml
 
 from .attachments import FOLDER as ATTACHMENTS
 from .audience import PublicView
-from .config import OWNED, Config, is_generated
+from .config import OWNED, POSTS, Config, is_generated
 from .connections import RELATED, backlinks, related
 from .links import link_text, rewrite
 from .model import Entry
@@ -86,11 +86,12 @@ def generate(view: PublicView, changed: dict[Path, dt.date] | None = None) -> Ge
     if not isinstance(view, PublicView):
         raise TypeError("blog.generate takes the PublicView of screen.screen_public, nothing else")
     config = view.config
-    out = config.blog_posts_dir
+    top = config.engine_docs(preview=view.drafts)  # a preview's posts (drafts shown) apart from a build's
+    out = top / POSTS
     legacy = is_generated(config.legacy_posts_dir)
     if legacy:  # the posts an earlier notepress wrote into docs/, where any engine would publish them
         shutil.rmtree(config.legacy_posts_dir)
-    _mirror_docs(config, view.docs_files)
+    _mirror_docs(config, top, view.docs_files)
     strangers = _foreign_files(out)
     if strangers:
         raise NotepressError([
@@ -128,7 +129,7 @@ def generate(view: PublicView, changed: dict[Path, dt.date] | None = None) -> Ge
             path.unlink()
             result.removed.append(path)
     result.attachments = view.published_files
-    _write_attachments(config, {a.name: a.data for files in view.attachments.values() for _, a in files})
+    _write_attachments(out, {a.name: a.data for files in view.attachments.values() for _, a in files})
     result.listing = listing(public)
     return result
 
@@ -142,10 +143,10 @@ def listing(public: list[Entry]) -> list[dict]:
             for e in sorted(public, key=lambda e: (e.date, e.slug), reverse=True)]
 
 
-def _mirror_docs(config: Config, files: dict[str, bytes]) -> None:
+def _mirror_docs(config: Config, top: Path, files: dict[str, bytes]) -> None:
     """docs/ as published (the screen read each file: see screen._Rules.pages) into the engine's
-    docs folder, beside the generated posts; what docs/ no longer has is removed."""
-    top, posts = config.engine_docs_dir, config.blog_posts_dir.relative_to(config.engine_docs_dir).as_posix()
+    docs folder `top`, beside the generated posts; what docs/ no longer has is removed."""
+    posts = POSTS.as_posix()
     clash = sorted(rel for rel in files if rel == posts or rel.startswith(posts + "/"))
     if clash:
         raise NotepressError([Problem((config.docs_dir / rel).relative_to(config.root).as_posix(), 0, "",
@@ -166,11 +167,11 @@ def _mirror_docs(config: Config, files: dict[str, bytes]) -> None:
             path.rmdir()
 
 
-def _write_attachments(config: Config, published: dict[str, bytes]) -> None:
+def _write_attachments(posts: Path, published: dict[str, bytes]) -> None:
     """Write the public entries' files, as published (attachments.py: read completely, stripped,
     named by their digest), into `attachments/` of the owned folder, and remove the ones no public
     entry shows any more."""
-    folder = config.blog_posts_dir / ATTACHMENTS
+    folder = posts / ATTACHMENTS
     for name, data in sorted(published.items()):
         write_if_changed(folder / name, data)
     for path in sorted(folder.rglob("*"), reverse=True) if folder.is_dir() else []:
@@ -278,7 +279,7 @@ def readable_date(day: dt.date) -> str:
 
 
 def _authors_yaml(config: Config) -> str:
-    posts_url = config.blog_posts_dir.relative_to(config.engine_docs_dir).as_posix()  # from the site's root
+    posts_url = POSTS.as_posix()  # from the site's root
     authors = {
         a.id: {"name": a.name, "description": a.description or " ", "avatar": a.avatar or f"{posts_url}/{AVATARS}/{a.id}.svg"}
         for a in config.authors

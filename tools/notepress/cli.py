@@ -112,7 +112,12 @@ def build(engine, redact, strict):
         notepress build --engine zensical
         notepress -C ~/notes build --redact
     """
-    built = api.build(project(), engine=engine, redact=redact, strict=strict, progress=progress)
+    signal.signal(signal.SIGTERM, _interrupted)  # `kill` stops it as Ctrl+C does: the site's state is said
+    try:
+        built = api.build(project(), engine=engine, redact=redact, strict=strict, progress=progress)
+    except api.Interrupted as e:
+        click.echo(str(e), err=True)
+        sys.exit(130)
     click.echo(f"built {built.site_dir} with {built.engine} in {built.seconds:.1f} s ({built.posts})")
 
 

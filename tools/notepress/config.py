@@ -30,6 +30,7 @@ from .yamlmap import INVALID, Field, load_mapping
 
 CONFIG_FILE = "notepress.yml"
 OWNED = ".notepress"  # the folder of the repo notepress owns: what it generates for the engine
+POSTS = Path("blog", "posts")  # where Material's blog plugin reads posts, in the docs it builds from
 
 # Drawn from the career advice: IC (market and product), Director (people), VP (strategy),
 # CPO (business vision, financial literacy), and the relationships every level needs.
@@ -116,16 +117,25 @@ class Config:
         return self.root / self.newsletter.archive
 
     @property
-    def engine_docs_dir(self) -> Path:
+    def owned_dir(self) -> Path:
+        """The folder of the repo notepress owns (git-ignored): what it generates, its build lock."""
+        return self.root / OWNED
+
+    def engine_docs(self, preview: bool = False) -> Path:
         """What the engine builds from: docs/ as published (each file read: see screen.py) and the
         generated posts. Outside docs/, so that an engine command typed in the repo without
-        notepress (`zensical build`) finds no post there; git-ignored, owned by notepress."""
-        return self.root / OWNED / "docs"
+        notepress (`zensical build`) finds no post there; git-ignored, owned by notepress. A preview
+        (drafts shown) has a folder of its own: a build while `serve` runs shares nothing with it."""
+        return self.owned_dir / ("preview" if preview else "docs")
+
+    @property
+    def engine_docs_dir(self) -> Path:
+        return self.engine_docs()
 
     @property
     def blog_posts_dir(self) -> Path:
-        """The generated Material posts, in the engine's docs (Material's blog reads blog/posts/)."""
-        return self.engine_docs_dir / "blog" / "posts"
+        """The generated Material posts of a build, in the engine's docs (Material's blog reads blog/posts/)."""
+        return self.engine_docs_dir / POSTS
 
     @property
     def legacy_posts_dir(self) -> Path:

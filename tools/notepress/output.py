@@ -6,6 +6,7 @@ renamed over it; a site is built into a sibling folder and swapped in whole.
 
 from __future__ import annotations
 
+import errno
 import os
 import shutil
 import tempfile
@@ -48,32 +49,120 @@ def write_if_changed(path: Path, data: bytes) -> bool:
     return True
 
 
-def staging_dir(final: Path) -> Path:
-    """A fresh, empty sibling of `final` to build into."""
-    stage = final.parent / f".{final.name}{STAGING}"
-    shutil.rmtree(stage, ignore_errors=True)
-    return stage
-
-
 STAGING = ".building"
 
 
+def staging_dir(final: Path) -> Path:
+    """A new, empty folder beside `final` for one build to build into: each build has its own, so two
+    builds can never write into one folder (one build at a time holds the lock: `BuildLock`)."""
+    final.parent.mkdir(parents=True, exist_ok=True)
+    return Path(tempfile.mkdtemp(prefix=f".{final.name}{STAGING}-", dir=final.parent))
+
+
 def is_staging(folder: Path) -> bool:
-    return folder.name.startswith(".") and folder.name.endswith(STAGING)
+    return folder.name.startswith(".") and STAGING in folder.name
+
+
+def leftovers(final: Path) -> list[Path]:
+    """What interrupted builds left beside `final`: staging folders, and a site set aside by an
+    interrupted two-step swap (`.NAME.old`). Only to be removed by the build that holds the lock."""
+    if not final.parent.is_dir():
+        return []
+    return sorted(p for p in final.parent.iterdir()
+                  if p.name.startswith(f".{final.name}{STAGING}") or p.name == f".{final.name}.old")
 
 
 def swap_in(stage: Path, final: Path) -> None:
-    """Replace `final` with `stage` whole. A crash between the two renames leaves `.NAME.old`."""
+    """Replace `final` with `stage` whole, with no moment without a complete `final`: the two folders
+    are exchanged in one step (Linux's renameat2 RENAME_EXCHANGE), the old one then deleted. A mount
+    point (a bind mount, a container volume) cannot be renamed: its content is replaced in place,
+    from the complete and audited `stage`. Where the exchange is not supported, two renames (an
+    interruption between them is put right by `recover`)."""
+    if final.is_dir() and os.path.ismount(final):
+        _replace_content(stage, final)
+        shutil.rmtree(stage, ignore_errors=True)
+        return
+    if not final.exists():
+        os.rename(stage, final)
+        return
+    if _exchange(stage, final):
+        shutil.rmtree(stage, ignore_errors=True)  # the old site, now at the staging path
+        return
     old = final.parent / f".{final.name}.old"
     shutil.rmtree(old, ignore_errors=True)
-    if final.exists():
-        os.replace(final, old)
+    os.replace(final, old)
     os.replace(stage, final)
     shutil.rmtree(old, ignore_errors=True)
 
 
+def _exchange(a: Path, b: Path) -> bool:
+    """Swap two paths atomically (Linux 3.15+); False where the system or the file system cannot."""
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        renameat2 = libc.renameat2
+    except (OSError, AttributeError):
+        return False
+    at_fdcwd, rename_exchange = -100, 2
+    if renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange) == 0:
+        return True
+    code = ctypes.get_errno()
+    if code in (errno.ENOSYS, errno.EINVAL, errno.ENOTSUP):
+        return False
+    raise OSError(code, os.strerror(code), str(b))
+
+
+def _replace_content(stage: Path, final: Path) -> None:
+    """`final`'s content made `stage`'s, in place: every file written atomically, then what the new
+    site does not have removed."""
+    keep = set()
+    for folder, dirs, files in os.walk(stage):
+        rel = Path(folder).relative_to(stage)
+        (final / rel).mkdir(exist_ok=True)
+        keep.add(final / rel)
+        for name in files:
+            target = final / rel / name
+            write_atomic(target, (Path(folder) / name).read_bytes())
+            keep.add(target)
+    for folder, dirs, files in os.walk(final, topdown=False):
+        for name in [*files, *dirs]:
+            path = Path(folder) / name
+            if path not in keep:
+                shutil.rmtree(path) if path.is_dir() and not path.is_symlink() else path.unlink()
+
+
 def recover(final: Path) -> None:
-    """Put the last good folder back if a previous swap was interrupted between its renames."""
+    """Put the last good folder back if a two-step swap was interrupted between its renames."""
     old = final.parent / f".{final.name}.old"
     if old.exists() and not final.exists():
         os.replace(old, final)
+
+
+class BuildLock:
+    """One build at a time per repo: an OS lock on a file of the folder notepress owns, which a killed
+    build cannot leave held (the system releases it with the process). The second build waits,
+    saying which process holds the lock."""
+
+    def __init__(self, path: Path, say=None):
+        self.path, self.say, self.fd = path, say or (lambda message: None), None
+
+    def __enter__(self) -> BuildLock:
+        import fcntl
+
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            fcntl.flock(self.fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            holder = os.pread(self.fd, 64, 0).decode("ascii", "replace").strip() or "another process"
+            self.say(f"notepress: waiting for the build of process {holder} in this repo to finish …")
+            fcntl.flock(self.fd, fcntl.LOCK_EX)
+        os.ftruncate(self.fd, 0)
+        os.pwrite(self.fd, str(os.getpid()).encode(), 0)
+        return self
+
+    def __exit__(self, *exc) -> None:
+        if self.fd is not None:
+            os.close(self.fd)  # releases the lock
+            self.fd = None

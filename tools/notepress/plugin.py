@@ -25,7 +25,7 @@ from mkdocs.plugins import BasePlugin, event_priority
 
 from . import lastbuild, publish, site
 from .config import CONFIG_FILE
-from .output import is_staging
+from .output import BuildLock, is_staging
 from .problems import NotepressError, Problem
 from .project import Project
 from .rendered import PURE_EXTENSIONS, PageCache, extension_name, rooted_snippets
@@ -51,6 +51,7 @@ class NotepressPlugin(BasePlugin[NotepressPluginConfig]):
         self.problems: list[Problem] = []  # what the preview shows on every page
         self.pages: PageCache | None = None  # the posts rendered by earlier builds
         self.loader = None  # the YAML loader the blog plugin had before this build
+        self.lock = None  # a typed `mkdocs build` holds the repo's build lock from staging to the swap
 
     def on_startup(self, *, command, dirty):
         self.command = command
@@ -84,7 +85,12 @@ class NotepressPlugin(BasePlugin[NotepressPluginConfig]):
         """A plain `mkdocs build`: generate behind the gate, and build into a staging folder."""
         project = Project.open(root)
         project.check_folders()
-        self.staged = publish.stage(project, Path(config.site_dir), **options)
+        self.lock = BuildLock(project.config.owned_dir / "build.lock", log.info).__enter__()  # until on_post_build
+        try:
+            self.staged = publish.stage(project, Path(config.site_dir), **options)
+        except BaseException:
+            self._unlock()
+            raise
         self.project = self.staged.project
         for warning in publish.build_warnings(self.project):
             log.warning(warning.removeprefix("warning: "))
@@ -108,8 +114,8 @@ class NotepressPlugin(BasePlugin[NotepressPluginConfig]):
         self.problems = shown.problems
         self.project = shown.project
         built = (shown.project.config if shown.project else None)
-        if built is not None and built.engine_docs_dir.is_dir():
-            config.docs_dir = str(built.engine_docs_dir)
+        if built is not None and built.engine_docs(preview=True).is_dir():
+            config.docs_dir = str(built.engine_docs(preview=True))
         for problem in self.problems:
             log.error(f"notepress: {problem}")
 
@@ -126,7 +132,7 @@ class NotepressPlugin(BasePlugin[NotepressPluginConfig]):
             server.watch(str(cfg.root / CONFIG_FILE))
         # MkDocs watches the folder it builds from, which notepress writes during each build: the
         # writer's docs/ is watched instead (a change there is published through the screen).
-        if Path(config.docs_dir).resolve() == cfg.engine_docs_dir.resolve():
+        if Path(config.docs_dir).resolve() == cfg.engine_docs(preview=True).resolve():
             server.unwatch(config.docs_dir)
             server.watch(str(cfg.docs_dir))
         return server
@@ -217,13 +223,21 @@ class NotepressPlugin(BasePlugin[NotepressPluginConfig]):
             publish.finish(staged, site.installed_theme_dirs(config), progress=log.info)
         except NotepressError as e:
             raise PluginError(f"notepress: leak audit failed, {staged.final.name}/ was not replaced:\n{e}")
+        finally:
+            self._unlock()
         config.site_dir = str(staged.final)
+
+    def _unlock(self) -> None:
+        if self.lock is not None:
+            self.lock.__exit__(None, None, None)
+            self.lock = None
 
     def on_build_error(self, error):
         _post_loader(self.loader)
         if self.staged is not None:
             publish.discard(self.staged)
             self.staged = None
+        self._unlock()
 
 
 def _CSafeLoader():

@@ -12,6 +12,8 @@ The MkDocs plugin runs `stage` and `finish` around a plain `mkdocs build` typed 
 from __future__ import annotations
 
 import dataclasses
+import errno
+import os
 import shutil
 import time
 from dataclasses import dataclass
@@ -20,7 +22,7 @@ from pathlib import Path
 from . import blog, lastbuild
 from .audit import Finding, audit_site
 from .gitdates import last_changed, shallow_warning
-from .output import recover, staging_dir, swap_in
+from .output import BuildLock, leftovers, recover, staging_dir, swap_in
 from .problems import NotepressError, Problem
 from .project import Project, opened
 
@@ -149,14 +151,34 @@ class Published:
 
 def publish(where: Project | Path | str, *, engine: str | None = None, redact: bool | None = None,
             strict: bool = False, progress=None) -> Published:
-    """Read, validate, gate, generate, build with the engine into a staging folder, audit, swap in.
-    When nothing the build reads has changed since the last one and its outputs are untouched
-    (lastbuild.py), the site is left as it is: it is the one built and audited from these inputs."""
+    """Read, validate, gate, generate, build with the engine into a staging folder, audit, swap in;
+    one build at a time per repo (`output.BuildLock`; the second waits). When nothing the build
+    reads has changed since the last one and its outputs are untouched (lastbuild.py), the site is
+    left as it is: it is the one built and audited from these inputs. Ctrl+C stops it with
+    `Interrupted`, saying which site is in place; any other OS error is one problem."""
     start, project = time.perf_counter(), opened(where)
     site_dir = project.settings.site_dir
     project.check_folders()  # before anything is written
     say = progress or (lambda message: None)
-    inputs = _inputs(project, engine, (redact, strict))
+    before = _identity(site_dir)
+    try:
+        writable(project, site_dir)
+        with BuildLock(project.config.owned_dir / "build.lock", say):
+            for left in leftovers(site_dir):
+                shutil.rmtree(left, ignore_errors=True)
+                say(f"notepress: removed {left.name}/, left by an interrupted build")
+            return _publish(project, site_dir, engine, (redact, strict), say, start)
+    except OSError as e:
+        raise NotepressError(os_problem(e, project.root)) from None
+    except KeyboardInterrupt:
+        state = "was left as it was (the last good site)" if _identity(site_dir) == before else \
+            "is the new site, built and audited"
+        raise Interrupted(Problem(_shown(site_dir, project.root), 0, "", f"interrupted: {site_dir.name}/ {state}",
+                                  "run notepress build again to finish")) from None
+
+
+def _publish(project: Project, site_dir: Path, engine: str | None, options: tuple, say, start: float) -> Published:
+    inputs = _inputs(project, engine, options)
     outputs = [site_dir, project.config.engine_docs_dir]
     last = lastbuild.unchanged(project.root, inputs, outputs) if inputs else None
     if last is not None:
@@ -172,6 +194,7 @@ def publish(where: Project | Path | str, *, engine: str | None = None, redact: b
         said.append(message)
         say(message)
 
+    redact, strict = options
     staged = stage(project, site_dir, redact=redact, strict=strict)
     builder = project.engine(engine)
     for warning in build_warnings(project):
@@ -181,15 +204,69 @@ def publish(where: Project | Path | str, *, engine: str | None = None, redact: b
     try:
         theme_dirs = builder.build(staged.stage, site_url=project.config.site_url, posts=staged.generated.listing,
                                    progress=tell)
+        finish(staged, theme_dirs, say)
     except BaseException:
         discard(staged)
         raise
-    finish(staged, theme_dirs, progress)
     if inputs:
         lastbuild.remember(project.root, inputs, outputs, {
             "engine": builder.name, "posts": f"{staged.generated.total} posts, nothing changed",
             "warnings": [m for m in said if "warning" in m.lower()]})
     return Published(staged.final, builder.name, staged.generated.summary(), time.perf_counter() - start)
+
+
+class Interrupted(NotepressError):
+    """A build stopped by Ctrl+C (or SIGTERM), saying what state the site is in."""
+
+
+def _identity(folder: Path) -> tuple[int, int] | None:
+    try:
+        st = folder.stat()
+    except OSError:
+        return None
+    return st.st_dev, st.st_ino
+
+
+def writable(project: Project, site_dir: Path) -> None:
+    """Refuse, before any work, a site folder or repo a build could not write: a read-only file
+    system or folder, where the build would otherwise run to the end and fail."""
+    mounted = site_dir.is_dir() and os.path.ismount(site_dir)
+    for folder, what in ((project.root, "the writing repo (notepress writes .notepress/ in it)"),
+                         (site_dir if mounted else site_dir.parent, f"the folder {site_dir.name}/ is written in")):
+        reason = _not_writable(folder)
+        if reason:
+            raise NotepressError(Problem(_shown(folder, project.root), 0, "", f"{what} {reason}",
+                                         "build in a writable copy of the repo, or set site_dir in mkdocs.yml to a "
+                                         "writable folder"))
+
+
+def _not_writable(folder: Path) -> str:
+    try:
+        if os.statvfs(folder).f_flag & os.ST_RDONLY:
+            return "is on a read-only file system"
+    except OSError:
+        return ""
+    return "" if os.access(folder, os.W_OK | os.X_OK) else "is not writable"
+
+
+def os_problem(e: OSError, root: Path) -> Problem:
+    """An operating system's refusal as one problem: the path, why, and what to do."""
+    fixes = {errno.ENOSPC: "free some disk space and build again; the last good site was kept",
+             errno.EDQUOT: "free some of your disk quota and build again; the last good site was kept",
+             errno.EROFS: "build in a writable copy of the repo",
+             errno.EACCES: "make it writable (chmod u+w), or build in a writable copy",
+             errno.EPERM: "make it writable (chmod u+w), or build in a writable copy",
+             errno.EBUSY: "something holds it open or it is a mount point: close that, or build elsewhere"}
+    path = e.filename or ""
+    return Problem(_shown(Path(path), root) if path else "", 0, "", f"cannot write it: {e.strerror or e}",
+                   fixes.get(e.errno, "fix the file system's problem and build again; the last good site was kept"))
+
+
+def _shown(path: Path, root: Path) -> str:
+    try:
+        return path.resolve().relative_to(root).as_posix() or "."
+    except ValueError:
+        return str(path)
 
 
 def _inputs(project: Project, engine: str | None, options: tuple) -> str:

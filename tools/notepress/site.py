@@ -33,6 +33,7 @@ ENGINE_CONFIG = "mkdocs.yml"
 # length of one run, inheriting mkdocs.yml and setting where to write, the site's URL, and what
 # the templates read from notepress (the posts; in a preview, the problems).
 ZENSICAL_CONFIG = ".notepress-zensical.yml"
+ZENSICAL_PREVIEW = ".notepress-zensical-preview.yml"  # the preview's, apart from a build's
 
 
 def engine(project, name: str) -> MkDocs | Zensical:
@@ -209,6 +210,11 @@ class MkDocs:
         except (Abort, ConfigurationError) as e:
             raise NotepressError(Problem(ENGINE_CONFIG, 1, "", _one_line(handler.errors() or e),
                                          f"fix that setting in {ENGINE_CONFIG}"))
+        except ImportError as e:  # a plugin's own import: the rss plugin needs the `git` program
+            missing = "the git program is not installed" if "git" in str(e).lower() else _one_line(e)
+            raise NotepressError(Problem(ENGINE_CONFIG, found.lines.get("plugins", 0), "plugins",
+                                         f"a plugin cannot be loaded: {missing}",
+                                         "install git (apt-get install git), or remove the plugin")) from None
 
     def build(self, stage: Path, *, site_url: str, posts: list[dict], progress=None) -> list[Path]:
         """Render docs/ into `stage`; returns the installed theme's folders (for the audit). The
@@ -288,22 +294,24 @@ class Zensical:
         self.project = project
         self.root: Path = project.root
 
-    def _settings_file(self, site_dir: Path, site_url: str, posts: list[dict], problems=()) -> Path:
+    def _settings_file(self, site_dir: Path, site_url: str, posts: list[dict], problems=(), preview: bool = False) -> Path:
         """mkdocs.yml, inherited, with the folder to write, the site's URL, and for the templates
         (`config.extra.notepress`; Zensical's have no blog plugin to ask) the generated posts and,
         in a preview, the problems to show on every page. Rewritten only when it changes, since
-        Zensical's server rebuilds every page when it does."""
+        Zensical's server rebuilds every page when it does. A preview has a file of its own, so that a
+        build while it runs touches nothing of it."""
         self.project.check_folders()
+        path, docs = self.root / (ZENSICAL_PREVIEW if preview else ZENSICAL_CONFIG), self.project.config.engine_docs(preview)
         extra = {"notepress": {"posts": posts, "problems": [str(p) for p in problems]}}
         lines = ["# Written by notepress for one Zensical run (removed after it): mkdocs.yml, built elsewhere.",
                  f"INHERIT: {ENGINE_CONFIG}", f"site_dir: {json.dumps(os.path.relpath(site_dir, self.root))}",
                  f"extra: {json.dumps(extra, ensure_ascii=False)}"]
         if site_url:
             lines.append(f"site_url: {json.dumps(site_url)}")
-        if self.project.config.engine_docs_dir.is_dir():  # none yet: a preview of a broken notepress.yml
-            lines.append(f"docs_dir: {json.dumps(os.path.relpath(self.project.config.engine_docs_dir, self.root))}")
-        write_if_changed(self.root / ZENSICAL_CONFIG, ("\n".join(lines) + "\n").encode("utf-8"))
-        return self.root / ZENSICAL_CONFIG
+        if docs.is_dir():  # none yet: a preview of a broken notepress.yml
+            lines.append(f"docs_dir: {json.dumps(os.path.relpath(docs, self.root))}")
+        write_if_changed(path, ("\n".join(lines) + "\n").encode("utf-8"))
+        return path
 
     def _command(self, *args: str) -> list[str]:
         return [sys.executable, "-m", "zensical", *args]
@@ -313,7 +321,7 @@ class Zensical:
         config = self._settings_file(stage, site_url, posts)
         try:
             done = subprocess.run(self._command("build", "--clean", "-f", config.name), cwd=self.root,
-                                  capture_output=True, text=True)
+                                  capture_output=True, text=True, preexec_fn=die_with_parent)
         finally:
             config.unlink(missing_ok=True)
         said = (done.stdout + done.stderr).strip()
@@ -350,15 +358,15 @@ class Zensical:
 
         def settings_file(shown) -> None:  # after each regeneration: the lists and problems change too
             posts = shown.generated.listing if shown.generated is not None else []
-            self._settings_file(preview_dir, "", posts, shown.problems)
+            self._settings_file(preview_dir, "", posts, shown.problems, preview=True)
 
         if progress:  # served from the root: the preview's settings have no site_url
             progress(f"Preview at http://{address}/ (drafts shown; Ctrl+C to stop)")
         regenerate = Regenerator(self.root, redact=redact, progress=progress, then=settings_file)
         regenerate()
-        config = self.root / ZENSICAL_CONFIG
+        config = self.root / ZENSICAL_PREVIEW
         args = ["serve", "-f", config.name, "-a", str(address)] + (["--open"] if open_browser else [])
-        server = subprocess.Popen(self._command(*args), cwd=self.root)
+        server = subprocess.Popen(self._command(*args), cwd=self.root, preexec_fn=die_with_parent)
         try:
             with regenerate.watching():
                 server.wait()
@@ -367,6 +375,19 @@ class Zensical:
                 server.terminate()
                 server.wait()
             config.unlink(missing_ok=True)
+
+
+def die_with_parent() -> None:
+    """In the engine's process, before it runs: end it when notepress ends, however notepress ends
+    (a SIGKILL gives notepress no chance to stop it), so that no engine goes on writing into a
+    staging folder after its build is gone (Linux's PR_SET_PDEATHSIG; elsewhere, notepress stops it
+    on every exit it sees)."""
+    try:
+        import ctypes
+
+        ctypes.CDLL(None).prctl(1, 9)  # PR_SET_PDEATHSIG, SIGKILL
+    except (OSError, AttributeError):
+        pass
 
 
 def _require_zensical() -> None:
