@@ -279,9 +279,11 @@ def readable_date(day: dt.date) -> str:
 
 
 def _authors_yaml(config: Config) -> str:
-    posts_url = POSTS.as_posix()  # from the site's root
+    # The badges are written beside the posts (blog/posts/avatars/); both engines publish a posts
+    # folder's other files one level up, at blog/avatars/, which is where a page must point.
+    published = f"{POSTS.parent.as_posix()}/{AVATARS}"
     authors = {
-        a.id: {"name": a.name, "description": a.description or " ", "avatar": a.avatar or f"{posts_url}/{AVATARS}/{a.id}.svg"}
+        a.id: {"name": a.name, "description": a.description or " ", "avatar": a.avatar or f"{published}/{a.id}.svg"}
         for a in config.authors
     }
     return MARKER + ": edit authors in notepress.yml.\n" + yaml.dump(
