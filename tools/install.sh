@@ -11,8 +11,10 @@ DEBS=""
 # WeasyPrint's text layout (Pango) and a font to lay out with
 compgen -G "/usr/lib/*/libpangoft2-1.0.so.0" >/dev/null || DEBS="$DEBS libpango-1.0-0 libpangoft2-1.0-0"
 [ -d /usr/share/fonts/truetype/dejavu ] || DEBS="$DEBS fonts-dejavu-core"
+# strace stops a process at a chosen system call: the tests interrupt a check-in at each of its writes
+command -v strace >/dev/null || DEBS="$DEBS strace"
 if [ -n "$DEBS" ]; then
-  echo "install: Debian packages:$DEBS (Chromium for the browser tests; Pango and fonts for PDF)" >&2
+  echo "install: Debian packages:$DEBS (Chromium and strace for the tests; Pango and fonts for PDF)" >&2
   SUDO=""; [ "$(id -u)" = 0 ] || SUDO="sudo"
   $SUDO apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq $DEBS >/dev/null

@@ -231,15 +231,20 @@ class CheckIn:
 def checkin(repo: Repo, answer, *, on: str | None = None, today: dt.date | None = None) -> CheckIn:
     """One coaching session: the writer's open commitments; the one checked in on (`on`, else the
     first open one, overdue first); `answer(session, chosen)` returns the review.Answers (the CLI
-    asks for them); then the new entry is written and the earlier step closed (see review.session)."""
-    from .review.session import earlier
+    asks for them); then the new entry is written and the earlier step closed (see review.session).
+    A check-in interrupted between those two writes comes first and is finished without a question."""
+    from .review.session import earlier, finish, interrupted
 
     project = opened(repo, today)
     with path_limits(project.root, LONG_FOLDERS):
         session, entries = review.start_checkin(project)
-        slug = on if on is not None else session.steps[0].slug if session.steps else None
+        pending = interrupted(entries, project.today)
+        first = next(iter(pending), None) or (session.steps[0].slug if session.steps else None)
+        slug = on if on is not None else first
         chosen = earlier(entries, slug) if slug is not None else None
-        written = review.checkin(project, answer(session, chosen))
+        written = finish(project.config, entries, chosen, project.today) if chosen else None
+        if written is None:
+            written = review.checkin(project, answer(session, chosen))
     return CheckIn(session, chosen, written)
 
 

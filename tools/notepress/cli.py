@@ -3,17 +3,20 @@ bottom of this file, and every NotepressError is shown in one place, the group's
 
 from __future__ import annotations
 
-import json
-import signal
-import sys
-from pathlib import Path
+from .interrupts import loading
 
-import click
+with loading():  # Ctrl+C while the commands load: "Aborted!", not a traceback of the imports
+    import json
+    import signal
+    import sys
+    from pathlib import Path
 
-from . import api, cli_review, cli_workflow
-from .cli_base import Failed, command, directory_option, parse_date, plural, progress, project, root
-from .names import path_problem, too_long
-from .problems import NotepressError
+    import click
+
+    from . import api, cli_review, cli_workflow
+    from .cli_base import Failed, command, directory_option, parse_date, plural, progress, project, root
+    from .names import path_problem, too_long
+    from .problems import NotepressError
 
 
 NEXT_STEP = {  # what `new` suggests once the entry exists

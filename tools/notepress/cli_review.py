@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import sys
 from pathlib import Path
 
 import click
@@ -38,7 +39,7 @@ def next_steps(today, done_slug, on, include_private, ics):
     title, slug and path. Internal and public entries only, unless --include-private; never drafts.
 
     --done SLUG sets `next_step_done:` in that entry's front matter and changes nothing else
-    in the file. --ics FILE writes the dated steps as all-day events on their due dates (import
+    in the file (nor its permissions; a read-only entry is refused). --ics FILE writes the dated steps as all-day events on their due dates (import
     it again after a check-in: each step keeps its event). Says when the last check-in is older
     than `cadence_days` (notepress.yml, default 14).
 
@@ -282,7 +283,8 @@ def checkin(on_slug, today, yes, **options):
     one next step, its due date and the goal it serves. Writes a learning entry linked back to
     the earlier one, and closes the earlier step by editing only its `next_step_done:` line
     (done today, or "carried over"). Every question is also an option, for scripts. Shows your
-    private entries too: this is your own session.
+    private entries too: this is your own session. Interrupted after writing the entry (Ctrl+C, a
+    kill), run it again: it closes the step without a second entry. A read-only entry is left as it is.
 
     \b
     Example:
@@ -296,7 +298,15 @@ def checkin(on_slug, today, yes, **options):
         _show_session(session, chosen)
         return _answers(options, chosen, _Asker(yes), repo.today)
 
-    done = api.checkin(repo, answer, on=on_slug)
+    try:
+        done = api.checkin(repo, answer, on=on_slug)
+    except KeyboardInterrupt:
+        click.echo("\nnotepress: interrupted: run `notepress checkin` again to finish the check-in "
+                   "(an entry it wrote is kept, not written twice)", err=True)
+        sys.exit(130)
+    if done.written.resumed:
+        click.echo(f"{done.written.source}: the check-in on {done.chosen.slug} written earlier today, kept "
+                   "(it was interrupted before closing the step, closed now)", err=True)
     click.echo(done.written.source)
     if done.written.earlier:
         click.echo(f"{done.written.earlier}: {done.written.done_line}")

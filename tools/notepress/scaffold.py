@@ -12,6 +12,7 @@ from pathlib import Path
 
 from markdown.extensions.toc import slugify
 
+from .edits import create
 from .model import TYPES
 from .names import cap_slug
 from .problems import NotepressError, Problem
@@ -32,8 +33,10 @@ def unique_slug(slug: str, taken, today) -> str:
     return cap_slug(f"{today.isoformat()}-{slug}") if slug in taken else slug
 
 
-def new_entry(project, etype: str, title: str) -> Path:
-    """A new entry of `etype` dated the project's today (a project.Project), from its template."""
+def new_entry(project, etype: str, title: str, change=None) -> Path:
+    """A new entry of `etype` dated the project's today (a project.Project), from its template, with
+    `change(bytes) -> bytes` applied before it is written. Written whole or not at all, never over a
+    file (edits.create)."""
     config, today = project.config, project.today
     if etype not in TYPES:
         raise NotepressError(Problem("", 0, "type", f"{etype!r} is not one of {', '.join(TYPES)}", "pick one of them"))
@@ -46,10 +49,9 @@ def new_entry(project, etype: str, title: str) -> Path:
     slug = unique_slug(slug, {e.slug for e in project.entries}, today)
     text = environment(config.root).get_template(f"entry-{etype}.md.jinja").render(
         title=title, date=today.isoformat(), slug=slug)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    try:  # "x" mode: never overwrite, even if the file appears between a check and the write
-        with open(path, "x", encoding="utf-8", newline="\n") as f:
-            f.write(text)
+    data = text.encode("utf-8")
+    try:  # never overwrite, even if the file appears between a check and the write
+        create(config.root, path, change(data) if change else data)
     except FileExistsError:
         rel = os.path.relpath(path, config.root)
         raise NotepressError(Problem(rel, 0, "", "already exists, not overwritten", "choose another title or edit that file"))

@@ -7,8 +7,6 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..front_matter import Lines, scalar
-from ..output import write_atomic
-from ..problems import NotepressError
 from ..scaffold import new_entry
 from .nextsteps import find_step
 
@@ -17,14 +15,12 @@ def new_checkin(project, from_slug: str, title: str) -> Path:
     """Create a learning entry (a project.Project's, dated its today) whose action is the next step
     of entry `from_slug` and whose body links back to it. Returns the new file's path; never overwrites."""
     previous = find_step(project.entries, from_slug)
-    path = new_entry(project, "learning", title)
-    try:
-        fm = Lines(path.read_bytes(), path.name)
+
+    def link_back(data: bytes) -> bytes:
+        fm = Lines(data, "entry-learning.md.jinja")
         fm.set("action", scalar(" ".join(previous.loop.next_step.split())),
                after=("competencies", "type", "title"))
         fm.prepend_body(f"Check-in on [[{previous.slug}]]: its next step is this entry's action.")
-        write_atomic(path, fm.to_bytes())
-    except (NotepressError, OSError):
-        path.unlink(missing_ok=True)  # ours: created a moment ago
-        raise
-    return path
+        return fm.to_bytes()
+
+    return new_entry(project, "learning", title, change=link_back)

@@ -5,15 +5,13 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import difflib
-import os
-import stat
 from dataclasses import dataclass
 
 from ..config import Config
+from ..edits import read_only, replace
 from ..entries import parse_entry
 from ..front_matter import edit
 from ..model import Entry
-from ..output import write_atomic
 from ..problems import NotepressError, Problem, Report
 
 
@@ -77,7 +75,8 @@ def find_step(entries: list[Entry], slug: str) -> Entry:
 def mark_done(config: Config, entries: list[Entry], slug: str, on: dt.date, note: str = "") -> Done:
     """Set `next_step_done: ON` in entry `slug`, changing only that line (or inserting it after
     `next_step_due:`, else after `next_step:`), with `note` as a comment after the date (a step
-    carried over). An entry already done is left untouched."""
+    carried over). An entry already done is left untouched; one its owner made read-only is refused.
+    The file is replaced whole (edits.replace): its mode kept at every moment, no temporary file in posts/."""
     entry = find_step(entries, slug)
     raw = entry.path.read_bytes()
     before = parse_entry(entry.path, raw, config, Report(config.root))
@@ -85,6 +84,9 @@ def mark_done(config: Config, entries: list[Entry], slug: str, on: dt.date, note
         raise StepError(Problem(entry.source, 1, "", "changed since it was read", "run the command again"))
     if before.loop.next_step_done is not False:
         return Done(entry.source, before.loop.next_step_done, changed=False)
+    refused = read_only(entry.path, entry.source)
+    if refused:
+        raise StepError(refused)
     note = " ".join(note.split())
     data, line = edit(raw, "next_step_done", on.isoformat() + (f"  # {note}" if note else ""),
                       after=("next_step_due", "next_step"), where=entry.source)
@@ -92,10 +94,7 @@ def mark_done(config: Config, entries: list[Entry], slug: str, on: dt.date, note
     if after is None or not _same_but_done(before, after, on):
         raise StepError(Problem(entry.source, line, "next_step_done", "cannot be set without changing "
                                 "other lines", f"add `next_step_done: {on.isoformat()}` by hand"))
-    target = entry.path.resolve()  # through a symlink, not over it
-    mode = stat.S_IMODE(target.stat().st_mode)
-    write_atomic(target, data)
-    os.chmod(target, mode)
+    replace(config.root, entry.path, data, entry.source)
     return Done(entry.source, on, changed=True)
 
 
