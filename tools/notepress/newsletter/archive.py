@@ -151,7 +151,7 @@ def save(archive_dir: Path, record: IssueRecord, files: dict[str, bytes], replac
         raise NotepressError(Problem(str(replaces.folder), 0, "", f"issue #{replaces.number} was sent and is never rewritten"))
     folder = archive_dir / folder_name(record.number, dt.date.fromisoformat(record.created[:10]))
     stage = staging_dir(folder)
-    stage.mkdir(parents=True)
+    stage.mkdir(parents=True, exist_ok=True)  # staging_dir may already have made it
     for name, data in {**files, RECORD: record.to_json().encode()}.items():
         (stage / name).parent.mkdir(parents=True, exist_ok=True)
         (stage / name).write_bytes(data)
