@@ -128,8 +128,12 @@ def _replace_content(stage: Path, final: Path) -> None:
     for folder, dirs, files in os.walk(final, topdown=False):
         for name in [*files, *dirs]:
             path = Path(folder) / name
-            if path not in keep:
-                shutil.rmtree(path) if path.is_dir() and not path.is_symlink() else path.unlink()
+            if path in keep:
+                continue
+            if path.is_dir() and not path.is_symlink():
+                shutil.rmtree(path)
+            else:
+                path.unlink()
 
 
 def recover(final: Path) -> None:
