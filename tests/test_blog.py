@@ -23,6 +23,7 @@ from notepress.problems import NotepressError
 from notepress.screen import screen_public
 
 GOLDEN = FIXTURES / "golden" / "blog"
+CARD = r"attachments/[0-9a-f]{20}\.png"  # a share card, named by its bytes (which the installed fonts draw)
 PUBLIC_POSTS = ["pricing-page-test.md", "why-small-tests.md"]
 OWNED = (".notepress", "docs", "blog", "posts")
 
@@ -56,8 +57,10 @@ def test_only_public_non_draft_entries_become_posts(repo):
     _, generated = api.generate_blog(repo)
 
     out = posts_dir(repo)
-    assert sorted(p.name for p in out.iterdir()) == [".authors.yml", ".gitignore", "avatars", *PUBLIC_POSTS]
+    assert sorted(p.name for p in out.iterdir()) == [".authors.yml", ".gitignore", "attachments", "avatars",
+                                                     *PUBLIC_POSTS]
     assert [p.name for p in (out / "avatars").iterdir()] == ["ana.svg"]  # the author's initials badge
+    assert len(list((out / "attachments").glob("*.png"))) == len(PUBLIC_POSTS)  # a share card per post
     assert sorted(p.name for p in generated.written) == PUBLIC_POSTS
     assert all(p.parent == out for p in generated.written)
     assert (generated.unchanged, generated.removed) == (0, [])
@@ -67,8 +70,8 @@ def test_only_public_non_draft_entries_become_posts(repo):
 def test_posts_match_the_golden_files(name, repo):
     api.generate_blog(repo)
 
-    assert posts_dir(repo).joinpath(name).read_text(encoding="utf-8") == GOLDEN.joinpath(name).read_text(
-        encoding="utf-8")
+    written = posts_dir(repo).joinpath(name).read_text(encoding="utf-8")
+    assert re.sub(CARD, "attachments/CARD.png", written) == GOLDEN.joinpath(name).read_text(encoding="utf-8")
 
 
 def test_front_matter_has_the_material_fields_and_there_is_no_h1(repo):
@@ -81,18 +84,23 @@ def test_front_matter_has_the_material_fields_and_there_is_no_h1(repo):
         "title": "Testing the pricing page headline", "date": {"created": dt.date(2026, 3, 2), "updated": dt.date(2026, 3, 20)}, "slug": "pricing-page-test",
         "authors": ["ana"],  # the first author in notepress.yml signs posts that name none
         "categories": ["Learning log"], "tags": ["pricing", "experiments"], "readtime": 1,
-        "share": {"title": "Testing the pricing page headline", "card": "summary",  # no summary: what was learned
-                  "description": "Visitors read the headline, not the comparison table.",
-                  "url": "https://example.test/notes/blog/2026/03/02/pricing-page-test/"},
+        "share": {"title": "Testing the pricing page headline", "card": "summary_large_image",
+                  "description": "Visitors read the headline, not the comparison table.",  # no summary: what was learned
+                  "url": "https://example.test/notes/blog/2026/03/02/pricing-page-test/",
+                  "image": learning["share"]["image"]},
     }
     assert essay == {
         "title": "Why small tests win", "date": {"created": dt.date(2026, 3, 1), "updated": dt.date(2026, 3, 20)}, "slug": "why-small-tests",
         "authors": ["ana"], "categories": ["Essays"], "tags": ["experiments"],
         "description": "Small, reversible tests teach more per week than big launches.", "readtime": 1,
-        "share": {"title": "Why small tests win", "card": "summary",
+        "share": {"title": "Why small tests win", "card": "summary_large_image",
                   "description": "Small, reversible tests teach more per week than big launches.",
-                  "url": "https://example.test/notes/blog/2026/03/01/why-small-tests/"},
+                  "url": "https://example.test/notes/blog/2026/03/01/why-small-tests/",
+                  "image": essay["share"]["image"]},
     }
+    for meta in (learning, essay):  # no image of their own: their share cards, published beside the posts
+        assert re.fullmatch(r"https://example\.test/notes/blog/" + CARD, meta["share"]["image"])
+        assert (posts_dir(repo) / "attachments" / meta["share"]["image"].rsplit("/", 1)[1]).is_file()
     for body in (learning_body, essay_body):
         assert not re.search(r"^#\s", body, re.MULTILINE)  # the title lives in front matter only
         assert not re.search(r"^(=+|-+)\s*$", body, re.MULTILINE)  # no setext heading either
@@ -199,8 +207,8 @@ def test_nothing_outside_the_owned_folder_changes(repo):
 
     assert snapshot(repo, skip=owned) == before
     folders_after = sorted(p.relative_to(repo).as_posix() for p in repo.rglob("*") if p.is_dir())
-    generated = [f".notepress/{kind}{sub}" for kind in ("docs", "preview") for sub in ("", "/blog", "/blog/posts",
-                                                                                       "/blog/posts/avatars")]
+    generated = [f".notepress/{kind}{sub}" for kind in ("docs", "preview") for sub in (
+        "", "/blog", "/blog/posts", "/blog/posts/attachments", "/blog/posts/avatars")]
     assert folders_after == sorted([*folders, ".notepress", *generated])
 
 

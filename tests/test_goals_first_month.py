@@ -1,8 +1,9 @@
 """Goals, check-ins, the promotion packet and the share kit, end to end from `notepress init` in an
 empty folder: a goal written with `notepress new goal`, learning entries serving it, a check-in
 through options, `goals`, `next --ics`, `portfolio -o packet.pdf` (its text extracted and its first
-page rendered), a real build whose post page carries Open Graph and Twitter meta (read back from
-the HTML MkDocs built, and from the HTML Zensical builds from the same generated posts), and
+page rendered), a real build whose post pages carry Open Graph and Twitter meta (read back from
+the HTML MkDocs built, and from the HTML Zensical builds from the same generated posts: the post's
+own image, else its share card), and
 `share` printing, refusing a private entry and refusing a confidential term."""
 
 from __future__ import annotations
@@ -163,8 +164,22 @@ def _check_meta(site: Path) -> None:
         assert published.size == chart.size and published.convert("RGB").tobytes() == chart.convert("RGB").tobytes()
 
 
+def _check_cards(site: Path) -> None:
+    """The posts without an image of their own (init's learning entry and essay) share their cards."""
+    from PIL import Image
+
+    pages = [p for p in site.glob("blog/*/*/*/*/index.html") if p != _post_page(site)]
+    assert len(pages) == 2
+    for page in pages:
+        meta = meta_of(page)
+        assert meta["twitter:card"] == "summary_large_image" and meta["og:image"] == meta["twitter:image"]
+        with Image.open(site / meta["og:image"].removeprefix(SITE_URL)) as card:
+            assert card.size == (1200, 630)
+
+
 def test_og_meta_on_the_page_mkdocs_built(repo):
     _check_meta(repo / "site")
+    _check_cards(repo / "site")
     home = meta_of(repo / "site" / "index.html")
     assert "og:title" not in home  # only posts carry share meta
 
@@ -174,6 +189,7 @@ def test_og_meta_on_the_page_zensical_builds_from_the_same_posts(repo, tmp_path)
     shutil.copytree(repo, copy)
     _ok("-C", copy, "build", "--engine", "zensical")
     _check_meta(copy / "site")
+    _check_cards(copy / "site")
 
 
 def test_a_typed_engine_build_publishes_no_entry(repo, tmp_path):

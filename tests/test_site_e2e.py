@@ -264,6 +264,25 @@ def test_every_relative_link_on_post_pages_resolves(built):
     assert not broken, broken
 
 
+def test_every_public_post_shares_a_large_image_its_card_when_it_has_none_of_its_own(built):
+    """og:image on every post page (the example's posts show no image: each shares its card), an
+    absolute address of a 1200x630 PNG published (and so audited) beside the posts, drawn from the
+    post's title, the site's name and its author."""
+    from PIL import Image
+    from notepress.card import Card, render
+    from test_goals_first_month import meta_of
+
+    site_url, site_name = built.config.site_url, built.project.settings.data["site_name"]
+    for e in _public(built.entries):
+        meta = meta_of(_page(built.site, e))
+        assert meta["twitter:card"] == "summary_large_image", e.source
+        assert meta["og:image"] == meta["twitter:image"] and meta["og:image"].startswith(f"{site_url}blog/attachments/")
+        published = built.site / meta["og:image"].removeprefix(site_url)
+        with Image.open(published) as image:
+            assert (image.format, image.size) == ("PNG", (1200, 630))
+        assert published.read_bytes() == render(Card(e.title, site_name, "Maya Chen")), e.source
+
+
 def test_posts_folder_is_untouched(built):
     assert tree_bytes(built.root / "posts") == built.posts_before
 

@@ -80,6 +80,15 @@ def read(path: Path) -> Attachment:
     return Attachment(hashlib.sha256(data).hexdigest()[:20] + suffix, data, text)
 
 
+def generated(data: bytes, suffix: str, text: str) -> Attachment:
+    """A file notepress made itself (a post's share card: card.py) as it is published: an image is
+    read back like a re-encoded one (no metadata may be in it), and named by its digest. `text` is
+    everything it shows, which the caller checks like the page."""
+    if suffix in IMAGES:
+        _stripped(data, IMAGES[suffix])
+    return Attachment(hashlib.sha256(data).hexdigest()[:20] + suffix, data, text)
+
+
 THEME_TEXT = (".css", ".js", ".mjs", ".xsl", ".xslt", ".xml", ".html", ".htm", ".txt", ".json", ".csv", ".tsv",
               ".webmanifest", ".yml", ".yaml")
 

@@ -77,6 +77,9 @@ class View:
     # docs/ as published (path inside docs/ -> bytes): pages, and the files beside them read
     # completely; set by the screen
     docs_files: dict[str, bytes] = field(default_factory=dict)
+    # slug -> card.Card: what the share card of a public post without an image of its own says,
+    # checked like the page; set by the screen (drawn and published by the blog)
+    cards: dict[str, object] = field(default_factory=dict)
     _by_slug: dict[str, Entry] = field(default_factory=dict, repr=False)
     _resolver: Resolver | None = field(default=None, repr=False)
 

@@ -2,12 +2,12 @@
 (`.notepress/docs/`): docs/ as published, and Material blog posts in its `blog/posts/`.
 
 The folder holds only generated files: one `<slug>.md` per public entry, `.authors.yml`, the
-authors' initials badges (`avatars/`), the local files public entries link or show
-(`attachments/`), and a `.gitignore` that keeps it out of git. Writes are incremental (an
-unchanged file is not rewritten), posts and attachments no public entry needs any more are
-removed, and nothing outside the folder is touched. Entry links, in the body and every linked
-field (a quote too), point only at public posts. `listing` gives the posts as data for an engine
-without a blog plugin (Zensical).
+authors' initials badges (`avatars/`), the local files public entries link or show and the share
+cards of the posts without an image of their own (`attachments/`, card.py), and a `.gitignore`
+that keeps it out of git. Writes are incremental (an unchanged file is not rewritten), posts and
+attachments no public entry needs any more are removed, and nothing outside the folder is touched.
+Entry links, in the body and every linked field (a quote too), point only at public posts.
+`listing` gives the posts as data for an engine without a blog plugin (Zensical).
 
 The shape is the one Material builds fastest: the title in front matter (no H1 to re-parse), one
 date form, a `<!-- more -->` excerpt.
@@ -25,6 +25,7 @@ from pathlib import Path
 
 import yaml
 
+from . import card
 from .attachments import FOLDER as ATTACHMENTS
 from .audience import PublicView
 from .config import OWNED, POSTS, Config, is_generated
@@ -59,6 +60,7 @@ class Generated:
     scheduled: list[Entry] = field(default_factory=list)  # public, dated after today: held back
     attachments: set[str] = field(default_factory=set)  # files published beside the posts (repo paths)
     listing: list[dict] = field(default_factory=list)  # the posts, newest first (see `listing`)
+    cards: tuple[int, int] = (0, 0)  # share cards (card.py): drawn by this build, taken from the cache
     legacy: bool = False  # the posts an earlier notepress generated in docs/blog/posts/ were removed
 
     @property
@@ -70,8 +72,10 @@ class Generated:
             f"{e.source} ({e.date})" for e in self.scheduled) if self.scheduled else ""
         legacy = ("; removed docs/blog/posts/, where an earlier notepress generated the posts (now in "
                   f"{OWNED}/, outside docs/)") if self.legacy else ""
+        drawn, kept = self.cards
+        cards = f"; share cards: {drawn} drawn, {kept} from the cache" if drawn or kept else ""
         return (f"{self.total} posts: {len(self.written)} written, {self.unchanged} unchanged, "
-                f"{len(self.removed)} removed{held}{legacy}")
+                f"{len(self.removed)} removed{held}{legacy}{cards}")
 
 
 def post_filename(entry: Entry) -> str:
@@ -108,6 +112,7 @@ def generate(view: PublicView, changed: dict[Path, dt.date] | None = None) -> Ge
              ".authors.yml": _authors_yaml(config),
              **{f"{AVATARS}/{a.id}.svg": _avatar(a.name) for a in config.authors if not a.avatar}}
     linked_from, similar = backlinks(public, target_of), related(public, limit=2 * RELATED)
+    cards = card.publish(view.cards, config.root)  # the share cards of posts without an image of their own
     for entry in public:
         sources = linked_from.get(entry.slug, [])
         others = [e for e in similar.get(entry.slug, ()) if e not in sources][:RELATED]
@@ -115,7 +120,7 @@ def generate(view: PublicView, changed: dict[Path, dt.date] | None = None) -> Ge
             entry, template, default_authors,
             lambda text, e=entry: rewrite(text, e, target_of, post_filename),
             (changed or {}).get(entry.path),
-            share=og_meta(view, entry),
+            share=og_meta(view, entry, cards.cards.get(entry.slug)),
             connections={"linked_from": [(link_text(e.title), post_filename(e)) for e in sources],
                          "related": [(link_text(e.title), post_filename(e)) for e in others]})
     for name, text in files.items():
@@ -129,7 +134,9 @@ def generate(view: PublicView, changed: dict[Path, dt.date] | None = None) -> Ge
             path.unlink()
             result.removed.append(path)
     result.attachments = view.published_files
-    _write_attachments(out, {a.name: a.data for files in view.attachments.values() for _, a in files})
+    _write_attachments(out, {a.name: a.data for a in [*(a for files in view.attachments.values() for _, a in files),
+                                                      *cards.cards.values()]})
+    result.cards = (cards.drawn, len(cards.cards) - cards.drawn)
     result.listing = listing(public)
     return result
 

@@ -149,7 +149,8 @@ class Project:
         renderer = Renderer(self.root, *self.markdown)
         found = self.engine_settings
         return screen_public(entries, self.config, drafts=drafts, redact=redact, renderer=renderer, today=self.today,
-                             engine_text=found.raw.decode("utf-8", "replace") if found else "")
+                             engine_text=found.raw.decode("utf-8", "replace") if found else "",
+                             site_name=str(found.data.get("site_name") or "") if found else "")
 
 
 Repo = Project | Path | str  # what the API's functions take: the Project a command opened, or a repo's path

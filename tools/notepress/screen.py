@@ -26,12 +26,14 @@ from pathlib import Path
 from .attachments import FOLDER as ATTACHMENTS, Attachment, Refused
 from .attachments import read as read_attachment, read_asset
 from .audience import PublicView, Reader, gate
+from .card import Card
 from .config import CONFIG_FILE, Config, Internal, docs_files
 from .customers import confidential
 from .links import Resolver, unseen
 from .model import Entry
 from .problems import Problem
 from .rendered import Field, PostsFiles, Renderer
+from .share import first_image
 from .text import Hit, Terms, markup_text, replace, tokens
 
 # The fields a post shows as Markdown (the title, tags and the like are shown as plain text).
@@ -51,22 +53,39 @@ class Screened:
 
 def screen_public(entries: list[Entry], config: Config, *, drafts: bool = False, redact: bool | None = None,
                   renderer: Renderer | None = None, today: dt.date | None = None,
-                  engine_text: str | None = None) -> Screened:
+                  engine_text: str | None = None, site_name: str | None = None) -> Screened:
     """Select the public entries on `today` and enforce the rules of a public page on them (and on
-    mkdocs.yml's `engine_text`). A command passes what its Project read: see Project.screen."""
+    mkdocs.yml's `engine_text`; `site_name` is its site_name). A command passes what its Project
+    read: see Project.screen."""
     redact = config.redact if redact is None else redact
     view = gate(entries, config, Reader.PUBLIC, drafts=drafts, today=today)
     rules = _Rules(entries, config, view.public, redact, renderer or _renderer(config))
-    screened, problems = [], []
+    site = _site_name(config) if site_name is None else site_name
+    screened, problems, cards = [], [], {}
     for entry in view:
         entry, found = rules.check(entry)
         screened.append(entry)
         problems += found
+        if config.site_url and first_image(rules.attachments.get(entry.slug, {}).values()) is None:
+            cards[entry.slug], found = rules.card(entry, site)
+            problems += found
     problems += rules.pages() + rules.settings(engine_text)
     rules.renderer.save()
     attachments = {slug: tuple(files.values()) for slug, files in rules.attachments.items()}
     return Screened(PublicView(Reader.PUBLIC, tuple(screened), config, view.public, drafts, view.held, attachments,
-                               rules.docs_files), problems)
+                               rules.docs_files, cards), problems)
+
+
+def _site_name(config: Config) -> str:
+    """mkdocs.yml's site_name, for a caller that did not read it ("" when it cannot be read)."""
+    from .problems import NotepressError
+    from .site import read_settings
+
+    try:
+        found = read_settings(config.root)
+    except NotepressError:
+        return ""
+    return str(found.data.get("site_name") or "") if found else ""
 
 
 def _renderer(config: Config) -> Renderer:
@@ -122,6 +141,19 @@ class _Rules:
             entry, page = _apply(entry, changes), None
         problems += self.rendered(entry, page)
         return entry, problems
+
+    def card(self, entry: Entry, site: str) -> tuple[Card, list[Problem]]:
+        """The share card of a post without an image of its own (card.py): its title as screened,
+        the site's name and its authors' names, checked like the page. A name the title, mkdocs.yml
+        or an author holds alone is reported there; here, one their words make together."""
+        by_id = {a.id: a.name for a in self.config.authors}
+        ids = entry.authors or tuple(a.id for a in self.config.authors[:1])
+        card = Card(entry.title, site, " and ".join(by_id.get(i, i) for i in ids))
+        alone = {h.term for part in (card.title, card.site, card.author) for h in self.terms.find(part)}
+        return card, [Problem(entry.source, entry.line_of("title"), "title",
+                              f"{self.names[h.term].problem} in the post's share card (its title, the site's name "
+                              "and the author, drawn together)", "change the title, so that the card does not spell it")
+                      for h in self.terms.find(card.text) if h.term not in alone | self.reported]
 
     def slug(self, entry: Entry) -> list[Problem]:  # a URL cannot be redacted quietly
         return [Problem(entry.source, entry.line_of("slug"), "slug", self.names[h.term].problem,

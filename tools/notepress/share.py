@@ -4,6 +4,10 @@ Both are built only from the screened public view (`screen.screen_public`), so t
 post shows: redacted when the build redacts, and nothing of an entry that is not public. The text
 `share` prints is checked again for confidential terms as a whole (hashtags join words), like any
 public page.
+
+The image a link preview shows is the post's own first image, else its share card (card.py: the
+title, the site's name and the author, drawn as a 1200x630 PNG); either is published beside the
+posts and named by an absolute URL, with `twitter:card` `summary_large_image`.
 """
 
 from __future__ import annotations
@@ -12,6 +16,7 @@ import re
 from dataclasses import dataclass
 
 from .attachments import FOLDER as ATTACHMENTS_URL  # Material's blog publishes it at blog/attachments/
+from .attachments import Attachment
 from .audience import PublicView, confidential_terms
 from .model import Entry
 from .problems import NotepressError, Problem
@@ -45,21 +50,28 @@ def description(entry: Entry) -> str:
     return entry.title
 
 
-def image_url(view: PublicView, entry: Entry) -> str:
-    """The absolute URL of the first image published beside the post, or ""."""
-    for _, published in view.attachments.get(entry.slug, ()):
-        if IMAGE.search(published.name) and view.config.site_url:
-            return f"{view.config.site_url}blog/{ATTACHMENTS_URL}/{published.name}"
-    return ""
+def first_image(files) -> Attachment | None:
+    """The first image of a post's published files ((repo path, attachments.Attachment) pairs), or None."""
+    return next((published for _, published in files if IMAGE.search(published.name)), None)
 
 
-def og_meta(view: PublicView, entry: Entry) -> dict:
-    """What the theme's `main.html` writes as og:* and twitter:* meta (the post's front matter `share:`).
-    URLs only when `site_url` is set: link previews need absolute addresses."""
+def image_url(view: PublicView, entry: Entry, card: Attachment | None = None) -> str:
+    """The absolute URL of the first image published beside the post, else of its share card
+    (card.py), or "" without site_url."""
+    image = first_image(view.attachments.get(entry.slug, ())) or card
+    if image is None or not view.config.site_url:
+        return ""
+    return f"{view.config.site_url}blog/{ATTACHMENTS_URL}/{image.name}"
+
+
+def og_meta(view: PublicView, entry: Entry, card: Attachment | None = None) -> dict:
+    """What the theme's `main.html` writes as og:* and twitter:* meta (the post's front matter `share:`):
+    the post's own first image, else its share card `card` (as published), as a large card. URLs
+    only when `site_url` is set: link previews need absolute addresses."""
     meta = {"title": entry.title, "description": description(entry)}
     if view.config.site_url:
         meta["url"] = view.url(entry)
-    image = image_url(view, entry)
+    image = image_url(view, entry, card)
     if image:
         meta["image"] = image
     meta["card"] = "summary_large_image" if image else "summary"
