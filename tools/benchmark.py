@@ -289,7 +289,11 @@ def bench_newsletter(n: int, runs: int) -> None:
 
 
 def bench_send(n: int, runs: int) -> None:
-    """(d) sending one issue to n recipients through a local SMTP server (aiosmtpd)."""
+    """(d) sending one issue to n recipients through a local SMTP server (aiosmtpd): messages per
+    second over the whole list, over its first and its last fifth (at most 1,000 recipients each: a
+    send must not slow down along the list), and the bytes notepress wrote to files meanwhile
+    (/proc/self/io wchar: the send record; the server runs in this process but writes no file), and
+    the CPU time per message of the process (notepress and the server)."""
     import datetime as dt
     import os
 
@@ -301,7 +305,8 @@ def bench_send(n: int, runs: int) -> None:
     from notepress.config import load_config
     from notepress.newsletter.send import send_issue
 
-    rates = []
+    rates, firsts, lasts, written, cpu = [], [], [], [], []
+    window = max(1, min(1000, n // 5))
     with tempfile.TemporaryDirectory() as tmp:
         os.environ["XDG_CACHE_HOME"] = str(Path(tmp) / "cache")
         repo = Path(tmp) / "repo"
@@ -318,15 +323,39 @@ def bench_send(n: int, runs: int) -> None:
             recipients = [f"reader{i:04d}@example.com" for i in range(n)]
             for _ in range(runs):
                 record = api.newsletter_draft(repo, since=dt.date(2026, 3, 1), until=dt.date(2026, 3, 28))
-                (record.folder / "send-log.json").unlink(missing_ok=True)
+                for name in ("send-log.json", "send-journal.jsonl"):
+                    (record.folder / name).unlink(missing_ok=True)
+                server.received.clear()  # the server keeps every message: 5,000 x 24 KiB a run
+                stamps: list[float] = []
+                before, cpu_before = _written(), time.process_time()
                 start = time.perf_counter()
-                report = send_issue(config, record.number, team=team, recipients=recipients, force=True)
-                size = (record.folder / "message.eml").stat().st_size
+                report = send_issue(config, record.number, team=team, recipients=recipients, force=True,
+                                    progress=lambda m: stamps.append(time.perf_counter()) if " sent to " in m else None)
                 rates.append(len(report.sent) / (time.perf_counter() - start))
+                written.append(_written() - before)
+                cpu.append((time.process_time() - cpu_before) / n * 1000)
+                firsts.append(window / (stamps[window - 1] - start))
+                lasts.append(window / (stamps[-1] - stamps[-window - 1]) if len(stamps) > window else firsts[-1])
+                size = (record.folder / "message.eml").stat().st_size
         finally:
             server.stop()
     print(f"(d) newsletter send to {n} recipients on a local SMTP server: median {statistics.median(rates):.0f} "
-          f"messages/s (runs {', '.join(f'{r:.0f}' for r in rates)}; a four-week issue, message.eml {size // 1024} KiB)")
+          f"messages/s (runs {', '.join(f'{r:.0f}' for r in rates)}; a four-week issue, message.eml {size // 1024} KiB); "
+          f"first {window}: {statistics.median(firsts):.0f}/s, last {window}: {statistics.median(lasts):.0f}/s; "
+          f"CPU {statistics.median(cpu):.2f} ms per message (client and server); "
+          f"written to files: {statistics.median(written) / 1e6:.2f} MB ({statistics.median(written) / n:.0f} bytes "
+          "per recipient)")
+
+
+def _written() -> int:
+    """Bytes this process has passed to write() so far (Linux); 0 elsewhere."""
+    try:
+        for line in Path("/proc/self/io").read_text().splitlines():
+            if line.startswith("wchar:"):
+                return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
 
 
 def bench_preview(n: int, runs: int, engines: tuple[str, ...] = ENGINES) -> None:

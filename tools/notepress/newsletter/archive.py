@@ -5,10 +5,12 @@
         email.txt       the plain-text part
         message.eml     a complete MIME message (open it in a mail client, or send it)
         issue.json      number, period, subject, preheader, entry slugs
-        send-log.json   who was served, as it happens (written by `newsletter send`)
+        send-journal.jsonl  each copy's attempt and outcome, appended as they happen (`newsletter send`;
+                        an issue sent before the journal has send-log.json instead, still read)
         images/         the images the issue shows (inline parts of message.eml; the web page links them)
 
-An issue with at least one recipient served is sent: it is never rewritten.
+An issue with at least one recipient served, or possibly served (a copy in flight when a send was
+killed), is sent: it is never rewritten.
 """
 
 from __future__ import annotations
@@ -20,11 +22,11 @@ import shutil
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from ..output import staging_dir, swap_in, write_atomic
+from ..output import staging_dir, swap_in
 from ..problems import NotepressError, Problem
+from . import journal
 
 RECORD = "issue.json"
-LOG = "send-log.json"
 FOLDER = re.compile(r"^(\d{3,})-(\d{4}-\d{2}-\d{2})$")
 
 
@@ -93,48 +95,10 @@ def find(archive_dir: Path, number: int | None = None) -> IssueRecord:
 
 
 def read_log(folder: Path) -> dict[str, dict]:
-    """recipient address -> {"status": "sent" | "failed", "code", "error", "message_id", "at"}, plus
-    "round" (2, 3…) for copies sent again with --force."""
-    path = folder / LOG
-    if not path.exists():
-        return {}
-    try:
-        return json.loads(path.read_text(encoding="utf-8"))["recipients"]
-    except (OSError, ValueError, KeyError) as e:
-        raise NotepressError(Problem(str(path), 0, "", f"unreadable send log ({e}); restore it from git before sending again"))
-
-
-class SendLog:
-    """The send log, rewritten atomically after every recipient.
-
-    Only the changed entry is re-encoded, so a write stays cheap for a long list (json with
-    indent runs in pure Python: re-encoding 1,000 entries per recipient would cost more than
-    sending)."""
-
-    def __init__(self, folder: Path, entries: dict[str, dict]):
-        self.folder = folder
-        self.entries = dict(entries)
-        self.keys = {a.lower(): a for a in self.entries}
-        self.parts = {a: self._encode(a, e) for a, e in self.entries.items()}
-
-    def get(self, address: str) -> dict | None:
-        key = self.keys.get(address.lower())
-        return None if key is None else self.entries[key]
-
-    def record(self, address: str, entry: dict) -> None:
-        key = self.keys.setdefault(address.lower(), address)
-        self.entries[key] = entry
-        self.parts[key] = self._encode(key, entry)
-        self.save()
-
-    def save(self) -> None:
-        body = ",\n".join(self.parts.values())
-        write_atomic(self.folder / LOG, ('{\n "recipients": {\n' + body + "\n }\n}\n").encode())
-
-    @staticmethod
-    def _encode(address: str, entry: dict) -> str:
-        inner = json.dumps(entry, indent=1, ensure_ascii=False).replace("\n", "\n  ")
-        return f"  {json.dumps(address, ensure_ascii=False)}: {inner}"
+    """recipient address -> {"status": "sent" | "failed" | "unknown", "code", "error", "message_id",
+    "at"}, plus "round" (2, 3…) for copies sent again with --force; "unknown" is a copy in flight
+    when a send was killed. From the send journal, and an older send-log.json (journal.py)."""
+    return journal.read(folder).entries
 
 
 def served(log: dict[str, dict]) -> set[str]:
@@ -142,7 +106,8 @@ def served(log: dict[str, dict]) -> set[str]:
 
 
 def is_sent(record: IssueRecord) -> bool:
-    return bool(served(read_log(record.folder)))
+    """At least one copy went out, or may have (in flight when a send was killed)."""
+    return any(r.get("status") in ("sent", "unknown") for r in read_log(record.folder).values())
 
 
 def save(archive_dir: Path, record: IssueRecord, files: dict[str, bytes], replaces: IssueRecord | None) -> Path:

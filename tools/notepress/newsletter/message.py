@@ -1,15 +1,18 @@
 """The copies of an archived issue: its `message.eml` readdressed, one copy per recipient.
 
     copies = Copies(folder, shown, headers(config, record))
-    message_id, data = copies.build(to, "example.com")
+    data = copies.build(to, message_id(record, 1, to.addr_spec, "example.com"))
 
 The archived message's content (its MIME parts and their fields) is read and split once. The
 Subject, From, Reply-To and List-* headers are made at send time from the current notepress.yml,
-and each copy gets its own To, Date and Message-ID. Nothing here sends: see send.py.
+and each copy gets its own To, Date and Message-ID. A recipient's Message-ID is derived from the
+issue, the round and the address, so every retry and every resumed run sends them the same one
+(receivers collapse copies with one Message-ID). Nothing here sends: see send.py.
 """
 
 from __future__ import annotations
 
+import hashlib
 import re
 from email import message_from_bytes, policy
 from email.headerregistry import Address
@@ -17,7 +20,7 @@ from email.utils import formatdate, make_msgid
 from pathlib import Path
 
 from ..config import CONFIG_FILE, Config
-from ..mail import parse_address
+from ..mail import domain_key, parse_address
 from ..problems import NotepressError, Problem
 from . import archive
 from .render import list_headers
@@ -55,14 +58,27 @@ class Copies:
         self.eight_bit = any(b > 127 for b in raw)
         self.subject = headers["Subject"]
 
-    def build(self, to: Address, domain: str, subject: str | None = None) -> tuple[str, bytes]:
-        """(Message-ID, the copy for `to`). `subject` replaces the Subject (the test copy)."""
-        message_id = make_msgid(domain=domain)
+    def build(self, to: Address, message_id: str, subject: str | None = None) -> bytes:
+        """The copy for `to`, with `message_id`. `subject` replaces the Subject (the test copy)."""
         own = _fold("To", str(to)) + _fold("Date", formatdate(localtime=True)) + _fold("Message-ID", message_id)
         head = self.head
         if subject is not None:
             head = head.replace(_fold("Subject", self.subject), _fold("Subject", subject), 1)
-        return message_id, head + own + b"\r\n" + self.body
+        return head + own + b"\r\n" + self.body
+
+
+def message_id(record: archive.IssueRecord, round: int, address: str, domain: str) -> str:
+    """The Message-ID of `address`'s copy of the issue in `round` (a resend with --force is round 2,
+    a new message): the same for every attempt, in any run. Its left part is a digest, so it does
+    not show the address; the right part is the sender's domain (in its IDNA form)."""
+    seed = f"notepress\0{record.number}\0{record.created}\0{round}\0{address.lower()}"
+    digest = hashlib.sha256(seed.encode("utf-8")).hexdigest()[:32]
+    return f"<{record.number}.{round}.{digest}@{domain_key(domain) or 'notepress.invalid'}>"
+
+
+def random_id(domain: str) -> str:
+    """A new Message-ID: a test copy's, never collapsed with another."""
+    return make_msgid(domain=domain_key(domain) or "notepress.invalid")
 
 
 def missing_sender(config: Config) -> Problem | None:

@@ -4,14 +4,21 @@
     report = send_issue(config, 7, team=team, test_address="me@example.com")   # one "[TEST]" copy, not logged
     report = send_issue(config, 7, team=team, progress=print)     # the real thing; run it again to resume
 
-This module decides who gets a copy and keeps the send log; message.py makes the copies and a
-backend delivers them (backends.py): over SMTP (smtp.py), or into memory in a dry run, so that a dry
-run builds every copy a real run would send. Every recipient, and the test copy's address, is at one
-of the company's domains (recipients.allowed_domains) or nothing is sent, not even a dry run. Who was served is written to `send-log.json` after
-every recipient, so an interrupted run resumes where it stopped; recipients that failed permanently
-(5xx) are not retried on resume unless asked. A second sender of the same issue is refused. The SMTP
-password comes from NOTEPRESS_SMTP_PASSWORD and is never written anywhere. Nothing here prints:
-progress goes to a callback.
+This module decides who gets a copy and keeps the send journal (journal.py); message.py makes the
+copies and a backend delivers them (backends.py): over SMTP (smtp.py), or into memory in a dry run,
+so that a dry run builds every copy a real run would send. Every recipient, and the test copy's
+address, is at one of the company's domains (recipients.allowed_domains) or nothing is sent, not
+even a dry run. A second sender of the same issue is refused. The SMTP password comes from
+NOTEPRESS_SMTP_PASSWORD and is never written anywhere. Nothing here prints: progress goes to a callback.
+
+Resuming. Each copy's attempt is on disk before the copy goes to SMTP, and its outcome right after,
+so the same command run again serves exactly the recipients not yet served. Recipients that failed
+permanently (5xx) are not retried unless asked. A recipient in flight when a run was killed (an
+attempt with no outcome: the server may have accepted the copy) is sent again, with the Message-ID
+of that attempt: every copy a recipient gets of an issue carries one Message-ID (message.message_id),
+so a duplicate is one that mail systems collapse, and no recipient is left without the issue. The
+report names them. When the journal cannot be written (a full disk), sending stops before the next
+copy, with one line saying why; nothing is ever delivered without its attempt on disk.
 """
 
 from __future__ import annotations
@@ -24,14 +31,14 @@ from dataclasses import dataclass, field
 from email.headerregistry import Address
 from pathlib import Path
 
-from .. import clock
 from ..audience import Reader, View
 from ..config import CONFIG_FILE, Config, Smtp
 from ..mail import parse_address
 from ..problems import NotepressError, Problem, Report
-from . import archive
+from . import archive, journal
 from .backends import Backend, Collecting, Delivery, Stop
-from .message import Copies, headers
+from .journal import Journal, JournalError
+from .message import Copies, headers, message_id, random_id
 from .recipients import addresses, allowed_domains, load_recipients, outside, outside_problem
 from .smtp import PASSWORD_ENV, Progress, SmtpBackend, open_connection
 
@@ -47,6 +54,7 @@ class SendReport:
     sent: list[str] = field(default_factory=list)  # in a dry run: who would get it
     failed: list[Delivery] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)  # already served
+    resent: list[str] = field(default_factory=list)  # in flight when a run stopped: sent again, same Message-ID
     dry_run: bool = False
     test: bool = False
     unserved: list[str] = field(default_factory=list)  # not reached: sending stopped early
@@ -57,13 +65,15 @@ class SendReport:
     def plan(self) -> list[str]:
         """A dry run's list: who would get what, and who was already served."""
         return ([f"would send to {to}: {self.subject}" for to in self.addressed]
+                + [f"in flight when a send stopped, would send again with the same Message-ID: {address}"
+                   for address in self.resent]
                 + [f"already served: {address}" for address in self.skipped]
                 + [f"failed earlier, not retried: {d.address} ({_why(d)})" for d in self.failed])
 
     @property
     def ok(self) -> bool:
-        """Nobody left unserved."""
-        return not self.failed and not self.unserved
+        """Nobody left unserved, and nothing stopped the run."""
+        return not self.failed and not self.unserved and not self.stopped
 
     def summary(self) -> str:
         """One line: `issue #1: sent 3, failed 1 (x@y: 550 mailbox unavailable), already served 2`."""
@@ -82,7 +92,11 @@ class SendReport:
             parts.append(f"{label} {len(self.failed)} ({shown}{more})")
         if self.skipped:
             parts.append(f"already served {len(self.skipped)}")
-        if self.unserved:
+        if self.resent:
+            shown = ", ".join(self.resent[:3]) + (f" and {len(self.resent) - 3} more" if len(self.resent) > 3 else "")
+            verb = "would send again" if self.dry_run else "sent again"
+            parts.append(f"in flight when a send stopped, {verb} with the same Message-ID {len(self.resent)} ({shown})")
+        if self.unserved or self.stopped:
             parts.append(f"not sent {len(self.unserved)} ({self.stopped}; run the same command again to resume)")
         return f"{head}: {', '.join(parts)}" + ("; nothing was sent" if self.dry_run else "")
 
@@ -124,8 +138,9 @@ def send_issue(config: Config, number: int | None = None, *, team: View, recipie
     problems = withdrawn(record, team, shown)
     if problems:
         raise NotepressError(problems)
-    run = _Run(Copies(folder, shown, headers(config, record)), parse_address(config.newsletter.sender),
-               progress or (lambda message: None))
+    sender = parse_address(config.newsletter.sender)
+    run = _Run(Copies(folder, shown, headers(config, record)), sender, progress or (lambda message: None),
+               lambda to: random_id(sender.domain))
     if test_address is not None:
         people = [_test_recipient(test_address, config)]
     else:  # every address outside the allowed domains refused at once, before anything is sent
@@ -141,15 +156,29 @@ def send_issue(config: Config, number: int | None = None, *, team: View, recipie
     if not people:
         raise NotepressError(Problem("", 0, "recipients", "the list is empty", "give at least one address"))
     with nullcontext() if dry_run else _sending_lock(folder, record.number):
-        log = archive.SendLog(folder, archive.read_log(folder))  # read under the lock: another sender may be writing it
-        report, to_send, this_round = _plan(record.number, people, log, force, retry_failed)
+        state = journal.read(folder)  # read under the lock: another sender may be writing it
+        report, to_send, this_round = _plan(record.number, people, state, force, retry_failed)
         report.dry_run, report.subject = dry_run, run.copies.subject
+        run.message_id = _ids(record, state, this_round, sender.domain)
         if dry_run:
             _deliver(report, run, backend, to_send)
             report.addressed = [str(to) for to, _ in backend.outbox]
         elif to_send:
-            _deliver(report, run, backend, to_send, _Logged(log, this_round, run.progress))
+            with Journal(folder, state, shown) as written:
+                _deliver(report, run, backend, to_send, _Journaled(written, this_round, run.progress))
         return report
+
+
+def _ids(record: archive.IssueRecord, state: journal.State, this_round: int,
+         domain: str) -> Callable[[Address], str]:
+    """Each recipient's Message-ID in this round: the one an earlier attempt recorded, else the
+    one derived from the issue, the round and the address (the same, unless the sender changed)."""
+    def of(to: Address) -> str:
+        entry = state.get(to.addr_spec)
+        if entry and entry.get("message_id") and _round(entry) == this_round:
+            return entry["message_id"]
+        return message_id(record, this_round, to.addr_spec, domain)
+    return of
 
 
 def _password(config: Config) -> str:
@@ -166,12 +195,14 @@ class _Run:
     copies: Copies
     sender: Address
     progress: Progress
+    message_id: Callable[[Address], str]  # each recipient's, fixed before their first attempt
 
 
-def _plan(number: int, people: list[Address], log: archive.SendLog, force: bool,
+def _plan(number: int, people: list[Address], log: journal.State, force: bool,
           retry_failed: bool) -> tuple[SendReport, list[Address], int]:
     """Who gets a copy in this run, and in which round (a forced resend starts a new round, so that
-    an interrupted resend resumes instead of starting over)."""
+    an interrupted resend resumes instead of starting over). A recipient in flight when a run
+    stopped (status "unknown") gets it again, with the same Message-ID (see `_ids`)."""
     current = max((_round(e) for e in log.entries.values()), default=1)
     served = [a for a in people if _served(log.get(a.addr_spec), current)]
     if len(served) == len(people) and not force:
@@ -190,6 +221,8 @@ def _plan(number: int, people: list[Address], log: archive.SendLog, force: bool,
             report.failed.append(Delivery(a.addr_spec, "failed", entry.get("code"), entry.get("error", "")))
         else:
             to_send.append(a)
+            if _round(entry) == current and entry.get("status") == "unknown":
+                report.resent.append(a.addr_spec)
     return report, to_send, current
 
 
@@ -206,33 +239,32 @@ def _served(entry: dict | None, current: int) -> bool:
     return bool(entry) and entry.get("status") == "sent" and _round(entry) == current
 
 
-# --- sending, and the send log -----------------------------------------------------------------------
+# --- sending, and the send journal ----------------------------------------------------------------
 
 
-class _Logged:
-    """Each delivery of a real run: recorded in the send log at once, and told to `progress`."""
+class _Journaled:
+    """Each copy of a real run: its attempt on disk before it goes out, its outcome right after, and
+    the outcome told to `progress`."""
 
-    def __init__(self, log: archive.SendLog, this_round: int, progress: Progress):
-        self.log, self.this_round, self.progress = log, this_round, progress
+    def __init__(self, written: Journal, this_round: int, progress: Progress):
+        self.written, self.this_round, self.progress = written, this_round, progress
 
-    def __call__(self, label: str, message_id: str, result: Delivery) -> None:
-        entry = {"status": result.status, "code": result.code, "error": result.error,
-                 "message_id": message_id, "at": clock.now().isoformat(timespec="seconds")}
-        if self.this_round > 1:
-            entry["round"] = self.this_round
-        self.log.record(result.address, entry)
+    def attempt(self, to: Address, message_id: str) -> None:
+        self.written.attempt(to.addr_spec, message_id, self.this_round)
+
+    def outcome(self, label: str, result: Delivery) -> None:
         if result.status == "sent":
             self.progress(f"{label} sent to {result.address}")
         else:
             self.progress(f"{label} failed for {result.address}: {_why(result)}")
+        self.written.outcome(result, self.this_round)
 
 
 def _deliver(report: SendReport, run: _Run, backend: Backend, to_send: list[Address],
-             delivered: Callable[[str, str, Delivery], None] | None = None, subject: str | None = None,
-             ) -> SendReport:
-    """Make and deliver each copy in turn, adding each result to `report` and passing it to
-    `delivered` (label, Message-ID, result). A Stop before the first copy is an error; a later one
-    leaves the rest unserved, to be sent by the next run."""
+             journaled: _Journaled | None = None, subject: str | None = None) -> SendReport:
+    """Make and deliver each copy in turn, adding each result to `report`; in a real run, each
+    attempt and outcome goes to the journal. A Stop before the first copy is an error; a later
+    one leaves the rest unserved, to be sent by the next run."""
     try:
         backend.open()
     except Stop as e:
@@ -241,25 +273,37 @@ def _deliver(report: SendReport, run: _Run, backend: Backend, to_send: list[Addr
     try:
         for i, to in enumerate(to_send, 1):
             label = "[test]" if report.test else f"[{i}/{total}]"
-            message_id, data = run.copies.build(to, run.sender.domain, subject)
+            message_id = run.message_id(to)
+            data = run.copies.build(to, message_id, subject)
             try:
+                if journaled is not None:
+                    journaled.attempt(to, message_id)  # on disk first: if it cannot be, nothing is sent
                 result = backend.deliver(to, data, run.copies.eight_bit, label)
             except Stop as e:
                 if i == 1:
-                    raise NotepressError(str(e))
-                report.unserved = [a.addr_spec for a in to_send[i - 1:]]
-                report.stopped = str(e)
-                run.progress(f"{label} stopped: {e}")
+                    raise NotepressError(str(e) + ("; nothing was sent" if isinstance(e, JournalError) else ""))
+                _stop(report, run, to_send[i - 1:], label, str(e))
                 break
-            if delivered is not None:
-                delivered(label, message_id, result)
             if result.status == "sent":
                 report.sent.append(result.address)
             else:
                 report.failed.append(result)
+            if journaled is not None:
+                try:
+                    journaled.outcome(label, result)
+                except JournalError as e:  # delivered, but not recorded: the next run sends it again, same Message-ID
+                    _stop(report, run, to_send[i:], label, f"{e}; {result.address}'s result is not recorded "
+                          "(the next run sends it again with the same Message-ID)")
+                    break
     finally:
         backend.close()
     return report
+
+
+def _stop(report: SendReport, run: _Run, rest: list[Address], label: str, why: str) -> None:
+    report.unserved = [a.addr_spec for a in rest]
+    report.stopped = why
+    run.progress(f"{label} stopped: {why}")
 
 
 def _test_recipient(test_address: str, config: Config) -> Address:
