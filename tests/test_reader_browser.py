@@ -55,7 +55,7 @@ def test_home_lists_the_newest_posts_with_links_that_work(served, page):
     assert len(titles) == 5 and titles[0] == public[0].title, titles  # the newest first, five of them
     assert all(t in by_title and by_title[t].date >= public[4].date for t in titles), titles  # public, newest
     assert [by_title[t].date for t in titles] == sorted((by_title[t].date for t in titles), reverse=True)
-    assert page.locator('a[href$="feed_rss_created.xml"]').first.is_visible()
+    assert page.locator('a[href$="subscribe/"]').first.is_visible()
     _no_sideways_scroll(page)
     newest = public[0]
     page.locator("article.md-post h2 a").first.click()
@@ -94,7 +94,7 @@ def test_the_archive_page_lists_every_month(served, page):
     assert page.url.rstrip("/").endswith(f"blog/archive/{public[0].date:%Y/%m}")
 
 
-@pytest.mark.parametrize("path", ["blog/", "feed_rss_created.xml"])
+@pytest.mark.parametrize("path", ["blog/", "subscribe/"])
 def test_no_page_scrolls_sideways(served, page, path):
     base, _ = served
     _open(page, base + path, path.replace("/", "_"))
@@ -103,7 +103,7 @@ def test_no_page_scrolls_sideways(served, page, path):
 
 def test_the_example_ships_the_init_templates_reader_files():
     init = REPO / "tools" / "notepress" / "templates" / "init"
-    for rel in ("overrides/home.html", "overrides/archive.html", "overrides/main.html", "docs/stylesheets/extra.css", "docs/feed.xsl",
+    for rel in ("overrides/home.html", "overrides/archive.html", "overrides/main.html", "docs/stylesheets/extra.css", "docs/subscribe.md",
                 "docs/blog/archive/index.md"):
         assert (REPO / rel).read_bytes() == (init / rel).read_bytes(), f"{rel} differs from templates/init/{rel}"
 

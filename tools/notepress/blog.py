@@ -61,6 +61,7 @@ class Generated:
     attachments: set[str] = field(default_factory=set)  # files published beside the posts (repo paths)
     listing: list[dict] = field(default_factory=list)  # the posts, newest first (see `listing`)
     cards: tuple[int, int] = (0, 0)  # share cards (card.py): drawn by this build, taken from the cache
+    updated: dict[str, dt.date] = field(default_factory=dict)  # post path -> its update date (as the post says)
     legacy: bool = False  # the posts an earlier notepress generated in docs/blog/posts/ were removed
 
     @property
@@ -119,7 +120,7 @@ def generate(view: PublicView, changed: dict[Path, dt.date] | None = None) -> Ge
         files[post_filename(entry)] = render_post(
             entry, template, default_authors,
             lambda text, e=entry: rewrite(text, e, target_of, post_filename),
-            (changed or {}).get(entry.path),
+            updated(entry, changed),
             share=og_meta(view, entry, cards.cards.get(entry.slug)),
             connections={"linked_from": [(link_text(e.title), post_filename(e)) for e in sources],
                          "related": [(link_text(e.title), post_filename(e)) for e in others]})
@@ -138,13 +139,20 @@ def generate(view: PublicView, changed: dict[Path, dt.date] | None = None) -> Ge
                                                       *cards.cards.values()]})
     result.cards = (cards.drawn, len(cards.cards) - cards.drawn)
     result.listing = listing(public)
+    result.updated = {e.post_path: updated(e, changed) for e in public}
     return result
+
+
+def updated(entry: Entry, changed: dict[Path, dt.date] | None) -> dt.date:
+    """When the post last changed: its source's last change (from git), never before its date.
+    The post, its feeds' items and its sitemap entry all say this date."""
+    return max(entry.date, (changed or {}).get(entry.path) or entry.date)
 
 
 def listing(public: list[Entry]) -> list[dict]:
     """The generated posts, newest first, as plain data for an engine whose templates cannot ask a
     blog plugin (Zensical): the home page's latest posts and the archive's months read it."""
-    return [{"title": e.title, "url": e.post_path, "date": e.date.isoformat(),
+    return [{"title": e.title, "url": e.post_path, "file": post_filename(e), "date": e.date.isoformat(),
              "shown_date": readable_date(e.date), "month": f"{FULL_MONTHS[e.date.month - 1]} {e.date.year}",
              "month_url": f"blog/archive/{e.date:%Y/%m}/", "summary": e.summary, "category": CATEGORY[e.type]}
             for e in sorted(public, key=lambda e: (e.date, e.slug), reverse=True)]

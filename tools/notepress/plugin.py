@@ -23,7 +23,7 @@ from mkdocs.config.base import Config as MkDocsPluginConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority
 
-from . import lastbuild, publish, site
+from . import lastbuild, publish, site, site_files
 from .config import CONFIG_FILE
 from .output import BuildLock, is_staging
 from .problems import NotepressError, Problem
@@ -31,8 +31,6 @@ from .project import Project
 from .rendered import PURE_EXTENSIONS, PageCache, extension_name, rooted_snippets
 
 log = logging.getLogger("mkdocs.plugins.notepress")
-# The rss plugin writes <image><url>None</url></image> when no `image:` is set.
-EMPTY_FEED_IMAGE = re.compile(r"\s*<image>\s*<url>None</url>.*?</image>", re.S)
 
 
 class NotepressPluginConfig(MkDocsPluginConfig):
@@ -77,6 +75,10 @@ class NotepressPlugin(BasePlugin[NotepressPluginConfig]):
             raise PluginError(f"notepress: the blog was not generated:\n{e}")
         if self.project and self.project.config.site_url:
             config.site_url = self.project.config.site_url
+        # Feed autodiscovery: main.html links the feeds Material's base.html does not (the JSON ones).
+        rss = config.plugins.get("rss")
+        config.extra["notepress"] = {**(config.extra.get("notepress") or {}), "feeds": [
+            f.link() for f in site_files.feed_files(rss.config if rss else None) if f.kind != "rss"]}
         # Includes resolve against the writing repo, as the check resolved them, wherever MkDocs runs.
         config.mdx_configs = rooted_snippets(config.markdown_extensions, config.mdx_configs, root)
         return config
@@ -212,7 +214,6 @@ class NotepressPlugin(BasePlugin[NotepressPluginConfig]):
 
     @event_priority(-100)  # after search, rss and sitemap have written their files
     def on_post_build(self, config):
-        _drop_empty_feed_image(Path(config.site_dir), config.plugins.get("rss"))
         if self.pages is not None:
             self.pages.save()
             log.debug(f"notepress: {self.pages.hits} posts rendered by an earlier build")
@@ -327,16 +328,3 @@ def problems_banner(html: str, problems: list[Problem]) -> str:
             return html[:found.end()] + banner + html[found.end():]
     return html
 
-
-def _drop_empty_feed_image(site_dir: Path, rss) -> None:
-    """Remove the feed image the rss plugin writes as `None` when none is configured."""
-    if rss is None:
-        return
-    names = rss.config.feeds_filenames
-    for name in (names.rss_created, names.rss_updated):
-        path = site_dir / name
-        if path.is_file():
-            text = path.read_text(encoding="utf-8")
-            fixed = EMPTY_FEED_IMAGE.sub("", text)
-            if fixed != text:
-                path.write_bytes(fixed.encode("utf-8"))

@@ -19,15 +19,15 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import blog, lastbuild
+from . import blog, lastbuild, site_files
 from .audit import Finding, audit_site
 from .gitdates import last_changed, shallow_warning
 from .output import BuildLock, leftovers, recover, staging_dir, swap_in
 from .problems import NotepressError, Problem
 from .project import Project, opened
 
-NO_SITE_URL = ("site_url is not set: feed items have no links, the sitemap lists nothing, newsletter links are "
-               "relative (set site_url: https://…/ in notepress.yml)")
+NO_SITE_URL = ("site_url is not set: feed items have no links, the sitemap lists nothing, robots.txt names no "
+               "sitemap, newsletter links are relative (set site_url: https://…/ in notepress.yml)")
 
 
 # -- read, validate, gate, generate ------------------------------------------------------------------
@@ -117,9 +117,12 @@ def stage(where: Project | Path | str, site_dir: Path, *, redact: bool | None = 
 
 
 def finish(staged: Staged, theme_dirs: list[Path], progress=None) -> None:
-    """Audit the staged site for content of non-public entries; swap it in only when there is none.
+    """Put the feeds, sitemap and robots.txt right (site_files.py: the same on either engine), then
+    audit the staged site for content of non-public entries; swap it in only when there is none.
     On a finding the staged site is deleted and the published one is left as it was."""
     project = staged.project
+    site_files.complete(staged.stage, project.config.site_url, staged.generated,
+                        site_files.rss_options(project.settings.data))
     findings = audit_site(staged.stage, project.require().entries, project.config, label=staged.final.name,
                           theme_dirs=theme_dirs, published=staged.generated.attachments, today=project.today)
     if findings:

@@ -45,7 +45,7 @@ FILES: tuple[tuple[str, str], ...] = (
     ("docs/tags.md", "docs/tags.md"),
     ("docs/blog/archive/index.md", "docs/blog/archive/index.md"),
     ("docs/stylesheets/extra.css", "docs/stylesheets/extra.css"),
-    ("docs/feed.xsl", "docs/feed.xsl"),
+    ("docs/subscribe.md", "docs/subscribe.md"),
     ("overrides/home.html", "overrides/home.html"),
     ("overrides/archive.html", "overrides/archive.html"),
     ("overrides/main.html", "overrides/main.html"),

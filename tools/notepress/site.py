@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from . import site_files
 from .config import CONFIG_FILE, ENGINES, Config, Folder, overlapping
 from .output import write_if_changed
 from .problems import NotepressError, Problem, Report
@@ -302,7 +303,9 @@ class Zensical:
         build while it runs touches nothing of it."""
         self.project.check_folders()
         path, docs = self.root / (ZENSICAL_PREVIEW if preview else ZENSICAL_CONFIG), self.project.config.engine_docs(preview)
-        extra = {"notepress": {"posts": posts, "problems": [str(p) for p in problems]}}
+        # Zensical's base.html links no feed: main.html links every one (feed autodiscovery).
+        feeds = [f.link() for f in site_files.feed_files(site_files.rss_options(self.project.settings.data))]
+        extra = {"notepress": {"posts": posts, "problems": [str(p) for p in problems], "feeds": feeds}}
         lines = ["# Written by notepress for one Zensical run (removed after it): mkdocs.yml, built elsewhere.",
                  f"INHERIT: {ENGINE_CONFIG}", f"site_dir: {json.dumps(os.path.relpath(site_dir, self.root))}",
                  f"extra: {json.dumps(extra, ensure_ascii=False)}"]

@@ -1,0 +1,255 @@
+"""The files of a built site that feed readers and crawlers read, put right in one place for both
+engines: `publish.finish` calls `complete` on the staged site, after the engine and before the
+audit (so everything written here is audited like the rest).
+
+    complete(stage, site_url, generated, rss_options(settings.data))
+
+- RSS feeds (RSS 2.0, as the W3C Feed Validator reads it): an author is a name, and RSS's
+  `author` and `managingEditor` take an email address, so the name goes in `dc:creator`; an item's
+  description is HTML whose every URL is absolute (the engines render it from the post's Markdown,
+  so a link is relative to the post's source: `other-post.md`, `attachments/…`); a summary, plain
+  text, is escaped as HTML; no `xml-stylesheet` (browsers are removing XSLT: the feed is a feed, and
+  the site's Subscribe page is the page for people); no `<image>` of `None`.
+- JSON feeds (JSON Feed 1.1): no key whose value is null, an item's `id` always a string, and the
+  same absolute URLs in `content_html`.
+- The sitemap (and MkDocs' gzipped copy): a post's `lastmod` is its update date, the one the post
+  and its feed items say; other pages get none (MkDocs writes the build day for every page).
+- robots.txt: every page may be crawled, and where the sitemap is (when site_url is set). A
+  robots.txt of the writer's own (in docs/) is left as it is.
+
+Feed autodiscovery (`<link rel="alternate">` on every page) is in the theme's main.html, from the
+list `feed_links` gives the templates (see site.py and plugin.py).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import gzip
+import html
+import json
+import posixpath
+import re
+import xml.etree.ElementTree as ET
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urljoin, urlsplit
+
+from .config import POSTS
+from .output import write_if_changed
+
+DC = "http://purl.org/dc/elements/1.1/"
+ATOM = "http://www.w3.org/2005/Atom"
+SITEMAP = "http://www.sitemaps.org/schemas/sitemap/0.9"
+XML_DECLARATION = '<?xml version="1.0" encoding="UTF-8"?>\n'
+# RSS 2.0's form of a person: an email address, then optionally the name in parentheses.
+EMAIL = re.compile(r"^[^@\s()<>]+@[^@\s()<>]+\.[^@\s()<>]+(\s+\([^()]*\))?$")
+# A `&` that starts no entity: the rss plugin writes authors, categories and the site's name
+# unescaped ("P&L" as a tag), which no XML reader accepts.
+BARE_AMPERSAND = re.compile(r"&(?!#[0-9]+;|#x[0-9a-fA-F]+;|[A-Za-z][A-Za-z0-9]*;)")
+TAG = re.compile(r"<[A-Za-z][^<>]*>")
+URL_ATTRIBUTE = re.compile(r"""(\s(?:href|src|poster|cite)\s*=\s*)("[^"]*"|'[^']*'|[^\s"'>]+)""", re.I)
+MEDIA_ROOT = POSTS.parent.as_posix()  # Material's blog publishes the posts folder's other files here
+
+ET.register_namespace("atom", ATOM)
+ET.register_namespace("dc", DC)
+ET.register_namespace("", SITEMAP)
+
+
+# -- which feeds the site has --------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Feed:
+    name: str  # its file, at the site's root
+    kind: str  # "rss" or "json"
+    updated: bool  # the feed of updated posts (else of new posts)
+
+    @property
+    def type(self) -> str:
+        return "application/rss+xml" if self.kind == "rss" else "application/feed+json"
+
+    @property
+    def title(self) -> str:  # as Material's own links name the RSS feeds
+        return f"{'RSS' if self.kind == 'rss' else 'JSON'} feed{' of updated content' if self.updated else ''}"
+
+    def link(self) -> dict:
+        """What a template's `<link rel="alternate">` needs."""
+        return {"type": self.type, "title": self.title, "href": self.name}
+
+
+FEED_NAMES = {"rss_created": "feed_rss_created.xml", "rss_updated": "feed_rss_updated.xml",
+              "json_created": "feed_json_created.json", "json_updated": "feed_json_updated.json"}
+
+
+def rss_options(settings: dict) -> dict | None:
+    """The rss plugin's options in mkdocs.yml (`settings`, as read), or None when it has none."""
+    plugins = settings.get("plugins") or []
+    items = plugins.items() if isinstance(plugins, dict) else [
+        (p, {}) if isinstance(p, str) else next(iter(p.items()), ("", {})) for p in plugins if p]
+    for name, options in items:
+        if str(name).split(" #")[0] == "rss":
+            return dict(options or {})
+    return None
+
+
+def feed_files(options) -> list[Feed]:
+    """The feeds the rss plugin writes with these options (its mkdocs.yml entry, or the MkDocs
+    plugin's config; None: no rss plugin, no feeds). Both engines read the same options."""
+    if options is None or options.get("enabled", True) is False:
+        return []
+    names = {**FEED_NAMES, **{k: v for k, v in dict(options.get("feeds_filenames") or {}).items() if v}}
+    feeds = []
+    for kind in ("rss", "json"):
+        if options.get(f"{kind}_feed_enabled", True) is not False:
+            feeds += [Feed(str(names[f"{kind}_{when}"]), kind, when == "updated") for when in ("created", "updated")]
+    return feeds
+
+
+# -- the posts, as the feeds and the sitemap name them ------------------------------------------------
+
+class Posts:
+    """The generated posts by their public address (or, without site_url, by title), and the
+    public address of anything a post's source links."""
+
+    def __init__(self, site_url: str, listing: list[dict], updated: dict[str, dt.date]):
+        self.base = site_url or ""  # without one, addresses are relative to the site's root
+        self.listing = listing
+        self.updated = updated
+        self.by_url = {self.base + p["url"]: p for p in listing}
+        titles = [p["title"] for p in listing]
+        self.by_title = {p["title"]: p for p in listing if titles.count(p["title"]) == 1}
+        self.by_file = {p["file"]: p for p in listing}
+
+    def find(self, url: str | None, title: str | None) -> dict | None:
+        return self.by_url.get(url or "") or (None if url else self.by_title.get(title or ""))
+
+    def html(self, text: str, post: dict | None) -> str:
+        """A description as HTML with absolute URLs: a post's summary is plain text (escaped);
+        any other is the engine's HTML of the post's excerpt."""
+        if post is not None and post.get("summary") and text.strip() == post["summary"].strip():
+            return html.escape(text, quote=False)
+        return TAG.sub(lambda tag: URL_ATTRIBUTE.sub(lambda m: self._attribute(m, post), tag.group()), text)
+
+    def _attribute(self, m: re.Match, post: dict | None) -> str:
+        value = m.group(2)
+        quoted = value[:1] in "\"'"
+        url = html.unescape(value[1:-1] if quoted else value)
+        return f'{m.group(1)}"{html.escape(self.absolute(url, post))}"'
+
+    def absolute(self, url: str, post: dict | None) -> str:
+        """`url`, written in the Markdown of `post`'s generated source (blog/posts/<file>), as the
+        public address the engine gives it."""
+        parts = urlsplit(url)
+        if parts.scheme or parts.netloc or url.startswith("//"):
+            return url
+        tail = (f"?{parts.query}" if parts.query else "") + (f"#{parts.fragment}" if parts.fragment else "")
+        if not parts.path:  # "#heading": on the post itself
+            return (self.base + post["url"] + tail) if post else url
+        if parts.path.startswith("/"):
+            return urljoin(self.base, url) if self.base else url
+        target = posixpath.normpath(posixpath.join(POSTS.as_posix(), parts.path))
+        return self.base + self.public_path(target) + tail
+
+    def public_path(self, source: str) -> str:
+        """A file of the docs the engine builds (relative to them) -> its address from the site's root."""
+        folder = POSTS.as_posix() + "/"
+        if source.startswith(folder) and source[len(folder):] in self.by_file:
+            return self.by_file[source[len(folder):]]["url"]
+        if source.endswith(".md"):  # a page: MkDocs' and Zensical's directory URLs
+            page = source[:-3]
+            stem = posixpath.basename(page)
+            return (posixpath.dirname(page) + "/" if stem in ("index", "README") else page + "/").lstrip("/")
+        if source.startswith(folder):
+            return f"{MEDIA_ROOT}/{source[len(folder):]}"
+        return source
+
+
+# -- the whole of it ---------------------------------------------------------------------------------
+
+def complete(stage: Path, site_url: str, generated, rss: dict | None) -> None:
+    """Put the feeds, the sitemap and robots.txt of the site built in `stage` right (see above).
+    `generated` is the build's blog.Generated; `rss` the rss plugin's options in mkdocs.yml."""
+    posts = Posts(site_url, generated.listing, generated.updated)
+    for feed in feed_files(rss):
+        path = stage / feed.name
+        if path.is_file():
+            (rss_feed if feed.kind == "rss" else json_feed)(path, posts)
+    sitemap(stage, posts)
+    robots(stage, site_url)
+
+
+def rss_feed(path: Path, posts: Posts) -> None:
+    text = BARE_AMPERSAND.sub("&amp;", path.read_text(encoding="utf-8"))
+    root = ET.fromstring(text)  # the xml-stylesheet instruction and comments are not kept
+    channel = root.find("channel")
+    if channel is None:
+        return
+    for editor in channel.findall("managingEditor") + channel.findall("webMaster"):
+        if not EMAIL.match((editor.text or "").strip()):
+            editor.tag = f"{{{DC}}}creator"
+    for image in channel.findall("image"):
+        if (image.findtext("url") or "").strip() in ("", "None"):
+            channel.remove(image)
+    for item in channel.iter("item"):
+        post = posts.find(item.findtext("link"), item.findtext("title"))
+        for author in item.findall("author"):
+            if not EMAIL.match((author.text or "").strip()):
+                author.tag = f"{{{DC}}}creator"
+        description = item.find("description")
+        if description is not None and description.text:
+            description.text = posts.html(description.text, post)
+    write_if_changed(path, (XML_DECLARATION + ET.tostring(root, encoding="unicode") + "\n").encode("utf-8"))
+
+
+def json_feed(path: Path, posts: Posts) -> None:
+    feed = json.loads(path.read_text(encoding="utf-8"))
+    for item in feed.get("items") or []:
+        post = posts.find(item.get("url"), item.get("title"))
+        if item.get("id") is None and post is not None:  # required, a string: the post's address
+            item["id"] = posts.base + post["url"]
+        if isinstance(item.get("content_html"), str):
+            item["content_html"] = posts.html(item["content_html"], post)
+    write_if_changed(path, (json.dumps(_no_nulls(feed), ensure_ascii=False, indent=1) + "\n").encode("utf-8"))
+
+
+def _no_nulls(value):
+    """`value` without the keys whose value is null (JSON Feed: a string, or no key at all)."""
+    if isinstance(value, dict):
+        return {k: _no_nulls(v) for k, v in value.items() if v is not None}
+    if isinstance(value, list):
+        return [_no_nulls(v) for v in value if v is not None]
+    return value
+
+
+def sitemap(stage: Path, posts: Posts) -> None:
+    """Each post's `lastmod` its update date; no other page's (the engine knows none but the build's)."""
+    path = stage / "sitemap.xml"
+    if not path.is_file():
+        return
+    root = ET.fromstring(path.read_bytes())
+    for url in root.iter(f"{{{SITEMAP}}}url"):
+        for old in url.findall(f"{{{SITEMAP}}}lastmod"):
+            url.remove(old)
+        post = posts.by_url.get((url.findtext(f"{{{SITEMAP}}}loc") or "").strip())
+        if post is not None and post["url"] in posts.updated:
+            lastmod = ET.Element(f"{{{SITEMAP}}}lastmod")
+            lastmod.text = posts.updated[post["url"]].isoformat()
+            url.insert(1, lastmod)  # after loc, as the protocol lists them
+    ET.indent(root)
+    data = (XML_DECLARATION + ET.tostring(root, encoding="unicode") + "\n").encode("utf-8")
+    write_if_changed(path, data)
+    packed = stage / "sitemap.xml.gz"
+    if packed.is_file():  # MkDocs' copy says the same
+        write_if_changed(packed, gzip.compress(data, mtime=0))
+
+
+ROBOTS = "# Written by notepress: every page may be crawled.\nUser-agent: *\nDisallow:\n"
+
+
+def robots(stage: Path, site_url: str) -> None:
+    """robots.txt, naming the sitemap by its absolute address (none without site_url); the
+    writer's own, from docs/, is kept."""
+    path = stage / "robots.txt"
+    if path.exists():
+        return
+    sitemap_line = f"\nSitemap: {site_url}sitemap.xml\n" if site_url and (stage / "sitemap.xml").is_file() else ""
+    write_if_changed(path, (ROBOTS + sitemap_line).encode("utf-8"))
