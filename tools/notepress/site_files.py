@@ -36,6 +36,7 @@ from urllib.parse import urljoin, urlsplit
 
 from .config import POSTS
 from .output import write_if_changed
+from .problems import NotepressError, Problem
 
 DC = "http://purl.org/dc/elements/1.1/"
 ATOM = "http://www.w3.org/2005/Atom"
@@ -43,9 +44,12 @@ SITEMAP = "http://www.sitemaps.org/schemas/sitemap/0.9"
 XML_DECLARATION = '<?xml version="1.0" encoding="UTF-8"?>\n'
 # RSS 2.0's form of a person: an email address, then optionally the name in parentheses.
 EMAIL = re.compile(r"^[^@\s()<>]+@[^@\s()<>]+\.[^@\s()<>]+(\s+\([^()]*\))?$")
-# A `&` that starts no entity: the rss plugin writes authors, categories and the site's name
-# unescaped ("P&L" as a tag), which no XML reader accepts.
+# The rss plugin writes authors, categories and the site's name unescaped ("P&L" or "a<b" as a
+# tag), which no XML reader accepts: RSS's elements that hold only text are escaped again (a `&`
+# that starts no entity, and any `<` or `>`, which well-formed text never holds).
 BARE_AMPERSAND = re.compile(r"&(?!#[0-9]+;|#x[0-9a-fA-F]+;|[A-Za-z][A-Za-z0-9]*;)")
+RSS_TEXT = re.compile(r"(<(title|link|description|author|category|comments|guid|pubDate|source|managingEditor|"
+                      r"webMaster|language|generator|docs|lastBuildDate|ttl|url)(?:\s[^<>]*)?>)(.*?)(</\2>)", re.S)
 TAG = re.compile(r"<[A-Za-z][^<>]*>")
 URL_ATTRIBUTE = re.compile(r"""(\s(?:href|src|poster|cite)\s*=\s*)("[^"]*"|'[^']*'|[^\s"'>]+)""", re.I)
 MEDIA_ROOT = POSTS.parent.as_posix()  # Material's blog publishes the posts folder's other files here
@@ -177,9 +181,26 @@ def complete(stage: Path, site_url: str, generated, rss: dict | None) -> None:
     robots(stage, site_url)
 
 
+def _well_formed(text: str) -> str:
+    text = RSS_TEXT.sub(lambda m: m.group(1) + _escaped(m.group(3)) + m.group(4), text)
+    return BARE_AMPERSAND.sub("&amp;", text)  # in attributes too
+
+
+def _escaped(text: str) -> str:
+    return BARE_AMPERSAND.sub("&amp;", text).replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _parsed(path: Path, parse):
+    """The file as `parse` reads it; a file the engine wrote broken is one problem, not a traceback."""
+    try:
+        return parse(path.read_text(encoding="utf-8"))
+    except (ET.ParseError, ValueError) as e:
+        raise NotepressError(Problem(path.name, 0, "", f"the site engine wrote it broken ({e}): nothing was published",
+                                     "report it to notepress, with the titles, tags and authors of the newest posts"))
+
+
 def rss_feed(path: Path, posts: Posts) -> None:
-    text = BARE_AMPERSAND.sub("&amp;", path.read_text(encoding="utf-8"))
-    root = ET.fromstring(text)  # the xml-stylesheet instruction and comments are not kept
+    root = _parsed(path, lambda text: ET.fromstring(_well_formed(text)))  # no xml-stylesheet, no comments kept
     channel = root.find("channel")
     if channel is None:
         return
@@ -201,7 +222,7 @@ def rss_feed(path: Path, posts: Posts) -> None:
 
 
 def json_feed(path: Path, posts: Posts) -> None:
-    feed = json.loads(path.read_text(encoding="utf-8"))
+    feed = _parsed(path, json.loads)
     for item in feed.get("items") or []:
         post = posts.find(item.get("url"), item.get("title"))
         if item.get("id") is None and post is not None:  # required, a string: the post's address
@@ -225,7 +246,7 @@ def sitemap(stage: Path, posts: Posts) -> None:
     path = stage / "sitemap.xml"
     if not path.is_file():
         return
-    root = ET.fromstring(path.read_bytes())
+    root = _parsed(path, ET.fromstring)
     for url in root.iter(f"{{{SITEMAP}}}url"):
         for old in url.findall(f"{{{SITEMAP}}}lastmod"):
             url.remove(old)
