@@ -121,23 +121,40 @@ def test_next_ics_from_init(repo, tmp_path):
 
 def test_portfolio_pdf_text_and_first_page(repo, tmp_path):
     pdfium = pytest.importorskip("pypdfium2")
+    pikepdf = pytest.importorskip("pikepdf")
     packet = tmp_path / "packet.pdf"
+    since = TODAY - dt.timedelta(days=30)
+    byline = f"Ana Li · Director level · {since} to {TODAY}"  # who, which level, which period
 
-    _ok("-C", repo, "portfolio", "--level", "Director", "-o", packet)
+    _ok("-C", repo, "portfolio", "--level", "Director", "--since", since, "--until", TODAY, "-o", packet)
 
     pdf = pdfium.PdfDocument(str(packet))
-    text = " ".join(pdf[i].get_textpage().get_text_range() for i in range(len(pdf)))
-    text = " ".join(text.replace("\ufffe", "").split())  # soft hyphens of wrapped lines
+    pages = [" ".join(pdf[i].get_textpage().get_text_range().replace("\ufffe", "").split()) for i in range(len(pdf))]
+    text = " ".join(pages)  # soft hyphens of wrapped lines removed
     for expected in ("Portfolio: Director", "Action Watched five new customers go through setup.",
                      "Outcome Four stopped at the bank connection screen.",
                      "Learning The bank step needs a way to come back later.",
                      "Goals Lead onboarding by next autumn", "Goals served",
                      "Visibility: 3 public posts, 0 newsletter issues sent to 0 recipients"):
         assert expected in text
+    assert pages[0].startswith(f"Portfolio: Director {byline} ")  # on the first page, under the title
+    assert len(pages) >= 2
+    for number, page in enumerate(pages, 1):  # and at the foot of every page, with its number
+        assert page.endswith(f"{byline} {number} / {len(pages)}"), page[-120:]
     image = pdf[0].render(scale=1).to_pil().convert("L")
     assert image.size in ((595, 842), (596, 842))  # A4 in points (595.3 x 841.9)
     dark = sum(image.histogram()[:128])  # pixels darker than mid-grey
     assert 0.005 < dark / (image.size[0] * image.size[1]) < 0.5  # printed text and charts, not a blank or a black page
+
+    with pikepdf.open(packet) as tagged:  # PDF/UA-1: tagged, with a language and a title a reader shows
+        assert tagged.Root.Lang == "en"
+        assert tagged.Root.MarkInfo.Marked is True
+        assert "/StructTreeRoot" in tagged.Root and len(tagged.Root.StructTreeRoot.K) >= 1
+        assert tagged.Root.ViewerPreferences.DisplayDocTitle is True
+        assert str(tagged.docinfo.Title) == "Portfolio: Director · Ana Li" and str(tagged.docinfo.Author) == "Ana Li"
+        with tagged.open_metadata() as xmp:
+            assert xmp["dc:title"] == "Portfolio: Director · Ana Li"
+            assert xmp["pdfuaid:part"] == "1"
 
 
 def _post_page(site: Path) -> Path:

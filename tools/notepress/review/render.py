@@ -1,4 +1,11 @@
-"""A portfolio as Markdown, as one self-contained HTML page (charts as inline SVG), or as that page in PDF."""
+"""A portfolio as Markdown, as one self-contained HTML page (charts as inline SVG), or as that page in PDF.
+
+The HTML page and the PDF say whose portfolio it is, for which level and which period, under the
+title (and the PDF at the foot of every page, from the same line: CSS `string-set`). The PDF is
+tagged as PDF/UA-1 (WeasyPrint's `pdf/ua-1`: a structure tree, the document's language from
+`<html lang>`, its title from `<title>` shown as the window's title), so a screen reader reads it in
+order and a reviewer's tools can check it.
+"""
 
 from __future__ import annotations
 
@@ -10,6 +17,8 @@ from . import charts
 from .portfolio import Competency, Portfolio
 
 FORMATS = ("md", "html")
+PDF_VARIANT = "pdf/ua-1"  # tagged, with a language and a title (WeasyPrint >= 63 writes PDF/UA)
+LANGUAGE = "en"  # the packet's own words (headings, labels) are English
 PDF_INSTALL = ("pip install 'notepress[pdf]' (WeasyPrint); on Debian it needs "
                "apt-get install libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core")
 MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|])")
@@ -54,10 +63,22 @@ def context(p: Portfolio) -> dict:
     }
 
 
+def writer(config: Config) -> str:
+    """Whose portfolio it is: the first author of notepress.yml ("" when there is none)."""
+    return config.authors[0].name if config.authors else ""
+
+
+def byline(p: Portfolio, config: Config) -> str:
+    """Who, which level, which period: under the title and at the foot of every page of the PDF."""
+    return " · ".join(part for part in (writer(config), f"{p.level} level" if p.level else "all competencies",
+                                        p.period) if part)
+
+
 def render(p: Portfolio, config: Config, fmt: str = "md") -> str:
     if fmt not in FORMATS:
         raise ValueError(f"format {fmt!r} is not one of {', '.join(FORMATS)}")
     ctx = context(p)
+    ctx.update(writer=writer(config), byline=byline(p, config), lang=LANGUAGE)
     if fmt == "md":
         return environment(config.root).get_template("portfolio.md.jinja").render(**ctx).rstrip("\n") + "\n"
     labels = [w.label for w in p.weeks]
@@ -74,7 +95,8 @@ def render(p: Portfolio, config: Config, fmt: str = "md") -> str:
 
 
 def pdf(p: Portfolio, config: Config) -> bytes:
-    """The HTML page as a print-ready PDF (A4, page numbers), made by WeasyPrint (the `pdf` extra)."""
+    """The HTML page as a print-ready, tagged PDF (A4; the writer, the level and the period at the foot
+    of every page with its number), made by WeasyPrint (the `pdf` extra)."""
     try:
         from weasyprint import HTML
     except (ImportError, OSError) as e:  # not installed, or its system libraries (Pango) are missing
@@ -82,4 +104,4 @@ def pdf(p: Portfolio, config: Config) -> bytes:
 
         raise NotepressError(Problem("", 0, "--format pdf", f"WeasyPrint cannot be loaded ({str(e).splitlines()[0]})",
                                      PDF_INSTALL))
-    return HTML(string=render(p, config, "html"), base_url=str(config.root)).write_pdf()
+    return HTML(string=render(p, config, "html"), base_url=str(config.root)).write_pdf(pdf_variant=PDF_VARIANT)
