@@ -233,7 +233,8 @@ def test_init_commits_the_scaffold_names_the_install_source_and_says_keep_it_pri
     assert {".github/workflows/publish.yml", "mkdocs.yml", "notepress.yml", "docs/index.md"} <= set(tracked.split())
     workflow = yaml.safe_load((repo / ".github" / "workflows" / "publish.yml").read_text(encoding="utf-8"))
     [install] = [s for s in workflow["jobs"]["build"]["steps"] if s.get("id") == "install"]
-    assert install["run"] == f'python -m pip install "{spec}"'
+    # the requirement as given, with the extra of notepress.yml's engine (read by the step before)
+    assert install["run"] == 'python -m pip install "notepress${EXTRA:+[$EXTRA]} @ git+https://github.com/ana/notepress@v0.1"'
     assert "keep this repository private" in result.output
 
 

@@ -125,14 +125,69 @@ def install_source() -> str:
     return ""
 
 
+NAMED = re.compile(r"\s*notepress(?:\s*\[([^\]]*)\])?(?=\s*(?:@|[=~!<>]|;|$))", re.IGNORECASE)
+URL = re.compile(r"^\s*(?:[a-z][a-z0-9+.-]*://|git\+)", re.IGNORECASE)
+
+
 def install_step(spec: str) -> str:
     """The workflow's install command: pip with the quoted requirement, or a step that fails and says
-    what to set (never `pip install notepress` from the index: that name is not ours there)."""
-    return f'python -m pip install "{spec}"' if spec else NO_SOURCE
+    what to set (never `pip install notepress` from the index: that name is not ours there). The
+    requirement takes the extra of the engine notepress.yml names, which the step before reads into
+    $EXTRA (`zensical`, or nothing): `notepress${EXTRA:+[$EXTRA]} @ git+https://…`."""
+    if not spec:
+        return NO_SOURCE
+    if URL.match(spec):
+        spec = f"notepress @ {spec.strip()}"  # a bare URL: named, so that it can take an extra
+    named = NAMED.match(spec)
+    if named is None:  # a requirement this line cannot add an extra to (a local path): as written
+        return f'python -m pip install "{spec}"'
+    extras = named.group(1)
+    name = f"notepress[{extras}${{EXTRA:+,$EXTRA}}]" if extras else "notepress${EXTRA:+[$EXTRA]}"
+    return f'python -m pip install "{name}{spec[named.end():]}"'
 
 
-def render(*, name: str, author: str, today: dt.date, site_url: str = "", install: str = "") -> dict[str, bytes]:
-    """Relative path (posix) -> content of every file of a new writing repo."""
+def local_zone() -> str:
+    """The IANA name of this machine's time zone (TZ, else /etc/localtime's link, else
+    /etc/timezone), or "UTC" when none can be found."""
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    candidates = [os.environ.get("TZ", "").lstrip(":")]
+    try:
+        candidates.append(os.path.realpath("/etc/localtime").split("/zoneinfo/", 1)[1])
+    except IndexError:
+        pass
+    try:
+        candidates.append(Path("/etc/timezone").read_text(encoding="utf-8").strip())
+    except OSError:
+        pass
+    for name in candidates:
+        if name and not name.startswith("/") and ".." not in name:
+            try:
+                ZoneInfo(name)
+            except (ZoneInfoNotFoundError, ValueError):
+                continue
+            return "UTC" if name in ("Etc/UTC", "Etc/Universal", "Etc/Zulu", "Universal", "Zulu") else name
+    return "UTC"
+
+
+def daily_cron(zone: str, minute: int = 15) -> str:
+    """A daily cron line (GitHub's schedules are in UTC) for `minute` past midnight in `zone`'s
+    standard time: in summer time it runs an hour later, still after midnight, so a post is
+    published early on its day, in the writer's time zone."""
+    from zoneinfo import ZoneInfo
+
+    tz = ZoneInfo(zone)
+    year = dt.date.today().year
+    standard = min(dt.datetime(year, month, 15, tzinfo=tz).utcoffset() for month in (1, 7))
+    utc = dt.datetime(year, 1, 15, 0, minute) - standard
+    return f"{utc.minute} {utc.hour} * * *"
+
+
+def render(*, name: str, author: str, today: dt.date, site_url: str = "", install: str = "",
+           zone: str | None = None) -> dict[str, bytes]:
+    """Relative path (posix) -> content of every file of a new writing repo. `zone`: the time zone
+    the workflow publishes in (default: this machine's)."""
+    zone = zone or local_zone()
     dates = {"goal_date": (today - dt.timedelta(days=7)).isoformat(),
              "learning_date": (today - dt.timedelta(days=6)).isoformat(),
              "insight_date": (today - dt.timedelta(days=3)).isoformat(),
@@ -147,6 +202,7 @@ def render(*, name: str, author: str, today: dt.date, site_url: str = "", instal
             data = env.get_template(source).render(**values).encode("utf-8")
         else:
             data = (INIT / source).read_bytes().replace(b"NOTEPRESS_INSTALL", install_step(install).encode())
+            data = data.replace(b"NOTEPRESS_TZ", zone.encode()).replace(b"NOTEPRESS_CRON", daily_cron(zone).encode())
         out[target.format(**dates)] = data
     return out
 
