@@ -91,14 +91,15 @@ def publish(cards: dict[str, Card], root: Path) -> Made:
     store = Store("cards", root, key=fonts.key)
     out, drawn = {}, 0
     for slug, card in cards.items():
-        lines = fonts.lines(card)
-        name = hashlib.blake2b(repr(lines).encode("utf-8", "surrogatepass"), digest_size=16).digest()
-        data = store.get(name)
-        if data is None:
-            data = draw(lines)
-            store.put(name, data)
+        texts = fonts.texts(card)  # what is drawn with which font: the card's key (no layout yet)
+        name = hashlib.blake2b(repr(texts).encode("utf-8", "surrogatepass"), digest_size=16).digest()
+        found = store.get(name)
+        if found is None:
+            made = generated(draw(fonts.layout(texts)), ".png", card.text)  # read back: no metadata
+            found = (made.name, made.data)
+            store.put(name, found)
             drawn += 1
-        out[slug] = generated(data, ".png", card.text)
+        out[slug] = Attachment(*found, card.text)
     store.save()
     return Made(out, drawn)
 
@@ -167,12 +168,18 @@ class Fonts:
     def key(self) -> tuple:
         return (self.bold.digest, self.regular.digest)
 
+    def texts(self, card: Card) -> tuple[tuple[Face, str], ...]:
+        """The site's name, the title and the author as drawn, each with the face that draws it."""
+        return (_drawable(card.site, self.regular), _drawable(card.title, self.bold),
+                _drawable(card.author, self.regular))
+
     def lines(self, card: Card) -> tuple:
+        return self.layout(self.texts(card))
+
+    def layout(self, texts: tuple[tuple[Face, str], ...]) -> tuple:
         """What is drawn, as plain data: (font file, size, shade, x, anchor, y, text) per line of
         text; the rule under the site's name has no font file."""
-        site_face, site = _drawable(card.site, self.regular)
-        title_face, title = _drawable(card.title, self.bold)
-        author_face, author = _drawable(card.author, self.regular)
+        (site_face, site), (title_face, title), (author_face, author) = texts
         out = [(None, 0, RULE_SHADE, *_x(site or title), MARGIN + SMALL + 8, "")]  # a short rule under the name
         if site:
             out.append((site_face.path, SMALL, SITE_SHADE, *_x(site), MARGIN - 8, _cut(site, site_face.font(SMALL))))
