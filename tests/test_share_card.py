@@ -10,6 +10,8 @@ from __future__ import annotations
 import hashlib
 import io
 import os
+import struct
+import zlib
 
 import pytest
 from PIL import Image, PngImagePlugin
@@ -212,3 +214,25 @@ def test_a_name_the_card_spells_across_its_lines_is_an_error_at_the_title(blog):
         'posts/learning/2026-03-02-pricing-page-test.md:2: title: confidential term "Project Heron" in the post\'s '
         "share card (its title, the site's name and the author, drawn together) (change the title, so that the card "
         "does not spell it)"]
+
+
+def test_the_audit_reads_no_chance_letters_in_a_cards_compressed_pixels_but_reads_stored_ones():
+    """A card's deflated pixels hold about ten runs of printable bytes (chance): a site of a thousand
+    cards would hold a three-letter name somewhere. Compressed image data is not read as text; pixels
+    stored as drawn are, like every other chunk."""
+    from notepress.filetext import PRINTABLE_RUN, file_text
+
+    data = render(Card("Walked the P&L with finance", "Product notes", "Ana Li"))
+    chance = [m.group().decode() for m in PRINTABLE_RUN.finditer(data)]
+    assert chance  # there are some
+    assert not any(run in file_text(data, ".png") for run in chance if len(run) >= 8)
+
+    name = b"Harborview Outfitters"  # one row of grey pixels, filter None, stored: the bytes as drawn
+
+    def chunk(kind: bytes, body: bytes) -> bytes:
+        return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
+
+    stored = (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", len(name), 1, 8, 0, 0, 0, 0))
+              + chunk(b"IDAT", zlib.compress(b"\x00" + name, 0)) + chunk(b"IEND", b""))
+    assert _png(stored).tobytes() == name
+    assert "Harborview Outfitters" in file_text(stored, ".png")
