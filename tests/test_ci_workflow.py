@@ -6,8 +6,8 @@ github.run_id, env.*, steps.*.outputs.*), runs every `run:` step as written with
 --norc -eo pipefail` in the job's and the step's environment (GITHUB_OUTPUT read back after each
 step), and does what actions/cache does (restore the newest cache whose key starts with a restore
 key, save the folder under the job's key when the job succeeds) with a folder for GitHub's cache
-storage. The install step (`id: install`, the one line a user adapts) is replaced by `notepress
---version`: notepress is installed here already; what it would install is tested with a stand-in
+storage. The install step (`id: install`, the one line a user adapts) is replaced by `command -v
+notepress`: notepress is installed here already; what it would install is tested with a stand-in
 `python` that records its arguments.
 """
 
@@ -106,7 +106,7 @@ def expand(text: str, context: dict) -> str:
 
 
 def run_job(workflow: dict, workspace: Path, caches: Path, run_id: int = 1, *,
-            install: str | None = "notepress --version", path: str = "") -> tuple[list, dict]:
+            install: str | None = "command -v notepress", path: str = "") -> tuple[list, dict]:
     """Run the build job's steps in `workspace` as GitHub's runner does, up to the first that fails;
     `caches` is GitHub's cache storage (one folder per key). Returns [(step name, process)] and the
     context (the job's environment as env.*, step outputs)."""
