@@ -25,6 +25,7 @@ from __future__ import annotations
 import hashlib
 import io
 import re
+import struct
 import unicodedata
 import warnings
 from dataclasses import dataclass
@@ -80,13 +81,31 @@ def read(path: Path) -> Attachment:
     return Attachment(hashlib.sha256(data).hexdigest()[:20] + suffix, data, text)
 
 
+PIXEL_CHUNKS = {b"IHDR", b"PLTE", b"tRNS", b"IDAT", b"IEND"}  # a PNG's pixels, and nothing else
+
+
 def generated(data: bytes, suffix: str, text: str) -> Attachment:
     """A file notepress made itself (a post's share card: card.py) as it is published: an image is
-    read back like a re-encoded one (no metadata may be in it), and named by its digest. `text` is
-    everything it shows, which the caller checks like the page."""
-    if suffix in IMAGES:
+    read back (a PNG chunk by chunk: only its pixels' chunks may be in it; any other image like a
+    re-encoded one), and named by its digest. `text` is everything it shows, which the caller
+    checks like the page."""
+    if suffix == ".png":
+        left = sorted(kind.decode("latin-1") or "a cut chunk" for kind in set(_png_chunks(data)) - PIXEL_CHUNKS)
+        if left or not data.startswith(b"\x89PNG\r\n\x1a\n"):
+            raise Refused(f"holds more than pixels ({', '.join(left) or 'not a PNG'})", "report this: notepress made it")
+    elif suffix in IMAGES:
         _stripped(data, IMAGES[suffix])
     return Attachment(hashlib.sha256(data).hexdigest()[:20] + suffix, data, text)
+
+
+def _png_chunks(data: bytes) -> list[bytes]:
+    """The kinds of a PNG's chunks, in order (anything after the last whole chunk is one more, b"")."""
+    kinds, at = [], 8
+    while at + 12 <= len(data):
+        length, kind = struct.unpack(">I4s", data[at:at + 8])
+        at += 12 + length
+        kinds.append(kind if at <= len(data) else b"")
+    return kinds + ([b""] if at < len(data) else [])
 
 
 THEME_TEXT = (".css", ".js", ".mjs", ".xsl", ".xslt", ".xml", ".html", ".htm", ".txt", ".json", ".csv", ".tsv",

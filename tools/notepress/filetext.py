@@ -63,6 +63,20 @@ def file_text(data: bytes, suffix: str, depth: int = 0) -> str:
     return text
 
 
+PNG = b"\x89PNG\r\n\x1a\n"
+EXIF_CHUNKS = {b"eXIf", b"tEXt", b"zTXt", b"iTXt", b""}  # b"": a chunk cut short, or bytes after the last
+
+
+def _png_kinds(data: bytes) -> set[bytes]:
+    """The kinds of chunk a PNG holds (b"" for a cut one, or bytes after the last whole chunk)."""
+    kinds, at = set(), 8
+    while at + 12 <= len(data):
+        length, kind = struct.unpack(">I4s", data[at:at + 8])
+        at += 12 + length
+        kinds.add(kind if at <= len(data) else b"")
+    return kinds | ({b""} if at < len(data) else set())
+
+
 def _png_without_compressed_pixels(data: bytes) -> bytes:
     """A PNG without its image data when that data is compressed (every PNG notepress publishes:
     attachments re-encoded and share cards): deflate writes it as bit-packed codes, so a run of
@@ -81,8 +95,11 @@ def _png_without_compressed_pixels(data: bytes) -> bytes:
         at = end
     kept.append(data[at:])
     stream = b"".join(pixels)
-    try:
-        compressed = len(zlib.decompress(stream)) > 1.2 * len(stream)
+    try:  # how much its first 4 KiB unpack to: stored data the same, deflated data several times more
+        unpacker = zlib.decompressobj()
+        head = stream[:4096]
+        out = unpacker.decompress(head, 16 * len(head))
+        compressed = len(out) > 1.2 * (len(head) - len(unpacker.unconsumed_tail))
     except zlib.error:
         compressed = False
     return b"".join(kept) if compressed else data
@@ -169,7 +186,9 @@ def _image_metadata(data: bytes) -> list[str]:
     try:
         with Image.open(io.BytesIO(data)) as image:
             values = list(image.info.values())
-            exif = image.getexif()
+            # A PNG's EXIF is in an eXIf chunk or a text chunk; without either, Pillow would decode
+            # every pixel to look for one after the image data, and find none.
+            exif = image.getexif() if not data.startswith(PNG) or _png_kinds(data) & EXIF_CHUNKS else Image.Exif()
             for ifd in (exif, *(exif.get_ifd(tag) for tag in (0x8769, 0x8825, 0xA005))):
                 for tag, value in ifd.items():
                     if 0x9C9B <= tag <= 0x9C9F and isinstance(value, (bytes, tuple)):
