@@ -19,6 +19,8 @@
 (g) a cold full build of the example repo on each engine (CPU of the process tree).
 (h) attachments: `check` and `build` with 9 files a writer links (photos, screenshots, a PDF)
     against without them, as CPU per MB; and whether what is published carries any metadata.
+(i) the publish workflow in CI: `check` + `build` of N public posts on a fresh clone, cold against
+    warm (the cache folder of the run before restored as actions/cache does, one new post pushed).
 
 Every command runs as a subprocess with this script's notepress on its PYTHONPATH.
 """
@@ -87,12 +89,12 @@ def make_repo(root: Path, n: int, *, public_share: float = 0.5, seed: int = 7) -
 
 def material_repo(src: Path, dest: Path) -> None:
     """The same public posts written as Material's docs show them: H1 title in the body."""
-    posts = dest / "docs" / "blog" / "posts"
+    posts, generated = dest / "docs" / "blog" / "posts", src / ".notepress" / "docs" / "blog" / "posts"
     shutil.copytree(src / "docs", dest / "docs", ignore=shutil.ignore_patterns("posts"))
     shutil.copytree(src / "overrides", dest / "overrides")
     posts.mkdir(parents=True)
-    shutil.copy(src / "docs" / "blog" / "posts" / ".authors.yml", dest / "docs" / "blog" / ".authors.yml")
-    for path in sorted((src / "docs" / "blog" / "posts").glob("*.md")):
+    shutil.copy(generated / ".authors.yml", dest / "docs" / "blog" / ".authors.yml")
+    for path in sorted(generated.glob("*.md")):
         text = path.read_text()
         _, front, body = text.split("---\n", 2)
         meta = [line for line in front.splitlines() if not line.startswith(("#", "title:", "slug:"))]
@@ -428,9 +430,11 @@ def bench_preview(n: int, runs: int, engines: tuple[str, ...] = ENGINES) -> None
                         engine, edit)
 
 
-def cpu_of(cmd: list[str], cwd: Path, env: dict | None = None, wall: list | None = None) -> float:
+def cpu_of(cmd: list[str], cwd: Path, env: dict | None = None, wall: list | None = None,
+           said: list | None = None) -> float:
     """CPU seconds (user + system) of a command and every process it waited for (Zensical runs in
-    one of its own): steadier than wall time on a shared machine. Appends the wall time to `wall`."""
+    one of its own): steadier than wall time on a shared machine. Appends the wall time to `wall`,
+    and what it printed to `said`."""
     import resource
 
     before, start = resource.getrusage(resource.RUSAGE_CHILDREN), time.perf_counter()
@@ -440,6 +444,8 @@ def cpu_of(cmd: list[str], cwd: Path, env: dict | None = None, wall: list | None
         raise SystemExit(f"{' '.join(cmd[-3:])} failed in {cwd}:\n{done.stdout[-2000:]}")
     if wall is not None:
         wall.append(time.perf_counter() - start)
+    if said is not None:
+        said.append(done.stdout)
     return after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime
 
 
@@ -543,6 +549,57 @@ def bench_attachments(runs: int) -> None:
               f"metadata stripped: {stripped}")
 
 
+def bench_ci(n: int, runs: int, engines: tuple[str, ...] = ENGINES) -> None:
+    """(i) the publish workflow's `notepress check` and `notepress build` on a fresh clone, cold
+    (no cache) against warm: the cache folder of the run before restored into the same workspace
+    path, as actions/cache does, after one new post was pushed. CPU of the process trees."""
+    git_env = dict(os.environ, GIT_AUTHOR_NAME="Bench", GIT_AUTHOR_EMAIL="bench@example.com",
+                   GIT_COMMITTER_NAME="Bench", GIT_COMMITTER_EMAIL="bench@example.com")
+
+    def git(cwd: Path, *args: str) -> None:
+        subprocess.run(["git", *args], cwd=cwd, env=git_env, check=True, capture_output=True)
+
+    with tempfile.TemporaryDirectory() as tmp:
+        origin, workspace, kept = Path(tmp) / "origin", Path(tmp) / "work" / "notes", Path(tmp) / "kept"
+        public = make_repo(origin, n, public_share=1.0)
+        git(origin, "init", "-q", "--initial-branch=main")
+        git(origin, "add", "-A")
+        git(origin, "commit", "-q", "-m", "posts")
+        env = code_env(workspace / ".notepress-cache")  # the workflow's XDG_CACHE_HOME, in the workspace
+        cold = {e: [] for e in engines}
+        warm = {e: [] for e in engines}
+        said: dict[str, list[str]] = {e: [] for e in engines}
+
+        def ci(engine: str, restore: bool) -> float:
+            shutil.rmtree(workspace, ignore_errors=True)
+            git(Path(tmp), "clone", "-q", str(origin), str(workspace))
+            if restore:
+                shutil.copytree(kept, workspace / ".notepress-cache" / "notepress")
+            cpu = cpu_of(notepress_cmd("check"), workspace, env)
+            cpu += cpu_of(notepress_cmd("build", "--engine", engine), workspace, env, said=said[engine])
+            shutil.rmtree(kept, ignore_errors=True)
+            shutil.copytree(workspace / ".notepress-cache" / "notepress", kept)  # the cache step's save
+            return cpu
+
+        for run in range(runs):  # interleaved: each kind sees the same machine load
+            for engine in engines:
+                cold[engine].append(ci(engine, restore=False))
+                post = origin / "posts" / f"new-{engine}-{run}.md"
+                post.write_text(f"---\ntitle: A new post, run {run} on {engine}\ndate: 2026-06-15\ntype: essay\n"
+                                f"audience: public\ntags: [pricing]\n---\n\n{paragraph(random.Random(run))}\n")
+                git(origin, "add", "-A")
+                git(origin, "commit", "-q", "-m", "one new post")
+                warm[engine].append(ci(engine, restore=True))
+        print(f"(i) the publish workflow's check + build on a fresh clone, {public} public posts, CPU of the process "
+              f"trees, medians of {runs}:")
+        for engine in engines:
+            c, w = statistics.median(cold[engine]), statistics.median(warm[engine])
+            cards = [re.search(r"share cards: (\d+) drawn", out) for out in said[engine][-2:]]
+            print(f"(i) {engine}: cold (no cache) {med(cold[engine])}; warm (the last run's cache restored, one new "
+                  f"post) {med(warm[engine])}: {w / c:.2f}x; share cards drawn, cold / warm: "
+                  f"{' / '.join(m.group(1) if m else '?' for m in cards)}")
+
+
 def _mkdocs_build(repo: Path) -> None:
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
@@ -552,9 +609,9 @@ def _mkdocs_build(repo: Path) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--only", choices=["a", "b", "c", "d", "e", "f", "g", "h"])
+    parser.add_argument("--only", choices=["a", "b", "c", "d", "e", "f", "g", "h", "i"])
     parser.add_argument("--engine", choices=ENGINES, action="append",
-                        help="only this engine in (b), (e) and (g); may be repeated (default: both)")
+                        help="only this engine in (b), (e), (g) and (i); may be repeated (default: both)")
     parser.add_argument("--entries", type=int, default=10_000)
     parser.add_argument("--posts", type=int, default=1_000)
     parser.add_argument("--recipients", type=int, default=1_000)
@@ -578,6 +635,8 @@ def main() -> None:
         bench_example(args.runs, engines)
     if args.only in (None, "h"):
         bench_attachments(args.runs)
+    if args.only in (None, "i"):
+        bench_ci(args.posts, args.runs, engines)
 
 
 if __name__ == "__main__":

@@ -92,7 +92,8 @@ def generated(data: bytes, suffix: str, text: str) -> Attachment:
     if suffix == ".png":
         left = sorted(kind.decode("latin-1") or "a cut chunk" for kind in set(_png_chunks(data)) - PIXEL_CHUNKS)
         if left or not data.startswith(b"\x89PNG\r\n\x1a\n"):
-            raise Refused(f"holds more than pixels ({', '.join(left) or 'not a PNG'})", "report this: notepress made it")
+            raise Refused(f"holds more than pixels ({', '.join(left) or 'not a PNG'})",
+                          "report this: notepress made it")
     elif suffix in IMAGES:
         _stripped(data, IMAGES[suffix])
     return Attachment(hashlib.sha256(data).hexdigest()[:20] + suffix, data, text)
