@@ -177,10 +177,8 @@ def test_a_card_says_the_posts_title_the_sites_name_and_its_author(blog):
 
 
 def test_a_post_with_an_image_of_its_own_and_a_site_without_an_address_get_no_card(blog):
-    from test_boundary import _png_image
-
     post = blog / "posts/essays/2026-03-01-why-small-tests.md"
-    (post.parent / "chart.png").write_bytes(_png_image())
+    Image.new("RGB", (40, 20), "teal").save(post.parent / "chart.png")
     post.write_text(post.read_text(encoding="utf-8") + "\n![A chart](chart.png)\n", encoding="utf-8")
     assert sorted(_screen(blog, site_name="Notes").view.cards) == ["pricing-page-test"]
 
