@@ -20,28 +20,33 @@ LINKCHECKER = Path(sys.executable).with_name("linkchecker")
 PAGES = {1280: ("", "{post}", "blog/archive/{year}/"), 390: ("blog/", "tags/", "{post}")}
 
 
-def link_errors(sites: list[Path], tmp_path: Path) -> list[str]:
-    """LinkChecker's errors and anchor warnings over the sites, each served on loopback, in one run."""
-    config = tmp_path / "linkcheckerrc"
-    config.write_text("[checking]\nmaxrequestspersecond=1000\nthreads=10\n[AnchorCheck]\n", encoding="utf-8")
-    with contextlib.ExitStack() as stack:
-        bases = [stack.enter_context(static_server(site)) for site in sites]
-        done = subprocess.run([str(LINKCHECKER), "-f", str(config), "--no-status", "--no-robots", "-o", "csv", *bases],
-                              capture_output=True, text=True, timeout=300)
-    rows = [line.split(";") for line in done.stdout.splitlines() if line and not line.startswith("#")][1:]
-    assert rows or done.returncode == 0, done.stderr
-    return [f"{r[0]} (on {r[1]}): {r[3]} {r[4]}".strip() for r in rows if r[6] == "False" or "Anchor" in r[4]]
-
-
-def test_no_broken_link_or_anchor_in_the_example_site_or_a_new_users(example_build, engine, tmp_path):
-    root = tmp_path / "notes"
+@pytest.fixture(scope="module")
+def link_check(example_build, tmp_path_factory):
+    """LinkChecker's errors and anchor warnings over the example site and a new user's site, each
+    served on loopback, in one run started at once in the background: it mostly waits on its
+    threads, while the module's other tests use the processor."""
+    root = tmp_path_factory.mktemp("linkcheck") / "notes"
     assert run_cli("init", str(root), "--name", "Notes", "--author", "Ana Li",
                    "--site-url", "https://ana.example/notes/").exit_code == 0
-    built = run_cli("-C", str(root), "build", "--engine", engine)
+    built = run_cli("-C", str(root), "build", "--engine", example_build.engine)
     assert built.exit_code == 0, built.output
-    assert link_errors([example_build.site, root / "site"], tmp_path) == []
+    config = root.parent / "linkcheckerrc"
+    config.write_text("[checking]\nmaxrequestspersecond=1000\nthreads=10\n[AnchorCheck]\n", encoding="utf-8")
+    with contextlib.ExitStack() as stack:
+        bases = [stack.enter_context(static_server(site)) for site in (example_build.site, root / "site")]
+        checker = subprocess.Popen([str(LINKCHECKER), "-f", str(config), "--no-status", "--no-robots", "-o", "csv",
+                                    *bases], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+        def errors() -> list[str]:
+            out, err = checker.communicate(timeout=300)
+            rows = [line.split(";") for line in out.splitlines() if line and not line.startswith("#")][1:]
+            assert rows or checker.returncode == 0, err
+            return [f"{r[0]} (on {r[1]}): {r[3]} {r[4]}".strip() for r in rows if r[6] == "False" or "Anchor" in r[4]]
+
+        yield errors
 
 
+@pytest.mark.usefixtures("link_check")  # LinkChecker runs in the background meanwhile
 def test_axe_core_finds_nothing_serious(example_build, browser):
     from axe_playwright_python.sync_playwright import Axe
 
@@ -62,3 +67,7 @@ def test_axe_core_finds_nothing_serious(example_build, browser):
     finally:
         page.close()
     assert found == []
+
+
+def test_no_broken_link_or_anchor_in_the_example_site_or_a_new_users(link_check):
+    assert link_check() == []
