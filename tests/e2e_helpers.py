@@ -17,6 +17,7 @@ import json
 import os
 import re
 import shutil
+import signal
 import threading
 from pathlib import Path
 
@@ -93,6 +94,13 @@ def screenshot(page, path: Path, full_page: bool = True) -> None:
     are for looking at a failing run (rerun it with the variable set; they land in its tmp_path)."""
     if os.environ.get("NOTEPRESS_TEST_SCREENSHOTS"):
         page.screenshot(path=str(path), full_page=full_page)
+
+
+def as_in_a_terminal() -> None:
+    """For a child process (`preexec_fn`): Ctrl+C reaches it as in a terminal. CI runs the suite from a
+    background shell, where SIGINT is ignored, and a child inherits that: Python would not even install
+    its KeyboardInterrupt handler."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
 def run_cli(*args: str):

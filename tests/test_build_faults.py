@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from e2e_helpers import as_in_a_terminal
 from notepress.output import swap_in
 
 NOTEPRESS = [sys.executable, "-c", "from notepress.cli import main; main()"]
@@ -20,7 +21,8 @@ COMPLETE = ("index.html", "404.html", "sitemap.xml", "feed_rss_created.xml")  # 
 
 
 def start(root: Path, *args: str, log: Path) -> subprocess.Popen:
-    return subprocess.Popen([*NOTEPRESS, "-C", str(root), *args], stdout=log.open("w"), stderr=subprocess.STDOUT)
+    return subprocess.Popen([*NOTEPRESS, "-C", str(root), *args], stdout=log.open("w"), stderr=subprocess.STDOUT,
+                            preexec_fn=as_in_a_terminal)
 
 
 def wait_for(condition, *, timeout: float = 60, what: str = "the condition"):

@@ -22,7 +22,7 @@ from pathlib import Path
 
 import pytest
 
-from e2e_helpers import TODAY, init_entry, output, run_cli
+from e2e_helpers import TODAY, as_in_a_terminal, init_entry, output, run_cli
 from notepress.entries import read_entries
 from notepress.project import Project
 from notepress.review.nextsteps import mark_done
@@ -88,7 +88,7 @@ def interrupt_when(repo: Path, when, sig: int) -> tuple[int, str]:
     """Start `notepress checkin` and send `sig` as soon as `when(repo, proc)` is seen (polling, 20 s
     at most). Returns its exit code and stderr."""
     proc = subprocess.Popen([str(NOTEPRESS), "-C", str(repo), *CHECKIN], stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True)
+                            stderr=subprocess.PIPE, text=True, preexec_fn=as_in_a_terminal)
     deadline = time.monotonic() + 20
     try:
         while proc.poll() is None and not when(repo, proc):
@@ -122,7 +122,7 @@ def interrupt_at(repo: Path, at: str, sig: str) -> tuple[int, str]:
         subprocess.run([str(NOTEPRESS), "-C", str(repo), "check"], capture_output=True, check=True)
     done = subprocess.run([STRACE, "-qq", "-o", "/dev/null", *path, "-e", f"trace={calls}", "-e",
                            f"inject={calls}:signal={sig}:when=1", str(NOTEPRESS), "-C", str(repo), *CHECKIN],
-                          capture_output=True, text=True, timeout=60)
+                          capture_output=True, text=True, timeout=60, preexec_fn=as_in_a_terminal)
     return done.returncode, done.stderr
 
 
