@@ -53,6 +53,14 @@ def children(pid: int) -> list[int]:
     return found
 
 
+def cmdline(pid: int) -> str:
+    """A process's command line, "" once it has ended (a short-lived child: git, say)."""
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_text()
+    except OSError:
+        return ""
+
+
 def alive(pid: int) -> bool:
     try:
         state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
@@ -80,8 +88,7 @@ def test_two_builds_at_once_both_succeed_one_after_the_other_and_leave_a_whole_s
 @pytest.mark.site
 def test_a_killed_zensical_build_takes_its_engine_with_it_and_the_next_build_cleans_up(init_copy, tmp_path):
     build = start(init_copy, "build", "--engine", "zensical", log=tmp_path / "killed.log")
-    engine = wait_for(lambda: [c for c in children(build.pid) if "zensical" in Path(f"/proc/{c}/cmdline").read_text()],
-                      what="Zensical to start")[0]
+    engine = wait_for(lambda: [c for c in children(build.pid) if "zensical" in cmdline(c)], what="Zensical to start")[0]
     build.send_signal(signal.SIGKILL)
     build.wait(30)
     wait_for(lambda: not alive(engine), timeout=10, what="the orphaned Zensical process to end")
