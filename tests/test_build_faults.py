@@ -204,3 +204,15 @@ def test_a_build_waits_while_another_process_holds_the_repos_build_lock(init_cop
         assert build.poll() is None and not (init_copy / "site").exists()
     assert build.wait(120) == 0, (tmp_path / "build.log").read_text()
     assert complete(init_copy / "site")
+
+
+def test_a_site_set_aside_by_an_interrupted_two_step_swap_is_put_back_not_removed(init_copy):
+    """Where the one-step exchange is not supported, a swap is two renames; a build killed between
+    them leaves no site/ and the last good one at .site.old: the next build starts from it."""
+    (init_copy / ".site.old").mkdir()
+    (init_copy / ".site.old" / "index.html").write_text("the last good site")
+    (init_copy / "notepress.yml").write_text("redact: sometimes\n")  # this build stops on an error
+    result = subprocess.run([*NOTEPRESS, "-C", str(init_copy), "build"], capture_output=True, text=True)
+    assert result.returncode == 1
+    assert (init_copy / "site" / "index.html").read_text() == "the last good site"
+    assert not (init_copy / ".site.old").exists()  # put back, not deleted

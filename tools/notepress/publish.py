@@ -167,6 +167,7 @@ def publish(where: Project | Path | str, *, engine: str | None = None, redact: b
     try:
         writable(project, site_dir)
         with BuildLock(project.config.owned_dir / "build.lock", say):
+            recover(site_dir)  # first: a site set aside by an interrupted two-step swap is the last good one
             for left in leftovers(site_dir):
                 shutil.rmtree(left, ignore_errors=True)
                 say(f"notepress: removed {left.name}/, left by an interrupted build")
