@@ -76,13 +76,19 @@ def server():
 def repo(tmp_path, server, monkeypatch):
     """A writing repo whose notepress.yml points at the test server, with issue #1 drafted."""
     monkeypatch.delenv(PASSWORD_ENV, raising=False)
-    root = tmp_path / "repo"
+    root = repo_for(tmp_path / "repo", server.port)
+    make_issue(root)
+    return root
+
+
+def repo_for(root: Path, port: int) -> Path:
+    """The fixture writing repo at `root`, its notepress.yml sending to 127.0.0.1:`port`, its
+    recipients file and the entries issue #1 shows, as they are now."""
     root.mkdir()
-    text = (FIXTURES / "notepress.yml").read_text(encoding="utf-8").replace("SMTP_PORT", str(server.port))
+    text = (FIXTURES / "notepress.yml").read_text(encoding="utf-8").replace("SMTP_PORT", str(port))
     (root / "notepress.yml").write_text(text, encoding="utf-8")
     shutil.copy(FIXTURES / "newsletter-recipients.csv", root)
-    shutil.copytree(FIXTURES / "posts", root / "posts")  # the entries issue #1 shows, as they are now
-    make_issue(root)
+    shutil.copytree(FIXTURES / "posts", root / "posts")
     return root
 
 

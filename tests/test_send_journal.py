@@ -23,7 +23,7 @@ from pathlib import Path
 
 import pytest
 from smtp_server import LocalSmtpServer, _Handler
-from test_newsletter_send import FIXTURES, RECIPIENTS, folder, make_issue, send
+from test_newsletter_send import RECIPIENTS, folder, make_issue, repo_for, send
 
 from notepress.newsletter import archive, journal
 from notepress.newsletter.backends import Collecting
@@ -82,13 +82,7 @@ def server():
 @pytest.fixture
 def repo(tmp_path, server, monkeypatch):
     monkeypatch.delenv(PASSWORD_ENV, raising=False)
-    root = tmp_path / "repo"
-    root.mkdir()
-    text = (FIXTURES / "notepress.yml").read_text(encoding="utf-8").replace("SMTP_PORT", str(server.port))
-    (root / "notepress.yml").write_text(text, encoding="utf-8")
-    shutil.copy(FIXTURES / "newsletter-recipients.csv", root)
-    shutil.copytree(FIXTURES / "posts", root / "posts")
-    return root
+    return repo_for(tmp_path / "repo", server.port)
 
 
 def events(root: Path) -> list[dict]:
