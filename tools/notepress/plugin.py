@@ -190,16 +190,9 @@ class NotepressPlugin(BasePlugin[NotepressPluginConfig]):
         """Material's templates compiled once, not at every build (Jinja checks each one's source).
         Every page has been read and converted by now; next they are templated (`_render_again`)."""
         self.templating = True
-        from jinja2 import FileSystemBytecodeCache
+        from .templates import compiled
 
-        from .cache import cache_dir
-
-        folder = cache_dir() / "templates"
-        try:
-            folder.mkdir(parents=True, exist_ok=True)
-            env.bytecode_cache = FileSystemBytecodeCache(str(folder))
-        except OSError:
-            pass
+        env.bytecode_cache = compiled("theme")
         return env
 
     @event_priority(-100)  # after the blog (excerpt, readtime) and rss (description) have read the post
