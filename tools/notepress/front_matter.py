@@ -3,6 +3,7 @@
     split(text)          -> (YAML text, its first line, body, the body's first line)   the reader
     dump(mapping)        -> front matter text                                          the blog's posts
     scalar(text)         -> one YAML value for any text                                templates, edits
+    flow(texts)          -> one YAML flow list of any texts, on one line               templates
     edit(raw, key, value)-> (the file with one line changed, that line)                review tools
     Lines(raw)           -> the file as lines, for edits that also touch the body
 
@@ -86,6 +87,17 @@ def _value(value) -> str:
 def scalar(value: str) -> str:
     """A YAML scalar for any text (quoted when needed), keeping non-ASCII letters readable."""
     return yaml.dump(value, Dumper=YAML_DUMPER, allow_unicode=True, width=1_000_000).removesuffix("\n...\n").strip()
+
+
+def flow(values) -> str:
+    """A YAML flow list (`[a, 'b, c']`) of any texts, each quoted when needed, on one line."""
+    return yaml.dump([str(v) for v in values], Dumper=YAML_DUMPER, allow_unicode=True, default_flow_style=True,
+                     width=1_000_000).strip()
+
+
+def value(v) -> str:
+    """A YAML value for a template: a flow list for a list or tuple, else a scalar of the text."""
+    return flow(v) if isinstance(v, (list, tuple)) else scalar(str(v))
 
 
 def edit(raw: bytes, key: str, value: str, after: tuple[str, ...] = (), where: str = "") -> tuple[bytes, int]:

@@ -8,7 +8,7 @@ from pathlib import Path
 import jinja2
 
 from .cache import cache_dir
-from .front_matter import scalar
+from . import front_matter
 
 PACKAGED = Path(__file__).parent / "templates"
 
@@ -62,5 +62,5 @@ def environment(root: Path, autoescape: bool = False) -> jinja2.Environment:
         undefined=jinja2.StrictUndefined,
         bytecode_cache=compiled("notepress-html" if autoescape else "notepress-text"),
     )
-    env.filters["yaml"] = scalar
+    env.filters["yaml"] = front_matter.value  # any text or list as a YAML value, quoted when needed
     return env

@@ -8,6 +8,7 @@ Lines are reported in the user's file: `first_line` is the file line where the Y
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -19,6 +20,7 @@ try:  # the C loader is much faster; fall back only where libyaml is missing
 except AttributeError:  # pragma: no cover
     _Loader = yaml.SafeLoader
 
+from .front_matter import scalar
 from .problems import Report
 
 MAX_NODES = 5_000
@@ -149,11 +151,27 @@ def _compose(loader, text: str, path: Path | str, first_line: int, report: Repor
         mark = e.problem_mark or e.context_mark
         line = first_line + (mark.line if mark else 0)
         problem = (e.problem or e.context or "invalid YAML").strip()
-        report.error(path, line, "yaml", problem,
+        lines = text.split("\n")
+        quoted = _quoted(lines[mark.line]) if mark and mark.line < len(lines) else ""
+        if quoted:
+            problem = f"the ': ' inside the value of `{quoted.split(':', 1)[0]}` reads as the start of another key"
+        report.error(path, line, "yaml", problem, f"put the value in quotes: `{quoted}`" if quoted else
                      "check the indentation, and quote values that contain ': ' or start with a special character")
     except yaml.YAMLError as e:
         report.error(path, first_line, "yaml", str(e).splitlines()[0], "fix the YAML syntax")
     return _FAILED
+
+
+TRAP = re.compile(r"^(?P<key>[A-Za-z_][\w-]*):[ \t]+(?P<value>[^'\"\[{|>&*!%@`#\s].*?: .*?)(?P<comment>[ \t]+#.*)?$")
+
+
+def _quoted(line: str) -> str:
+    """`key: text: more` (a ': ' inside a plain value, YAML's most common trap) as the line that reads
+    it as one text, `key: 'text: more'`; "" for any other line."""
+    m = TRAP.match(line.rstrip())
+    if m is None:
+        return ""
+    return f"{m['key']}: {scalar(m['value'])}{m['comment'] or ''}"
 
 
 def _item_lines(node: yaml.Node, first_line: int) -> dict:
