@@ -87,22 +87,22 @@ def _search(page, base: str, query: str, shot: str):
                               for i in range(page.locator(links).count())]))
 
 
-def _settled(read, pause: float = 0.3, tries: int = 20):
-    """What `read` returns once two reads `pause` apart agree: a search may still be answering an
-    earlier keystroke when its status first says how many results it has."""
+def _settled(read, pause: float = 0.1, agreeing: int = 3, tries: int = 60):
+    """What `read` returns once `agreeing` reads `pause` apart agree: a search may still be answering
+    an earlier keystroke when its status first says how many results it has."""
     import time
 
-    last = None
+    reads: list = []
     for _ in range(tries):
         try:
             now = read()
         except Exception:  # noqa: BLE001 - the list changed under the read; read again
             now = None
-        if now is not None and now == last:
+        reads = [*reads, now] if reads and now == reads[-1] else [now]
+        if now is not None and len(reads) == agreeing:
             return now
-        last = now
         time.sleep(pause)
-    raise AssertionError(f"the search results did not settle: {last}")
+    raise AssertionError(f"the search results did not settle: {reads[-1]}")
 
 
 def _nothing_found(status: str) -> bool:

@@ -82,7 +82,7 @@ def wait_for(predicate, timeout: float = 60.0, what: str = "the condition"):
                 return value
         except OSError as e:  # server not up yet, or rebuilding
             last = e
-        time.sleep(0.1)
+        time.sleep(0.05)
     raise AssertionError(f"timed out waiting for {what} (last error: {last})")
 
 

@@ -13,7 +13,7 @@ with loading():  # Ctrl+C while the commands load: "Aborted!", not a traceback o
 
     import click
 
-    from . import api, cli_review, cli_workflow
+    from . import api, cli_checkin, cli_review, cli_workflow
     from .cli_base import Failed, command, directory_option, parse_date, plural, progress, project, root
     from .names import path_problem, too_long
     from .problems import NotepressError
@@ -314,7 +314,7 @@ def newsletter_send(number, dry_run, test_address, recipients, force, retry_fail
 # -- every command, registered in one place --------------------------------------------------------------
 
 for _command in (check, build, serve, audit, new, newsletter, cli_review.next_steps, cli_review.portfolio,
-                 cli_review.stats, cli_review.goals, cli_review.checkin, cli_workflow.init, cli_workflow.share):
+                 cli_review.stats, cli_review.goals, cli_checkin.checkin, cli_workflow.init, cli_workflow.share):
     main.add_command(_command)
 for _command in (newsletter_draft, newsletter_preview, newsletter_list, newsletter_send):
     newsletter.add_command(_command)
