@@ -138,7 +138,7 @@ next_step: Propose ACH as the default at checkout for invoices under $500
 next_step_due: 2026-03-27
 ---
 
-Check-in on [[margin-hypothesis]]: its next step is this entry's action.
+I did what I set out to do in “[[margin-hypothesis]]”.
 """
 
 
@@ -173,7 +173,7 @@ def test_checkin_through_prompts_a_step_not_done_is_carried_over(repo, cli):
 
     before = (repo / MARGIN).read_text()
     answers = ["n", "The quarter close took the week", "A step without a slot in my calendar does not happen",
-               "", "", "2026-03-27", "lead-payments", "Not yet: ACH by segment"]
+               "", "", "2026-03-27", "lead-payments", "", "", "Not yet: ACH by segment"]
     result = CliRunner().invoke(main, ["-C", str(repo), "checkin", "--today", "2026-03-20"],
                                 input="\n".join(answers) + "\n")
 
@@ -197,15 +197,15 @@ next_step: Pull ACH adoption by segment
 next_step_due: 2026-03-27
 ---
 
-Check-in on [[margin-hypothesis]]: its next step was not done, and is carried over as this entry's next step.
+I have not yet done what I set out to do in “[[margin-hypothesis]]”: it is my next step again.
 """
     assert _changed_lines(before, (repo / MARGIN).read_text()) == [
-        "+ next_step_done: 2026-03-20  # carried over to [[not-yet-ach-by-segment]]"]
+        "+ next_step_carried: not-yet-ach-by-segment"]
 
 
 @pytest.mark.parametrize("args, message", [
     (["--goal", "lead-paymentz"], "--goal: 'lead-paymentz' is not a goal (use one of: lead-payments, "
-                                  "outside-mentor, speak-at-a-meetup)"),
+                                  "speak-at-a-meetup, outside-mentor)"),
     (["--due", "2026-03-01"], "--due: 2026-03-01 is before today (2026-03-20) (a next step is due from today on)"),
     (["--competency", "charm"], "--competency: 'charm' is not in the competency framework"),
     (["--on", "walked-the-pnl"], "posts/learning/2026-02-10-walked-the-pnl.md:14: next_step_done: is set: that step "

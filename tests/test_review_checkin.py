@@ -43,7 +43,7 @@ def test_new_checkin_takes_the_next_step_as_action_and_links_back(career, tmp_pa
     template = new_entry(Project.open(plain, today=TODAY), "learning", "Ran the pricing test").read_text()
     front, body = template.split("\n---\n", 1)
     front = front.replace('action: ""  #', "action: Run the pricing test with five customers  #")
-    link = "Check-in on [[first-finance-review]]: its next step is this entry's action."
+    link = "I did what I set out to do in “[[first-finance-review]]”."
     assert text == f"{front}\n---\n\n{link}\n{body}"
 
 

@@ -221,7 +221,10 @@ def render_post(entry: Entry, template, default_authors: tuple[str, ...], links,
     if entry.loop:
         lp = entry.loop
         next_step = lp.next_step
-        state = lp.step_state_as(readable_date, "; ")
+        # A step not done says so ("carried over to <the later post>"), naming the later entry only
+        # when it is a post this page may link (`links` resolves only those): else "a later entry".
+        state = lp.step_state_as(readable_date, "; ", later=lambda slug: f"[[{slug}]]"
+                                 if links(f"[[{slug}]]") != slug else "")
         if next_step and state:
             next_step = f"{next_step} *({state})*"
         loop = [(label, links(value)) for label, value in (

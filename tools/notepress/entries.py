@@ -12,6 +12,7 @@ import datetime as dt
 import difflib
 import gc
 import os
+import re
 from pathlib import Path
 
 from markdown.extensions.toc import slugify
@@ -124,6 +125,7 @@ def _unique_slugs(entries: list[Entry], report: Report) -> list[Entry]:
         by_slug[e.slug] = e
         unique.append(e)
     _served_goals(unique, report)
+    _later_entries(unique, report)
     return unique
 
 
@@ -138,6 +140,18 @@ def _served_goals(entries: list[Entry], report: Report) -> None:
                 fix = f"did you mean `{near[0]}`?" if near else \
                     "name the slug of a `type: goal` entry (notepress goals lists them), or create it"
                 report.error(e.path, e.line_of("goals"), "goals", f"{slug!r} is not a goal entry", fix)
+
+
+def _later_entries(entries: list[Entry], report: Report) -> None:
+    """The entry a step was carried over to (or dropped in) exists: a warning when it does not (the
+    step stays closed, shown as carried over to "a later entry")."""
+    known = {e.slug for e in entries}
+    for e in entries:
+        if e.loop and e.loop.later and e.loop.later not in known:
+            key = "next_step_carried" if e.loop.next_step_carried else "next_step_dropped"
+            near = difflib.get_close_matches(e.loop.later, known, n=1, cutoff=0.6)
+            report.warning(e.path, e.line_of(key), key, f"{e.loop.later!r} is not the slug of an entry",
+                           f"did you mean `{near[0]}`?" if near else "write the slug of the entry that has the step now")
 
 
 AHEAD = dt.timedelta(days=365)
@@ -194,7 +208,31 @@ def parse_entry(path: Path, raw: bytes, config: Config, report: Report) -> Entry
     fields = load_mapping(yaml_text, path, first_line, report)
     if fields is None:
         return None
+    if "next_step_done" in fields and "#" in yaml_text:
+        fields = _old_step_note(path, fields, yaml_text.split("\n"), first_line, report)
     return _validate(path, fields, body, body_line, config, report)
+
+
+OLD_STEP_NOTE = re.compile(r"#\s*(?P<how>carried over to|not done, see)\s*\[\[(?P<slug>[^\[\]|#\n]+)\]\]")
+
+
+def _old_step_note(path: Path, fields: dict[str, Field], lines: list[str], first_line: int,
+                   report: Report) -> dict[str, Field]:
+    """`next_step_done: DATE  # carried over to [[slug]]` (or `# not done, see [[slug]]`), as notepress
+    wrote a step not done before it had a field for it, read as what the comment says: not done (a
+    warning names the line to write instead)."""
+    f = fields["next_step_done"]
+    i = f.line - first_line
+    m = OLD_STEP_NOTE.search(lines[i]) if 0 <= i < len(lines) and f.raw is not None else None
+    if m is None:
+        return fields
+    key = "next_step_carried" if m["how"].startswith("carried") else "next_step_dropped"
+    slug = m["slug"].strip()
+    report.warning(path, f.line, "next_step_done", f"says `# {m['how']} [[{slug}]]`, so the step is read as not done",
+                   f"write `{key}: {slug}` in place of this line")
+    out = {k: v for k, v in fields.items() if k != "next_step_done"}
+    out.setdefault(key, Field(slug, f.line, slug, False))
+    return out
 
 
 def _hold_back(report: Report, source: str) -> None:
@@ -216,7 +254,7 @@ def _validate(path: Path, fields: dict[str, Field], body: str, body_line: int, c
     _fields_of_other_types(path, fields, etype, report)
     v, right = check(TYPE_FIELDS.get(etype, COMMON_FIELDS), fields, path, report)
     ok = right and ok
-    for rule in (_known_authors, _in_framework, _dates_in_order):
+    for rule in (_known_authors, _in_framework, _dates_in_order, _one_end_of_step):
         ok = rule(path, fields, v, etype, config, report) and ok
     slug = v["slug"] or _slug_from_file_name(path, fields, report)
     if not ok or etype is None:
@@ -296,10 +334,23 @@ def _dates_in_order(path, fields, v, etype, config, report) -> bool:
     return True
 
 
+ENDS = ("next_step_done", "next_step_carried", "next_step_dropped")
+
+
+def _one_end_of_step(path, fields, v, etype, config, report) -> bool:
+    """A next step is done, carried over or dropped: one of them at most."""
+    written = [k for k in ENDS if v.get(k)]
+    if len(written) < 2:
+        return True
+    report.error(path, _line(fields, written[1]), written[1], f"is set, and so is `{written[0]}`",
+                 "a step is either done, carried over to a later entry or dropped: keep the one that is true")
+    return False
+
+
 def _loop(v: dict) -> Loop:
     return Loop(competencies=v["competencies"], action=v["action"], outcome=v["outcome"], learning=v["learning"],
                 next_step=v["next_step"], next_step_due=v["next_step_due"], next_step_done=v["next_step_done"],
-                goals=v["goals"])
+                goals=v["goals"], next_step_carried=v["next_step_carried"], next_step_dropped=v["next_step_dropped"])
 
 
 def _insight(v: dict) -> Insight:

@@ -36,17 +36,39 @@ class Loop:
     next_step_due: dt.date | None = None
     next_step_done: dt.date | bool = False
     goals: tuple[str, ...] = ()  # slugs of the goal entries this action serves
+    # A step not done is never "done": it was carried over to a later entry (which has it as its own
+    # next step), or dropped (not done; the later entry says why). The slug of that later entry.
+    next_step_carried: str = ""
+    next_step_dropped: str = ""
+
+    @property
+    def closed(self) -> bool:
+        """Whether the next step is no longer open: done, carried over or dropped."""
+        return bool(self.next_step_done or self.next_step_carried or self.next_step_dropped)
+
+    @property
+    def later(self) -> str:
+        """The slug of the entry the step was carried over to (or dropped in), else ""."""
+        return self.next_step_carried or self.next_step_dropped
 
     @property
     def step_state(self) -> str:
-        """When the next step is due and whether it was done: "due 2026-11-30", "due …, done …", "done"."""
+        """When the next step is due and what became of it: "due 2026-11-30", "due …, done …", "done",
+        "carried over to a later entry", "not done" (naming no other entry: see step_state_as)."""
         return self.step_state_as(dt.date.isoformat)
 
-    def step_state_as(self, day, sep: str = ", ") -> str:
-        """`step_state` with dates written by `day` (a date -> text function), parts joined by `sep`."""
+    def step_state_as(self, day, sep: str = ", ", later=None) -> str:
+        """`step_state` with dates written by `day` (a date -> text function), parts joined by `sep`,
+        and the later entry named by `later(slug)`: "" when the reader may not see it (then "a later
+        entry", or for a step dropped nothing). Without `later` no later entry is ever named."""
         when = [f"due {day(self.next_step_due)}"] if self.next_step_due else []
+        name = later(self.later) if later and self.later else ""
         if self.next_step_done:
             when.append("done" if self.next_step_done is True else f"done {day(self.next_step_done)}")
+        elif self.next_step_carried:
+            when.append(f"carried over to {name or 'a later entry'}")
+        elif self.next_step_dropped:
+            when.append(f"not done, see {name}" if name else "not done")
         return sep.join(when)
 
 

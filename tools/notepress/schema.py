@@ -444,6 +444,8 @@ LEARNING = (
     _text_spec("next_step"),
     Spec("next_step_due", "date"),
     Spec("next_step_done", "done", default=False),
+    Spec("next_step_carried", "slug", default=""),  # not done: carried over to this later entry
+    Spec("next_step_dropped", "slug", default=""),  # not done, and not carried over: this later entry says why
     _names_spec("goals", pattern=NAME_RE),
 )
 INSIGHT = (

@@ -89,7 +89,7 @@ def takeaways(entry: Entry, limit: int = 3) -> list[str]:
     """Two or three points: the learning loop (what I learned, what happened, what I do next), or the
     body's headings, or the goal's success and measure."""
     if entry.loop:
-        ahead = entry.loop.next_step and entry.loop.next_step_done is False  # a step done is not news
+        ahead = entry.loop.next_step and not entry.loop.closed  # a step done (or carried over, or dropped) is not news
         points = [entry.loop.learning, entry.loop.outcome, ahead and f"Next: {entry.loop.next_step}"]
     elif entry.goal:
         points = [entry.goal.why, f"Success: {entry.goal.success}", f"Measured by: {entry.goal.measure}"]

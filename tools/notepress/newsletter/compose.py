@@ -106,13 +106,23 @@ def compose(view: View, number: int, since: dt.date, until: dt.date) -> Issue:
         until=until,
         themes=tuple(themes(now, before)),
         learned=tuple(
-            Learned(e.title, e.date, e.loop.learning, e.loop.next_step, e.loop.step_state, view.url(e), e)
+            Learned(e.title, e.date, e.loop.learning, e.loop.next_step, step_state(e, view), view.url(e), e)
             for e in sorted(now, key=lambda e: (e.date, e.title)) if e.loop),
         blog=tuple(
             BlogPost(e.title, e.date, e.summary, view.url(e))
             for e in sorted(now, key=lambda e: (e.date, e.title)) if view.url(e)),
         entries=tuple(e for e in now if e.insight or e.loop or view.url(e)),  # what it shows
     )
+
+
+def step_state(entry: Entry, view: View) -> str:
+    """What became of a learning entry's next step, as the team may read it: "due …", "done …",
+    "carried over to “<title>”", the later entry named only when the team sees it (else "a later entry")."""
+    def later(slug: str) -> str:
+        target = view.get(slug)
+        return f"“{target.title}”" if target is not None else ""
+
+    return entry.loop.step_state_as(dt.date.isoformat, later=later)
 
 
 def themes(now: list[Entry], before: list[Entry]) -> list[Theme]:

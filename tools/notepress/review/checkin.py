@@ -9,6 +9,7 @@ from pathlib import Path
 from ..front_matter import Lines, scalar
 from ..scaffold import new_entry
 from .nextsteps import find_step
+from .session import link_back as says
 
 
 def new_checkin(project, from_slug: str, title: str) -> Path:
@@ -20,7 +21,7 @@ def new_checkin(project, from_slug: str, title: str) -> Path:
         fm = Lines(data, "entry-learning.md.jinja")
         fm.set("action", scalar(" ".join(previous.loop.next_step.split())),
                after=("competencies", "type", "title"))
-        fm.prepend_body(f"Check-in on [[{previous.slug}]]: its next step is this entry's action.")
+        fm.prepend_body(says(previous.slug, "done"))
         return fm.to_bytes()
 
     return new_entry(project, "learning", title, change=link_back)

@@ -9,6 +9,7 @@ already through the audience gate.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from dataclasses import dataclass
 
@@ -25,6 +26,7 @@ class Action:
     action: str
     outcome: str
     learning: str
+    step_end: str = ""  # what became of its next step, once closed: "done 2026-03-20", "carried over to [slug]"
 
 
 @dataclass(frozen=True)
@@ -92,10 +94,13 @@ def cadence(entries: list[Entry], days: int, today: dt.date) -> Cadence:
     return Cadence(today, days, max(dates) if dates else None)
 
 
-def _action(e: Entry) -> Action:
+def _action(e: Entry, view: View) -> Action:
     one = " ".join
+    ended = dataclasses.replace(e.loop, next_step_due=None) if e.loop.next_step and e.loop.closed else None
+    end = ended.step_state_as(dt.date.isoformat, later=lambda slug: f"[{slug}]" if view.get(slug) else "") \
+        if ended else ""
     return Action(e.date, e.slug, e.title, one(e.loop.action.split()), one(e.loop.outcome.split()),
-                  one(e.loop.learning.split()))
+                  one(e.loop.learning.split()), end)
 
 
 def progress(view: View, *, contains: str, today: dt.date) -> Goals:
@@ -110,7 +115,7 @@ def progress(view: View, *, contains: str, today: dt.date) -> Goals:
         out.append(GoalProgress(
             slug=goal.slug, title=goal.title, source=goal.source, audience=goal.audience, want=g.want, why=g.why,
             success=g.success, measure=g.measure, horizon=g.horizon, competencies=g.competencies,
-            actions=tuple(map(_action, serving)), steps=tuple(open_steps(serving, today)), days_since=since,
+            actions=tuple(_action(e, view) for e in serving), steps=tuple(open_steps(serving, today)), days_since=since,
             stale=since is None or since > days))
     out.sort(key=lambda g: (g.horizon, g.slug))
     return Goals(contains, today, tuple(out), cadence(entries, days, today))
@@ -130,7 +135,8 @@ def _goal_lines(g: GoalProgress, today: dt.date, days: int) -> list[str]:
     if g.actions:
         state = f"stale: no action in {_days(days)}" if g.stale else "on track"
         out.append(f"  actions   {len(g.actions)}, the last {g.last} ({_days(g.days_since)} ago): {state}")
-        out += [f"    {a.date}  {a.action}  [{a.slug}]" for a in g.actions]
+        out += [f"    {a.date}  {a.action}  [{a.slug}]" + (f"  (next step {a.step_end})" if a.step_end else "")
+                for a in g.actions]
     else:
         out.append("  actions   none yet: stale (name this goal in a learning entry's `goals:`)")
     evidence = [a for a in g.actions if a.outcome]
@@ -144,7 +150,8 @@ def _goal_lines(g: GoalProgress, today: dt.date, days: int) -> list[str]:
         out.append("  open next step" + ("s" if len(g.steps) > 1 else ""))
         for s in g.steps:
             when = f"overdue, due {s.due}" if s.overdue else f"due {s.due}" if s.due else "no due date"
-            out.append(f"    {when}: {s.step}  [{s.slug}]")
+            again = f"  (carried over from {', '.join(f'[{c}]' for c in s.carried_from)})" if s.carried_from else ""
+            out.append(f"    {when}: {s.step}  [{s.slug}]{again}")
     else:
         out.append("  open next step: none (set one with `notepress checkin`)")
     return out

@@ -42,6 +42,8 @@ class Evidence:
     action: str = ""  # in one line
     outcome: str = ""  # in one line
     goals: tuple[str, ...] = ()  # the titles of the goals it served (those the reader may see)
+    next_step: str = ""  # in one line
+    step_state: str = ""  # "due …", "done …", "carried over to “<title>”" (the later entry named when the reader sees it)
 
 
 @dataclass(frozen=True)
@@ -173,8 +175,10 @@ def build(view: View, *, contains: str, since: dt.date | None = None,
 def _evidence(e: Entry, view: View) -> Evidence:
     one = " ".join
     goals = tuple(g.title for slug in e.loop.goals if (g := view.get(slug)) is not None)
+    state = e.loop.step_state_as(dt.date.isoformat, later=lambda slug: f"“{t.title}”" if (t := view.get(slug)) else "")
     return Evidence(e.date, e.title, one(e.loop.learning.split()), view.where(e), bool(view.url(e)), e.slug,
-                    one(e.loop.action.split()), one(e.loop.outcome.split()), goals)
+                    one(e.loop.action.split()), one(e.loop.outcome.split()), goals, one(e.loop.next_step.split()),
+                    state if e.loop.next_step else "")
 
 
 def _goals(entries: list[Entry], learning: list[Entry]) -> tuple[GoalServed, ...]:

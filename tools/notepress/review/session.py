@@ -2,22 +2,26 @@
 
 The session starts from the open commitments (overdue first). For the one checked in on, the
 writer says whether they did it, what happened and what they learned ("I did not do it" is a
-learning too); then the one next step, its due date and the goal it serves. `write_checkin` writes
-the new learning entry (linked back to the earlier one) and closes the earlier step by editing
-only its `next_step_done:` line: done on that day, or closed with a comment, `carried over to
-[[new-slug]]` when the step moves on to the new entry, `not done, see [[new-slug]]` when it does not.
+learning too); then the one next step, its due date, the goal it serves, the competencies it shows
+and who may see it (answers.py checks each). `write_checkin` writes the new learning entry, whose
+body says in the writer's words what became of the earlier step and links back to it, and closes
+the earlier step by editing or adding one line: `next_step_done: DAY` when it was done,
+`next_step_carried: new-slug` when it was not done and is the new entry's next step again,
+`next_step_dropped: new-slug` when it was not done and the writer chose another. A step not done
+is never "done".
 
 Two writes, and an interruption between them (a kill, Ctrl+C, a power cut) is finished by running the
 check-in again, never by writing a second entry:
 1. the new entry, created whole (edits.create: in `.notepress/tmp/`, then linked to its name, never
    over another file), after checking that the earlier entry can be edited (not read-only);
-2. the earlier entry's `next_step_done:` line (edits.replace: renamed over it, its mode kept).
-After 1 and before 2, the earlier step is open and an entry dated today starts a line with `Check-in
-on [[earlier-slug]]`: that is a check-in interrupted (`interrupted`). Run again, the check-in finds it
-(first among the open steps when no --on is given), asks nothing and only closes the earlier step,
-with the note the written entry's sentence says (done, carried over, not done). An entry written by
-`notepress new --from SLUG` today starts with the same words, and is taken as that check-in too.
-Before 1 nothing is written; after 2 the step is closed and a check-in on it is refused as closed.
+2. the earlier entry's closing line (edits.replace: renamed over it, its mode kept).
+After 1 and before 2, the earlier step is open and an entry dated today starts with the sentence
+that links back to it (LINK_BACK): that is a check-in interrupted (`interrupted`). Run again, the
+check-in finds it (first among the open steps when no --on is given), asks nothing and only closes
+the earlier step as the sentence says (done, carried over, dropped). An entry written by `notepress
+new --from SLUG` today starts with the same words, and is taken as that check-in too. Before 1
+nothing is written; after 2 the step is closed and a check-in on it is refused as closed.
+(Answers typed before 1 are kept by the CLI in a draft to resume: resume.py.)
 """
 
 from __future__ import annotations
@@ -29,13 +33,14 @@ from pathlib import Path
 
 from ..config import Config
 from ..edits import create, read_only
-from ..entries import parse_entry
-from ..model import AUDIENCES, Entry
+from ..entries import ENDS, parse_entry
+from ..model import Entry
 from ..problems import Problem, Report
 from ..scaffold import FOLDER, entry_slug, unique_slug
 from ..templates import environment
+from .answers import Rules, goal_choices, problem
 from .goals import Cadence, cadence
-from .nextsteps import OpenStep, StepError, find_step, mark_done, open_steps
+from .nextsteps import OpenStep, StepError, find_step, is_open, mark_done, mark_not_done, open_steps
 
 
 @dataclass(frozen=True)
@@ -68,74 +73,87 @@ class Written:
     path: Path
     source: str  # the new entry, relative to the repo
     earlier: str  # the earlier entry's source, "" for a first check-in
-    done_line: str  # what its `next_step_done:` now says
+    done_line: str  # the line that closed its step: `next_step_done: 2026-11-24`, `next_step_carried: slug`
     resumed: bool = False  # the entry was written by an interrupted check-in: only the step was closed now
 
 
 def start(config: Config, entries: list[Entry], today: dt.date) -> Session:
     return Session(tuple(open_steps(entries, today)),
-                   tuple((e.slug, e.title) for e in sorted(entries, key=lambda e: (e.date, e.slug)) if e.goal),
+                   goal_choices(entries),
                    cadence(entries, config.cadence_days, today))
 
 
 def earlier(entries: list[Entry], slug: str) -> Entry:
     """The learning entry whose open next step is checked in on (StepError: one problem)."""
     entry = find_step(entries, slug)
-    if entry.loop.next_step_done is not False:
-        raise StepError(Problem(entry.source, entry.line_of("next_step_done"), "next_step_done",
-                                "is set: that step is closed already", "check in on an open step (notepress next)"))
+    if entry.loop.closed:
+        key = next(k for k in ENDS if getattr(entry.loop, k))
+        raise StepError(Problem(entry.source, entry.line_of(key), key, "is set: that step is closed already",
+                                "check in on an open step (notepress next)"))
     return entry
-
-
-def _problem(option: str, message: str, fix: str) -> StepError:
-    return StepError(Problem("", 0, option, message, fix))
 
 
 def check(answers: Answers, entries: list[Entry], config: Config, today: dt.date) -> None:
     """Refuse an answer the entry could not hold, naming the option (one problem)."""
-    for option, value in (("--learning", answers.learning), ("--title", answers.title),
-                          ("--action", answers.action)):
-        if not value.strip():
-            raise _problem(option, "is empty", "say it in a sentence: even a step not done teaches something")
-    if answers.due and answers.due < today:
-        raise _problem("--due", f"{answers.due} is before today ({today})", "a next step is due from today on")
-    if answers.due and not answers.next_step.strip():
-        raise _problem("--next-step", "is empty but --due is set", "write the one next step, or leave out --due")
-    if answers.audience not in AUDIENCES:
-        raise _problem("--audience", f"{answers.audience!r} is not one of {', '.join(AUDIENCES)}", "write private")
-    goals = {e.slug for e in entries if e.goal}
-    for slug in answers.goals:
-        if slug not in goals:
-            known = ", ".join(sorted(goals)) or "none yet (notepress new goal TITLE)"
-            raise _problem("--goal", f"{slug!r} is not a goal", f"use one of: {known}")
-    for name in answers.competencies:
-        if name not in config.competencies:
-            raise _problem("--competency", f"{name!r} is not in the competency framework",
-                           f"use one of: {', '.join(config.competencies)}")
+    before = next((e for e in entries if e.slug == answers.on), None) if answers.on else None
+    Rules(config, goal_choices(entries), today, before).check(answers)
+
+
+def how(answers: Answers) -> str:
+    """What became of the earlier step: done, carried (over to this entry) or dropped."""
+    return "done" if answers.did else "carried" if answers.carried else "dropped"
 
 
 def render(answers: Answers, slug: str, today: dt.date, config: Config) -> str:
     return environment(config.root).get_template("entry-checkin.md.jinja").render(
-        a=answers, slug=slug, date=today.isoformat(), due=answers.due.isoformat() if answers.due else "")
+        a=answers, slug=slug, date=today.isoformat(), due=answers.due.isoformat() if answers.due else "",
+        link_back=link_back(answers.on, how(answers)) if answers.on else "")
 
 
-# The sentence entry-checkin.md.jinja (and `new --from`) starts the body with; what it says of the step.
-LINK_BACK = re.compile(r"^Check-in on \[\[(?P<slug>[^\]\n]+)\]\]: its next step (?P<how>was not done, and is "
-                       r"carried over|was not done|is this entry's action)", re.MULTILINE)
+# The sentence a check-in's body starts with (entry-checkin.md.jinja, `new --from`): what became of
+# the earlier step, in the writer's words, linking back to it.
+SAYS = {"done": "I did what I set out to do in “[[{slug}]]”.",
+        "carried": "I have not yet done what I set out to do in “[[{slug}]]”: it is my next step again.",
+        "dropped": "I did not do what I set out to do in “[[{slug}]]”, and chose another next step."}
+LINK_BACK = re.compile(r"^(?:I (?P<how>did|have not yet done|did not do) what I set out to do in “\[\[(?P<slug>[^\]\n]+)"
+                       r"\]\]”|Check-in on \[\[(?P<old>[^\]\n]+)\]\]: its next step (?P<old_how>was not done, and is "
+                       r"carried over|was not done|is this entry's action))", re.MULTILINE)  # and as notepress wrote it before
+
+
+def link_back(slug: str, how: str) -> str:
+    return SAYS[how].format(slug=slug)
+
+
+def links_back(body: str) -> list[tuple[str, str]]:
+    """(earlier slug, how: done | carried | dropped) of each sentence linking back in `body`."""
+    found = []
+    for m in LINK_BACK.finditer(body):
+        said = m["how"] or m["old_how"]
+        how = ("done" if said in ("did", "is this entry's action") else
+               "carried" if said in ("have not yet done", "was not done, and is carried over") else "dropped")
+        found.append((m["slug"] or m["old"], how))
+    return found
 
 
 def interrupted(entries: list[Entry], today: dt.date) -> dict[str, Entry]:
     """earlier slug -> the check-in on it written today while its step is still open: what a check-in
     interrupted between its two writes leaves (the module's docstring)."""
-    open_steps = {e.slug for e in entries if e.loop and e.loop.next_step and e.loop.next_step_done is False}
+    steps = {e.slug for e in entries if is_open(e)}
     found: dict[str, Entry] = {}
     for e in sorted(entries, key=lambda e: e.source):
         if e.loop is None or e.date != today:
             continue
-        for m in LINK_BACK.finditer(e.body):
-            if m["slug"] in open_steps and m["slug"] != e.slug:
-                found.setdefault(m["slug"], e)
+        for slug, _ in links_back(e.body):
+            if slug in steps and slug != e.slug:
+                found.setdefault(slug, e)
     return found
+
+
+def close(config: Config, entries: list[Entry], before: Entry, slug: str, how: str, today: dt.date):
+    """Close `before`'s step as the check-in `slug` says: done today, carried over to it, or dropped."""
+    if how == "done":
+        return mark_done(config, entries, before.slug, today)
+    return mark_not_done(config, entries, before.slug, slug, carried=how == "carried")
 
 
 def finish(config: Config, entries: list[Entry], before: Entry, today: dt.date) -> Written | None:
@@ -143,15 +161,9 @@ def finish(config: Config, entries: list[Entry], before: Entry, today: dt.date) 
     written = interrupted(entries, today).get(before.slug)
     if written is None:
         return None
-    how = next(m["how"] for m in LINK_BACK.finditer(written.body) if m["slug"] == before.slug)
-    note = ("" if how.startswith("is") else f"carried over to [[{written.slug}]]" if "carried" in how
-            else f"not done, see [[{written.slug}]]")
-    done = mark_done(config, entries, before.slug, today, note=note)
-    return Written(written.path, written.source, done.source, _done_line(today, note), resumed=True)
-
-
-def _done_line(today: dt.date, note: str) -> str:
-    return f"next_step_done: {today.isoformat()}" + (f"  # {note}" if note else "")
+    said = next(h for slug, h in links_back(written.body) if slug == before.slug)
+    done = close(config, entries, before, written.slug, said, today)
+    return Written(written.path, written.source, done.source, done.line, resumed=True)
 
 
 def write_checkin(config: Config, entries: list[Entry], answers: Answers, today: dt.date) -> Written:
@@ -165,10 +177,7 @@ def write_checkin(config: Config, entries: list[Entry], answers: Answers, today:
     refused = read_only(before.path, before.source) if before is not None else None
     if refused:
         raise StepError(refused)  # before anything is written
-    slug = entry_slug(answers.title)
-    if not slug:
-        raise _problem("--title", f"{answers.title!r} has no letters or digits", "write a short title")
-    slug = unique_slug(slug, {e.slug for e in entries}, today)
+    slug = unique_slug(entry_slug(answers.title), {e.slug for e in entries}, today)
     path = config.posts_dir / FOLDER["learning"] / f"{today.isoformat()}-{slug}.md"
     data = render(answers, slug, today, config).encode("utf-8")
     report = Report(config.root)
@@ -177,13 +186,12 @@ def write_checkin(config: Config, entries: list[Entry], answers: Answers, today:
     try:
         create(config.root, path, data)
     except FileExistsError:
-        raise _problem("--title", f"{report.rel(path)} exists already", "choose another title")
+        raise problem("--title", f"{report.rel(path)} exists already", "choose another title")
     if before is None:
         return Written(path, report.rel(path), "", "")
-    note = "" if answers.did else f"carried over to [[{slug}]]" if answers.carried else f"not done, see [[{slug}]]"
     try:
-        done = mark_done(config, entries, before.slug, today, note=note)
+        done = close(config, entries, before, slug, how(answers), today)
     except Exception:  # a refusal: nothing is left half done (an interruption is finished by a new run)
         path.unlink(missing_ok=True)  # ours, written a moment ago
         raise
-    return Written(path, report.rel(path), done.source, _done_line(today, note))
+    return Written(path, report.rel(path), done.source, done.line)
