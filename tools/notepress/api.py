@@ -46,7 +46,7 @@ def check(repo: Repo, *, strict: bool = False) -> Report:
     except NotepressError as e:
         report.problems.extend(e.problems)
     team = gate(project.entries, project.config, Reader.TEAM, today=project.today)
-    report.problems.extend(team_links(team, project.entries, checked=public))
+    report.problems.extend(team_links(team, [*project.held_entries, *project.entries], checked=public))
     if strict:
         report.problems = [dataclasses.replace(p, severity="error") for p in report.problems]
     return report

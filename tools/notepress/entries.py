@@ -1,7 +1,10 @@
 """posts/**/*.md -> validated Entry objects, with every problem as `path:line: field: message (fix)`.
 
 Reading never stops at the first problem: `read_entries` returns every entry that validated and a
-Report with every problem in the tree, so `check` can show them all at once.
+Report with every problem in the tree, so `check` can show them all at once. An entry left out for
+its errors is a `HeldOut`: the audience its front matter declares, when that can be known, decides
+whether a build may go on without it (publish.py), and what could be read of one that can never be
+public still makes its customer's names confidential and its text something the audit looks for.
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ import difflib
 import gc
 import os
 import re
+from dataclasses import dataclass
 from pathlib import Path
 
 from markdown.extensions.toc import slugify
@@ -42,9 +46,30 @@ def find_sources(config: Config) -> list[Path]:
     return sorted((Path(p) for p in found if os.path.isfile(p)), key=lambda p: p.parts)
 
 
+@dataclass(frozen=True)
+class HeldOut:
+    """An entry left out for its errors, as far as it could be read.
+
+    `audience` is what its front matter declares; None when that cannot be known (`audience:`
+    itself is wrong, the YAML around it is, or the customer or contacts an insight would make
+    confidential are). `entry` is what could be read of it, only when it can never be public
+    (private, internal or a draft): never shown anywhere, only the names it makes confidential and
+    the text a built site is audited for."""
+
+    source: str
+    audience: str | None
+    entry: Entry | None = None
+
+
+# What the boundary reads from an entry it leaves out: an error in one of these fields, and its
+# audience is not known.
+BOUNDARY_FIELDS = ("audience", "yaml", "customer", "contacts")
+
+
 def read_entries(config: Config, report: Report | None = None, *, cache: bool = True,
-                 today: dt.date | None = None) -> tuple[list[Entry], Report]:
-    """Read and validate every entry. Duplicate slugs are reported naming both files.
+                 today: dt.date | None = None, held_out: list[HeldOut] | None = None) -> tuple[list[Entry], Report]:
+    """Read and validate every entry. Duplicate slugs are reported naming both files. With
+    `held_out`, every entry left out for its errors (after its front matter was read) is added to it.
 
     Files whose bytes are unchanged since the last run come from the cache (see cache.py). The
     rules that depend on `today` (a Project's; by default clock.today()) run after it, so a cached file is
@@ -56,16 +81,26 @@ def read_entries(config: Config, report: Report | None = None, *, cache: bool = 
                      f"create {report.rel(config.posts_dir)}/ or set paths.posts in notepress.yml")
     sources = find_sources(config)
     report.files_read += len(sources)
-    entries = []
+    read, held = [], []
     with _collector_paused():
-        for entry, problems in _read_all(config, sources, _store(config) if cache else None):
+        for entry, problems, out in _read_all(config, sources, _store(config) if cache else None):
             report.problems.extend(problems)
             if entry is not None:
-                entries.append(entry)
-    entries = _not_far_ahead(entries, today or clock.today(), report)
+                read.append(entry)
+            elif out is not None:
+                held.append(out)
+    entries = _not_far_ahead(read, today or clock.today(), report)
     entries = _unique_slugs(entries, report)
     report.problems.extend(unknown_customers(entries, config))  # notepress.yml's, known once entries are read
+    if held_out is not None:
+        kept = set(map(id, entries))
+        held_out.extend([*held, *(_dropped(e) for e in read if id(e) not in kept)])
     return entries, report
+
+
+def _dropped(entry: Entry) -> HeldOut:
+    """A valid entry left out by a rule of the whole tree (a duplicate slug, a date a year ahead)."""
+    return HeldOut(entry.source, entry.audience, entry if entry.audience != "public" or entry.draft else None)
 
 
 @contextlib.contextmanager
@@ -88,8 +123,9 @@ def _store(config: Config) -> Store:
                                               tuple(a.id for a in config.authors)))
 
 
-def _read_all(config: Config, sources: list[Path], store: Store | None) -> list[tuple[Entry | None, list]]:
-    """(entry or None, problems) for each source, in order: from the cache when its bytes are known."""
+def _read_all(config: Config, sources: list[Path], store: Store | None) -> list[tuple[Entry | None, list, HeldOut | None]]:
+    """(entry or None, problems, the entry held out or None) for each source, in order: from the
+    cache when its bytes are known."""
     results = []
     for path in sources:
         mine = Report(config.root)
@@ -97,12 +133,13 @@ def _read_all(config: Config, sources: list[Path], store: Store | None) -> list[
             raw = path.read_bytes()
         except OSError as e:  # unreadable, or removed since the folder was listed
             mine.error(path, 0, "", f"cannot be read: {e.strerror or e}", "make it a readable file or remove it")
-            results.append((None, mine.problems))
+            results.append((None, mine.problems, None))
             continue
         key = (str(path), digest(raw)) if store else None
         hit = store.get(key) if store else None
         if hit is None:
-            hit = (parse_entry(path, raw, config, mine), mine.problems)
+            held: list[HeldOut] = []
+            hit = (parse_entry(path, raw, config, mine, held), mine.problems, held[0] if held else None)
             if store:
                 store.put(key, hit)
         results.append(hit)
@@ -181,7 +218,10 @@ def likely_date(date: dt.date, today: dt.date) -> dt.date:
     return today
 
 
-def parse_entry(path: Path, raw: bytes, config: Config, report: Report) -> Entry | None:
+def parse_entry(path: Path, raw: bytes, config: Config, report: Report,
+                held: list[HeldOut] | None = None) -> Entry | None:
+    """The entry of file `path` (its bytes `raw`), or None with its problems in `report` (and, with
+    `held`, the HeldOut added to it when its front matter could be read)."""
     if b"\x00" in raw:
         report.error(path, 1, "", "is a binary file, not Markdown", "remove it or rename it without .md")
         return None
@@ -210,7 +250,7 @@ def parse_entry(path: Path, raw: bytes, config: Config, report: Report) -> Entry
         return None
     if "next_step_done" in fields and "#" in yaml_text:
         fields = _old_step_note(path, fields, yaml_text.split("\n"), first_line, report)
-    return _validate(path, fields, body, body_line, config, report)
+    return _validate(path, fields, body, body_line, config, report, held)
 
 
 OLD_STEP_NOTE = re.compile(r"#\s*(?P<how>carried over to|not done, see)\s*\[\[(?P<slug>[^\[\]|#\n]+)\]\]")
@@ -247,7 +287,7 @@ def _hold_back(report: Report, source: str) -> None:
 
 
 def _validate(path: Path, fields: dict[str, Field], body: str, body_line: int, config: Config,
-              report: Report) -> Entry | None:
+              report: Report, held: list[HeldOut] | None = None) -> Entry | None:
     """The entry the fields make, checked against its type's schema, or None (problems reported)."""
     typed, ok = check((TYPE,), fields, path, report)
     etype = typed["type"]
@@ -258,14 +298,38 @@ def _validate(path: Path, fields: dict[str, Field], body: str, body_line: int, c
         ok = rule(path, fields, v, etype, config, report) and ok
     slug = v["slug"] or _slug_from_file_name(path, fields, report)
     if not ok or etype is None:
+        if held is not None:
+            held.append(_held_out(path, fields, body, body_line, v, etype, slug, report))
         if v["draft"]:
             _hold_back(report, report.rel(path))
         return None
+    return _entry(path, fields, body, body_line, v, etype, slug, report)
+
+
+def _entry(path: Path, fields: dict[str, Field], body: str, body_line: int, v: dict, etype: str, slug: str,
+           report: Report) -> Entry:
     return Entry(path=path, source=report.rel(path), slug=slug, type=etype, title=v["title"], date=v["date"],
                  audience=v["audience"], draft=v["draft"], body=body, body_line=body_line, tags=v["tags"],
                  summary=v["summary"], authors=v["authors"], loop=_loop(v) if etype == "learning" else None,
                  insight=_insight(v) if etype == "insight" else None,
                  goal=_goal(v) if etype == "goal" else None, lines={k: f.line for k, f in fields.items()})
+
+
+def _held_out(path: Path, fields: dict[str, Field], body: str, body_line: int, v: dict, etype: str | None,
+              slug: str, report: Report) -> HeldOut:
+    """The entry that did not validate, as far as it was read (see HeldOut): its fields that were
+    wrong have their defaults; an unknown type reads as an essay, a wrong date as the earliest one."""
+    source = report.rel(path)
+    wrong = {p.field for p in report.problems if p.path == source and p.severity == "error"}
+    names = {"customer", "contacts"} & fields.keys() if etype is None else set()  # an insight's, were it one
+    if wrong & {*BOUNDARY_FIELDS} or names:
+        return HeldOut(source, None)
+    audience = v["audience"]
+    if audience == "public" and not v["draft"]:
+        return HeldOut(source, audience)
+    values = {**v, "date": v["date"] or dt.date.min, "title": v["title"] or ""}
+    return HeldOut(source, audience, _entry(path, fields, body, body_line, values, etype or "essay", slug or
+                                            path.stem, report))
 
 
 def _slug_from_file_name(path: Path, fields: dict[str, Field], report: Report) -> str:

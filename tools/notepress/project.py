@@ -4,7 +4,10 @@
     project.settings                                  # mkdocs.yml, read once, when first asked for
     project.require()                                 # posts/, read and validated once: every problem
     project.entries                                   # the valid entries
+    project.require(build=True)                       # only the problems that could reach the public
+    project.go_on()                                   # the problems a command that does not publish goes on past
     team = project.view(Reader.TEAM)                  # the gate, on project.today
+    mine = project.view(Reader.SELF, valid=True)      # the same, of the valid entries, whatever the others' errors
     team = project.team()                             # the same, after the team's rule of links (team.py)
     screened = project.screen()                       # the public view, after the rules of a public page
 
@@ -25,7 +28,7 @@ from pathlib import Path
 from . import clock, site
 from .audience import Reader, View, gate
 from .config import Config, read_config
-from .entries import read_entries
+from .entries import HeldOut, read_entries
 from .model import Entry
 from .problems import NotepressError, Problem, Report
 
@@ -94,16 +97,28 @@ class Project:
     # -- the entries -----------------------------------------------------------------------------------
 
     @functools.cached_property
-    def _read(self) -> tuple[list[Entry], tuple[Problem, ...], int]:
-        entries, report = read_entries(self.config, Report(self.root), today=self.today)
-        return entries, tuple(report.problems), report.files_read
+    def _read(self) -> tuple[list[Entry], tuple[Problem, ...], int, tuple[HeldOut, ...]]:
+        held: list[HeldOut] = []
+        entries, report = read_entries(self.config, Report(self.root), today=self.today, held_out=held)
+        return entries, tuple(report.problems), report.files_read, tuple(held)
 
     def report(self) -> Report:
         """Every problem of notepress.yml and posts/ (a fresh Report the caller may add to)."""
-        entries, problems, files_read = self._read
+        entries, problems, files_read, _ = self._read
         report = Report(self.root, [*self.config_problems, *problems])
         report.files_read = files_read
         return report
+
+    @property
+    def held_out(self) -> tuple[HeldOut, ...]:
+        """The entries left out for their errors, as far as they were read (see entries.HeldOut)."""
+        return self._read[3]
+
+    @property
+    def held_entries(self) -> list[Entry]:
+        """What could be read of the entries left out that can never be public: never shown, only
+        the names they make confidential and the text the audit looks for (screen, publish.finish)."""
+        return [h.entry for h in self.held_out if h.entry is not None]
 
     @property
     def entries(self) -> list[Entry]:
@@ -111,12 +126,43 @@ class Project:
         `require`s that there is no problem)."""
         return list(self._read[0])
 
-    def require(self, *, strict: bool = False) -> Project:
+    def require(self, *, strict: bool = False, build: bool = False) -> Project:
         """Itself; NotepressError with every problem when notepress.yml or any entry has an error
-        (with `strict`, a warning)."""
+        (with `strict`, a warning). With `build`, the problems as a build sees them (build_report;
+        with `strict` too, every problem stops it)."""
         self.require_config(strict=strict)
-        self.report().raise_if_errors(strict)
+        (self.build_report() if build and not strict else self.report()).raise_if_errors(strict)
         return self
+
+    def build_report(self) -> Report:
+        """Every problem as a build sees them: an error of an entry whose front matter says it is
+        private or internal is a warning naming it, and the build goes on without it (it could not
+        reach the public); an error of a public entry, of one whose audience cannot be read, of
+        notepress.yml or of the posts folder stays an error."""
+        declared = {h.source: h.audience for h in self.held_out} | {e.source: e.audience for e in self.entries}
+        report = self.report()
+        report.problems = [_not_public(p, declared[p.path]) if p.severity == "error" and p.path in declared
+                           and declared[p.path] in ("private", "internal") else p for p in report.problems]
+        return report
+
+    def go_on(self) -> list[Problem]:
+        """For a command that does not publish (the review tools, a newsletter draft), which goes on
+        with the valid entries: every problem of posts/ when an entry has an error, else none.
+        NotepressError when notepress.yml has an error, or something that is no entry's (the posts
+        folder is missing)."""
+        self.require_config()
+        problems = list(self._read[1])
+        sources = {h.source for h in self.held_out} | {e.source for e in self.entries}
+        stopping = [p for p in problems if p.severity == "error" and p.path not in sources]
+        if stopping:
+            raise NotepressError(stopping)
+        return problems if any(p.severity == "error" for p in problems) else []
+
+    @property
+    def left_out(self) -> list[str]:
+        """The files of the entries left out for an error (a draft's problems are warnings: not one)."""
+        failing = {p.path for p in self._read[1] if p.severity == "error"}
+        return [h.source for h in self.held_out if h.source in failing]
 
     @property
     def warnings(self) -> list[Problem]:
@@ -124,17 +170,22 @@ class Project:
 
     # -- the gate --------------------------------------------------------------------------------------
 
-    def view(self, reader: Reader, *, drafts: bool = False) -> View:
-        """The entries `reader` may see today (see audience.gate)."""
-        return gate(self.require().entries, self.config, reader, drafts=drafts, today=self.today)
+    def view(self, reader: Reader, *, drafts: bool = False, valid: bool = False) -> View:
+        """The entries `reader` may see today (see audience.gate); NotepressError when an entry has
+        an error, unless `valid`: then of the valid entries (see go_on; the caller shows the problems)."""
+        if valid:
+            self.go_on()
+        else:
+            self.require()
+        return gate(self.entries, self.config, reader, drafts=drafts, today=self.today)
 
-    def team(self) -> View:
+    def team(self, *, valid: bool = False) -> View:
         """The team's view, for what the team reads (the newsletter): NotepressError naming every link
-        from an entry the team sees to one it does not (see team.py)."""
+        from an entry the team sees to one it does not (see team.py); `valid` as for `view`."""
         from .team import team_links
 
-        view = self.view(Reader.TEAM)
-        problems = team_links(view, self.entries)
+        view = self.view(Reader.TEAM, valid=valid)
+        problems = team_links(view, [*self.held_entries, *self.entries])
         if problems:
             raise NotepressError(problems)
         return view
@@ -149,8 +200,15 @@ class Project:
         renderer = Renderer(self.root, *self.markdown)
         found = self.engine_settings
         return screen_public(entries, self.config, drafts=drafts, redact=redact, renderer=renderer, today=self.today,
+                             held=self.held_entries,
                              engine_text=found.raw.decode("utf-8", "replace") if found else "",
                              site_name=str(found.data.get("site_name") or "") if found else "")
+
+
+def _not_public(problem: Problem, audience: str) -> Problem:
+    """An error of a private or internal entry, as the warning a build gives and goes on past."""
+    return dataclasses.replace(problem, severity="warning", message=f"{problem.message}; the build goes on without "
+                               f"this {audience} entry until it is fixed")
 
 
 Repo = Project | Path | str  # what the API's functions take: the Project a command opened, or a repo's path

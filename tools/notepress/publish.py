@@ -34,9 +34,10 @@ NO_SITE_URL = ("site_url is not set: feed items have no links, the sitemap lists
 
 def read(where: Project | Path | str, *, strict: bool = False) -> Project:
     """The project, its entries read; raises NotepressError with every problem if notepress.yml or
-    any entry has an error (with `strict`, a warning)."""
+    an entry that could reach the public has an error (with `strict`, any warning too): an error of
+    a private or internal entry is a warning, and the build goes on without it (Project.build_report)."""
     project = opened(where)
-    project.require(strict=strict)
+    project.require(strict=strict, build=True)
     return project
 
 
@@ -44,7 +45,7 @@ def generate(where: Project | Path | str, *, drafts: bool = False, redact: bool 
              strict: bool = False) -> tuple[Project, blog.Generated]:
     """Validate, pass the public entries through the gate, write them as Material posts."""
     project = read(where, strict=strict)
-    screened = project.screen(drafts=drafts, redact=redact)
+    screened = project.screen(drafts=drafts, redact=redact, entries=project.entries)
     if screened.problems:
         raise NotepressError(screened.problems)
     return project, _write_posts(project, screened)
@@ -52,8 +53,9 @@ def generate(where: Project | Path | str, *, drafts: bool = False, redact: bool 
 
 def build_warnings(project: Project) -> list[str]:
     """What a build warns of before it builds: notepress.yml's and the entries' warnings ("file:line:
-    warning: …"), a missing site_url, and a shallow clone (its posts' dates would be wrong)."""
-    said = [str(w) for w in project.warnings]
+    warning: …"), the errors of private and internal entries it goes on without, a missing site_url,
+    and a shallow clone (its posts' dates would be wrong)."""
+    said = [str(w) for w in project.build_report().warnings]
     if not project.config.site_url:
         said.append(f"warning: {NO_SITE_URL}")
     shallow = shallow_warning(project.root)
@@ -123,7 +125,7 @@ def finish(staged: Staged, theme_dirs: list[Path], progress=None) -> None:
     project = staged.project
     site_files.complete(staged.stage, project.config.site_url, staged.generated,
                         site_files.rss_options(project.settings.data))
-    findings = audit_site(staged.stage, project.require().entries, project.config, label=staged.final.name,
+    findings = audit_site(staged.stage, audited(project), project.config, label=staged.final.name,
                           theme_dirs=theme_dirs, published=staged.generated.attachments, today=project.today)
     if findings:
         discard(staged)
@@ -131,6 +133,12 @@ def finish(staged: Staged, theme_dirs: list[Path], progress=None) -> None:
     if progress:
         progress(f"notepress: audited {staged.final.name}/: no content of non-public entries")
     swap_in(staged.stage, staged.final)
+
+
+def audited(project: Project) -> list:
+    """The entries a built site is audited against: the valid ones, and what could be read of those
+    the build went on without (their text and their customers' names are looked for too)."""
+    return [*project.entries, *project.held_entries]
 
 
 def discard(staged: Staged) -> None:
@@ -287,6 +295,6 @@ def audit(where: Project | Path | str, site_dir: Path | str | None = None, *, en
     folder = project.root / site_dir if site_dir else project.config.site_dir  # relative to the repo
     if not folder.is_dir():
         raise NotepressError(Problem(str(folder), 0, "", "no built site here", "run `notepress build` first"))
-    published = project.screen().view.published_files
-    return audit_site(folder, project.require().entries, project.config, label=str(site_dir or folder.name),
+    published = project.screen(entries=project.entries).view.published_files
+    return audit_site(folder, audited(project), project.config, label=str(site_dir or folder.name),
                       theme_dirs=project.engine(engine).theme_dirs(), published=published, today=project.today)

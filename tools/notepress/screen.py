@@ -53,13 +53,14 @@ class Screened:
 
 def screen_public(entries: list[Entry], config: Config, *, drafts: bool = False, redact: bool | None = None,
                   renderer: Renderer | None = None, today: dt.date | None = None,
-                  engine_text: str | None = None, site_name: str | None = None) -> Screened:
+                  engine_text: str | None = None, site_name: str | None = None, held: list[Entry] = ()) -> Screened:
     """Select the public entries on `today` and enforce the rules of a public page on them (and on
-    mkdocs.yml's `engine_text`; `site_name` is its site_name). A command passes what its Project
-    read: see Project.screen."""
+    mkdocs.yml's `engine_text`; `site_name` is its site_name). `held` are what could be read of
+    entries left out for their errors (Project.held_entries): never gated or shown, their customers'
+    names are confidential all the same. A command passes what its Project read: see Project.screen."""
     redact = config.redact if redact is None else redact
     view = gate(entries, config, Reader.PUBLIC, drafts=drafts, today=today)
-    rules = _Rules(entries, config, view.public, redact, renderer or _renderer(config))
+    rules = _Rules(entries, config, view.public, redact, renderer or _renderer(config), held)
     site = _site_name(config) if site_name is None else site_name
     screened, problems, cards = [], [], {}
     for entry in view:
@@ -96,9 +97,10 @@ def _renderer(config: Config) -> Renderer:
 
 class _Rules:
     def __init__(self, entries: list[Entry], config: Config, public: frozenset[str], redact: bool,
-                 renderer: Renderer):
+                 renderer: Renderer, held: list[Entry] = ()):
         self.config, self.public, self.redact, self.renderer = config, public, redact, renderer
-        self.names = confidential(entries, config)  # what each term is: a customer, its alias, word or contact
+        # what each term is: a customer, its alias, word or contact (of an entry held out too)
+        self.names = confidential([*entries, *held], config)
         self.terms = Terms(self.names)
         self.resolve = Resolver(entries)
         self.entries = entries
