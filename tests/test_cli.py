@@ -18,6 +18,13 @@ from notepress.cli import main
 REPO = Path(__file__).resolve().parents[1]
 
 
+@pytest.fixture
+def writing(tmp_path) -> Path:
+    """A writing repo at its smallest: a folder with a notepress.yml (of defaults)."""
+    (tmp_path / "notepress.yml").write_text("# notepress settings: the defaults\n", encoding="utf-8")
+    return tmp_path
+
+
 def front_matter(path: Path) -> dict:
     text = path.read_text(encoding="utf-8")
     assert text.startswith("---\n")
@@ -29,61 +36,62 @@ def front_matter(path: Path) -> dict:
     ("insight", "insights", "internal", None),
     ("essay", "essays", "public", True),
 ])
-def test_new_writes_an_entry_from_its_template(etype, folder, audience, draft, tmp_path, cli):
-    result = cli("-C", tmp_path, "new", etype, "Asked finance: how is revenue recognised?")
+def test_new_writes_an_entry_from_its_template(etype, folder, audience, draft, writing, cli):
+    result = cli("-C", writing, "new", etype, "Asked finance: how is revenue recognised?")
 
     rel = f"posts/{folder}/{TODAY}-asked-finance-how-is-revenue-recognised.md"
     assert result.exit_code == 0, result.output
     assert result.stdout == rel + "\n"
-    meta = front_matter(tmp_path / rel)
+    meta = front_matter(writing / rel)
     assert meta["title"] == "Asked finance: how is revenue recognised?"
     assert meta["type"] == etype
     assert meta["date"] == TODAY
     assert meta["audience"] == audience  # always explicit, never left to a default
     assert meta["slug"] == "asked-finance-how-is-revenue-recognised"  # the URL does not repeat the date
     assert meta.get("draft") is draft
-    written = sorted(p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("*") if p.is_file())
-    assert [p for p in written if not p.startswith(".notepress/")] == [rel]  # and notepress's git-ignored folder
+    written = sorted(p.relative_to(writing).as_posix() for p in writing.rglob("*") if p.is_file())
+    assert [p for p in written if not p.startswith(".notepress/")] == ["notepress.yml", rel]  # and its own folder
 
 
-def test_new_entry_slug_is_the_title_without_the_date_and_passes_check(tmp_path, cli):
-    result = cli("-C", tmp_path, "new", "learning", "Asked finance how we recognise revenue (Q4_close)")
-    path = tmp_path / result.stdout.strip()
+def test_new_entry_slug_is_the_title_without_the_date_and_passes_check(writing, cli):
+    result = cli("-C", writing, "new", "learning", "Asked finance how we recognise revenue (Q4_close)")
+    path = writing / result.stdout.strip()
     text = path.read_text(encoding="utf-8").replace('action: ""', "action: Asked").replace('learning: ""', "learning: Ask")
 
     path.write_text(text, encoding="utf-8")
 
     assert path.name == f"{TODAY}-asked-finance-how-we-recognise-revenue-q4-close.md"
     assert front_matter(path)["slug"] == "asked-finance-how-we-recognise-revenue-q4-close"
-    checked = cli("-C", tmp_path, "check")
+    checked = cli("-C", writing, "check")
     assert checked.exit_code == 0, checked.output
 
 
-def test_new_keeps_the_date_in_a_slug_an_earlier_entry_already_has(tmp_path, cli):
+def test_new_keeps_the_date_in_a_slug_an_earlier_entry_already_has(writing, cli):
     """The same title on another day must not give two entries one URL."""
-    first = tmp_path / cli("-C", tmp_path, "new", "essay", "Weekly notes").stdout.strip()
+    first = writing / cli("-C", writing, "new", "essay", "Weekly notes").stdout.strip()
     earlier = first.with_name(f"{TODAY - dt.timedelta(days=322)}-weekly-notes.md")
     first.rename(earlier)
-    second = tmp_path / cli("-C", tmp_path, "new", "essay", "Weekly notes").stdout.strip()
+    second = writing / cli("-C", writing, "new", "essay", "Weekly notes").stdout.strip()
     assert front_matter(earlier)["slug"] == "weekly-notes"
     assert front_matter(second)["slug"] == f"{TODAY}-weekly-notes"
-    checked = cli("-C", tmp_path, "check")
+    checked = cli("-C", writing, "check")
     assert "is also the slug of" not in checked.output, checked.output
 
 
 def test_new_uses_the_current_directory_without_c(isolated_cwd, cli):
+    (isolated_cwd / "notepress.yml").write_text("", encoding="utf-8")
     result = cli("new", "essay", "Why we count customers")
 
     assert result.exit_code == 0, result.output
     assert (isolated_cwd / result.stdout.strip()).is_file()
 
 
-def test_new_never_overwrites(tmp_path, cli):
-    first = cli("-C", tmp_path, "new", "essay", "Pricing is a promise")
-    path = tmp_path / first.stdout.strip()
+def test_new_never_overwrites(writing, cli):
+    first = cli("-C", writing, "new", "essay", "Pricing is a promise")
+    path = writing / first.stdout.strip()
     path.write_text("---\ntitle: My edits\n---\n", encoding="utf-8")
 
-    again = cli("-C", tmp_path, "new", "essay", "Pricing is a promise")
+    again = cli("-C", writing, "new", "essay", "Pricing is a promise")
 
     assert again.exit_code == 1
     assert "Traceback" not in again.output
@@ -96,12 +104,12 @@ def test_new_never_overwrites(tmp_path, cli):
     assert path.read_text(encoding="utf-8") == "---\ntitle: My edits\n---\n"
 
 
-def test_new_rejects_a_title_without_letters(tmp_path, cli):
-    result = cli("-C", tmp_path, "new", "learning", "!!!")
+def test_new_rejects_a_title_without_letters(writing, cli):
+    result = cli("-C", writing, "new", "learning", "!!!")
 
     assert result.exit_code == 1
     assert lines(result.stderr)[0] == "title: '!!!' has no letters or digits to make a file name from (add some)"
-    assert not (tmp_path / "posts").exists()
+    assert not (writing / "posts").exists()
 
 
 def test_new_rejects_an_unknown_type(tmp_path, cli):
@@ -133,11 +141,11 @@ def test_directory_option_before_or_after_the_command(where, bad_repo, cli):
     ]
 
 
-def test_directory_option_after_new(tmp_path, cli):
-    result = cli("new", "-C", tmp_path, "learning", "Shadowed a support shift")
+def test_directory_option_after_new(writing, cli):
+    result = cli("new", "-C", writing, "learning", "Shadowed a support shift")
 
     assert result.exit_code == 0, result.output
-    assert (tmp_path / result.stdout.strip()).is_file()
+    assert (writing / result.stdout.strip()).is_file()
 
 
 def test_check_without_posts_folder(tmp_path, cli):
@@ -175,16 +183,16 @@ def test_check_passes_on_the_bundled_posts(tmp_path, cli):
     assert count >= 20
 
 
-def test_new_with_edit_opens_the_editor_and_says_what_is_next(tmp_path, monkeypatch):
-    editor = tmp_path / "editor.sh"
+def test_new_with_edit_opens_the_editor_and_says_what_is_next(writing, monkeypatch):
+    editor = writing / "editor.sh"
     editor.write_text('#!/bin/sh\necho "Written in the editor." >> "$1"\n')
     editor.chmod(0o755)
     monkeypatch.setenv("EDITOR", str(editor))
     monkeypatch.delenv("VISUAL", raising=False)
-    (tmp_path / "posts").mkdir()
-    result = CliRunner().invoke(main, ["-C", str(tmp_path), "new", "essay", "An edited essay", "--edit"])
+    (writing / "posts").mkdir()
+    result = CliRunner().invoke(main, ["-C", str(writing), "new", "essay", "An edited essay", "--edit"])
     assert result.exit_code == 0, result.output
-    [path] = (tmp_path / "posts" / "essays").glob("*-an-edited-essay.md")
+    [path] = (writing / "posts" / "essays").glob("*-an-edited-essay.md")
     assert path.read_text().endswith("Written in the editor.\n")
     assert result.stderr.strip() == "next: notepress serve to preview it; remove `draft: true` to publish"
 

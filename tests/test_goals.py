@@ -227,6 +227,7 @@ def test_checkin_bad_input_is_one_line_naming_the_option_and_the_fix(args, messa
 def test_a_first_checkin_without_open_steps_asks_what_you_did(tmp_path, cli):
     repo = tmp_path / "empty"
     (repo / "posts").mkdir(parents=True)
+    (repo / "notepress.yml").write_text("", encoding="utf-8")
 
     result = cli("-C", repo, "checkin", "--today", "2026-03-20", "--action", "Read the pricing memo",
                  "--learning", "Margins first", "--next-step", "Ask finance one question", "--yes")

@@ -17,6 +17,7 @@ from pathlib import Path
 
 from . import publish, review, site
 from .audience import Reader
+from .config import CONFIG_FILE
 from .model import Entry
 from .names import path_limits
 from .output import write_atomic
@@ -77,6 +78,7 @@ def new(repo: Repo, etype: str, title: str, *, from_slug: str | None = None, tod
     that learning entry's next step. Returns its path; never overwrites. A path too long for the file
     system (the title makes a short name: the folders above it) is a problem naming it."""
     project = opened(repo, today)
+    writing_repo(project.root)
     project.require_config()
     with path_limits(project.root, LONG_FOLDERS):
         if from_slug is not None:
@@ -89,6 +91,17 @@ def new(repo: Repo, etype: str, title: str, *, from_slug: str | None = None, tod
 
 
 LONG_FOLDERS = "shorten the folder names above it: paths.posts in notepress.yml, or where the repo is"
+
+
+def writing_repo(root: Path) -> None:
+    """A command that writes an entry runs in a writing repo (its notepress.yml says so), never
+    making posts/ in whatever folder it was started in: NotepressError naming how to start one."""
+    if (root / CONFIG_FILE).is_file():
+        return
+    above = next((p for p in root.parents if (p / CONFIG_FILE).is_file()), None)
+    fix = (f"run it in the writing repo {above} (notepress -C {above} ...)" if above else
+           "start one with `notepress init FOLDER`, or run it in your writing repo or with -C FOLDER")
+    raise NotepressError(Problem(CONFIG_FILE, 0, "", f"not found in {root}: this folder is not a writing repo", fix))
 
 
 def newsletter_draft(repo: Repo, *, since: dt.date | None = None, until: dt.date | None = None,
@@ -236,6 +249,7 @@ def checkin(repo: Repo, answer, *, on: str | None = None, today: dt.date | None 
     from .review.session import earlier, finish, interrupted
 
     project = opened(repo, today)
+    writing_repo(project.root)
     with path_limits(project.root, LONG_FOLDERS):
         session, entries = review.start_checkin(project)
         pending = interrupted(entries, project.today)

@@ -189,7 +189,9 @@ def new(etype, title, from_slug, edit):
     """Create an entry from the TYPE's template with today's date, and print its path.
 
     Audience is set explicitly: private for learning and goal, internal for insight, public +
-    draft for essay. Never overwrites an existing file.
+    draft for essay. Never overwrites an existing file. Runs in a writing repo (the folder
+    with notepress.yml, or -C FOLDER); anywhere else it writes nothing and says how to start
+    one: notepress init FOLDER.
 
     \b
     Example:
