@@ -37,6 +37,23 @@ A call with {CUSTOMER} showed me where our setup loses people.
 The rest of the essay.
 """
 ESSAY_URL = f"blog/{ESSAY_DAY:%Y/%m/%d}/what-a-setup-call-taught-me/"
+SCHEDULED_DAY = TODAY + dt.timedelta(days=11)  # a public post the build holds back until that day
+SCHEDULED_TITLE = "What the pilot will show"
+SCHEDULED = (f"posts/essays/{SCHEDULED_DAY}-what-the-pilot-will-show.md", f"""---
+title: {SCHEDULED_TITLE}
+date: {SCHEDULED_DAY}
+type: essay
+audience: public
+slug: what-the-pilot-will-show
+---
+The pilot starts next week; here is what I expect it to show.
+""")
+SCHEDULED_URL = f"blog/{SCHEDULED_DAY:%Y/%m/%d}/what-the-pilot-will-show/"
+SCHEDULED_MARK = f"Scheduled: publishes on {SCHEDULED_DAY}"
+DRAFT_TITLE = "Half an essay on pricing"
+DRAFT = (f"posts/essays/{TODAY - dt.timedelta(days=3)}-half-an-essay.md",
+         f"---\ntitle: {DRAFT_TITLE}\ndate: {TODAY - dt.timedelta(days=3)}\ntype: essay\naudience: public\n"
+         "draft: true\n---\nNot ready yet.\n")
 TIMEOUT = 30.0  # seconds at most for the server to start, or to rebuild after a save (polled: a pass is quick)
 
 
@@ -129,12 +146,16 @@ def test_without_redact_a_confidential_term_is_a_problem_on_the_page(repo):
 
 def test_preview_writes_the_valid_entries_and_returns_every_problem(repo):
     break_entry(repo)
+    (repo / SCHEDULED[0]).write_text(SCHEDULED[1], encoding="utf-8")
 
-    shown = api.preview_blog(repo)
+    preview = api.preview_blog(repo)
 
-    assert [str(p) for p in shown.problems] == [broken(repo)]
+    assert [str(p) for p in preview.problems] == [broken(repo)]
     posts = repo / ".notepress/preview/blog/posts"
-    assert sorted(p.name for p in posts.glob("*.md")) == ["why-i-write-down-what-i-learn.md"]
+    assert sorted(p.name for p in posts.glob("*.md")) == ["what-the-pilot-will-show.md", "why-i-write-down-what-i-learn.md"]
+    assert f'!!! info "{SCHEDULED_MARK}"' in (posts / "what-the-pilot-will-show.md").read_text(encoding="utf-8")
+    assert "Scheduled" not in (posts / "why-i-write-down-what-i-learn.md").read_text(encoding="utf-8")
+    assert [p.get("scheduled") for p in preview.generated.listing] == [SCHEDULED_DAY.isoformat(), None]
 
 
 def test_preview_keeps_the_last_posts_when_notepress_yml_is_broken(repo):

@@ -80,6 +80,7 @@ class View:
     # slug -> card.Card: what the share card of a public post without an image of its own says,
     # checked like the page; set by the screen (drawn and published by the blog)
     cards: dict[str, object] = field(default_factory=dict)
+    today: dt.date | None = None  # the day the view was gated on
     _by_slug: dict[str, Entry] = field(default_factory=dict, repr=False)
     _resolver: Resolver | None = field(default=None, repr=False)
 
@@ -119,6 +120,14 @@ class View:
             return ""
         return self.config.site_url + entry.post_path
 
+    def scheduled(self, entry: Entry) -> dt.date | None:
+        """The day a public entry that a preview shows before its date is published on (the public
+        view of a build never holds one: see `held`); None for every other entry."""
+        if self.drafts and self.today is not None and entry.audience == "public" and not entry.draft \
+                and entry.date > self.today:
+            return entry.date
+        return None
+
     def where(self, entry: Entry) -> str:
         """The public URL, or the source path the writer knows (for the writer's own reports)."""
         return self.url(entry) or entry.source
@@ -133,7 +142,7 @@ def gate(entries: Iterable[Entry], config: Config, reader: Reader, *, drafts: bo
     held = tuple(e for e in select(entries, Reader.PUBLIC, drafts=drafts) if id(e) not in shown) \
         if reader is Reader.PUBLIC else ()
     return View(reader, tuple(select(entries, reader, drafts=drafts, today=today)), config,
-                frozenset(e.slug for e in public), drafts, held)
+                frozenset(e.slug for e in public), drafts, held, today=today)
 
 
 class PublicView(View):

@@ -121,7 +121,7 @@ def generate(view: PublicView, changed: dict[Path, dt.date] | None = None) -> Ge
             entry, template, default_authors,
             lambda text, e=entry: rewrite(text, e, target_of, post_filename),
             updated(entry, changed),
-            share=og_meta(view, entry, cards.cards.get(entry.slug)),
+            share=og_meta(view, entry, cards.cards.get(entry.slug)), scheduled=view.scheduled(entry),
             connections={"linked_from": [(link_text(e.title), post_filename(e)) for e in sources],
                          "related": [(link_text(e.title), post_filename(e)) for e in others]})
     for name, text in files.items():
@@ -138,7 +138,7 @@ def generate(view: PublicView, changed: dict[Path, dt.date] | None = None) -> Ge
     _write_attachments(out, {a.name: a.data for a in [*(a for files in view.attachments.values() for _, a in files),
                                                       *cards.cards.values()]})
     result.cards = (cards.drawn, len(cards.cards) - cards.drawn)
-    result.listing = listing(public)
+    result.listing = listing(public, view.scheduled)
     result.updated = {e.post_path: updated(e, changed) for e in public}
     return result
 
@@ -149,12 +149,16 @@ def updated(entry: Entry, changed: dict[Path, dt.date] | None) -> dt.date:
     return max(entry.date, (changed or {}).get(entry.path) or entry.date)
 
 
-def listing(public: list[Entry]) -> list[dict]:
+def listing(public: list[Entry], scheduled=lambda entry: None) -> list[dict]:
     """The generated posts, newest first, as plain data for an engine whose templates cannot ask a
-    blog plugin (Zensical): the home page's latest posts and the archive's months read it."""
+    blog plugin (Zensical): the home page's latest posts and the archive's months read it. In a
+    preview a draft says so (`draft`), and so does a post shown before its date (`scheduled`, the
+    day it is published on: see View.scheduled); a build's listing has neither key."""
     return [{"title": e.title, "url": e.post_path, "file": post_filename(e), "date": e.date.isoformat(),
              "shown_date": readable_date(e.date), "month": f"{FULL_MONTHS[e.date.month - 1]} {e.date.year}",
-             "month_url": f"blog/archive/{e.date:%Y/%m}/", "summary": e.summary, "category": CATEGORY[e.type]}
+             "month_url": f"blog/archive/{e.date:%Y/%m}/", "summary": e.summary, "category": CATEGORY[e.type],
+             **({"draft": True} if e.draft else {}),
+             **({"scheduled": scheduled(e).isoformat()} if scheduled(e) else {})}
             for e in sorted(public, key=lambda e: (e.date, e.slug), reverse=True)]
 
 
@@ -197,7 +201,10 @@ def _write_attachments(posts: Path, published: dict[str, bytes]) -> None:
 
 
 def render_post(entry: Entry, template, default_authors: tuple[str, ...], links,
-                changed: dt.date | None = None, connections: dict | None = None, share: dict | None = None) -> str:
+                changed: dt.date | None = None, connections: dict | None = None, share: dict | None = None,
+                scheduled: dt.date | None = None) -> str:
+    """The post's Markdown; `scheduled` (a preview's, see View.scheduled) is the day a post shown
+    before its date is published on, marked at its top as a draft is."""
     # One date form for every post (the RSS plugin reads date.created and date.updated).
     date = {"created": entry.date, "updated": max(entry.date, changed or entry.date)}
     meta: dict = {"title": entry.title, "date": date, "slug": entry.slug}
@@ -234,6 +241,7 @@ def render_post(entry: Entry, template, default_authors: tuple[str, ...], links,
         ) if value]
     connections = connections or {}
     return template.render(goal=_goal_panel(entry, links), source=json.dumps(entry.source, ensure_ascii=False)[1:-1], front_matter=front, draft=entry.draft,
+                           scheduled=scheduled.isoformat() if scheduled else "",
                            lead=lead or entry.title, loop=loop, insight=_insight_panel(entry, links), rest=rest,
                            linked_from=connections.get("linked_from", ()), related=connections.get("related", ()))
 

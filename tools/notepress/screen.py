@@ -74,7 +74,7 @@ def screen_public(entries: list[Entry], config: Config, *, drafts: bool = False,
     rules.renderer.save()
     attachments = {slug: tuple(files.values()) for slug, files in rules.attachments.items()}
     return Screened(PublicView(Reader.PUBLIC, tuple(screened), config, view.public, drafts, view.held, attachments,
-                               rules.docs_files, cards), problems)
+                               rules.docs_files, cards, today=view.today), problems)
 
 
 def _site_name(config: Config) -> str:
