@@ -1,21 +1,22 @@
 """`notepress serve` in a new user's first week: it starts with entries that have errors, lists every
-problem at the top of each page until the entry is fixed, prints where to look, and takes --redact.
-The servers here run as real processes on a free loopback port, from a repo made by `notepress init`;
-waits poll with a timeout."""
+problem in a panel at the top of each page until the entry is fixed (in Chromium too, at a desktop's
+and a phone's width), marks drafts and scheduled posts, prints where to look, and takes --redact; a
+build shows none of it. The servers here run as real processes on a free loopback port, from a repo
+made by `notepress init`; waits poll with a timeout."""
 
 from __future__ import annotations
 
 import datetime as dt
 import html
+import os
 import sys
 from pathlib import Path
 
 import pytest
 
 from conftest import lines
-from e2e_helpers import TODAY, init_entry, run_cli
-from notepress import api
-from notepress.plugin import problems_banner
+from e2e_helpers import CHROMIUM, SPACE, TAG, TODAY, init_entry, norm, run_cli, screenshot, site_texts
+from notepress import api, panel
 from notepress.problems import Problem
 from test_serve import fetch, start_notepress_serve, stop, wait_for
 
@@ -96,29 +97,83 @@ def serve(tmp_path, engine):
         stop(proc, wait=False)
 
 
-def test_serve_starts_with_a_broken_entry_shows_the_problem_never_builds_it_until_it_is_fixed(repo, serve):
+def shown(page: str) -> str:
+    """A served page's text as a reader reads it (tags removed, entities undone, single-spaced)."""
+    return SPACE.sub(" ", html.unescape(TAG.sub("", page)))
+
+
+@pytest.mark.browser
+@pytest.mark.skipif(not CHROMIUM.exists() and not os.environ.get("CI"), reason=f"{CHROMIUM} is not installed")
+def test_serve_starts_with_a_broken_entry_shows_the_problem_never_builds_it_until_it_is_fixed(
+        repo, serve, engine, browser, tmp_path):
+    """The preview of a repo with a broken entry, a scheduled post and a draft: the problem in a panel
+    on every page, each post marked; in Chromium at both widths; and a build has none of it."""
     good, learning, problem = break_entry(repo), repo / init_entry(repo, "learning"), broken(repo)
+    for path, text in (SCHEDULED, DRAFT):
+        (repo / path).write_text(text, encoding="utf-8")
 
     base, out = serve(repo)
 
     assert lines(out.read_text())[0] == f"Preview at {base} (drafts shown; Ctrl+C to stop)"
-    for page in ("", "blog/", "blog/category/essays/"):  # every page, not just the one being edited
-        assert problem in html.unescape(fetch(base + page)), page  # Zensical also escapes "/"
-    assert LEARNING_TITLE not in fetch(base + "blog/")  # the broken entry is left out…
-    assert "Why I write down what I learn" in fetch(base + "blog/")  # …the valid ones are shown
+    for page in ("", "blog/", "blog/category/essays/", SCHEDULED_URL):  # every page, not just the one being edited
+        assert problem in shown(fetch(base + page)), page
+    listing = fetch(base + "blog/")
+    assert LEARNING_TITLE not in listing  # the broken entry is left out…
+    assert "Why I write down what I learn" in listing  # …the valid ones are shown
+    for page in (listing, fetch(base)):  # the blog and the home page's latest posts mark both
+        assert SCHEDULED_TITLE in page and SCHEDULED_MARK in shown(page)
+        assert DRAFT_TITLE in page and 'class="md-draft"' in page
+    assert SCHEDULED_MARK in shown(fetch(base + SCHEDULED_URL))  # and so does the post's own page
     assert problem in out.read_text()  # and the terminal says it too
+    look_in_chromium(browser, base, tmp_path)
 
-    result = run_cli("-C", str(repo), "build")  # what the preview shows is never built
+    result = run_cli("-C", str(repo), "build", "--engine", engine)  # what the preview shows is never built
     assert result.exit_code == 1
     assert lines(result.stderr)[-2:] == [problem, "notepress: 1 problem (fix it and run again)"]
     assert not (repo / "site").exists()
 
     learning.write_text(good, encoding="utf-8")
 
-    wait_for(lambda: "notepress-problems" not in fetch(base + "blog/"), timeout=TIMEOUT, what="the banner to go")
+    wait_for(lambda: "notepress-problems" not in fetch(base + "blog/"), timeout=TIMEOUT, what="the panel to go")
     assert LEARNING_TITLE in fetch(base + "blog/")
     assert "notepress-problems" not in fetch(base)
     assert not (repo / "site").exists()  # the preview never writes into site/
+
+    result = run_cli("-C", str(repo), "build", "--engine", engine)
+    assert result.exit_code == 0, result.output
+    site = site_texts(repo / "site")
+    assert LEARNING_TITLE.casefold() in site["blog/index.html"]
+    for trace in ("notepress-problems", "Scheduled: publishes", "Shown in the preview only", SCHEDULED_TITLE,
+                  "what-the-pilot-will-show", DRAFT_TITLE, "half-an-essay"):
+        assert not [path for path, text in site.items() if norm(trace) in text], trace
+    assert not [p for p in (repo / "site").rglob("*.html") if 'class="md-draft"' in p.read_text(encoding="utf-8")]
+
+
+def look_in_chromium(browser, base: str, shots: Path) -> None:
+    """The blog's listing (a scheduled post, a draft, the problems panel) at a desktop's and a phone's
+    width: the panel first on the page, above the header, inside the window, nothing wider than it;
+    axe-core finds nothing serious at the phone's width. Screenshots with NOTEPRESS_TEST_SCREENSHOTS."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    page = browser.new_page()
+    page.route("**/*", lambda route: route.continue_() if route.request.url.startswith("http://127.0.0.1:")
+               else route.abort())
+    try:
+        page.goto(base + "blog/")  # once: the page is laid out again at each width
+        for width in (1280, 390):
+            page.set_viewport_size({"width": width, "height": 900})
+            screenshot(page, shots / f"listing-{width}.png")
+            box, header = (page.locator(s).first.bounding_box() for s in ("#notepress-problems", ".md-header"))
+            assert page.get_by_role("heading", name="notepress: 1 problem").is_visible()
+            assert 0 <= box["x"] and box["x"] + box["width"] <= width, (width, box)
+            assert 0 <= box["y"] and box["y"] + box["height"] <= header["y"], (width, box, header)
+            assert page.evaluate("document.documentElement.scrollWidth") <= width
+            assert page.get_by_text(SCHEDULED_MARK).first.is_visible()
+        violations = Axe().run(page, options={"resultTypes": ["violations"]}).response["violations"]
+        assert [f"{v['id']} at {v['nodes'][0]['target']}: {v['help']}" for v in violations
+                if v["impact"] in ("serious", "critical")] == []
+    finally:
+        page.close()
 
 
 def test_serve_redact_replaces_a_confidential_term(repo, serve):
@@ -171,18 +226,24 @@ def test_preview_keeps_the_last_posts_when_notepress_yml_is_broken(repo):
     assert len(before) == 2
 
 
-def test_the_banner_escapes_each_problem_and_goes_into_the_content():
-    page = '<html><body class="x"><main><article class="md-content__inner">Hello</article></main></body></html>'
+def test_the_panel_escapes_each_problem_reads_as_printed_and_goes_at_the_top(tmp_path):
+    page = ('<html><body class="x"><div data-md-component="skip"></div><div data-md-component="announce">'
+            '</div><main><article class="md-content__inner">Hello</article></main></body></html>')
     problem = Problem("posts/a.md", 3, "title", "<script>alert(1)</script> & more", "write text")
+    unplaced = Problem("notepress.yml", 0, "", "is not a mapping of settings", "write `key: value` lines")
 
-    shown = problems_banner(page, [problem])
+    shown_panel = panel.render(tmp_path, [problem, unplaced])
+    placed = panel.at_top(page, shown_panel)
 
-    assert "<script>" not in shown
-    assert ("<li><code>posts/a.md:3: title: &lt;script&gt;alert(1)&lt;/script&gt; &amp; more (write text)"
-            "</code></li>") in shown
-    assert shown.index("notepress-problems") > shown.index("<article")
-    assert "notepress: 1 problem (fix it and save: this page reloads)" in shown
-    assert problems_banner("<p>no body</p>", [problem]) == "<p>no body</p>"
+    assert "<script>" not in shown_panel
+    assert "<li><code>posts/a.md:3</code>: title: &lt;script&gt;alert(1)&lt;/script&gt; &amp; more (write text)</li>" \
+        in shown_panel
+    assert [str(problem), str(unplaced)] == [shown(li).strip() for li in shown_panel.split("<li>")[1:]]
+    assert 'role="alert"' in shown_panel and ">notepress: 2 problems</h2>" in shown_panel
+    assert placed.index('data-md-component="announce"') < placed.index("notepress-problems") < placed.index("<main")
+    assert panel.at_top("<body><p>no theme</p></body>", shown_panel).startswith('<body><aside class="md-banner">')
+    assert panel.at_top("<p>no body</p>", shown_panel) == "<p>no body</p>"
+    assert panel.render(tmp_path, []) == "" and panel.at_top(page, "") == page
 
 
 @pytest.mark.parametrize("address, url", [("127.0.0.1:8000", "http://127.0.0.1:8000/"),
@@ -212,5 +273,5 @@ def test_serve_starts_with_a_broken_notepress_yml_and_shows_it_until_it_is_fixed
 
     assert "notepress.yml:" in fetch(base) and "redact:" in fetch(base)
     config.write_text(good, encoding="utf-8")
-    wait_for(lambda: "notepress-problems" not in fetch(base + "blog/"), timeout=TIMEOUT, what="the banner to go")
+    wait_for(lambda: "notepress-problems" not in fetch(base + "blog/"), timeout=TIMEOUT, what="the panel to go")
     assert LEARNING_TITLE in fetch(base + "blog/")

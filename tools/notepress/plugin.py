@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import logging
 import re
-from html import escape
 from pathlib import Path
 
 from mkdocs.config import config_options as c
@@ -23,7 +22,7 @@ from mkdocs.config.base import Config as MkDocsPluginConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority
 
-from . import lastbuild, publish, site, site_files
+from . import lastbuild, panel, publish, site, site_files
 from .config import CONFIG_FILE
 from .output import BuildLock, is_staging
 from .problems import NotepressError, Problem
@@ -47,6 +46,7 @@ class NotepressPlugin(BasePlugin[NotepressPluginConfig]):
         self.project = None  # the project generated last (serving: None while notepress.yml is broken)
         self.staged: publish.Staged | None = None
         self.problems: list[Problem] = []  # what the preview shows on every page
+        self.panel = ""  # and how: the problems panel (panel.py)
         self.pages: PageCache | None = None  # the posts rendered by earlier builds
         self.loader = None  # the YAML loader the blog plugin had before this build
         self.lock = None  # a typed `mkdocs build` holds the repo's build lock from staging to the swap
@@ -114,6 +114,7 @@ class NotepressPlugin(BasePlugin[NotepressPluginConfig]):
         the preview; when notepress.yml itself has an error, the posts generated last stay."""
         shown = publish.preview(root, **options)
         self.problems = shown.problems
+        self.panel = panel.render(root, shown.problems)
         self.project = shown.project
         built = (shown.project.config if shown.project else None)
         if built is not None and built.engine_docs(preview=True).is_dir():
@@ -140,9 +141,9 @@ class NotepressPlugin(BasePlugin[NotepressPluginConfig]):
         return server
 
     def on_post_page(self, output, page, config):
-        if self.command != "serve" or not self.problems:
+        if self.command != "serve":
             return output
-        return problems_banner(output, self.problems)
+        return panel.at_top(output, self.panel)
 
     @event_priority(100)  # before the blog plugin reads the posts
     def on_pre_build(self, config):
@@ -300,24 +301,3 @@ def excerpt_source(markdown: str, separator: str, extensions: list, configs: dic
     # Material links "Continue reading" when anything follows the separator (`excerpt.more`): a
     # stand-in paragraph keeps that, without rendering the rest of the post for every listing.
     return head + separator + ("\n\n" + MORE_STAND_IN + "\n" if tail.strip() else "\n")
-
-
-BANNER_AT = (re.compile(r"<article\b[^>]*>"), re.compile(r"<body\b[^>]*>"))
-BANNER_STYLE = "margin:0 0 1em;font-size:.8rem"
-
-
-def problems_banner(html: str, problems: list[Problem]) -> str:
-    """`html` with the problems listed at the top of its content (or of its body), one line each,
-    escaped; as it was when it has neither."""
-    n = len(problems)
-    items = "".join(f"<li><code>{escape(str(p))}</code></li>" for p in problems)
-    banner = (f'<div class="admonition failure notepress-problems" role="alert" style="{BANNER_STYLE}">'
-              f'<p class="admonition-title">notepress: {n} problem{"s" if n != 1 else ""} (fix '
-              f'{"them" if n != 1 else "it"} and save: this page reloads)</p>'
-              f"<ul>{items}</ul></div>")
-    for at in BANNER_AT:
-        found = at.search(html)
-        if found:
-            return html[:found.end()] + banner + html[found.end():]
-    return html
-

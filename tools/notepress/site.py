@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from . import site_files
+from . import panel, site_files
 from .config import CONFIG_FILE, ENGINES, Config, Folder, overlapping
 from .output import write_if_changed
 from .problems import NotepressError, Problem, Report
@@ -305,7 +305,10 @@ class Zensical:
         path, docs = self.root / (ZENSICAL_PREVIEW if preview else ZENSICAL_CONFIG), self.project.config.engine_docs(preview)
         # Zensical's base.html links no feed: main.html links every one (feed autodiscovery).
         feeds = [f.link() for f in site_files.feed_files(site_files.rss_options(self.project.settings.data))]
-        extra = {"notepress": {"posts": posts, "problems": [str(p) for p in problems], "feeds": feeds}}
+        # The problems twice: as the panel main.html shows (panel.py) and as lines, for a main.html
+        # written by an earlier notepress.
+        shown = {"problems": [str(p) for p in problems], "panel": panel.render(self.root, list(problems))}
+        extra = {"notepress": {"posts": posts, **shown, "feeds": feeds}}
         lines = ["# Written by notepress for one Zensical run (removed after it): mkdocs.yml, built elsewhere.",
                  f"INHERIT: {ENGINE_CONFIG}", f"site_dir: {json.dumps(os.path.relpath(site_dir, self.root))}",
                  f"extra: {json.dumps(extra, ensure_ascii=False)}"]
