@@ -69,7 +69,8 @@ def test_draft_writes_the_issue_folder_and_prints_its_path(cli, repo):
     assert match and match.group(1) == "001"
     data = record(folder)
     assert match.group(2) == data["created"][:10]  # the folder is named after the day it was drafted
-    assert sorted(p.name for p in folder.iterdir()) == ["email.txt", "index.html", "issue.json", "message.eml"]
+    assert sorted(p.name for p in folder.iterdir()) == ["email.txt", "index.html", "issue.json", "issue.md",
+                                                        "message.eml"]
     assert (data["number"], data["since"], data["until"], data["subject"]) == (1, "2026-11-01", "2026-11-14",
                                                                                SUBJECT_1)
     assert data["preheader"] == "6 customers and 5 themes from Nov 1 to Nov 14, 2026"
@@ -79,8 +80,8 @@ def test_draft_writes_the_issue_folder_and_prints_its_path(cli, repo):
         "2026-11-11-kestrel-volume-tiers", "2026-11-14-tallis-remittance", "counting-customers",
         "lost-day-of-close", "reading-the-pnl"]
     assert lines(result.stdout) == [f"issue #1 (2026-11-01 to 2026-11-14): {SUBJECT_1}",
-                                    f"newsletters/{folder.name}/index.html"]
-    assert (repo / lines(result.stdout)[1]).is_file()
+                                    f"newsletters/{folder.name}/issue.md", f"newsletters/{folder.name}/index.html"]
+    assert all((repo / line).is_file() for line in lines(result.stdout)[1:])
     assert "notepress newsletter send 1 --dry-run" in result.stderr
 
 

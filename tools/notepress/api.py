@@ -123,15 +123,24 @@ def newsletter_issues(repo: Repo):
 
 
 def newsletter_issue(repo: Repo, number: int | None = None):
+    """An archived issue (the newest by default), rendered again first if the writer edited its
+    issue.md since (see newsletter.draft.refresh); its `warnings` say what was not rendered."""
     from .newsletter import archive
+    from .newsletter.draft import refresh, stale
 
-    return archive.find(opened(repo).require_config().archive_dir, number)
+    project = opened(repo)
+    record = archive.find(project.require_config().archive_dir, number)
+    if not stale(record):
+        return record
+    return refresh(project.team(valid=True), record, markdown_settings=project.markdown)
 
 
 def newsletter_send(repo: Repo, number: int | None = None, *, dry_run: bool = False,
                     test_address: str | None = None, recipients_csv: Path | None = None, force: bool = False,
                     retry_failed: bool = False, progress=None):
     """Send an archived issue over SMTP (see newsletter.send)."""
+    from .newsletter import archive
+    from .newsletter.draft import refresh
     from .newsletter.recipients import load_recipients
     from .newsletter.message import missing_sender
     from .newsletter.send import send_issue
@@ -146,8 +155,9 @@ def newsletter_send(repo: Repo, number: int | None = None, *, dry_run: bool = Fa
         problems, recipients = problems + e.problems, []
     if problems:
         raise NotepressError(problems)
-    return send_issue(config, number, team=team, recipients=recipients, dry_run=dry_run, test_address=test_address,
-                      force=force, retry_failed=retry_failed, progress=progress)
+    record = refresh(team, archive.find(config.archive_dir, number), sending=True, markdown_settings=project.markdown)
+    return send_issue(config, record.number, team=team, recipients=recipients, dry_run=dry_run,
+                      test_address=test_address, force=force, retry_failed=retry_failed, progress=progress)
 
 
 def share(repo: Repo, slug: str, *, redact: bool | None = None):

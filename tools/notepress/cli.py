@@ -213,11 +213,16 @@ def new(etype, title, from_slug, edit):
 
 @click.group()
 def newsletter():
-    """The internal customer-insight newsletter: draft, preview, list, send.
+    """The internal customer-insight newsletter: draft, edit, preview, list, send.
+
+    `draft` writes the issue's issue.md for you to edit (subject, intro, featured, order, left out);
+    preview and send use your edits.
 
     \b
     Example:
         notepress newsletter draft
+        $EDITOR newsletters/003-2026-11-23/issue.md
+        notepress newsletter preview 3 --open
         notepress newsletter send 3 --dry-run
     """
 
@@ -226,21 +231,43 @@ def newsletter():
 @click.option("--since", callback=parse_date, metavar="DATE", help="First day (default: after the last sent issue).")
 @click.option("--until", callback=parse_date, metavar="DATE", help="Last day (default: today).")
 def newsletter_draft(since, until):
-    """Compose the next issue into the archive (re-drafting replaces an unsent issue).
+    """Compose the next issue into the archive, with an issue.md for you to edit.
 
     Internal and public entries of the period: customer insights by theme, what I learned,
     new on the blog. Never private entries, never drafts.
+
+    In issue.md: `subject:` (notepress proposes one; write your own), the intro (in place of
+    the comment below the front matter; the comment is never sent), `featured:` (insights
+    shown first, highlighted) and `insights:` by theme, in the order shown (move lines to
+    reorder; delete a line, or put # before it, to leave an insight out). Drafting the unsent
+    issue again keeps every edit and adds the period's new insights, marked "# new"; one you
+    left out stays out.
 
     \b
     Example:
         notepress newsletter draft
         notepress newsletter draft --since 2026-11-01 --until 2026-11-14
+
+    \b
+    issue.md, edited:
+        subject: "Customer notes #3: ACH fees, and what we do next"
+        featured: [2026-11-20-harborview-setup-needs-a-call]
+        insights:
+          ach:
+            - 2026-11-18-kestrel-fee-cap
+          # - 2026-11-19-oakridge-sap   (left out)
     """
     record = api.newsletter_draft(project(), since=since, until=until)
     folder = record.folder.relative_to(project().root).as_posix()
     click.echo(f"issue #{record.number} ({record.period}): {record.subject}")
+    click.echo(f"{folder}/issue.md")
     click.echo(f"{folder}/index.html")
-    click.echo(f"next: notepress newsletter send {record.number} --dry-run", err=True)
+    for problem in record.warnings:
+        click.echo(str(problem), err=True)
+    if record.added:
+        click.echo(f"{folder}/issue.md: added {plural(len(record.added), 'new insight')}, marked # new", err=True)
+    click.echo(f"next: edit {folder}/issue.md (subject, intro, featured, order), then "
+               f"notepress newsletter send {record.number} --dry-run", err=True)
 
 
 @command("preview")
@@ -249,12 +276,16 @@ def newsletter_draft(since, until):
 def newsletter_preview(number, open_browser):
     """Print the path of an issue's web page (the newest by default), or open it.
 
+    An issue whose issue.md you edited since it was drafted is rendered again first.
+
     \b
     Example:
         notepress newsletter preview --open
         notepress newsletter preview 3
     """
     record = api.newsletter_issue(project(), number)
+    for problem in record.warnings:
+        click.echo(str(problem), err=True)
     page = record.folder / "index.html"
     click.echo(page)
     if open_browser:
@@ -284,7 +315,7 @@ def newsletter_list():
 
 @command("send")
 @click.argument("number", type=int)
-@click.option("--dry-run", is_flag=True, help="Print who would get what; send and write nothing.")
+@click.option("--dry-run", is_flag=True, help="Print who would get what; send and record nothing.")
 @click.option("--test", "test_address", metavar="ADDRESS", help="Send one copy marked [TEST]; not recorded.")
 @click.option("--recipients", type=click.Path(dir_okay=False, exists=True, path_type=Path),
               help="A CSV file with an `email` column (default: from notepress.yml).")
@@ -294,7 +325,9 @@ def newsletter_send(number, dry_run, test_address, recipients, force, retry_fail
     """Send issue NUMBER over SMTP, one message per recipient; resumable, never twice.
 
     The password comes only from NOTEPRESS_SMTP_PASSWORD. Every recipient's result is logged as
-    it happens, so running the same command again serves only those not yet served.
+    it happens, so running the same command again serves only those not yet served. An issue
+    whose issue.md you edited since it was drafted is rendered again first (a dry run too); an
+    issue showing nothing, or an entry the team may no longer see, is refused.
 
     \b
     Example:

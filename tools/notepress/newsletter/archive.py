@@ -4,6 +4,8 @@
         index.html      the email as a web page (open it in a browser)
         email.txt       the plain-text part
         message.eml     a complete MIME message (open it in a mail client, or send it)
+        issue.md        the issue as the writer edits it: subject, intro, featured and dropped insights,
+                        their order (edited.py); `draft` writes it and keeps its edits
         issue.json      number, period, subject, preheader, entry slugs
         send-journal.jsonl  each copy's attempt and outcome, appended as they happen (`newsletter send`;
                         an issue sent before the journal has send-log.json instead, still read)
@@ -42,6 +44,12 @@ class IssueRecord:
     created: str  # ISO timestamp
     folder: Path = field(default=Path(), compare=False)
     values: dict = field(default_factory=dict, compare=False)  # what the subject template may use, but the title
+    own_subject: bool = False  # the subject is the writer's (issue.md), not notepress.yml's template
+    proposed_subject: str = ""  # the subject notepress last wrote into issue.md
+    proposed: tuple[str, ...] = ()  # the insights notepress proposed in issue.md: one it no longer lists was dropped
+    edited: str = ""  # the digest of the issue.md this issue was rendered from
+    warnings: tuple = field(default=(), compare=False)  # about issue.md, for the command to show (not kept)
+    added: tuple = field(default=(), compare=False)  # the insights `draft` just added to issue.md (not kept)
 
     @property
     def period(self) -> str:
@@ -50,7 +58,10 @@ class IssueRecord:
     def to_json(self) -> str:
         data = asdict(self)
         data.pop("folder")
-        data.update(since=self.since.isoformat(), until=self.until.isoformat(), entries=list(self.entries))
+        data.pop("warnings")
+        data.pop("added")
+        data.update(since=self.since.isoformat(), until=self.until.isoformat(), entries=list(self.entries),
+                    proposed=list(self.proposed))
         return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
 
     @classmethod
@@ -61,7 +72,9 @@ class IssueRecord:
                        until=dt.date.fromisoformat(data["until"]), subject=data["subject"],
                        preheader=data.get("preheader", ""), top_theme=data.get("top_theme", ""),
                        entries=tuple(data.get("entries", ())), created=data.get("created", ""), folder=folder,
-                       values=dict(data.get("values") or {}))
+                       values=dict(data.get("values") or {}), own_subject=bool(data.get("own_subject", False)),
+                       proposed_subject=data.get("proposed_subject", ""), proposed=tuple(data.get("proposed", ())),
+                       edited=data.get("edited", ""))
         except (OSError, ValueError, KeyError, TypeError) as e:
             raise NotepressError(Problem(str(folder / RECORD), 0, "", f"unreadable issue record ({e}); restore it from git"))
 
@@ -111,10 +124,12 @@ def is_sent(record: IssueRecord) -> bool:
 
 
 def save(archive_dir: Path, record: IssueRecord, files: dict[str, bytes], replaces: IssueRecord | None) -> Path:
-    """Write an issue's files into a fresh folder, swapped in whole; replaces an unsent draft."""
+    """Write an issue's files into a fresh folder, swapped in whole; replaces an unsent draft, in the
+    folder it has (issue.md keeps its path while the writer edits it)."""
     if replaces is not None and is_sent(replaces):
         raise NotepressError(Problem(str(replaces.folder), 0, "", f"issue #{replaces.number} was sent and is never rewritten"))
-    folder = archive_dir / folder_name(record.number, dt.date.fromisoformat(record.created[:10]))
+    folder = replaces.folder if replaces is not None and replaces.number == record.number else \
+        archive_dir / folder_name(record.number, dt.date.fromisoformat(record.created[:10]))
     stage = staging_dir(folder)
     stage.mkdir(parents=True, exist_ok=True)  # staging_dir may already have made it
     for name, data in {**files, RECORD: record.to_json().encode()}.items():

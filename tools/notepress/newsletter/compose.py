@@ -4,18 +4,28 @@ Entries come through the audience gate for the team (internal and public, never 
 drafts) and are limited to the period (`model.Period`). Themes are counted by distinct customers
 (`Insight.customer_key`), not notes, and compared with the previous period of the same length, as
 Dovetail and Productboard do.
+
+The writer edits what the issue shows (edited.py: issue.md): which insights, in which order, under
+which theme, which are featured, and an intro. Without edits, `proposal` decides: themes by distinct
+customers, each theme's strongest notes first. A theme is one whatever its case (`ACH` and `ach`),
+shown in the spelling the writer used most (the first, on a tie); nothing is capitalised for them.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
-from dataclasses import dataclass
+import re
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..audience import Reader, View
 from ..model import Entry, Period
 from ..problems import NotepressError, Problem
+
+if TYPE_CHECKING:
+    from .edited import Edits
 
 QUOTES_PER_THEME = 3
 
@@ -30,6 +40,7 @@ class Quote:
     date: dt.date
     evidence: str
     title: str
+    theme: str = ""  # the theme it is shown under (a featured insight: the first theme it is listed under)
 
 
 @dataclass(frozen=True)
@@ -72,6 +83,9 @@ class Issue:
     learned: tuple[Learned, ...]
     blog: tuple[BlogPost, ...]
     entries: tuple[Entry, ...]  # everything the issue shows, for the record
+    intro: str = ""  # the writer's Markdown, opening the issue
+    featured: tuple[Quote, ...] = ()  # insights shown first, highlighted (their quote is not repeated below)
+    warnings: tuple[Problem, ...] = ()  # about the writer's edits: an entry listed but not shown
 
     @property
     def period(self) -> str:
@@ -81,15 +95,23 @@ class Issue:
 
     @property
     def top_theme(self) -> str:
+        if self.featured and self.featured[0].theme:
+            return self.featured[0].theme
         return self.themes[0].name if self.themes else (self.learned[0].title if self.learned else "")
+
+    @property
+    def empty(self) -> bool:
+        """Nothing to send: no insight, nothing learned, no blog post."""
+        return not (self.themes or self.featured or self.learned or self.blog)
 
     @property
     def customers(self) -> int:
         return len({e.insight.customer_key for e in self.entries if e.insight})
 
 
-def compose(view: View, number: int, since: dt.date, until: dt.date) -> Issue:
-    """The issue of `view` (the team's: internal + public, no private, no drafts) for the period."""
+def compose(view: View, number: int, since: dt.date, until: dt.date, edits: Edits | None = None) -> Issue:
+    """The issue of `view` (the team's: internal + public, no private, no drafts) for the period, as
+    the writer edited it (`edits`, read from issue.md), else as notepress proposes it."""
     if view.reader is not Reader.TEAM or view.drafts:
         raise TypeError("a newsletter issue is composed from the team's view, without drafts")
     period = Period(since, until)
@@ -100,18 +122,22 @@ def compose(view: View, number: int, since: dt.date, until: dt.date) -> Issue:
         raise NotepressError(Problem("", 0, "period", f"no internal or public entries from {since} to {until}",
                                      "write some, or choose another period with --since and --until"))
     before = period.previous().of(view)
+    chosen = Chosen(proposal(now)) if edits is None else edits.resolve(now, view)
+    shown = {e.slug for e in chosen.featured} | {e.slug for _, notes in chosen.groups for e in notes}
+    dated = sorted(now, key=lambda e: (e.date, e.title))
     return Issue(
         number=number,
         since=since,
         until=until,
-        themes=tuple(themes(now, before)),
+        themes=tuple(themes(chosen.groups, before, {e.path for e in chosen.featured})),
         learned=tuple(
             Learned(e.title, e.date, e.loop.learning, e.loop.next_step, step_state(e, view), view.url(e), e)
-            for e in sorted(now, key=lambda e: (e.date, e.title)) if e.loop),
-        blog=tuple(
-            BlogPost(e.title, e.date, e.summary, view.url(e))
-            for e in sorted(now, key=lambda e: (e.date, e.title)) if view.url(e)),
-        entries=tuple(e for e in now if e.insight or e.loop or view.url(e)),  # what it shows
+            for e in dated if e.loop),
+        blog=tuple(BlogPost(e.title, e.date, e.summary, view.url(e)) for e in dated if view.url(e)),
+        entries=tuple(e for e in now if e.slug in shown or e.loop or view.url(e)),  # what it shows
+        intro=edits.intro if edits else "",
+        featured=tuple(_quote(e, _theme_of(e, chosen.groups)) for e in chosen.featured),
+        warnings=chosen.warnings,
     )
 
 
@@ -125,29 +151,52 @@ def step_state(entry: Entry, view: View) -> str:
     return entry.loop.step_state_as(dt.date.isoformat, later=later)
 
 
-def themes(now: list[Entry], before: list[Entry]) -> list[Theme]:
-    """Insights grouped by theme, ordered by distinct customers, then notes, then name; each quote
-    once in the issue, under the first theme it belongs to."""
+@dataclass(frozen=True)
+class Chosen:
+    """The insights an issue shows: (theme, notes) in order, and the featured ones."""
+    groups: list[tuple[str, list[Entry]]]
+    featured: list[Entry] = field(default_factory=list)
+    warnings: tuple[Problem, ...] = ()
+
+
+def _theme_of(e: Entry, groups: list[tuple[str, list[Entry]]]) -> str:
+    """The first theme that lists `e`, else its own first theme."""
+    return next((name for name, notes in groups if any(n.slug == e.slug for n in notes)),
+                e.insight.themes[0] if e.insight.themes else "")
+
+
+def proposal(now: list[Entry]) -> list[tuple[str, list[Entry]]]:
+    """The insights of the period by theme, as notepress proposes them: themes by distinct customers,
+    then notes, then name; in each, the strongest notes first (importance, then the newest). A theme
+    is one whatever its case, spelled as the writer wrote it most (the first, on a tie)."""
+    grouped: dict[str, list[Entry]] = defaultdict(list)
+    spellings: dict[str, Counter] = defaultdict(Counter)
+    for e in sorted((e for e in now if e.insight), key=lambda e: (e.date, e.title)):
+        for theme in dict.fromkeys(e.insight.themes):
+            grouped[theme.casefold()].append(e)
+            spellings[theme.casefold()][theme] += 1
+    order = sorted(grouped, key=lambda k: (-len({e.insight.customer_key for e in grouped[k]}), -len(grouped[k]), k))
+    return [(spellings[k].most_common(1)[0][0],
+             sorted(grouped[k], key=lambda e: (-e.insight.importance, -e.date.toordinal(), e.title))) for k in order]
+
+
+def themes(groups: list[tuple[str, list[Entry]]], before: list[Entry], quoted: set[Path]) -> list[Theme]:
+    """Each theme with its notes in the order given, counted by distinct customers against the
+    previous period (by theme, whatever its case); each quote once in the issue, under the first
+    theme that lists its note (none of the `quoted` paths: the featured insights')."""
     previous: dict[str, set[str]] = defaultdict(set)
     for e in before:
         if e.insight:
             for theme in e.insight.themes:
-                previous[theme].add(e.insight.customer_key)
-    grouped: dict[str, list[Entry]] = defaultdict(list)
-    for e in now:
-        if e.insight:
-            for theme in e.insight.themes:
-                grouped[theme].append(e)
-    order = sorted(grouped, key=lambda n: (-len({e.insight.customer_key for e in grouped[n]}),
-                                          -len(grouped[n]), n))
-    quoted: set[Path] = set()  # a note's quote is shown once, under the first theme it strengthens
+                previous[theme.casefold()].add(e.insight.customer_key)
+    quoted = set(quoted)
     out = []
-    for name in order:
-        notes = grouped[name]
+    for name, notes in groups:
+        if not notes:
+            continue
         customers = len({e.insight.customer_key for e in notes})
-        prev = len(previous.get(name, ()))
+        prev = len(previous.get(name.casefold(), ()))
         change = "new" if prev == 0 else "up" if customers > prev else "down" if customers < prev else "same"
-        strongest = sorted(notes, key=lambda e: (-e.insight.importance, -e.date.toordinal(), e.title))
         sources: dict[str, int] = defaultdict(int)
         for e in notes:
             sources[e.insight.source] += 1
@@ -157,16 +206,41 @@ def themes(now: list[Entry], before: list[Entry]) -> list[Theme]:
             previous=prev,
             notes=len(notes),
             change=change,
-            quotes=_quotes(strongest, quoted),
+            quotes=_quotes(notes, quoted, name),
             sources=tuple(sorted(sources.items(), key=lambda kv: (-kv[1], kv[0]))),
-            evidence=tuple(dict.fromkeys(e.insight.evidence for e in strongest if e.insight.evidence)),
+            evidence=tuple(dict.fromkeys(e.insight.evidence for e in notes if e.insight.evidence)),
         ))
     return out
 
 
-def _quotes(strongest: list[Entry], quoted: set[Path]) -> tuple[Quote, ...]:
-    """Up to QUOTES_PER_THEME quotes of notes not quoted under an earlier theme of the issue."""
-    fresh = [e for e in strongest if e.insight.quote and e.path not in quoted][:QUOTES_PER_THEME]
+def _quotes(notes: list[Entry], quoted: set[Path], theme: str) -> tuple[Quote, ...]:
+    """Up to QUOTES_PER_THEME quotes, in the notes' order, of notes not quoted earlier in the issue."""
+    fresh = [e for e in notes if e.insight.quote and e.path not in quoted][:QUOTES_PER_THEME]
     quoted.update(e.path for e in fresh)
-    return tuple(Quote(e.insight.quote, e.insight.customer, e.insight.segment, e.insight.source,
-                       e.insight.importance, e.date, e.insight.evidence, e.title) for e in fresh)
+    return tuple(_quote(e, theme) for e in fresh)
+
+
+def _quote(e: Entry, theme: str) -> Quote:
+    i = e.insight
+    return Quote(unquoted(i.quote), i.customer, i.segment, i.source, i.importance, e.date, i.evidence, e.title, theme)
+
+
+# A quote the writer already put in quote marks: opening mark -> the closing marks that may end it.
+QUOTE_MARKS = {'"': '"“”', "“": "”“\"", "„": "“”\"", "”": "”", "'": "'’", "‘": "’'", "’": "’",
+               "«": "»", "»": "«", "‹": "›", "「": "」", "『": "』"}
+
+APOSTROPHE = re.compile(r"(?<=\w)['’](?=\w)")
+
+
+def unquoted(text: str) -> str:
+    """The quote without the quote marks the writer wrapped it in (`"…"`, `“…”`, `'…'`, `«…»`), so
+    that the newsletter quotes it once; a quote that only starts or ends with a quoted part is kept."""
+    text = text.strip()
+    closing = QUOTE_MARKS.get(text[:1], "")
+    if len(text) < 2 or not closing or text[-1] not in closing:
+        return text
+    inner = text[1:-1]
+    marks = APOSTROPHE.sub("", inner)  # can't, l’équipe
+    if any(mark in marks for mark in {text[0], text[-1]}):  # `"A" and "B"`: two quoted parts, not one quote
+        return text
+    return inner.strip()

@@ -23,7 +23,7 @@ from ..config import CONFIG_FILE, Config
 from ..mail import domain_key, parse_address
 from ..problems import NotepressError, Problem
 from . import archive
-from .render import list_headers
+from .render import list_headers, one_line
 
 MESSAGE = "message.eml"
 REPLACED = {b"to", b"cc", b"bcc", b"date", b"message-id", b"from", b"sender", b"reply-to", b"subject", b"list-id",
@@ -90,12 +90,16 @@ def missing_sender(config: Config) -> Problem | None:
 
 def headers(config: Config, record: archive.IssueRecord) -> dict[str, str]:
     """Every header of the issue as notepress.yml says now (a draft made before the sender or the
-    list was configured is sent right): the subject, then render.list_headers."""
+    list was configured is sent right): the subject (the writer's own, from issue.md, as it is), then
+    render.list_headers."""
     problem = missing_sender(config)
     if problem:
         raise NotepressError(problem)
     nl = config.newsletter
-    subject = nl.subject.format(**{**record.values, "title": nl.title}) if record.values else record.subject
+    if record.values and not record.own_subject:
+        subject = one_line(nl.subject, {**record.values, "title": nl.title})
+    else:
+        subject = record.subject
     return {"Subject": " ".join(subject.split()), **list_headers(config)}
 
 

@@ -46,6 +46,8 @@ ANCHOR = re.compile(r"<a\b([^>]*)>(.*?)</a>", re.DOTALL)
 HREF = re.compile(r'\bhref="([^"]*)"')
 BLOCK_END = re.compile(r"</(p|li|h[1-6]|blockquote|pre|div)>|<br\s*/?>")
 TAGS = re.compile(r"<[^>]+>")
+DANGLING_END = re.compile(r"[\s:;,|·/–—-]+$")  # what an empty field of a subject template leaves behind
+DANGLING_START = re.compile(r"^[\s:;,|·/–—-]+")
 CHANGE = {"new": "new this period", "up": "▲ up from", "down": "▼ down from", "same": "same as"}
 
 
@@ -126,11 +128,22 @@ class _Markdown:
 
     def text(self, text: str, entry: Entry) -> str:
         """The same sanitized HTML, as plain text: links become `label <url>`."""
-        html = str(self.html(text, entry))
-        html = ANCHOR.sub(lambda m: f"{m.group(2)} \x00{h.group(1)}\x01" if (h := HREF.search(m.group(1)))
-                          else m.group(2), html)  # markers survive the tag stripping below
-        text = TAGS.sub("", BLOCK_END.sub("\n\n", html)).replace("\x00", "<").replace("\x01", ">")
-        return "\n\n".join(" ".join(p.split()) for p in unescape(text).split("\n\n") if p.strip())
+        return plain(str(self.html(text, entry)))
+
+
+def plain(html: str) -> str:
+    """Sanitized HTML as plain text: paragraphs, and links as `label <url>`."""
+    html = ANCHOR.sub(lambda m: f"{m.group(2)} \x00{h.group(1)}\x01" if (h := HREF.search(m.group(1)))
+                      else m.group(2), html)  # markers survive the tag stripping below
+    text = TAGS.sub("", BLOCK_END.sub("\n\n", html)).replace("\x00", "<").replace("\x01", ">")
+    return "\n\n".join(" ".join(p.split()) for p in unescape(text).split("\n\n") if p.strip())
+
+
+def intro_html(text: str) -> Markup:
+    """The writer's intro (issue.md's Markdown) as safe HTML. Plain Markdown: no extension that reads
+    other files (an include could bring in a private entry), and only absolute links and images."""
+    html = markdown.Markdown(extensions=["extra", "sane_lists"]).convert(text)
+    return Markup(nh3.clean(html, url_schemes=URL_SCHEMES - {"cid"}, attribute_filter=_absolute_only))
 
 
 def _absolute_only(tag: str, attribute: str, value: str) -> str | None:
@@ -139,6 +152,13 @@ def _absolute_only(tag: str, attribute: str, value: str) -> str | None:
                                                                            value.startswith("cid:")):
         return None
     return value
+
+
+def one_line(template: str, values: dict) -> str:
+    """A subject or preheader from its template, on one line, without a separator an empty field left
+    dangling: "{title} #{number}: {top_theme}" with no top theme reads "Customer notes #2"."""
+    text = " ".join(template.format(**values).replace("()", " ").split())
+    return DANGLING_END.sub("", DANGLING_START.sub("", text))
 
 
 def fields(issue: Issue, config: Config) -> dict:
@@ -152,20 +172,22 @@ def fields(issue: Issue, config: Config) -> dict:
 
 
 def render(issue: Issue, view: View, now: dt.datetime | None = None, *,
-           markdown_settings: tuple[list, dict] | None = None) -> Rendered:
+           markdown_settings: tuple[list, dict] | None = None, subject: str = "") -> Rendered:
     """The issue as a message and its web page, entries' text in the site's Markdown settings
-    (Project.markdown; else read from mkdocs.yml)."""
+    (Project.markdown; else read from mkdocs.yml); the subject is the writer's, or notepress.yml's."""
     config = view.config
     values = fields(issue, config)
-    subject = " ".join(config.newsletter.subject.format(**values).split())
-    preheader = " ".join(config.newsletter.preheader.format(**values).split())
+    subject = " ".join(subject.split()) or one_line(config.newsletter.subject, values)
+    preheader = one_line(config.newsletter.preheader, values)
     md = _Markdown(view, markdown_settings)
     learned = [{"item": item, "learning_html": md.html(item.learning, item.entry),
                 "next_step_html": md.html(item.next_step, item.entry) if item.next_step else "",
                 "learning_text": md.text(item.learning, item.entry),
                 "next_step_text": md.text(item.next_step, item.entry)} for item in issue.learned]
+    intro = intro_html(issue.intro) if issue.intro else Markup("")
     context = {"issue": issue, "newsletter": config.newsletter, "subject": subject, "preheader": preheader,
-               "learned": learned, "change": CHANGE, "site_url": config.site_url}
+               "learned": learned, "change": CHANGE, "site_url": config.site_url,
+               "intro_html": intro, "intro_text": plain(str(intro))}
     env = environment(config.root, autoescape=True)
     raw_html = env.get_template("newsletter.html.jinja").render(**context)
     inliner = css_inline.CSSInliner(load_remote_stylesheets=False, keep_at_rules=True, keep_style_tags=False)
