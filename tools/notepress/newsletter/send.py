@@ -36,6 +36,7 @@ from ..config import CONFIG_FILE, Config, Smtp
 from ..mail import parse_address
 from ..problems import NotepressError, Problem, Report
 from . import archive, journal
+from .edited import FILE
 from .backends import Backend, Collecting, Delivery, Stop
 from .journal import Journal, JournalError
 from .message import Copies, headers, message_id, random_id
@@ -120,6 +121,14 @@ def withdrawn(record: archive.IssueRecord, team: View, shown: str) -> list[Probl
             for slug in record.entries if team.get(slug) is None]
 
 
+def empty(record: archive.IssueRecord, shown: str) -> Problem:
+    """The refusal of an issue that shows nothing (every insight left out of issue.md, and nothing
+    learned or posted in its period)."""
+    return Problem(f"{shown}/{FILE}", 0, "insights", f"issue #{record.number} shows nothing (no insight, learning "
+                   "or blog post), so it is not sent", "list an insight under insights: in that file, then send; "
+                   "or draft the next issue when there is something new")
+
+
 def send_issue(config: Config, number: int | None = None, *, team: View, recipients: list[str] | None = None,
                dry_run: bool = False, test_address: str | None = None, force: bool = False,
                retry_failed: bool = False, progress: Progress | None = None,
@@ -138,6 +147,8 @@ def send_issue(config: Config, number: int | None = None, *, team: View, recipie
     problems = withdrawn(record, team, shown)
     if problems:
         raise NotepressError(problems)
+    if not record.entries:
+        raise NotepressError(empty(record, shown))
     sender = parse_address(config.newsletter.sender)
     run = _Run(Copies(folder, shown, headers(config, record)), sender, progress or (lambda message: None),
                lambda to: random_id(sender.domain))
