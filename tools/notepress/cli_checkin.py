@@ -13,7 +13,7 @@ import sys
 import click
 
 from . import api
-from .cli_base import command, parse_date, plural, project
+from .cli_base import command, parse_date, plural, project, show_problems
 from .problems import Problem
 from .review import Answers
 from .review import resume
@@ -78,7 +78,7 @@ class Asker:
         if self.yes:
             raise api.StepError(Problem("", 0, f"--{key.replace('_', '-')}", "is needed with --yes",
                                         f"give --{key.replace('_', '-')} TEXT"))
-        answer = click.prompt(prompt, default=None if default is None else shown(default),
+        answer = click.prompt(prompt, default="" if default is None else shown(default),  # "": the rule says why
                               show_default=default not in (None, ""), value_proc=_checked(rule))
         if back is not None:
             click.echo(back(answer))
@@ -153,7 +153,7 @@ def _answers(o: dict, chosen, ask: Asker, rules: Rules) -> Answers:
                        "public (the blog)", rules.audience, default="private")
     step = " ".join(chosen.loop.next_step.split()) if chosen else ""
     title = ask.ask("title", o["title"], "Title", rules.title,
-                    default=short(action) if did else f"Not yet: {short(step, 50)}")
+                    default=short(action) if did else f"Not yet: {short(step, 60)}")
     return Answers(on=chosen.slug if chosen else "", did=did, action=action, outcome=outcome,
                    learning=learning, title=title, next_step=next_step, due=due, goals=tuple(goals),
                    competencies=tuple(competencies), audience=audience, carried=carried)
@@ -239,6 +239,7 @@ def checkin(on_slug, today, yes, **options):
     options["competency"] = split(options["competency"]) or None
 
     def answer(session, chosen) -> Answers:
+        show_problems(repo)  # an entry with errors is left out of the session, named here
         _show_session(session, chosen)
         rules = Rules(repo.config, session.goals, repo.today, chosen)
         _options(options, rules)

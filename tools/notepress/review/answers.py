@@ -157,12 +157,16 @@ class Rules:
 
 
 SENTENCE_END = re.compile(r"[\s.;:,!?]+$")
+CLAUSE = re.compile(r"[,;:.!?](?= )| (?=(?:and|but|to|so|then|before|after|with) )")
 
 
-def short(text: str, limit: int = 60) -> str:
-    """`text` in one line of at most `limit` characters, cut between words (no "…": a title is the
-    writer's words, not a cut of them)."""
+def short(text: str, limit: int = 70) -> str:
+    """`text` in one line, as a title: whole when it is at most `limit` characters, else its first
+    clause that fits (cut before ", ", " and ", " to "...), else its words that fit; never a "…"
+    (a title is the writer's words, not a cut of them)."""
     text = " ".join(text.split())
     if len(text) > limit:
-        text = text[:limit + 1].rsplit(" ", 1)[0] if " " in text[:limit + 1] else text[:limit]
+        cuts = [m.start() for m in CLAUSE.finditer(text, 0, limit + 1) if m.start() >= limit // 3]
+        text = text[:cuts[-1]] if cuts else text[:limit + 1].rsplit(" ", 1)[0] if " " in text[:limit + 1] \
+            else text[:limit]
     return SENTENCE_END.sub("", text) or text
