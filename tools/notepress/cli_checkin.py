@@ -13,7 +13,7 @@ import sys
 import click
 
 from . import api
-from .cli_base import command, parse_date, plural, project, show_problems
+from .cli_base import command, parse_date, plural, project
 from .problems import Problem
 from .review import Answers
 from .review import resume
@@ -239,7 +239,6 @@ def checkin(on_slug, today, yes, **options):
     options["competency"] = split(options["competency"]) or None
 
     def answer(session, chosen) -> Answers:
-        show_problems(repo)  # an entry with errors is left out of the session, named here
         _show_session(session, chosen)
         rules = Rules(repo.config, session.goals, repo.today, chosen)
         _options(options, rules)
