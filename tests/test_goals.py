@@ -14,6 +14,7 @@ from icalendar import Calendar
 
 from conftest import FIXTURES, expected_lines, lines
 from notepress import review
+from notepress.audience import Reader
 
 REVIEW = FIXTURES / "review"
 TODAY = dt.date(2026, 3, 20)
@@ -26,14 +27,14 @@ def repo(tmp_path) -> Path:
 
 
 def test_goals_lists_actions_evidence_learning_open_steps_and_stale_goals(repo, cli):
-    result = cli("-C", repo, "goals", "--today", TODAY.isoformat())
+    result = cli("-C", repo, "goals", "--today", TODAY.isoformat(), "--audience", "internal")
 
     assert result.exit_code == 0, result.output
     assert lines(result.stdout) == expected_lines(REVIEW / "expected" / "goals.txt")
 
 
 def test_goals_known_answers(repo):
-    g = review.goals(repo, today=TODAY)
+    g = review.goals(repo, today=TODAY, reader=Reader.TEAM)
 
     assert [x.slug for x in g.goals] == ["speak-at-a-meetup", "lead-payments"]  # nearest horizon first
     lead = g.goals[1]
@@ -44,15 +45,18 @@ def test_goals_known_answers(repo):
     assert [x.slug for x in g.stale] == ["speak-at-a-meetup", "lead-payments"]
     assert (g.cadence.last, g.cadence.since, g.cadence.stale) == (dt.date(2026, 3, 3), 17, True)
     # On March 10 the last action is 7 days old: on track, and the check-in recent enough.
-    early = review.goals(repo, today=dt.date(2026, 3, 10))
+    early = review.goals(repo, today=dt.date(2026, 3, 10), reader=Reader.TEAM)
     assert [x.slug for x in early.stale] == ["speak-at-a-meetup"]
     assert early.cadence.message() == ""
 
 
-def test_a_private_goal_only_with_include_private(repo, cli):
-    assert "outside-mentor" not in cli("-C", repo, "goals", "--today", "2026-03-20").stdout
-    result = cli("-C", repo, "goals", "--today", "2026-03-20", "--include-private")
+def test_a_private_goal_is_shown_unless_the_output_is_for_the_team(repo, cli):
+    assert "outside-mentor" not in cli("-C", repo, "goals", "--today", "2026-03-20", "--audience", "internal").stdout
+    result = cli("-C", repo, "goals", "--today", "2026-03-20")
 
+    assert result.stderr == ("notepress: showing every entry you wrote, private ones included (--audience internal: "
+                             "only what your team may see)\n")
+    assert cli("-C", repo, "goals", "--today", "2026-03-20", "--include-private").stdout == result.stdout  # deprecated
     assert result.stdout.startswith("Contains: private, internal and public entries\n")
     assert "Find a mentor outside the company [outside-mentor] (private)" in result.stdout
     assert "    due 2026-03-25: Send her three questions before the call  [private-mentor-call]" in result.stdout
@@ -62,10 +66,12 @@ def test_a_private_goal_only_with_include_private(repo, cli):
 def test_next_and_stats_say_when_the_last_checkin_is_older_than_the_cadence(repo, cli):
     late = ("Last check-in 2026-03-03, 17 days ago: older than the cadence of 14 days "
             "(run `notepress checkin`)")
-    assert lines(cli("-C", repo, "next", "--today", "2026-03-20").stdout)[-1] == late
-    assert lines(cli("-C", repo, "stats", "--until", "2026-03-20").stdout)[-1] == late
-    (repo / "notepress.yml").write_text("cadence_days: 30\n", encoding="utf-8")
+    team = ("--audience", "internal")  # the private entry of March 12 is a check-in the team does not see
+    assert lines(cli("-C", repo, "next", "--today", "2026-03-20", *team).stdout)[-1] == late
+    assert lines(cli("-C", repo, "stats", "--until", "2026-03-20", *team).stdout)[-1] == late
     assert "Last check-in" not in cli("-C", repo, "next", "--today", "2026-03-20").stdout
+    (repo / "notepress.yml").write_text("cadence_days: 30\n", encoding="utf-8")
+    assert "Last check-in" not in cli("-C", repo, "next", "--today", "2026-03-20", *team).stdout
 
 
 def test_a_learning_entry_naming_an_unknown_goal_is_an_error_with_its_line(repo, cli):
@@ -161,7 +167,7 @@ def test_checkin_through_options_writes_the_entry_and_changes_only_the_done_line
     assert (repo / new).read_text() == CHECKIN  # goals and competencies carried from the earlier entry
     assert _changed_lines(before, (repo / MARGIN).read_text()) == ["+ next_step_done: 2026-03-20"]
     assert cli("-C", repo, "check").exit_code == 0
-    g = review.goals(repo, today=TODAY).goals[1]
+    g = review.goals(repo, today=TODAY, reader=Reader.TEAM).goals[1]
     assert ([a.slug for a in g.actions][-1], g.stale, [s.slug for s in g.steps]) == (
         "pulled-ach-adoption-by-segment", False, ["pulled-ach-adoption-by-segment"])
 

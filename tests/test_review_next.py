@@ -11,6 +11,7 @@ import pytest
 
 from conftest import FIXTURES, lines
 from notepress import review
+from notepress.audience import Reader
 
 REVIEW = FIXTURES / "review"
 TODAY = dt.date(2026, 3, 20)
@@ -22,7 +23,7 @@ def career(tmp_path) -> Path:
 
 
 def test_open_steps_overdue_first_then_by_due_date_then_undated(career):
-    steps = review.next_steps(career, today=TODAY)
+    steps = review.next_steps(career, today=TODAY, reader=Reader.TEAM)
 
     assert [(s.slug, s.overdue, s.due, s.age) for s in steps] == [
         ("first-finance-review", True, dt.date(2026, 2, 10), 66),
@@ -33,16 +34,18 @@ def test_open_steps_overdue_first_then_by_due_date_then_undated(career):
     assert "priced-the-ach-tier" not in {s.slug for s in steps}  # done on 2026-01-19
 
 
-def test_private_steps_only_when_asked_and_drafts_never(career):
-    steps = review.next_steps(career, today=TODAY, include_private=True)
+def test_private_steps_unless_the_team_is_the_reader_and_drafts_never(career):
+    steps = review.next_steps(career, today=TODAY)
 
     assert [s.slug for s in steps] == ["first-finance-review", "worried-about-the-reorg", "mentoring-retro",
                                       "pricing-test-with-five-customers", "coached-a-new-pm"]
     assert "draft-roadmap-thoughts" not in {s.slug for s in steps}
+    assert "worried-about-the-reorg" not in {s.slug for s in review.next_steps(career, today=TODAY,
+                                                                               reader=Reader.TEAM)}
 
 
 def test_next_prints_each_open_step(career, cli):
-    result = cli("-C", career, "next", "--today", "2026-03-20")
+    result = cli("-C", career, "next", "--today", "2026-03-20", "--audience", "internal")
 
     assert result.exit_code == 0, result.output
     assert lines(result.stdout) == [
@@ -80,7 +83,8 @@ def test_next_without_open_steps(tmp_path, cli):
     assert result.stdout == ("no open next steps\n"  # and the newest learning entry is older than cadence_days
                              "Last check-in 2026-03-01, 19 days ago: older than the cadence of 14 days "
                              "(run `notepress checkin`)\n")
-    assert result.stderr == ""
+    assert lines(result.stderr) == ["notepress: showing every entry you wrote, private ones included "
+                                    "(--audience internal: only what your team may see)"]
 
 
 def test_done_then_the_step_is_no_longer_open(career, cli):

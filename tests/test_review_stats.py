@@ -10,6 +10,7 @@ import pytest
 
 from conftest import FIXTURES, expected_lines, lines
 from notepress import review
+from notepress.audience import Reader
 from notepress.review.stats import monday, streaks, week_label
 
 REVIEW = FIXTURES / "review"
@@ -22,7 +23,7 @@ def career(tmp_path) -> Path:
 
 
 def test_entries_per_iso_week(career):
-    s = review.writing_stats(career, until=UNTIL, weeks=12)
+    s = review.writing_stats(career, until=UNTIL, weeks=12, reader=Reader.TEAM)
 
     assert (s.since, s.until) == (dt.date(2025, 12, 29), UNTIL)
     assert {w.label: w.entries for w in s.weeks} == {
@@ -33,8 +34,8 @@ def test_entries_per_iso_week(career):
     assert (s.streak, s.longest) == (2, 2)
 
 
-def test_private_entries_count_only_when_asked(career):
-    s = review.writing_stats(career, until=UNTIL, weeks=12, include_private=True)
+def test_private_entries_count_unless_the_team_is_the_reader(career):
+    s = review.writing_stats(career, until=UNTIL, weeks=12)
 
     assert [w.entries for w in s.weeks][-3:] == [1, 2, 1]  # W10: the private learning; W11: the private insight
     assert (s.streak, s.longest) == (3, 3)
@@ -42,7 +43,7 @@ def test_private_entries_count_only_when_asked(career):
 
 
 def test_insights_per_theme_per_week(career):
-    s = review.writing_stats(career, until=UNTIL, since=dt.date(2026, 1, 5))
+    s = review.writing_stats(career, until=UNTIL, since=dt.date(2026, 1, 5), reader=Reader.TEAM)
 
     assert [w.label for w in s.weeks][0] == "2026-W02"
     assert [(t.theme, t.counts, t.insights, t.customers) for t in s.themes] == [
@@ -53,7 +54,7 @@ def test_insights_per_theme_per_week(career):
 
 
 def test_competency_coverage_lists_the_whole_framework(career):
-    s = review.writing_stats(career, until=UNTIL, weeks=12)
+    s = review.writing_stats(career, until=UNTIL, weeks=12, reader=Reader.TEAM)
     coverage = dict(s.competencies)
 
     assert coverage["execution"] == 2 and coverage["mentoring"] == 2
@@ -63,7 +64,7 @@ def test_competency_coverage_lists_the_whole_framework(career):
 
 
 def test_weeks_limits_the_period(career):
-    s = review.writing_stats(career, until=UNTIL, weeks=2)
+    s = review.writing_stats(career, until=UNTIL, weeks=2, reader=Reader.TEAM)
 
     assert [w.label for w in s.weeks] == ["2026-W11", "2026-W12"]
     assert s.entries == 2
@@ -89,7 +90,7 @@ def test_iso_weeks_across_the_new_year():
 
 
 def test_stats_prints_a_compact_table(career, cli):
-    result = cli("-C", career, "stats", "--until", "2026-03-20")
+    result = cli("-C", career, "stats", "--until", "2026-03-20", "--audience", "internal")
 
     assert result.exit_code == 0, result.output
     assert lines(result.stdout) == expected_lines(REVIEW / "expected" / "stats.txt")

@@ -110,7 +110,7 @@ def newsletter_draft(repo: Repo, *, since: dt.date | None = None, until: dt.date
     from .newsletter.draft import draft
 
     project = opened(repo, today)
-    return draft(project.team(), since=since, until=until, today=project.today,
+    return draft(project.team(valid=True), since=since, until=until, today=project.today,
                  markdown_settings=project.markdown)
 
 
@@ -195,24 +195,30 @@ class NextSteps:
     ics: Path | None = None
     dated: int = 0  # steps in the calendar
     undated: int = 0  # left out of it, having no due date
+    unshared: int = 0  # shown, but left out of the calendar (a file: the team's view, see review.reader_for)
 
 
-def next_steps(repo: Repo, *, today: dt.date | None = None, include_private: bool = False,
+def next_steps(repo: Repo, *, today: dt.date | None = None, audience: str | None = None,
                ics: Path | None = None) -> NextSteps:
-    """Every open next step the reader sees, and with `ics` the dated ones written to that iCalendar file."""
+    """Every open next step the reader sees (review.reader_for: by default the writer, private
+    entries included), and with `ics` the dated ones written to that iCalendar file (by default the
+    team's view: a calendar may be shared)."""
     from .review.calendar import calendar
     from .review.goals import cadence
     from .review.nextsteps import open_steps
 
-    project, reader = opened(repo, today), review.reader_for(include_private)
-    entries = list(project.view(reader))
+    project, reader = opened(repo, today), review.reader_for(audience)
+    entries = list(project.view(reader, valid=True))
     steps = open_steps(entries, project.today)
     found = NextSteps(steps, cadence(entries, project.config.cadence_days, project.today).message())
     if ics is None:
         return found
-    dated = sum(s.due is not None for s in steps)
-    _write(ics, calendar(steps, review.contains(reader)))
-    return dataclasses.replace(found, ics=ics, dated=dated, undated=len(steps) - dated)
+    shared = review.reader_for(audience, to_file=True)
+    listed = steps if shared is reader else open_steps(list(project.view(shared, valid=True)), project.today)
+    dated = sum(s.due is not None for s in listed)
+    _write(ics, calendar(listed, review.contains(shared)))
+    return dataclasses.replace(found, ics=ics, dated=dated, undated=len(listed) - dated,
+                               unshared=len(steps) - len(listed))
 
 
 def mark_done(repo: Repo, slug: str, *, on: dt.date | None = None) -> review.Done:
@@ -221,9 +227,12 @@ def mark_done(repo: Repo, slug: str, *, on: dt.date | None = None) -> review.Don
 
 
 def portfolio(repo: Repo, *, fmt: str = "md", since: dt.date | None = None, until: dt.date | None = None,
-              level: str | None = None, include_private: bool = False, output: Path | None = None) -> bytes:
-    """The portfolio as Markdown, HTML or PDF bytes; written (atomically) to `output` when given."""
-    options = dict(since=since, until=until, level=level, include_private=include_private)
+              level: str | None = None, audience: str | None = None, output: Path | None = None) -> bytes:
+    """The portfolio as Markdown, HTML or PDF bytes; written (atomically) to `output` when given.
+    Printed, it shows every entry of the writer; a file (the PDF packet, -o) is the team's view,
+    unless `audience` chooses (review.reader_for)."""
+    reader = review.reader_for(audience, to_file=output is not None or fmt == "pdf")
+    options = dict(since=since, until=until, level=level, reader=reader)
     if fmt == "pdf":
         data = review.portfolio_pdf(repo, **options)
     else:
@@ -234,14 +243,14 @@ def portfolio(repo: Repo, *, fmt: str = "md", since: dt.date | None = None, unti
 
 
 def stats(repo: Repo, *, since: dt.date | None = None, until: dt.date | None = None,
-          weeks: int = review.DEFAULT_WEEKS, include_private: bool = False) -> str:
+          weeks: int = review.DEFAULT_WEEKS, audience: str | None = None) -> str:
     """The writing statistics as the terminal table `notepress stats` prints."""
-    return review.stats_table(repo, since=since, until=until, weeks=weeks, include_private=include_private)
+    return review.stats_table(repo, since=since, until=until, weeks=weeks, reader=review.reader_for(audience))
 
 
-def goals(repo: Repo, *, today: dt.date | None = None, include_private: bool = False) -> str:
+def goals(repo: Repo, *, today: dt.date | None = None, audience: str | None = None) -> str:
     """Every goal and how it is going, as the table `notepress goals` prints."""
-    return review.goals_table(repo, today=today, include_private=include_private)
+    return review.goals_table(repo, today=today, reader=review.reader_for(audience))
 
 
 @dataclass(frozen=True)

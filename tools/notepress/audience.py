@@ -34,6 +34,12 @@ class Reader(enum.Enum):
     def admits(self, audience: str) -> bool:
         return audience in ADMITTED[self.value]
 
+    @classmethod
+    def of(cls, audience: str) -> Reader:
+        """The reader of an output meant for `audience`: private (the writer, who sees every entry),
+        internal (the team) or public."""
+        return {"private": cls.SELF, "internal": cls.TEAM, "public": cls.PUBLIC}[audience]
+
 
 ADMITTED = {  # reader -> the audiences it may see
     Reader.PUBLIC.value: ("public",),

@@ -14,7 +14,7 @@ with loading():  # Ctrl+C while the commands load: "Aborted!", not a traceback o
     import click
 
     from . import api, cli_checkin, cli_review, cli_workflow
-    from .cli_base import Failed, command, directory_option, parse_date, plural, progress, project, root
+    from .cli_base import Failed, command, directory_option, going_on, parse_date, plural, progress, project, root
     from .names import path_problem, too_long
     from .problems import NotepressError
 
@@ -257,7 +257,7 @@ def newsletter_draft(since, until):
             - 2026-11-18-kestrel-fee-cap
           # - 2026-11-19-oakridge-sap   (left out)
     """
-    record = api.newsletter_draft(project(), since=since, until=until)
+    record = api.newsletter_draft(going_on(), since=since, until=until)
     folder = record.folder.relative_to(project().root).as_posix()
     click.echo(f"issue #{record.number} ({record.period}): {record.subject}")
     click.echo(f"{folder}/issue.md")

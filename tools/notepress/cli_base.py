@@ -87,6 +87,29 @@ def project() -> Project:
     return obj["project"]
 
 
+def going_on(today: dt.date | None = None) -> Project:
+    """The project (seen on `today`, if given), for a command that does not publish and goes on with
+    the valid entries (the review tools, a newsletter draft): every problem of posts/ on stderr
+    first, as `check` shows them, and how many entries it goes on without (see Project.go_on)."""
+    return show_problems(project().on(today))
+
+
+def show_problems(found: Project) -> Project:
+    """`found`, after every problem of its posts/ was shown on stderr (see going_on)."""
+    problems = found.go_on()
+    for problem in sorted(problems):
+        click.echo(str(problem), err=True)
+    left = len(found.left_out)
+    if left:
+        click.echo(f"notepress: going on without {plural(left, 'entry', 'entries')} with errors: fix "
+                   f"{'it' if left == 1 else 'them'}, or write `draft: true` in a half-written entry to keep it out "
+                   "of everything until it is ready (notepress check lists every problem)", err=True)
+    elif problems:
+        click.echo(f"notepress: {plural(sum(p.severity == 'error' for p in problems), 'problem')} in the entries "
+                   "shown (notepress check lists every problem)", err=True)
+    return found
+
+
 def plural(n: int, one: str, many: str | None = None) -> str:
     return f"{n} {one if n == 1 else many or one + 's'}"
 

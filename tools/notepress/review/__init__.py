@@ -2,10 +2,12 @@
 competency portfolio (Markdown, HTML, PDF), writing statistics, the guided check-in. One function
 per command; nothing here prints.
 
-The reports read the entries through the audience gate as the team would see them (internal and
-public, never drafts); `include_private=True` is the writer's explicit choice to see their private
-entries too (Reader.SELF). What edits the writer's own files works on all of them: the guided
-check-in sees the writer's view (Reader.SELF), and `mark_done` may name any entry.
+These are the writer's own tools: what they print shows every entry the writer wrote, private
+included (never drafts); what is written to a file that may be shown or shared keeps the team's
+view (internal and public). `reader_for` is that one rule, and a reader given to a function
+narrows it (an output meant for the team, or the public). They go on with the valid entries
+whatever the errors of others (Project.go_on: the caller shows the problems), and `mark_done` may
+name any valid entry.
 
     from notepress import review
     steps = review.next_steps(Project.open("path/to/repo", today=date(2026, 3, 20)))
@@ -36,8 +38,20 @@ __all__ = ["Answers", "Cadence", "Goals", "Session", "Written", "cadence", "chec
            "contains", "mark_done", "new_checkin", "next_steps", "reader_for", "render_portfolio",
            "stats_table", "writing_stats"]
 
-def reader_for(include_private: bool) -> Reader:
-    return Reader.SELF if include_private else Reader.TEAM
+def reader_for(audience: str | None = None, *, to_file: bool = False) -> Reader:
+    """The one rule of what the writer's review tools show. Printed for the writer (next, goals,
+    stats, a portfolio, the check-in): every entry they wrote, private included (Reader.SELF).
+    Written to a file that may be shown or shared (portfolio -o, the PDF packet, next --ics): what
+    the team may see (Reader.TEAM), as before. `audience` chooses instead: the output is meant for
+    that audience (private: you; internal: the team; public: anyone) and holds what it may see."""
+    if audience is None:
+        return Reader.TEAM if to_file else Reader.SELF
+    return Reader.of(audience)
+
+
+def _view(project, reader: Reader | None) -> View:
+    """The valid entries `reader` (default: the writer) may see, whatever the errors of the others."""
+    return project.view(reader or reader_for(), valid=True)
 
 
 def contains(reader: Reader) -> str:
@@ -53,10 +67,10 @@ def _period(since: dt.date | None, until: dt.date | None) -> None:
         raise NotepressError(Problem("", 0, "", problem))
 
 
-def next_steps(repo: Repo, *, today: dt.date | None = None, include_private: bool = False) -> list[OpenStep]:
+def next_steps(repo: Repo, *, today: dt.date | None = None, reader: Reader | None = None) -> list[OpenStep]:
     """Every open next step, overdue first, then by due date, then undated."""
     project = opened(repo, today)
-    return open_steps(list(project.view(reader_for(include_private))), project.today)
+    return open_steps(list(_view(project, reader)), project.today)
 
 
 def mark_done(repo: Repo, slug: str, *, on: dt.date | None = None) -> Done:
@@ -66,18 +80,19 @@ def mark_done(repo: Repo, slug: str, *, on: dt.date | None = None) -> Done:
     its path and date. Raises StepError (one problem) for an unknown slug, an entry that is not a
     learning entry, or one without a next step."""
     project = opened(repo)
-    return _mark_done(project.config, project.require().entries, slug, on or project.today)
+    project.go_on()
+    return _mark_done(project.config, project.entries, slug, on or project.today)
 
 
 def build_portfolio(repo: Repo, *, since: dt.date | None = None, until: dt.date | None = None,
-                    level: str | None = None, include_private: bool = False,
+                    level: str | None = None, reader: Reader | None = None,
                     levels: dict[str, tuple[str, ...]] | None = None) -> tuple[Portfolio, Config]:
     """The portfolio of the period and the config it was built with. Levels: `levels`, else the
     `levels:` of notepress.yml, else DEFAULT_LEVELS."""
     _period(since, until)
-    view = opened(repo).view(reader_for(include_private))
+    view = _view(opened(repo), reader)
     levels = levels or view.config.levels or DEFAULT_LEVELS
-    p = build(view, contains=contains(reader_for(include_private)), since=since, until=until,
+    p = build(view, contains=contains(view.reader), since=since, until=until,
               level=level, levels=levels, issues=_sent_issues(view.config))
     return p, view.config
 
@@ -91,11 +106,10 @@ def _sent_issues(config: Config) -> tuple[tuple[dt.date, frozenset[str]], ...]:
 
 
 def render_portfolio(repo: Repo, *, since: dt.date | None = None, until: dt.date | None = None,
-                     level: str | None = None, fmt: str = "md", include_private: bool = False,
+                     level: str | None = None, fmt: str = "md", reader: Reader | None = None,
                      levels: dict[str, tuple[str, ...]] | None = None) -> str:
     """The portfolio as Markdown or self-contained HTML."""
-    p, config = build_portfolio(repo, since=since, until=until, level=level, include_private=include_private,
-                                levels=levels)
+    p, config = build_portfolio(repo, since=since, until=until, level=level, reader=reader, levels=levels)
     return render.render(p, config, fmt)
 
 
@@ -107,56 +121,57 @@ def _stats_of(view: View, *, since: dt.date | None, until: dt.date, weeks: int) 
 
 
 def writing_stats(repo: Repo, *, since: dt.date | None = None, until: dt.date | None = None,
-                  weeks: int = DEFAULT_WEEKS, include_private: bool = False) -> Stats:
+                  weeks: int = DEFAULT_WEEKS, reader: Reader | None = None) -> Stats:
     project = opened(repo)
-    return _stats_of(project.view(reader_for(include_private)), since=since, until=until or project.today,
-                     weeks=weeks)
+    return _stats_of(_view(project, reader), since=since, until=until or project.today, weeks=weeks)
 
 
 def stats_table(repo: Repo, *, since: dt.date | None = None, until: dt.date | None = None,
-                weeks: int = DEFAULT_WEEKS, include_private: bool = False) -> str:
+                weeks: int = DEFAULT_WEEKS, reader: Reader | None = None) -> str:
     """The compact terminal table of `writing_stats`, and the cadence on its last day."""
     from .goals import cadence as _cadence
 
     project = opened(repo)
     until = until or project.today
-    view = project.view(reader_for(include_private))
+    view = _view(project, reader)
     s = _stats_of(view, since=since, until=until, weeks=weeks)
     late = _cadence(list(view), view.config.cadence_days, until).message()
-    return _stats.table(s, contains(reader_for(include_private))) + (f"\n{late[:1].upper()}{late[1:]}\n" if late else "")
+    return _stats.table(s, contains(view.reader)) + (f"\n{late[:1].upper()}{late[1:]}\n" if late else "")
 
 
-def goals(repo: Repo, *, today: dt.date | None = None, include_private: bool = False) -> Goals:
+def goals(repo: Repo, *, today: dt.date | None = None, reader: Reader | None = None) -> Goals:
     """Every goal with the actions serving it, what they showed and taught, the open steps, staleness."""
     from .goals import progress
 
     project = opened(repo, today)
-    return progress(project.view(reader_for(include_private)), contains=contains(reader_for(include_private)),
-                    today=project.today)
+    view = _view(project, reader)
+    return progress(view, contains=contains(view.reader), today=project.today)
 
 
-def goals_table(repo: Repo, *, today: dt.date | None = None, include_private: bool = False) -> str:
+def goals_table(repo: Repo, *, today: dt.date | None = None, reader: Reader | None = None) -> str:
     from .goals import table
 
-    return table(goals(repo, today=today, include_private=include_private))
+    return table(goals(repo, today=today, reader=reader))
 
 
-def cadence(repo: Repo, *, today: dt.date | None = None, include_private: bool = False) -> Cadence:
+def cadence(repo: Repo, *, today: dt.date | None = None, reader: Reader | None = None) -> Cadence:
     """The last check-in (the newest learning entry the reader sees) against `cadence_days`."""
     from .goals import cadence as _cadence
 
     project = opened(repo, today)
-    return _cadence(list(project.view(reader_for(include_private))), project.config.cadence_days, project.today)
+    return _cadence(list(_view(project, reader)), project.config.cadence_days, project.today)
 
 
-def next_steps_ics(repo: Repo, *, today: dt.date | None = None, include_private: bool = False,
+def next_steps_ics(repo: Repo, *, today: dt.date | None = None, reader: Reader | None = None,
                    stamp: dt.datetime | None = None) -> tuple[bytes, int, int]:
-    """(the open next steps as iCalendar bytes, the steps in it, the undated ones left out)."""
+    """(the open next steps as iCalendar bytes, the steps in it, the undated ones left out); a
+    file: the team's view unless `reader` says otherwise (reader_for)."""
     from .calendar import calendar
 
-    steps = next_steps(repo, today=today, include_private=include_private)
+    reader = reader or reader_for(to_file=True)
+    steps = next_steps(repo, today=today, reader=reader)
     dated = sum(s.due is not None for s in steps)
-    return calendar(steps, contains(reader_for(include_private)), stamp), dated, len(steps) - dated
+    return calendar(steps, contains(reader), stamp), dated, len(steps) - dated
 
 
 def start_checkin(repo: Repo, *, today: dt.date | None = None):
@@ -165,7 +180,7 @@ def start_checkin(repo: Repo, *, today: dt.date | None = None):
     from .session import start
 
     project = opened(repo, today)
-    entries = list(project.view(Reader.SELF))
+    entries = list(_view(project, reader_for()))
     return start(project.config, entries, project.today), entries
 
 
@@ -174,11 +189,12 @@ def checkin(repo: Repo, answers: Answers, *, today: dt.date | None = None) -> Wr
     from .session import write_checkin
 
     project = opened(repo, today)
-    return write_checkin(project.config, list(project.view(Reader.SELF)), answers, project.today)
+    return write_checkin(project.config, list(_view(project, reader_for())), answers, project.today)
 
 
 def portfolio_pdf(repo: Repo, *, since: dt.date | None = None, until: dt.date | None = None,
-                  level: str | None = None, include_private: bool = False) -> bytes:
-    """The portfolio as a print-ready PDF promotion packet (needs the `pdf` extra: WeasyPrint)."""
-    p, config = build_portfolio(repo, since=since, until=until, level=level, include_private=include_private)
+                  level: str | None = None, reader: Reader | None = None) -> bytes:
+    """The portfolio as a print-ready PDF promotion packet (needs the `pdf` extra: WeasyPrint); a
+    file to share: the team's view unless `reader` says otherwise (reader_for)."""
+    p, config = build_portfolio(repo, since=since, until=until, level=level, reader=reader or reader_for(to_file=True))
     return render.pdf(p, config)
