@@ -104,3 +104,74 @@ def test_the_customer_of_a_broken_private_insight_stays_confidential(half):
     rel = essay.relative_to(root).as_posix()
     assert re.search(rf'{re.escape(rel)}:\d+: body: confidential term "Zephyr Foods"', result.stderr), result.stderr
     assert not (root / "site").exists()
+
+
+# -- the commands that do not publish go on with the valid entries ---------------------------------------
+
+GOING_ON = ("notepress: going on without 1 entry with errors: fix it, or write `draft: true` in a half-written "
+            "entry to keep it out of everything until it is ready (notepress check lists every problem)")
+
+
+@pytest.mark.parametrize("args, shows", [
+    (["next"], "Turn each call into an insight note"),  # init's example learning entry's step
+    (["goals"], "Understand onboarding end to end [understand-onboarding] (private)"),
+    (["stats"], "Entries per week"),
+    (["portfolio"], "# Portfolio"),
+])
+def test_the_review_tools_go_on_and_name_the_broken_file(half, args, shows):
+    root, rel = half
+    result = run_cli("-C", str(root), *args)
+
+    assert result.exit_code == 0, result.output
+    assert shows in result.stdout
+    assert result.stderr.splitlines()[:3] == [missing(root, rel, "action"), missing(root, rel, "learning"), GOING_ON]
+
+
+def test_a_checkin_and_a_newsletter_draft_go_on_and_send_refuses(half):
+    root, rel = half
+    checkin = run_cli("-C", str(root), "checkin", "--did", "--outcome", "Four calls were about setup",
+                      "--learning", "Listening groups problems by the job", "--next-step", "Draft the setup checklist",
+                      "--due", "2026-12-04", "--yes")
+    assert checkin.exit_code == 0, checkin.output
+    assert checkin.stderr.splitlines()[:3] == [missing(root, rel, "action"), missing(root, rel, "learning"), GOING_ON]
+    written = root / checkin.stdout.splitlines()[-2]
+    assert "Draft the setup checklist" in written.read_text(encoding="utf-8")
+
+    drafted = run_cli("-C", str(root), "newsletter", "draft")
+    assert drafted.exit_code == 0, drafted.output
+    assert GOING_ON in drafted.stderr and missing(root, rel, "action") in drafted.stderr
+
+    sent = run_cli("-C", str(root), "newsletter", "send", "1", "--dry-run")
+    assert sent.exit_code == 1
+    assert missing(root, rel, "action") in sent.stderr
+
+
+def test_draft_true_keeps_a_half_written_entry_out_of_everything(half):
+    root, rel = half
+    set_field(root / rel, "audience", "private\ndraft: true")
+
+    result = run_cli("-C", str(root), "goals")
+
+    assert result.exit_code == 0, result.output
+    assert result.stderr == ("notepress: showing every entry you wrote, private ones included (--audience internal: "
+                             "only what your team may see)\n")
+
+
+# -- the writer's own tools show what the writer wrote ---------------------------------------------------
+
+def test_on_a_fresh_init_goals_and_next_show_the_private_entries(init_copy):
+    written = run_cli("-C", str(init_copy), "new", "learning", "Asked finance about refunds")
+    entry = init_copy / written.stdout.strip()
+    for key, value in (("action", "Asked finance how refunds are booked"), ("learning", "Refunds net off revenue"),
+                       ("next_step", "Read the refund policy"), ("goals", "[understand-onboarding]")):
+        set_field(entry, key, value)
+
+    goals = run_cli("-C", str(init_copy), "goals")
+    steps = run_cli("-C", str(init_copy), "next")
+    team = run_cli("-C", str(init_copy), "next", "--audience", "internal")
+
+    assert goals.exit_code == 0 and steps.exit_code == 0, goals.output + steps.output
+    assert "Understand onboarding end to end [understand-onboarding] (private)" in goals.stdout
+    assert "[asked-finance-about-refunds]" in goals.stdout
+    assert "Read the refund policy" in steps.stdout and "Read the refund policy" not in team.stdout
+    assert "private ones included" in steps.stderr and "private ones included" not in team.stderr
