@@ -60,9 +60,10 @@ def _step_lines(step: OpenStep) -> list[str]:
 def next_steps(today, done_slug, on, audience, include_private, ics):
     """Every open next step of your learning entries: overdue first, then by due date, then undated.
 
-    Each shows its due date, its age (days since the entry's date), the step, and the entry's
-    title, slug and path. Printed, it shows every entry you wrote, private ones included;
-    --audience internal shows only what your team may see. Never drafts.
+    Each shows its due date, its age (days since the entry's date), the step, the earlier entry
+    it was carried over from (not done there), and the entry's title, slug and path. Printed, it
+    shows every entry you wrote, private ones included; --audience internal shows only what your
+    team may see. Never drafts.
 
     --done SLUG sets `next_step_done:` in that entry's front matter and changes nothing else
     in the file (nor its permissions; a read-only entry is refused). --ics FILE writes the dated
@@ -209,7 +210,8 @@ def goals(today, audience, include_private):
     """Your goals, each with the actions serving it and how it is going.
 
     Per goal (entries of `type: goal`; learning entries name the goals they serve in `goals:`):
-    its horizon, what you want and why, the success measure; the actions taken and when, their
+    its horizon, what you want and why, the success measure; the actions taken and when (and what
+    became of each one's next step: done, or carried over to a later entry), their
     outcomes as the evidence against the measure, what you learned, the open next steps and the
     days since the last action. Goals with no action within `cadence_days` (notepress.yml,
     default 14) are listed at the end, with the last check-in when it is older than that.
