@@ -107,7 +107,10 @@ def build(engine, redact, strict):
     """Validate, write the public posts into docs/blog/posts/, build the site, audit it.
 
     The engine (MkDocs + Material, or Zensical) builds into a staging folder; site/ is replaced
-    only when the build and the leak audit succeed.
+    only when the build and the leak audit succeed. An error in an entry that is public, or whose
+    audience cannot be read, stops the build; an error in a private or internal entry is a warning
+    naming it, and the build goes on without it (--strict: every warning stops it). Write
+    `draft: true` in an entry you are still writing to keep it out until it is ready.
 
     \b
     Example:
@@ -234,7 +237,8 @@ def newsletter_draft(since, until):
     """Compose the next issue into the archive, with an issue.md for you to edit.
 
     Internal and public entries of the period: customer insights by theme, what I learned,
-    new on the blog. Never private entries, never drafts.
+    new on the blog. Never private entries, never drafts. An entry with errors is left out, its
+    problems listed first; send refuses while any entry has one.
 
     In issue.md: `subject:` (notepress proposes one; write your own), the intro (in place of
     the comment below the front matter; the comment is never sent), `featured:` (insights
