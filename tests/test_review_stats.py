@@ -25,9 +25,9 @@ def career(tmp_path) -> Path:
 def test_entries_per_iso_week(career):
     s = review.writing_stats(career, until=UNTIL, weeks=12, reader=Reader.TEAM)
 
-    assert (s.since, s.until) == (dt.date(2025, 12, 29), UNTIL)
+    assert (s.since, s.until) == (dt.date(2026, 1, 5), UNTIL)  # 12 weeks back is W01: the first entry is of W02
     assert {w.label: w.entries for w in s.weeks} == {
-        "2026-W01": 0, "2026-W02": 2, "2026-W03": 2, "2026-W04": 0, "2026-W05": 1, "2026-W06": 2,
+        "2026-W02": 2, "2026-W03": 2, "2026-W04": 0, "2026-W05": 1, "2026-W06": 2,
         "2026-W07": 0, "2026-W08": 1, "2026-W09": 0, "2026-W10": 0, "2026-W11": 1, "2026-W12": 1,
     }
     assert s.entries == 10  # the private learning and insight, and both drafts, are not counted

@@ -177,18 +177,20 @@ def portfolio(since, until, level, fmt, audience, include_private, output):
 
 
 @command()
-@click.option("--since", callback=parse_date, metavar="DATE", help="First day (default: --weeks back).")
+@click.option("--since", callback=parse_date, metavar="DATE",
+              help="First day (default: --weeks back, or the week of your first entry if later).")
 @click.option("--until", callback=parse_date, metavar="DATE", help="Last day (default: today).")
 @click.option("--weeks", type=click.IntRange(1, 520), default=DEFAULT_WEEKS, show_default=True,
-              help="How many weeks back from --until (ignored with --since).")
+              help="How many weeks back from --until, never before your first entry (ignored with --since).")
 @audience_options()
 def stats(since, until, weeks, audience, include_private):
     """Writing cadence, insights per theme per week and competency coverage, as a compact table.
 
-    Entries per ISO week and the current streak of weeks with at least one entry (the current
-    week counts once it has an entry); insights per theme per week with distinct customers;
-    learning entries per competency of the framework. Printed, it shows every entry you wrote,
-    private ones included; --audience internal shows only what your team may see. Never drafts. An entry with errors is left out,
+    Entries per ISO week, from the week of your first entry at the earliest, and the current
+    streak of weeks with at least one entry (the current week counts once it has an entry);
+    insights per theme per week with distinct customers; learning entries per competency of the
+    framework. Printed, it shows every entry you wrote, private ones included; --audience
+    internal shows only what your team may see. Never drafts. An entry with errors is left out,
     its problems listed first.
 
     \b

@@ -103,8 +103,11 @@ def streaks(dates: list[dt.date], until: dt.date) -> tuple[int, int]:
 
 def compute(entries: list[Entry], framework: tuple[str, ...], *, until: dt.date, since: dt.date | None = None,
             weeks: int = DEFAULT_WEEKS) -> Stats:
-    """Statistics of `entries` from `since` (default: the Monday `weeks` weeks back) to `until`."""
-    start = since or monday(until) - WEEK * (weeks - 1)
+    """Statistics of `entries` from `since` to `until`. By default from the Monday `weeks` weeks
+    back, or from the week of the first entry when that is later: no empty weeks before it (no
+    entry yet: the week of `until`)."""
+    first = min((e.date for e in entries if e.date <= until), default=until)
+    start = since or max(monday(until) - WEEK * (weeks - 1), monday(first))
     period = Period(start, until).of(entries)
     mondays_ = mondays(start, until)
     current, longest = streaks([e.date for e in entries], until)

@@ -1,18 +1,21 @@
-"""Issue 21: one half-written entry blocks nothing but itself. From `notepress init`, `notepress new
-learning` left as it is written (empty `action` and `learning`, private): the review tools and a
-newsletter draft go on with the valid entries and name the broken file; a build warns of it and
-builds while it is private, and refuses it once it is public or its audience cannot be read; a
-newsletter send refuses it."""
+"""Issue 21, the writer's daily loop, from `notepress init`. One half-written entry blocks nothing but
+itself: `notepress new learning` left as it is written (empty `action` and `learning`, private), the
+review tools and a newsletter draft go on with the valid entries and name the broken file; a build
+warns of it and builds while it is private, and refuses it once it is public or its audience cannot
+be read; a newsletter send refuses it. The writer's own tools show what the writer wrote, private
+included; `stats` counts from the week of the first entry."""
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import shutil
 from pathlib import Path
 
 import pytest
 
-from e2e_helpers import run_cli
+from e2e_helpers import TODAY, run_cli
+from notepress.review.stats import monday, week_label
 
 TITLE = "Half written idea"
 
@@ -175,3 +178,18 @@ def test_on_a_fresh_init_goals_and_next_show_the_private_entries(init_copy):
     assert "[asked-finance-about-refunds]" in goals.stdout
     assert "Read the refund policy" in steps.stdout and "Read the refund policy" not in team.stdout
     assert "private ones included" in steps.stderr and "private ones included" not in team.stderr
+
+
+def test_stats_counts_from_the_week_of_the_first_entry(initialized):
+    dates = [dt.date.fromisoformat(m.group(1)) for p in (initialized / "posts").rglob("*.md")
+             for m in [re.search(r"(?m)^date: (\S+)", p.read_text(encoding="utf-8"))] if m]
+    first = monday(min(dates))
+    weeks = (monday(TODAY) - first).days // 7 + 1
+    assert weeks < 12  # init's examples are of the last weeks: 12 weeks back would start with empty ones
+
+    result = run_cli("-C", str(initialized), "stats")
+
+    assert result.exit_code == 0, result.output
+    rows = result.stdout.splitlines()
+    assert rows[1] == f"Period: {first} to {TODAY} ({weeks} week{'s' if weeks > 1 else ''})"
+    assert rows[4].startswith(f"  {week_label(first)}  ") and not rows[4].endswith(" 0")
