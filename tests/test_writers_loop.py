@@ -91,6 +91,20 @@ def test_a_broken_entry_whose_audience_cannot_be_read_stops_the_build(half, audi
     assert not (root / "site").exists()
 
 
+def test_an_entry_whose_yaml_cannot_be_read_stops_the_build_and_not_the_review_tools(half):
+    root, rel = half
+    path = root / rel
+    path.write_text(path.read_text(encoding="utf-8").replace("title: ", "title: [", 1), encoding="utf-8")
+
+    built = run_cli("-C", str(root), "build")
+    steps = run_cli("-C", str(root), "next")
+
+    assert built.exit_code == 1 and f"{rel}:" in built.stderr
+    assert not (root / "site").exists()
+    assert steps.exit_code == 0, steps.output
+    assert f"{rel}:" in steps.stderr and GOING_ON in steps.stderr
+
+
 def test_the_customer_of_a_broken_private_insight_stays_confidential(half):
     root, _ = half
     assert run_cli("-C", str(root), "new", "insight", "Zephyr call").exit_code == 0

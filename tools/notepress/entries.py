@@ -123,9 +123,10 @@ def _store(config: Config) -> Store:
                                               tuple(a.id for a in config.authors)))
 
 
-def _read_all(config: Config, sources: list[Path], store: Store | None) -> list[tuple[Entry | None, list, HeldOut | None]]:
-    """(entry or None, problems, the entry held out or None) for each source, in order: from the
-    cache when its bytes are known."""
+def _read_all(config: Config, sources: list[Path], store: Store | None) -> list[tuple[Entry | None, list, HeldOut]]:
+    """(entry, problems, None) or (None, problems, the entry held out) for each source, in order:
+    from the cache when its bytes are known. A file that cannot be read as an entry (its bytes,
+    its front matter, its YAML) is held out with an audience that cannot be known."""
     results = []
     for path in sources:
         mine = Report(config.root)
@@ -133,13 +134,14 @@ def _read_all(config: Config, sources: list[Path], store: Store | None) -> list[
             raw = path.read_bytes()
         except OSError as e:  # unreadable, or removed since the folder was listed
             mine.error(path, 0, "", f"cannot be read: {e.strerror or e}", "make it a readable file or remove it")
-            results.append((None, mine.problems, None))
+            results.append((None, mine.problems, HeldOut(mine.rel(path), None)))
             continue
         key = (str(path), digest(raw)) if store else None
         hit = store.get(key) if store else None
         if hit is None:
             held: list[HeldOut] = []
-            hit = (parse_entry(path, raw, config, mine, held), mine.problems, held[0] if held else None)
+            entry = parse_entry(path, raw, config, mine, held)
+            hit = (entry, mine.problems, None if entry else held[0] if held else HeldOut(mine.rel(path), None))
             if store:
                 store.put(key, hit)
         results.append(hit)
