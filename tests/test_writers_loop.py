@@ -105,6 +105,20 @@ def test_an_entry_whose_yaml_cannot_be_read_stops_the_build_and_not_the_review_t
     assert f"{rel}:" in steps.stderr and GOING_ON in steps.stderr
 
 
+def test_a_private_entry_left_out_for_a_public_entry_s_slug_stops_the_build(half):
+    root, rel = half
+    for key, value in (("action", "Listened"), ("learning", "Listening works"),
+                       ("slug", "five-support-calls-in-one-week")):  # init's public learning entry's slug
+        set_field(root / rel, key, value)
+
+    result = run_cli("-C", str(root), "build")
+
+    assert result.exit_code == 1
+    assert f'{rel}:{line_of(root / rel, "slug")}: slug: "five-support-calls-in-one-week" is also the slug of' \
+        in result.stderr
+    assert not (root / "site").exists()
+
+
 def test_the_customer_of_a_broken_private_insight_stays_confidential(half):
     root, _ = half
     assert run_cli("-C", str(root), "new", "insight", "Zephyr call").exit_code == 0

@@ -89,17 +89,20 @@ def read_entries(config: Config, report: Report | None = None, *, cache: bool = 
                 read.append(entry)
             elif out is not None:
                 held.append(out)
-    entries = _not_far_ahead(read, today or clock.today(), report)
-    entries = _unique_slugs(entries, report)
+    dated = _not_far_ahead(read, today or clock.today(), report)
+    entries = _unique_slugs(dated, report)
     report.problems.extend(unknown_customers(entries, config))  # notepress.yml's, known once entries are read
     if held_out is not None:
-        kept = set(map(id, entries))
-        held_out.extend([*held, *(_dropped(e) for e in read if id(e) not in kept)])
+        ahead, kept = set(map(id, dated)), set(map(id, entries))
+        held_out.extend([*held, *(_dropped(e) for e in read if id(e) not in ahead),
+                         *(HeldOut(e.source, None) for e in dated if id(e) not in kept)])
     return entries, report
 
 
 def _dropped(entry: Entry) -> HeldOut:
-    """A valid entry left out by a rule of the whole tree (a duplicate slug, a date a year ahead)."""
+    """A valid entry left out for its date, a year ahead. (One left out for a slug another entry has
+    is held out with an audience not known: which of the two the writer meant cannot be told, and a
+    build refuses it as before.)"""
     return HeldOut(entry.source, entry.audience, entry if entry.audience != "public" or entry.draft else None)
 
 
