@@ -98,7 +98,8 @@ def test_goals_shows_the_actions_serving_the_goal(repo):
     assert f"    due {TODAY + dt.timedelta(days=10)}: Test the sketch with two customers  [sketched-save-and-return]" in out
     assert "  evidence against the measure: 2 outcomes" in out
     assert "Every goal had an action in the last 14 days" in out
-    assert "understand-onboarding" not in out  # init's example goal is private: not in this view
+    assert "Understand onboarding end to end [understand-onboarding] (private)" in out  # init's example goal
+    assert "understand-onboarding" not in _ok("-C", repo, "goals", "--audience", "internal").stdout
 
 
 def test_the_checkin_closed_the_earlier_step(repo):
