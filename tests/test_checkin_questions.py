@@ -127,6 +127,12 @@ def test_ctrl_c_keeps_the_answers_and_the_next_checkin_resumes_them(init_copy):
     assert sorted(init_copy.rglob("*.md")) == before and earlier_of(init_copy).read_bytes() == earlier
     assert stat.S_IMODE((init_copy / DRAFT).stat().st_mode) == 0o600  # private notes: its owner's only
 
+    # A check-in on another step is refused while these answers are kept: one at a time, none dropped.
+    other = checkin(init_copy, [], "--on", "another-step")
+    assert (other.exit_code, other.stderr) == (1, ".notepress/checkin.json: holds the answers of a check-in on "
+                                               f"{EARLIER} that was stopped (run `notepress checkin` without --on "
+                                               "to resume it, or delete the file to drop them)\n")
+
     # Resumed: every answer kept is the default of its question (Enter keeps it); the due day is new.
     resumed = checkin(init_copy, ["", "", "", "", "", "", "in 2 weeks", "", "", "", ""])
 
@@ -158,6 +164,14 @@ def read_until(fd: int, wanted: bytes, seen: bytearray, timeout: float = 20) -> 
             seen += chunk
 
 
+def waiting_for_input(pid: int, timeout: float = 20) -> None:
+    """Until the process sleeps (in its read of the terminal, having written the question): a SIGINT in
+    the moment between the question and the read would only be seen at the next key, as in CPython."""
+    deadline = time.monotonic() + timeout
+    while Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "S":
+        assert time.monotonic() < deadline, "the check-in never waited for the answer"
+
+
 def test_ctrl_c_in_a_terminal_keeps_the_answers_typed(init_copy):
     """A real terminal: the answers typed, then Ctrl+C (the terminal sends SIGINT) at the next question."""
     pid, fd = pty.fork()
@@ -170,7 +184,8 @@ def test_ctrl_c_in_a_terminal_keeps_the_answers_typed(init_copy):
                                  (b"What did you learn", b"Book the slot first")):
             read_until(fd, question, seen)
             os.write(fd, answer + b"\n")
-        read_until(fd, b"Carry the step over", seen)
+        read_until(fd, b"Carry the step over as your next step? [Y/n]: ", seen)
+        waiting_for_input(pid)
         os.write(fd, b"\x03")  # Ctrl+C
         read_until(fd, b"to resume it", seen)
         _, status = os.waitpid(pid, 0)

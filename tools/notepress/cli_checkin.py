@@ -13,7 +13,7 @@ import sys
 import click
 
 from . import api
-from .cli_base import command, parse_date, plural, project
+from .cli_base import command, parse_date, plural, project, show_problems
 from .problems import Problem
 from .review import Answers
 from .review import resume
@@ -159,11 +159,20 @@ def _answers(o: dict, chosen, ask: Asker, rules: Rules) -> Answers:
                    competencies=tuple(competencies), audience=audience, carried=carried)
 
 
-def _resumed(repo, yes: bool) -> resume.Kept | None:
+def _elsewhere(kept: resume.Kept) -> api.StepError:
+    """The refusal of a check-in on another step while one stopped is kept: one at a time, nothing dropped."""
+    return api.StepError(Problem(resume.FILE.as_posix(), 0, "", "holds the answers of a check-in on "
+                                 f"{kept.on or 'your first step'} that was stopped",
+                                 "run `notepress checkin` without --on to resume it, or delete the file to drop them"))
+
+
+def _resumed(repo, yes: bool, on: str | None) -> resume.Kept | None:
     """The answers a stopped check-in kept, when the writer resumes them (asked; with --yes, always)."""
     kept = resume.load(repo.root)
     if kept is None:
         return None
+    if on is not None and on != kept.on:
+        raise _elsewhere(kept)
     where = resume.FILE.as_posix()
     on = f" on {kept.on}" if kept.on else ""
     click.echo(f"A check-in{on} started {kept.started} was stopped; its answers are kept in {where}.")
@@ -234,16 +243,19 @@ def checkin(on_slug, today, yes, **options):
         notepress checkin --did-not --carry --learning "A step needs a slot in my calendar" --yes
     """
     repo = project().on(today)
-    kept = _resumed(repo, yes)
+    kept = _resumed(repo, yes, on_slug)
     options["goal"] = split(options["goal"]) or None
     options["competency"] = split(options["competency"]) or None
 
     def answer(session, chosen) -> Answers:
+        show_problems(repo)  # an entry with errors is left out of the session, named here
         _show_session(session, chosen)
         rules = Rules(repo.config, session.goals, repo.today, chosen)
         _options(options, rules)
         on = chosen.slug if chosen else ""
-        asker = Asker(yes, kept.answers if kept and kept.on == on else {},
+        if kept is not None and kept.on != on:
+            raise _elsewhere(kept)
+        asker = Asker(yes, kept.answers if kept else {},
                       lambda answers: resume.save(repo.root, resume.Kept(on, repo.today, answers)))
         return _answers(options, chosen, asker, rules)
 
@@ -253,7 +265,8 @@ def checkin(on_slug, today, yes, **options):
         _stopped(repo, isinstance(e.__context__, KeyboardInterrupt))
     except KeyboardInterrupt:
         _stopped(repo, True)
-    resume.discard(repo.root)
+    if kept is None or kept.on == (done.chosen.slug if done.chosen else ""):  # else another's, kept
+        resume.discard(repo.root)
     _written(done)
 
 
