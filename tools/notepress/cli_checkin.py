@@ -195,9 +195,12 @@ def _stopped(repo, ctrl_c: bool) -> None:
     if resume.where(repo.root).exists():
         click.echo(f"\nnotepress: check-in stopped; your answers are kept in {resume.FILE.as_posix()}: run "
                    "`notepress checkin` again to resume it", err=True)
-    else:
+    elif ctrl_c:
         click.echo("\nnotepress: interrupted: run `notepress checkin` again to finish the check-in "
                    "(an entry it wrote is kept, not written twice)", err=True)
+    else:
+        click.echo("\nnotepress: the input ended before the first answer: answer the questions in a terminal, "
+                   "or give them as options with --yes (notepress checkin --help)", err=True)
     sys.exit(130 if ctrl_c else 1)
 
 
