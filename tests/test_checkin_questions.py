@@ -73,7 +73,7 @@ def test_a_wrong_answer_is_said_and_asked_again_and_the_entry_reads_like_the_wri
         "'everyone' is not one of public, internal, private (private is for you only, internal for your team, "
         "public for the blog)"]
     assert "  due 2026-12-01 (Tuesday)" in result.output  # shown back as YYYY-MM-DD
-    assert "Goals: 1. understand-onboarding" in result.output
+    assert "Goals: 1. understand-onboarding (Understand onboarding end to end)" in result.output
     assert "Competencies: 1. business-acumen  2. strategic-thinking" in result.output
     new = init_copy / f"posts/learning/{TODAY}-turn-each-call-into-an-insight-note-and-bring-the-setup-step-theme.md"
     assert new.read_text(encoding="utf-8") == f"""---

@@ -97,8 +97,10 @@ def _listed(values) -> str:
     return ", ".join(values) if values else "-"
 
 
-def _choices(what: str, choices) -> None:
-    click.echo(f"{what}: " + "  ".join(f"{i}. {value}" for i, (value, _) in enumerate(choices, 1)))
+def _choices(what: str, choices, titled: bool = False) -> None:
+    """The valid answers, numbered (a number is an answer too); with `titled`, each with its title."""
+    click.echo(f"{what}: " + "  ".join(f"{i}. {value}" + (f" ({label})" if titled else "")
+                                       for i, (value, label) in enumerate(choices, 1)))
 
 
 def _loop(o: dict, chosen, ask: Asker, rules: Rules) -> tuple:
@@ -135,7 +137,7 @@ def _next(o: dict, chosen, ask: Asker, rules: Rules, carried: bool) -> tuple:
     goals = ()
     if rules.goal_choices or o["goal"]:
         if o["goal"] is None and not ask.yes:
-            _choices("Goals", rules.goal_choices)
+            _choices("Goals", rules.goal_choices, titled=True)
         goals = ask.ask("goals", o["goal"], "The goals it serves (numbers or slugs; - for none)", rules.goals,
                         default=list(chosen.loop.goals) if chosen else [], shown=_listed)
     if o["competency"] is None and not ask.yes:
