@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from conftest import lines
-from e2e_helpers import tree_bytes
+from e2e_helpers import TODAY, tree_bytes
 from notepress import api
 from notepress.cli import main
 
@@ -68,7 +68,7 @@ def test_draft_writes_the_issue_folder_and_prints_its_path(cli, repo):
     match = FOLDER.match(folder.name)
     assert match and match.group(1) == "001"
     data = record(folder)
-    assert match.group(2) == data["created"][:10]  # the folder is named after the day it was drafted
+    assert match.group(2) == TODAY.isoformat()  # the folder is named after the day it was drafted (the project's)
     assert sorted(p.name for p in folder.iterdir()) == ["email.txt", "index.html", "issue.json", "issue.md",
                                                         "message.eml"]
     assert (data["number"], data["since"], data["until"], data["subject"]) == (1, "2026-11-01", "2026-11-14",

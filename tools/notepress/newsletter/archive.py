@@ -123,13 +123,11 @@ def is_sent(record: IssueRecord) -> bool:
     return any(r.get("status") in ("sent", "unknown") for r in read_log(record.folder).values())
 
 
-def save(archive_dir: Path, record: IssueRecord, files: dict[str, bytes], replaces: IssueRecord | None) -> Path:
-    """Write an issue's files into a fresh folder, swapped in whole; replaces an unsent draft, in the
-    folder it has (issue.md keeps its path while the writer edits it)."""
+def save(folder: Path, record: IssueRecord, files: dict[str, bytes], replaces: IssueRecord | None) -> Path:
+    """Write an issue's files into `folder`, swapped in whole; replaces an unsent draft (whose folder
+    the caller keeps: issue.md keeps its path while the writer edits it)."""
     if replaces is not None and is_sent(replaces):
         raise NotepressError(Problem(str(replaces.folder), 0, "", f"issue #{replaces.number} was sent and is never rewritten"))
-    folder = replaces.folder if replaces is not None and replaces.number == record.number else \
-        archive_dir / folder_name(record.number, dt.date.fromisoformat(record.created[:10]))
     stage = staging_dir(folder)
     stage.mkdir(parents=True, exist_ok=True)  # staging_dir may already have made it
     for name, data in {**files, RECORD: record.to_json().encode()}.items():

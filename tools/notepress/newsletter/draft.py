@@ -60,7 +60,7 @@ def draft(view: View, *, since: dt.date | None = None, until: dt.date | None = N
         text = edited.add(before, shown, new)
         last = Last(unsent.proposed_subject, tuple(dict.fromkeys(unsent.proposed + slugs)),
                     tuple(dict.fromkeys(e.slug for _, notes in new for e in notes)))
-    return _rendered(view, number, since, until, text, last, unsent, before, now=now,
+    return _rendered(view, number, since, until, text, last, unsent, before, now=now, today=today,
                      markdown_settings=markdown_settings)
 
 
@@ -112,15 +112,17 @@ class Last:
 
 def _rendered(view: View, number: int, since: dt.date, until: dt.date, text: bytes, last: Last,
               unsent: archive.IssueRecord | None, before: bytes | None, *, now: dt.datetime | None,
-              markdown_settings: tuple[list, dict] | None, propose_subject: bool = True) -> archive.IssueRecord:
+              markdown_settings: tuple[list, dict] | None, propose_subject: bool = True,
+              today: dt.date | None = None) -> archive.IssueRecord:
     """The issue as issue.md (`text`) edits it, rendered and archived with issue.md. The subject is
     the writer's once they changed the one notepress wrote (`last.subject`); until then notepress
     proposes it again from the issue as edited (and writes it into issue.md, unless
     `propose_subject` is off: preview and send never write the writer's file)."""
     config, now = view.config, now or clock.now()
-    folder = unsent.folder if unsent is not None else config.archive_dir / archive.folder_name(number, now.date())
+    folder = unsent.folder if unsent is not None and unsent.number == number else \
+        config.archive_dir / archive.folder_name(number, today or clock.today())  # the issue's day, as its period
     shown = _shown(view, folder / edited.FILE)
-    edits = edited.parse(text, shown)
+    edits = dataclasses.replace(edited.parse(text, shown), proposed=frozenset(last.proposed))
     issue = compose(view, number, since, until, edits)
     own = bool(edits.subject) and edits.subject != last.subject
     subject = last.subject
@@ -138,7 +140,7 @@ def _rendered(view: View, number: int, since: dt.date, until: dt.date, text: byt
     if before is not None and _read(unsent) != before:
         raise NotepressError(Problem(shown, 0, "", "changed while the issue was drafted; nothing was written",
                                      "run the command again"))
-    folder = archive.save(config.archive_dir, record, {
+    folder = archive.save(folder, record, {
         edited.FILE: text,
         "index.html": rendered.preview.encode("utf-8"),
         "email.txt": rendered.text.encode("utf-8"),

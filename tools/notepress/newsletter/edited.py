@@ -71,6 +71,7 @@ class Edits:
     featured: tuple[Ref, ...]
     groups: tuple[tuple[str, tuple[Ref, ...]], ...]  # (theme as written, its entries in order)
     intro: str  # Markdown, without HTML comments
+    proposed: frozenset[str] = frozenset()  # every insight notepress proposed for the issue (its record)
 
     @property
     def listed(self) -> set[str]:
@@ -79,8 +80,9 @@ class Edits:
 
     def resolve(self, now: list[Entry], view: View) -> Chosen:
         """The entries the file names, among the period's (`now`) of the team's `view`. An entry the team
-        may not see, or that is not an insight, is an error; one outside the period is left out, with
-        a warning (drafting another period does not make the writer delete lines)."""
+        may not see, or that is not an insight, is an error; one outside the period, or one notepress
+        proposed that the team may no longer see (withdrawn), is left out with a warning (drafting
+        another period, or withdrawing an insight, does not make the writer delete lines)."""
         period = {e.slug: e for e in now if e.insight}
         problems: list[Problem] = []
         warnings: list[Problem] = []
@@ -90,7 +92,10 @@ class Edits:
             for ref in refs:
                 entry = period.get(ref.slug)
                 if entry is None:
-                    (warnings if _outside(view.get(ref.slug)) else problems).append(self._unknown(ref, view))
+                    seen = view.get(ref.slug)
+                    withdrawn = seen is None and ref.slug in self.proposed
+                    (warnings if _outside(seen) or withdrawn else problems).append(
+                        self._withdrawn(ref) if withdrawn else self._unknown(ref, view))
                 else:
                     found.setdefault(entry.slug, entry)
             return list(found.values())
@@ -100,6 +105,13 @@ class Edits:
         if problems:
             raise NotepressError(list(dict.fromkeys(problems)))
         return chosen
+
+    def _withdrawn(self, ref: Ref) -> Problem:
+        """An insight notepress proposed for this issue that the team may no longer see: the writer
+        withdrew it (made it private or a draft, or deleted it), so it is left out; a name never
+        proposed is a mistake (`_unknown`)."""
+        return Problem(self.shown, ref.line, ref.field, f"{ref.slug}: the team may no longer see this insight "
+                       "(made private or a draft, or deleted): left out of the issue", "delete the line", "warning")
 
     def _unknown(self, ref: Ref, view: View) -> Problem:
         entry = view.get(ref.slug)
