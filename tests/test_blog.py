@@ -303,6 +303,19 @@ def test_a_quote_links_a_public_entry_like_the_body(copy_repo):
                                 "[Why we count customers](counting-customers.md) before you rank tickets.”")
 
 
+def test_a_quote_the_writer_put_in_quote_marks_is_quoted_once(copy_repo):
+    repo = copy_repo("quote-links")
+    entry = repo / "posts" / "insights" / "heard-on-a-call.md"
+    text = entry.read_text(encoding="utf-8")
+    entry.write_text(text.replace('quote: "Seven of us', "quote: '“Seven of us").replace("tickets.\"", "tickets.”'"),
+                     encoding="utf-8")
+
+    api.generate_blog(repo)
+
+    assert quote_line(repo) == (":   “Seven of us hit the same bug once each; read "
+                                "[Why we count customers](counting-customers.md) before you rank tickets.”")
+
+
 def test_a_quote_linking_a_non_public_entry_stops_the_build(copy_repo):
     repo = copy_repo("quote-links")
     insight = repo / "posts" / "insights" / "heard-on-a-call.md"

@@ -362,3 +362,24 @@ def replace(text: str, hits: list[Hit], phrase: str) -> str:
         out += [text[pos:hit.start], phrase]
         pos = max(pos, hit.end)
     return "".join(out) + text[pos:]
+
+
+# A quote the writer already put in quote marks: opening mark -> the closing marks that may end it.
+QUOTE_MARKS = {'"': '"“”', "“": "”“\"", "„": "“”\"", "”": "”", "'": "'’", "‘": "’'", "’": "’",
+               "«": "»", "»": "«", "‹": "›", "「": "」", "『": "』"}
+
+APOSTROPHE = re.compile(r"(?<=\w)['’](?=\w)")
+
+
+def unquoted(text: str) -> str:
+    """The quote without the quote marks the writer wrapped it in (`"…"`, `“…”`, `'…'`, `«…»`), so
+    that the newsletter and the post quote it once; a quote that only starts or ends with a quoted part is kept."""
+    text = text.strip()
+    closing = QUOTE_MARKS.get(text[:1], "")
+    if len(text) < 2 or not closing or text[-1] not in closing:
+        return text
+    inner = text[1:-1]
+    marks = APOSTROPHE.sub("", inner)  # can't, l’équipe
+    if any(mark in marks for mark in {text[0], text[-1]}):  # `"A" and "B"`: two quoted parts, not one quote
+        return text
+    return inner.strip()

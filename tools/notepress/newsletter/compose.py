@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING
 from ..audience import Reader, View
 from ..model import Entry, Period
 from ..problems import NotepressError, Problem
+from ..text import unquoted
 
 if TYPE_CHECKING:
     from .edited import Edits
@@ -224,23 +225,3 @@ def _quote(e: Entry, theme: str) -> Quote:
     i = e.insight
     return Quote(unquoted(i.quote), i.customer, i.segment, i.source, i.importance, e.date, i.evidence, e.title, theme)
 
-
-# A quote the writer already put in quote marks: opening mark -> the closing marks that may end it.
-QUOTE_MARKS = {'"': '"“”', "“": "”“\"", "„": "“”\"", "”": "”", "'": "'’", "‘": "’'", "’": "’",
-               "«": "»", "»": "«", "‹": "›", "「": "」", "『": "』"}
-
-APOSTROPHE = re.compile(r"(?<=\w)['’](?=\w)")
-
-
-def unquoted(text: str) -> str:
-    """The quote without the quote marks the writer wrapped it in (`"…"`, `“…”`, `'…'`, `«…»`), so
-    that the newsletter quotes it once; a quote that only starts or ends with a quoted part is kept."""
-    text = text.strip()
-    closing = QUOTE_MARKS.get(text[:1], "")
-    if len(text) < 2 or not closing or text[-1] not in closing:
-        return text
-    inner = text[1:-1]
-    marks = APOSTROPHE.sub("", inner)  # can't, l’équipe
-    if any(mark in marks for mark in {text[0], text[-1]}):  # `"A" and "B"`: two quoted parts, not one quote
-        return text
-    return inner.strip()

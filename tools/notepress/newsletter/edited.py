@@ -36,7 +36,8 @@ from ..front_matter import Lines, scalar
 from ..model import Entry
 from ..problems import NotepressError, Problem, Report
 from ..yamlmap import load_mapping
-from .compose import Chosen, unquoted
+from ..text import unquoted
+from .compose import Chosen
 
 try:
     _Loader = yaml.CSafeLoader
