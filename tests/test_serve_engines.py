@@ -17,9 +17,11 @@ ESSAY_URL = "blog/2026/11/03/reconciliation-is-a-trust-problem/"
 TIMEOUT = 60.0
 
 
-@pytest.fixture
-def served(tmp_path, engine):
-    """`notepress serve --engine ENGINE` on a copy of the example repo, as its own process."""
+@pytest.fixture(scope="module")
+def served(tmp_path_factory, engine):
+    """`notepress serve --engine ENGINE` on a copy of the example repo, as its own process: one per
+    engine for the module's tests, which run in order (the last one stops it)."""
+    tmp_path = tmp_path_factory.mktemp(f"serve-{engine}")
     root = copy_example(tmp_path / "repo")
     out = tmp_path / "serve.out"
     proc, base = start_notepress_serve(root, out, "--engine", engine)
@@ -28,6 +30,21 @@ def served(tmp_path, engine):
         yield root, base, proc, out
     finally:
         stop(proc, wait=False)
+
+
+def test_a_new_title_reaches_every_listing_and_other_posts_stay(served, engine):
+    """The MkDocs preview writes again only the posts that changed (and every page that lists
+    posts); Zensical rebuilds what changed. Either way the listings follow and nothing is lost."""
+    root, base, proc, out = served
+    other = "blog/2026/10/20/why-we-count-customers-not-tickets/"
+    essay = root / ESSAY
+    text = essay.read_text(encoding="utf-8")
+    essay.write_text(text.replace("title: Reconciliation is a trust problem", "title: Trust, then reconciliation"),
+                     encoding="utf-8")
+    for page in (ESSAY_URL, "blog/", ""):
+        wait_for(lambda: "Trust, then reconciliation" in fetch(base + page), timeout=TIMEOUT,
+                 what=f"the new title on /{page}")
+    assert "Why we count customers, not tickets" in fetch(base + other)
 
 
 def test_serve_shows_drafts_and_a_saved_change_without_writing_site_and_stops_cleanly(served, engine):
@@ -50,18 +67,3 @@ def test_serve_shows_drafts_and_a_saved_change_without_writing_site_and_stops_cl
     assert not list(root.glob(".notepress-zensical*.yml"))
     assert not (root / "site").exists()
     assert "Traceback" not in out.read_text(), out.read_text()
-
-
-def test_a_new_title_reaches_every_listing_and_other_posts_stay(served, engine):
-    """The MkDocs preview writes again only the posts that changed (and every page that lists
-    posts); Zensical rebuilds what changed. Either way the listings follow and nothing is lost."""
-    root, base, proc, out = served
-    other = "blog/2026/10/20/why-we-count-customers-not-tickets/"
-    essay = root / ESSAY
-    text = essay.read_text(encoding="utf-8")
-    essay.write_text(text.replace("title: Reconciliation is a trust problem", "title: Trust, then reconciliation"),
-                     encoding="utf-8")
-    for page in (ESSAY_URL, "blog/", ""):
-        wait_for(lambda: "Trust, then reconciliation" in fetch(base + page), timeout=TIMEOUT,
-                 what=f"the new title on /{page}")
-    assert "Why we count customers, not tickets" in fetch(base + other)
