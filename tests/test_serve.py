@@ -86,8 +86,11 @@ def wait_for(predicate, timeout: float = 60.0, what: str = "the condition"):
     raise AssertionError(f"timed out waiting for {what} (last error: {last})")
 
 
-@pytest.fixture
-def served(tmp_path):
+@pytest.fixture(scope="module")
+def served(tmp_path_factory):
+    """Plain `mkdocs serve -v` in a copy of the example repo: one for the module's tests, which run
+    in order (the last one stops it)."""
+    tmp_path = tmp_path_factory.mktemp("served")
     root = copy_example(tmp_path / "repo")
     port = free_port()
     with (tmp_path / "serve.log").open("w") as log:  # the process writes to its own copy of the file
@@ -113,9 +116,30 @@ def rebuilt_after_change(log_path: Path, name: str) -> bool:
     return at >= 0 and "Reloading browsers" in log[at:]
 
 
+def test_mkdocs_serve_shows_posts_marks_drafts_and_follows_added_and_deleted_entries(served):
+    root, base, _ = served
+    index = fetch(base + "blog/")
+    assert "Reconciliation is a trust problem" in index
+    assert DRAFT_TITLE in index  # drafts are in the preview…
+    assert "md-draft" in index  # …and marked as drafts in the listing
+    draft_page = root / ".notepress/preview/blog/posts/what-margin-taught-me-about-roadmaps.md"
+    assert DRAFT_TITLE in draft_page.read_text()
+    assert "!!! warning \"Draft\"" in draft_page.read_text()  # and on the post page itself
+
+    day = TODAY - dt.timedelta(days=2)
+    new = root / "posts" / "essays" / f"{day}-a-brand-new-essay.md"
+    new.write_text(f"---\ntitle: A brand new essay\ndate: {day}\ntype: essay\naudience: public\n---\n"
+                   "Written while the preview was running.\n")
+    wait_for(lambda: "A brand new essay" in fetch(base + "blog/"), what="the added entry")
+    new.unlink()
+    wait_for(lambda: "A brand new essay" not in fetch(base + "blog/"), what="the deleted entry to go")
+    assert not (root / f".notepress/preview/blog/posts/{day}-a-brand-new-essay.md").exists()
+
+
 def test_mkdocs_serve_rebuilds_when_an_entry_changes(served):
     root, base, _ = served
     log = root.parent / "serve.log"
+    builds = log.read_text().count("Building documentation...")  # the first, and the earlier tests' changes
     essay = root / ESSAY
     text = essay.read_text()
     essay.write_text(text.replace("title: Reconciliation is a trust problem",
@@ -132,7 +156,7 @@ def test_mkdocs_serve_rebuilds_when_an_entry_changes(served):
     wait_for(lambda: rebuilt_after_change(log, "/docs/blog/index.md"), what="the rebuild after the touch")
     said = log.read_text()
     assert [p for p in changes_seen(said) if "/.notepress/" in p] == []
-    assert said.count("Building documentation...") == 3, changes_seen(said)  # the first, the entry's, the touch's
+    assert said.count("Building documentation...") == builds + 2, changes_seen(said)  # the entry's, the touch's
 
     # A build while the preview runs shares nothing with it: no draft published, and the preview's
     # next rebuild (after a save) still shows the drafts and the save, with no traceback.
@@ -156,23 +180,3 @@ def test_a_draft_shown_by_serve_is_never_built(served):
     site_text = "".join(p.read_text(errors="replace") for p in (root / "site").rglob("*.html"))
     assert DRAFT_TITLE not in site_text
     assert not any(DRAFT_TITLE in p.read_text() for p in (root / ".notepress/docs/blog/posts").glob("*.md"))
-
-
-def test_mkdocs_serve_shows_posts_marks_drafts_and_follows_added_and_deleted_entries(served):
-    root, base, _ = served
-    index = fetch(base + "blog/")
-    assert "Reconciliation is a trust problem" in index
-    assert DRAFT_TITLE in index  # drafts are in the preview…
-    assert "md-draft" in index  # …and marked as drafts in the listing
-    draft_page = root / ".notepress/preview/blog/posts/what-margin-taught-me-about-roadmaps.md"
-    assert DRAFT_TITLE in draft_page.read_text()
-    assert "!!! warning \"Draft\"" in draft_page.read_text()  # and on the post page itself
-
-    day = TODAY - dt.timedelta(days=2)
-    new = root / "posts" / "essays" / f"{day}-a-brand-new-essay.md"
-    new.write_text(f"---\ntitle: A brand new essay\ndate: {day}\ntype: essay\naudience: public\n---\n"
-                   "Written while the preview was running.\n")
-    wait_for(lambda: "A brand new essay" in fetch(base + "blog/"), what="the added entry")
-    new.unlink()
-    wait_for(lambda: "A brand new essay" not in fetch(base + "blog/"), what="the deleted entry to go")
-    assert not (root / f".notepress/preview/blog/posts/{day}-a-brand-new-essay.md").exists()
