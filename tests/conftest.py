@@ -134,6 +134,30 @@ def example_build(tmp_path_factory, engine):
 
 
 @pytest.fixture(scope="session")
+def init_site(tmp_path_factory, engine):
+    """A writing repo as `notepress init --site-url` makes it (a site in a folder of its host), with
+    tests/fixtures/feeds/ added to posts/ (a public essay with no summary, links to two posts, a
+    heading of its own and an image beside it), built once per engine for every test that only reads
+    it: the feeds, LinkChecker, the reader's browser. (Once per session, or per xdist worker.)
+
+    Attributes: root, site, settings (notepress.yml as written), result (the build's CliRunner result)."""
+    import yaml
+
+    with pytest.MonkeyPatch.context() as mp:
+        isolate_git_config(mp, tmp_path_factory.mktemp("gitconfig"))
+        root = tmp_path_factory.mktemp(f"init-site-{engine}") / "notes"
+        made = run_cli("init", str(root), "--name", "Notes", "--author", "Ana Li", "--site-url", "https://ana.github.io/notes")
+        assert made.exit_code == 0, made.output
+        settings = yaml.safe_load((root / "notepress.yml").read_text(encoding="utf-8"))
+        shutil.copytree(FIXTURES / "feeds", root / "posts", dirs_exist_ok=True)
+        result = run_cli("-C", str(root), "build", "--engine", engine)
+        assert result.exit_code == 0, result.output
+    before = snapshot(root)
+    yield SimpleNamespace(root=root, site=root / "site", settings=settings, result=result)
+    assert snapshot(root) == before, "a test changed the shared init site: copy it first"
+
+
+@pytest.fixture(scope="session")
 def browser():
     """One headless Chromium (Debian's, through Playwright) for all the browser tests of the session;
     each test or module opens its own pages."""

@@ -102,16 +102,11 @@ def test_a_build_without_site_url_warns_once_naming_what_breaks(plain_init, exam
 
 
 @pytest.fixture(scope="module")
-def site_url_init(tmp_path_factory, engine):
+def site_url_init(init_site):
     """`init --site-url` (a site in a folder of its host), with an essay that has no summary, links
-    two posts, a heading of its own and an image beside it (tests/fixtures/feeds/), built once for
-    the module's tests that only read it."""
-    with pytest.MonkeyPatch.context() as mp:
-        isolate_git_config(mp, tmp_path_factory.mktemp("gitconfig"))
-        root = init(tmp_path_factory.mktemp("site-url") / "notes", "--site-url", "https://ana.github.io/notes")
-        settings = yaml.safe_load((root / "notepress.yml").read_text(encoding="utf-8"))
-        shutil.copytree(FIXTURES / "feeds", root / "posts", dirs_exist_ok=True)
-        return root, settings, build(root, engine)
+    two posts, a heading of its own and an image beside it (tests/fixtures/feeds/): conftest's
+    init_site, built once per engine."""
+    return init_site.root, init_site.settings, init_site.result
 
 
 @pytest.mark.site

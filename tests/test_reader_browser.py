@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from e2e_helpers import REPO, run_cli, screenshot, static_server
+from e2e_helpers import REPO, screenshot, static_server
 from notepress import api
 from test_browser import pytestmark  # noqa: F401  (same marks: browser, skip without Chromium)
 
@@ -109,19 +109,10 @@ def test_the_example_ships_the_init_templates_reader_files():
 
 
 @pytest.fixture(scope="module")
-def served_init(tmp_path_factory, engine):
-    """A repo from `notepress init` with an image beside its public essay."""
-    from test_boundary import _png_image
-
-    root = tmp_path_factory.mktemp("reader-init") / "notes"
-    assert run_cli("init", str(root), "--name", "Notes", "--author", "Ana Li").exit_code == 0
-    essay = next((root / "posts" / "essays").glob("*.md"))
-    (essay.parent / "chart.png").write_bytes(_png_image())
-    essay.write_text(essay.read_text(encoding="utf-8") + "\n![A chart of the calls](chart.png)\n", encoding="utf-8")
-    result = run_cli("-C", str(root), "build", "--engine", engine)
-    assert result.exit_code == 0, result.output
-    entry = next(e for e in api.load(root).entries if (root / e.source) == essay)
-    with static_server(root / "site") as base:
+def served_init(init_site):
+    """A repo from `notepress init` with an image beside a public essay (conftest's init_site)."""
+    entry = next(e for e in api.load(init_site.root).entries if (init_site.root / e.source).parent.joinpath("chart.png").is_file())
+    with static_server(init_site.site) as base:
         yield base, entry
 
 
@@ -129,6 +120,6 @@ def test_an_image_beside_a_public_entry_shows_on_its_post(served_init, page):
     base, essay = served_init
     _open(page, base + essay.post_path, "image")
     assert page.locator("h1").first.inner_text().strip() == essay.title
-    image = page.locator('img[alt="A chart of the calls"]')
-    assert image.evaluate("img => img.complete && img.naturalWidth") == 1  # the 1x1 PNG, loaded
+    image = page.locator('img[alt="a chart"]')
+    assert image.evaluate("img => img.complete && img.naturalWidth") == 8  # the 8x4 PNG beside it, loaded
     _no_sideways_scroll(page)

