@@ -8,6 +8,7 @@ included; `stats` counts from the week of the first entry."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 import shutil
 from pathlib import Path
@@ -141,6 +142,7 @@ def test_the_customer_of_a_broken_private_insight_stays_confidential(half):
 
 GOING_ON = ("notepress: going on without 1 entry with errors: fix it, or write `draft: true` in a half-written "
             "entry to keep it out of everything until it is ready (notepress check lists every problem)")
+SENDER = "\nnewsletter:\n  sender: Ana Li <ana@example.com>\n  recipients: [team@example.com]\n"
 
 
 @pytest.mark.parametrize("args, shows", [
@@ -158,7 +160,7 @@ def test_the_review_tools_go_on_and_name_the_broken_file(half, args, shows):
     assert result.stderr.splitlines()[:3] == [missing(root, rel, "action"), missing(root, rel, "learning"), GOING_ON]
 
 
-def test_a_checkin_and_a_newsletter_draft_go_on_and_send_refuses(half):
+def test_a_checkin_a_newsletter_draft_and_its_send_go_on(half):
     root, rel = half
     checkin = run_cli("-C", str(root), "checkin", "--did", "--outcome", "Four calls were about setup",
                       "--learning", "Listening groups problems by the job", "--next-step", "Draft the setup checklist",
@@ -172,9 +174,41 @@ def test_a_checkin_and_a_newsletter_draft_go_on_and_send_refuses(half):
     assert drafted.exit_code == 0, drafted.output
     assert GOING_ON in drafted.stderr and missing(root, rel, "action") in drafted.stderr
 
+    config = root / "notepress.yml"
+    config.write_text(config.read_text(encoding="utf-8") + SENDER, encoding="utf-8")
     sent = run_cli("-C", str(root), "newsletter", "send", "1", "--dry-run")
-    assert sent.exit_code == 1
-    assert missing(root, rel, "action") in sent.stderr
+    assert sent.exit_code == 0, sent.output  # the issue does not show the private half-written entry
+    assert sent.stderr.splitlines()[:3] == [missing(root, rel, "action"), missing(root, rel, "learning"), GOING_ON]
+    assert "would send to team@example.com" in sent.stdout
+
+
+def test_send_refuses_an_error_in_an_entry_the_issue_shows(half):
+    root, rel = half
+    config = root / "notepress.yml"
+    config.write_text(config.read_text(encoding="utf-8") + SENDER, encoding="utf-8")
+    drafted = run_cli("-C", str(root), "newsletter", "draft")
+    assert drafted.exit_code == 0, drafted.output
+    shown = json.loads(next((root / "newsletters").glob("001-*/issue.json")).read_text(encoding="utf-8"))["entries"]
+    insight, slug = next((p, slug) for p in sorted((root / "posts").rglob("*.md")) for slug in shown
+                         if p.stem.endswith(slug) and "\ntype: insight\n" in p.read_text(encoding="utf-8"))
+    set_field(insight, "importance", "7")  # an edit after the draft, with an error
+    irel = insight.relative_to(root).as_posix()
+
+    for args in (["--dry-run"], ["--test", "me@example.com", "--dry-run"]):
+        refused = run_cli("-C", str(root), "newsletter", "send", "1", *args)
+
+        assert refused.exit_code == 1, refused.output
+        assert f"{irel}:{line_of(insight, 'importance')}: importance: '7' is not a whole number from 0 to 3; issue #1 " \
+            "shows this entry, so it is not sent until this is fixed" in refused.stderr
+        assert "half-written-idea" not in refused.stderr  # the issue does not show it
+        assert "would send" not in refused.stdout
+
+    set_field(insight, "importance", "1")
+    set_field(root / rel, "slug", slug)  # the half-written entry takes its name: which one is meant?
+    ambiguous = run_cli("-C", str(root), "newsletter", "send", "1", "--dry-run")
+    assert ambiguous.exit_code == 1, ambiguous.output
+    assert missing(root, rel, "action").replace(" (add", "; issue #1 shows this entry, so it is not sent until this "
+                                                "is fixed (add") in ambiguous.stderr
 
 
 def test_draft_true_keeps_a_half_written_entry_out_of_everything(half):

@@ -137,25 +137,31 @@ def newsletter_issue(repo: Repo, number: int | None = None):
 
 def newsletter_send(repo: Repo, number: int | None = None, *, dry_run: bool = False,
                     test_address: str | None = None, recipients_csv: Path | None = None, force: bool = False,
-                    retry_failed: bool = False, progress=None):
-    """Send an archived issue over SMTP (see newsletter.send)."""
+                    retry_failed: bool = False, progress=None, going_on=None):
+    """Send an archived issue over SMTP (see newsletter.send). An error in notepress.yml or in an entry
+    the issue shows refuses it (a dry run and a test copy too); the other entries' problems do not:
+    `going_on(project)` is called to show them, once nothing refuses the issue before it is rendered."""
     from .newsletter import archive
     from .newsletter.draft import refresh
     from .newsletter.recipients import load_recipients
     from .newsletter.message import missing_sender
-    from .newsletter.send import send_issue
+    from .newsletter.send import send_issue, shown, unfixed
 
     project = opened(repo)
-    team = project.team()  # the entries as they are now: the issue is checked against them
+    team = project.team(valid=True)  # the entries as they are now: the issue is checked against them
     config = project.config
-    problems = [p for p in [missing_sender(config)] if p]  # every missing setting at once
+    record = archive.find(config.archive_dir, number)
+    problems = unfixed(record, project.errors_of(shown(record)))
+    problems += [p for p in [missing_sender(config)] if p]  # every missing setting at once
     try:
         recipients = None if test_address else load_recipients(config, recipients_csv)
     except NotepressError as e:
         problems, recipients = problems + e.problems, []
     if problems:
         raise NotepressError(problems)
-    record = refresh(team, archive.find(config.archive_dir, number), sending=True, markdown_settings=project.markdown)
+    if going_on is not None:
+        going_on(project)
+    record = refresh(team, record, sending=True, markdown_settings=project.markdown)
     return send_issue(config, record.number, team=team, recipients=recipients, dry_run=dry_run,
                       test_address=test_address, force=force, retry_failed=retry_failed, progress=progress)
 

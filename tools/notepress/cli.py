@@ -14,7 +14,8 @@ with loading():  # Ctrl+C while the commands load: "Aborted!", not a traceback o
     import click
 
     from . import api, cli_checkin, cli_review, cli_workflow
-    from .cli_base import Failed, command, directory_option, going_on, parse_date, plural, progress, project, root
+    from .cli_base import (Failed, command, directory_option, going_on, parse_date, plural, progress, project, root,
+                           show_problems)
     from .names import path_problem, too_long
     from .problems import NotepressError
 
@@ -238,7 +239,7 @@ def newsletter_draft(since, until):
 
     Internal and public entries of the period: customer insights by theme, what I learned,
     new on the blog. Never private entries, never drafts. An entry with errors is left out, its
-    problems listed first; send refuses while any entry has one.
+    problems listed first; send refuses while an entry the issue shows has one.
 
     In issue.md: `subject:` (notepress proposes one; write your own), the intro (in place of
     the comment below the front matter; the comment is never sent), `featured:` (insights
@@ -331,7 +332,8 @@ def newsletter_send(number, dry_run, test_address, recipients, force, retry_fail
     The password comes only from NOTEPRESS_SMTP_PASSWORD. Every recipient's result is logged as
     it happens, so running the same command again serves only those not yet served. An issue
     whose issue.md you edited since it was drafted is rendered again first (a dry run too); an
-    issue showing nothing, or an entry the team may no longer see, is refused.
+    issue showing nothing, an entry the team may no longer see, or an entry with errors is
+    refused. The problems of entries the issue does not show are listed, and the send goes on.
 
     \b
     Example:
@@ -341,7 +343,7 @@ def newsletter_send(number, dry_run, test_address, recipients, force, retry_fail
     """
     report = api.newsletter_send(project(), number, dry_run=dry_run, test_address=test_address,
                                  recipients_csv=recipients, force=force, retry_failed=retry_failed,
-                                 progress=progress)
+                                 progress=progress, going_on=show_problems)
     if report.dry_run and not report.test:
         for line in report.plan():
             click.echo(f"  {line}")

@@ -59,6 +59,7 @@ class HeldOut:
     source: str
     audience: str | None
     entry: Entry | None = None
+    slug: str = ""  # the slug it would have, as far as it was read ("": its front matter cannot be read)
 
 
 # What the boundary reads from an entry it leaves out: an error in one of these fields, and its
@@ -95,7 +96,7 @@ def read_entries(config: Config, report: Report | None = None, *, cache: bool = 
     if held_out is not None:
         ahead, kept = set(map(id, dated)), set(map(id, entries))
         held_out.extend([*held, *(_dropped(e) for e in read if id(e) not in ahead),
-                         *(HeldOut(e.source, None) for e in dated if id(e) not in kept)])
+                         *(HeldOut(e.source, None, slug=e.slug) for e in dated if id(e) not in kept)])
     return entries, report
 
 
@@ -103,7 +104,8 @@ def _dropped(entry: Entry) -> HeldOut:
     """A valid entry left out for its date, a year ahead. (One left out for a slug another entry has
     is held out with an audience not known: which of the two the writer meant cannot be told, and a
     build refuses it as before.)"""
-    return HeldOut(entry.source, entry.audience, entry if entry.audience != "public" or entry.draft else None)
+    return HeldOut(entry.source, entry.audience, entry if entry.audience != "public" or entry.draft else None,
+                   entry.slug)
 
 
 @contextlib.contextmanager
@@ -328,13 +330,13 @@ def _held_out(path: Path, fields: dict[str, Field], body: str, body_line: int, v
     wrong = {p.field for p in report.problems if p.path == source and p.severity == "error"}
     names = {"customer", "contacts"} & fields.keys() if etype is None else set()  # an insight's, were it one
     if wrong & {*BOUNDARY_FIELDS} or names:
-        return HeldOut(source, None)
+        return HeldOut(source, None, slug=slug)
     audience = v["audience"]
     if audience == "public" and not v["draft"]:
-        return HeldOut(source, audience)
+        return HeldOut(source, audience, slug=slug)
     values = {**v, "date": v["date"] or dt.date.min, "title": v["title"] or ""}
     return HeldOut(source, audience, _entry(path, fields, body, body_line, values, etype or "essay", slug or
-                                            path.stem, report))
+                                            path.stem, report), slug)
 
 
 def _slug_from_file_name(path: Path, fields: dict[str, Field], report: Report) -> str:

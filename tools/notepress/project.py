@@ -6,6 +6,7 @@
     project.entries                                   # the valid entries
     project.require(build=True)                       # only the problems that could reach the public
     project.go_on()                                   # the problems a command that does not publish goes on past
+    project.errors_of({"a-slug"})                     # the errors of the entries called so (those an issue shows)
     team = project.view(Reader.TEAM)                  # the gate, on project.today
     mine = project.view(Reader.SELF, valid=True)      # the same, of the valid entries, whatever the others' errors
     team = project.team()                             # the same, after the team's rule of links (team.py)
@@ -157,6 +158,15 @@ class Project:
         if stopping:
             raise NotepressError(stopping)
         return problems if any(p.severity == "error" for p in problems) else []
+
+    def errors_of(self, slugs: set[str]) -> list[Problem]:
+        """The errors of the entries called `slugs` (those an issue of the newsletter shows): of the
+        valid ones (a rule across entries), and of those left out as far as their slug could be read
+        (one left out for a slug another entry has too: which of the two is meant cannot be told).
+        One whose front matter cannot be read has no slug: an issue showing it finds it gone."""
+        sources = {e.source for e in self.entries if e.slug in slugs} | \
+            {h.source for h in self.held_out if h.slug in slugs}
+        return [p for p in self._read[1] if p.severity == "error" and p.path in sources]
 
     @property
     def left_out(self) -> list[str]:

@@ -27,7 +27,7 @@ import os
 import smtplib
 from collections.abc import Callable
 from contextlib import contextmanager, nullcontext
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from email.headerregistry import Address
 from pathlib import Path
 
@@ -35,7 +35,7 @@ from ..audience import Reader, View
 from ..config import CONFIG_FILE, Config, Smtp
 from ..mail import parse_address
 from ..problems import NotepressError, Problem, Report
-from . import archive, journal
+from . import archive, edited, journal
 from .edited import FILE
 from .backends import Backend, Collecting, Delivery, Stop
 from .journal import Journal, JournalError
@@ -119,6 +119,23 @@ def withdrawn(record: archive.IssueRecord, team: View, shown: str) -> list[Probl
                     "(it was made private or a draft, or deleted)",
                     "draft the issue again with `notepress newsletter draft`, then send it")
             for slug in record.entries if team.get(slug) is None]
+
+
+def shown(record: archive.IssueRecord) -> set[str]:
+    """The entries issue `record` shows, and the insights its issue.md lists (a send renders the issue
+    again from them when the writer edited it; a broken issue.md is refused there, with its lines)."""
+    slugs = set(record.entries)
+    try:
+        return slugs | edited.parse((record.folder / FILE).read_bytes(), FILE).listed
+    except (OSError, NotepressError):
+        return slugs
+
+
+def unfixed(record: archive.IssueRecord, errors: list[Problem]) -> list[Problem]:
+    """The errors of the entries issue `record` shows (see Project.errors_of), each saying why the
+    issue is not sent: the other entries' problems do not hold it up."""
+    return [replace(p, message=f"{p.message}; issue #{record.number} shows this entry, so it is not "
+                                "sent until this is fixed") for p in errors]
 
 
 def empty(record: archive.IssueRecord, shown: str) -> Problem:
