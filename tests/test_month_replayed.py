@@ -377,8 +377,6 @@ def test_the_build_goes_on_without_the_half_written_entry_and_publishes_nothing_
 
 # -- stats -----------------------------------------------------------------------------------------------
 
-@pytest.mark.xfail(strict=True, reason="product bug: stats (and portfolio) count `ach` and `ACH` as two themes, "
-                   "while the newsletter counts them as one, spelled as written most")
 def test_stats_counts_ach_and_ACH_as_one_theme_as_the_newsletter_does(month):
     table = worked(month, "stats with ACH").stdout.split("Insights per theme per week\n", 1)[1].split("\n\n", 1)[0]
     themes = [row.split()[0] for row in table.splitlines()[1:]]

@@ -10,7 +10,7 @@ from collections import Counter, defaultdict
 from collections.abc import Callable
 
 from .links import find_links
-from .model import Entry
+from .model import Entry, theme_key
 
 RELATED = 3
 NEIGHBOURS = 10  # per shared tag, the posts nearest in date that are considered
@@ -29,7 +29,8 @@ def backlinks(public: list[Entry], target_of: Callable) -> dict[str, list[Entry]
 
 
 def _topics(entry: Entry) -> set[str]:
-    return set(entry.tags) | (set(entry.insight.themes) if entry.insight else set())
+    """Its tags, and its themes as one whatever their case (model.theme_key)."""
+    return set(entry.tags) | ({theme_key(t) for t in entry.insight.themes} if entry.insight else set())
 
 
 def related(public: list[Entry], limit: int = RELATED) -> dict[str, list[Entry]]:

@@ -2,12 +2,14 @@
 
 Later stages (audience, blog, newsletter, review) trust these types and never see raw front matter.
 The domain rules every output shares live here, once: who a customer is (`Insight.customer_key`),
-which days a period holds (`Period`) and where an entry's post is on the site (`Entry.post_path`).
+which theme a name is (`theme_key`, `by_theme`), which days a period holds (`Period`) and where an
+entry's post is on the site (`Entry.post_path`).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -154,6 +156,29 @@ class Entry:
                        competencies="\n".join(g.competencies))
         out["body"] = self.body
         return out
+
+
+def theme_key(name: str) -> str:
+    """Which theme `name` is, wherever themes are grouped or counted: one whatever its case and
+    spacing (`ACH`, `ach` and `ach ` are one theme)."""
+    return " ".join(name.split()).casefold()
+
+
+def by_theme(entries: Iterable[Entry]) -> dict[str, list[Entry]]:
+    """The insights of `entries` by theme (theme_key), in the order the themes first appear: the
+    theme as the writer spelled it most (the earliest spelling, on a tie; never capitalised for
+    them) -> its insights, each once, oldest first. The newsletter, stats, the portfolio and related
+    posts all group by this one rule."""
+    grouped: dict[str, list[Entry]] = {}
+    spellings: dict[str, Counter] = {}
+    for e in sorted((e for e in entries if e.insight), key=lambda e: (e.date, e.slug)):
+        for theme in e.insight.themes:
+            key = theme_key(theme)
+            spellings.setdefault(key, Counter())[" ".join(theme.split())] += 1
+            notes = grouped.setdefault(key, [])
+            if not notes or notes[-1] is not e:  # `themes: [ach, ACH]` is one theme, the insight once
+                notes.append(e)
+    return {spellings[key].most_common(1)[0][0]: notes for key, notes in grouped.items()}
 
 
 @dataclass(frozen=True)

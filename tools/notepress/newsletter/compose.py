@@ -8,20 +8,20 @@ Dovetail and Productboard do.
 The writer edits what the issue shows (edited.py: issue.md): which insights, in which order, under
 which theme, which are featured, and an intro. Without edits, `proposal` decides: themes by distinct
 customers, each theme's strongest notes first. A theme is one whatever its case (`ACH` and `ach`),
-shown in the spelling the writer used most (the first, on a tie); nothing is capitalised for them.
+shown in the spelling the writer used most (the first, on a tie): model.by_theme, the one rule.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import re
-from collections import Counter, defaultdict
+from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..audience import Reader, View
-from ..model import Entry, Period
+from ..model import Entry, Period, by_theme, theme_key
 from ..problems import NotepressError, Problem
 from ..text import unquoted
 
@@ -170,33 +170,25 @@ def proposal(now: list[Entry]) -> list[tuple[str, list[Entry]]]:
     """The insights of the period by theme, as notepress proposes them: themes by distinct customers,
     then notes, then name; in each, the strongest notes first (importance, then the newest). A theme
     is one whatever its case, spelled as the writer wrote it most (the first, on a tie)."""
-    grouped: dict[str, list[Entry]] = defaultdict(list)
-    spellings: dict[str, Counter] = defaultdict(Counter)
-    for e in sorted((e for e in now if e.insight), key=lambda e: (e.date, e.title)):
-        for theme in dict.fromkeys(e.insight.themes):
-            grouped[theme.casefold()].append(e)
-            spellings[theme.casefold()][theme] += 1
-    order = sorted(grouped, key=lambda k: (-len({e.insight.customer_key for e in grouped[k]}), -len(grouped[k]), k))
-    return [(spellings[k].most_common(1)[0][0],
-             sorted(grouped[k], key=lambda e: (-e.insight.importance, -e.date.toordinal(), e.title))) for k in order]
+    grouped = by_theme(now)
+    order = sorted(grouped, key=lambda t: (-len({e.insight.customer_key for e in grouped[t]}), -len(grouped[t]),
+                                           theme_key(t)))
+    return [(t, sorted(grouped[t], key=lambda e: (-e.insight.importance, -e.date.toordinal(), e.title)))
+            for t in order]
 
 
 def themes(groups: list[tuple[str, list[Entry]]], before: list[Entry], quoted: set[Path]) -> list[Theme]:
     """Each theme with its notes in the order given, counted by distinct customers against the
     previous period (by theme, whatever its case); each quote once in the issue, under the first
     theme that lists its note (none of the `quoted` paths: the featured insights')."""
-    previous: dict[str, set[str]] = defaultdict(set)
-    for e in before:
-        if e.insight:
-            for theme in e.insight.themes:
-                previous[theme.casefold()].add(e.insight.customer_key)
+    previous = {theme_key(t): {e.insight.customer_key for e in notes} for t, notes in by_theme(before).items()}
     quoted = set(quoted)
     out = []
     for name, notes in groups:
         if not notes:
             continue
         customers = len({e.insight.customer_key for e in notes})
-        prev = len(previous.get(name.casefold(), ()))
+        prev = len(previous.get(theme_key(name), ()))
         change = "new" if prev == 0 else "up" if customers > prev else "down" if customers < prev else "same"
         sources: dict[str, int] = defaultdict(int)
         for e in notes:

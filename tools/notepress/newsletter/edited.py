@@ -33,7 +33,7 @@ import yaml
 
 from ..audience import View
 from ..front_matter import Lines, scalar
-from ..model import Entry
+from ..model import Entry, theme_key
 from ..problems import NotepressError, Problem, Report
 from ..yamlmap import load_mapping
 from ..text import unquoted
@@ -209,11 +209,11 @@ def _groups(node: yaml.Node | None, shown: str, problems: list[Problem]) -> tupl
         if not name:
             problems.append(Problem(shown, line, "insights", "a theme has no name",
                                     "write `theme:` before its entries"))
-        elif name.casefold() in seen:
+        elif theme_key(name) in seen:
             problems.append(Problem(shown, line, "insights", f"theme {name!r} appears twice (first on line "
-                                    f"{seen[name.casefold()]})", "keep one, with every entry under it"))
+                                    f"{seen[theme_key(name)]})", "keep one, with every entry under it"))
         else:
-            seen[name.casefold()] = line
+            seen[theme_key(name)] = line
             groups.append((name, _refs(value, "insights", shown, problems)))
     return tuple(groups)
 
@@ -300,11 +300,11 @@ def _add_insights(lines: Lines, root: yaml.Node | None, new: list[tuple[str, lis
         indent = " " * insights.value[0][0].start_mark.column
         at_end = _after_comments(lines, 1 + _last_line(insights) + 1, len(indent))
     themes = {} if insights is None or _null(insights) else {
-        str(k.value).casefold(): (k, v) for k, v in insights.value if isinstance(k, yaml.ScalarNode)}
+        theme_key(str(k.value)): (k, v) for k, v in insights.value if isinstance(k, yaml.ScalarNode)}
     for name, notes in new:
         if not notes:
             continue
-        found = themes.get(" ".join(name.split()).casefold())
+        found = themes.get(theme_key(name))
         if found is None:
             inserts.setdefault(at_end, []).extend([f"{indent}{scalar(name)}:"] +
                                                   [f"{indent}  {item(e, new=True)}" for e in notes])

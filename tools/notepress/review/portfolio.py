@@ -14,7 +14,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from ..audience import View
-from ..model import Entry, Period
+from ..model import Entry, Period, by_theme, theme_key
 from ..problems import NotepressError, Problem
 from . import stats
 
@@ -193,12 +193,9 @@ def _reach(issues: list[tuple[dt.date, frozenset[str]]]) -> tuple[int, int]:
 
 
 def _themes(insights: list[Entry], view: View) -> tuple[Theme, ...]:
-    items: dict[str, list[InsightEvidence]] = defaultdict(list)
-    customers: dict[str, set[str]] = defaultdict(set)
-    for e in insights:
-        for theme in e.insight.themes:
-            items[theme].append(InsightEvidence(e.date, e.title, e.insight.customer, e.insight.source,
-                                                view.where(e), bool(view.url(e))))
-            customers[theme].add(e.insight.customer_key)
-    themes = [Theme(name, len(customers[name]), len(found), tuple(found)) for name, found in items.items()]
-    return tuple(sorted(themes, key=lambda t: (-t.customers, -t.insights, t.name)))
+    """The insights by theme, a theme one whatever its case (model.by_theme), most customers first."""
+    themes = [Theme(name, len({e.insight.customer_key for e in notes}), len(notes),
+                    tuple(InsightEvidence(e.date, e.title, e.insight.customer, e.insight.source, view.where(e),
+                                          bool(view.url(e))) for e in notes))
+              for name, notes in by_theme(insights).items()]
+    return tuple(sorted(themes, key=lambda t: (-t.customers, -t.insights, theme_key(t.name))))

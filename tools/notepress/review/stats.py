@@ -4,10 +4,10 @@ entries per competency. Entries come already through the audience gate."""
 from __future__ import annotations
 
 import datetime as dt
-from collections import Counter, defaultdict
+from collections import Counter
 from dataclasses import dataclass
 
-from ..model import Entry, Period
+from ..model import Entry, Period, by_theme, theme_key
 
 WEEK = dt.timedelta(days=7)
 DEFAULT_WEEKS = 12
@@ -63,17 +63,15 @@ def per_week(entries: list[Entry], weeks: list[dt.date]) -> tuple[Week, ...]:
 
 
 def theme_series(entries: list[Entry], weeks: list[dt.date]) -> tuple[ThemeSeries, ...]:
+    """Insights per theme per week of `weeks`, a theme one whatever its case (model.by_theme)."""
     index = {m: i for i, m in enumerate(weeks)}
-    counts: dict[str, list[int]] = defaultdict(lambda: [0] * len(weeks))
-    customers: dict[str, set[str]] = defaultdict(set)
-    for e in entries:
-        if e.insight is None or monday(e.date) not in index:
-            continue
-        for theme in e.insight.themes:
-            counts[theme][index[monday(e.date)]] += 1
-            customers[theme].add(e.insight.customer_key)
-    series = [ThemeSeries(t, tuple(c), sum(c), len(customers[t])) for t, c in counts.items()]
-    return tuple(sorted(series, key=lambda s: (-s.insights, -s.customers, s.theme)))
+    series = []
+    for theme, notes in by_theme(e for e in entries if monday(e.date) in index).items():
+        counts = [0] * len(weeks)
+        for e in notes:
+            counts[index[monday(e.date)]] += 1
+        series.append(ThemeSeries(theme, tuple(counts), len(notes), len({e.insight.customer_key for e in notes})))
+    return tuple(sorted(series, key=lambda s: (-s.insights, -s.customers, theme_key(s.theme))))
 
 
 def coverage(entries: list[Entry], framework: tuple[str, ...]) -> tuple[tuple[str, int], ...]:

