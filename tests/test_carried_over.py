@@ -59,7 +59,7 @@ def test_next_goals_and_the_portfolio_say_carried_over(carried):
 
     assert f"carried over (not done) from {PUBLIC}" in steps
     assert f"[{EARLIER}]  (next step carried over to [{PUBLIC}])" in goals
-    assert f"[{PUBLIC}]  (next step carried over to [{INTERNAL}])" in goals
+    assert f"[{PUBLIC}]  (not done)  (next step carried over to [{INTERNAL}])" in goals  # a check-in not done
     assert f"[{INTERNAL}]  (carried over from [{PUBLIC}])" in goals  # the open step, where it came from
     assert "carried over to “Not yet: the setup theme”)" in portfolio
     assert "carried over to “Still not: the setup theme”)" in portfolio

@@ -55,3 +55,26 @@ def test_related_posts_share_a_theme_whatever_its_case():
                      insight=Insight("Someone", "call", (theme,)))
 
     assert [e.slug for e in related([public("a", "ACH"), public("b", "ach")])["a"]] == ["b"]
+
+
+# -- a check-in on a step not done is listed as not done, and is no action and no evidence ---------------
+
+def test_a_checkin_on_a_step_not_done_is_no_action_no_evidence_and_listed_as_not_done(init_copy):
+    ok("-C", str(init_copy), "checkin", "--on", EARLIER, "--did-not", "--carry", "--outcome", "Sales week ate it",
+       "--learning", "A step needs a slot", "--title", "Not yet: the setup theme", "--yes")
+    later = "not-yet-the-setup-theme"
+
+    goals = ok("-C", str(init_copy), "goals").stdout
+    portfolio = ok("-C", str(init_copy), "portfolio").stdout
+
+    assert "  actions   1 (and 1 step not done), the last " in goals
+    assert f"[{later}]  (not done)" in goals
+    evidence = goals.split("  evidence against the measure: ", 1)[1].split("\n  learned", 1)[0]
+    assert evidence.startswith("1 outcome\n") and "Sales week ate it" not in evidence
+    assert "A step needs a slot" in goals.split("\n  learned\n", 1)[1]  # not doing it taught something
+    competencies = portfolio.split("## Committed to and not done", 1)[0]
+    assert f"- {TODAY} Not yet" not in competencies and "Evidence: 1 learning entry and" in portfolio
+    assert f"- {TODAY} Not yet: the setup theme (`posts/learning/{TODAY}-{later}.md`) (not done)" in portfolio
+    assert "1 action in the period" in portfolio.split("## Goals served", 1)[1]
+    page = ok("-C", str(init_copy), "portfolio", "--format", "html").stdout
+    assert "<h2>Committed to and not done</h2>" in page and "Not yet: the setup theme <code>" in page

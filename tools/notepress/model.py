@@ -158,6 +158,13 @@ class Entry:
         return out
 
 
+def steps_not_done(entries: Iterable[Entry]) -> frozenset[str]:
+    """The slugs of the check-ins that record a step not done: the later entry an earlier one's
+    `next_step_carried:` or `next_step_dropped:` names (what `checkin --did-not` writes). Such a
+    check-in is a learning, not an action taken: it is no evidence of a competency or of progress."""
+    return frozenset(e.loop.later for e in entries if e.loop and e.loop.later)
+
+
 def theme_key(name: str) -> str:
     """Which theme `name` is, wherever themes are grouped or counted: one whatever its case and
     spacing (`ACH`, `ach` and `ach ` are one theme)."""

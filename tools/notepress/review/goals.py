@@ -3,7 +3,9 @@
 A goal is an entry of type `goal`; a learning entry serves the goals it names in `goals:`. For each
 goal: the actions taken and when, what happened (the evidence against the success measure), what
 was learned, the open next steps, the days since the last action, and whether that is longer than
-the cadence (`cadence_days` in notepress.yml, default 14: "at least twice a month"). Entries come
+the cadence (`cadence_days` in notepress.yml, default 14: "at least twice a month"). A check-in on
+a step not done (model.steps_not_done) is listed as "(not done)" and what it learned is kept, but
+it is no action: not counted, not evidence, and it does not keep a goal on track. Entries come
 already through the audience gate.
 """
 
@@ -14,7 +16,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from ..audience import View
-from ..model import Entry
+from ..model import Entry, steps_not_done
 from .nextsteps import OpenStep, open_steps
 
 
@@ -27,6 +29,7 @@ class Action:
     outcome: str
     learning: str
     step_end: str = ""  # what became of its next step, once closed: "done 2026-03-20", "carried over to [slug]"
+    not_done: bool = False  # a check-in on a step not done: a learning, not an action taken
 
 
 @dataclass(frozen=True)
@@ -41,14 +44,19 @@ class GoalProgress:
     measure: str
     horizon: dt.date
     competencies: tuple[str, ...]
-    actions: tuple[Action, ...]  # oldest first
+    actions: tuple[Action, ...]  # oldest first, the check-ins on a step not done among them
     steps: tuple[OpenStep, ...]  # open next steps of the entries serving it, overdue first
-    days_since: int | None  # since the last action (None: no action yet)
-    stale: bool  # no action within the cadence
+    days_since: int | None  # since the last action done (None: none yet)
+    stale: bool  # no action done within the cadence
+
+    @property
+    def done(self) -> tuple[Action, ...]:
+        """The actions taken: without the check-ins on a step not done."""
+        return tuple(a for a in self.actions if not a.not_done)
 
     @property
     def last(self) -> dt.date | None:
-        return self.actions[-1].date if self.actions else None
+        return self.done[-1].date if self.done else None
 
 
 @dataclass(frozen=True)
@@ -94,29 +102,31 @@ def cadence(entries: list[Entry], days: int, today: dt.date) -> Cadence:
     return Cadence(today, days, max(dates) if dates else None)
 
 
-def _action(e: Entry, view: View) -> Action:
+def _action(e: Entry, view: View, missed: frozenset[str]) -> Action:
     one = " ".join
     ended = dataclasses.replace(e.loop, next_step_due=None) if e.loop.next_step and e.loop.closed else None
     end = ended.step_state_as(dt.date.isoformat, later=lambda slug: f"[{slug}]" if view.get(slug) else "") \
         if ended else ""
     return Action(e.date, e.slug, e.title, one(e.loop.action.split()), one(e.loop.outcome.split()),
-                  one(e.loop.learning.split()), end)
+                  one(e.loop.learning.split()), end, e.slug in missed)
 
 
 def progress(view: View, *, contains: str, today: dt.date) -> Goals:
     """Every goal of the view with the learning entries (of the view) that serve it."""
     entries, days = list(view), view.config.cadence_days
+    missed = steps_not_done(entries)
     out = []
     for goal in (e for e in entries if e.goal):
         serving = sorted((e for e in entries if e.loop and goal.slug in e.loop.goals and e.date <= today),
                          key=lambda e: (e.date, e.slug))
-        since = (today - serving[-1].date).days if serving else None
+        done = [e for e in serving if e.slug not in missed]
+        since = (today - done[-1].date).days if done else None
         g = goal.goal
         out.append(GoalProgress(
             slug=goal.slug, title=goal.title, source=goal.source, audience=goal.audience, want=g.want, why=g.why,
             success=g.success, measure=g.measure, horizon=g.horizon, competencies=g.competencies,
-            actions=tuple(_action(e, view) for e in serving), steps=tuple(open_steps(serving, today)), days_since=since,
-            stale=since is None or since > days))
+            actions=tuple(_action(e, view, missed) for e in serving), steps=tuple(open_steps(serving, today)),
+            days_since=since, stale=since is None or since > days))
     out.sort(key=lambda g: (g.horizon, g.slug))
     return Goals(contains, today, tuple(out), cadence(entries, days, today))
 
@@ -132,14 +142,8 @@ def _goal_lines(g: GoalProgress, today: dt.date, days: int) -> list[str]:
            f"  want      {g.want}", f"  why       {g.why}", f"  success   {g.success}", f"  measure   {g.measure}"]
     if g.competencies:
         out.append(f"  grows     {', '.join(g.competencies)}")
-    if g.actions:
-        state = f"stale: no action in {_days(days)}" if g.stale else "on track"
-        out.append(f"  actions   {len(g.actions)}, the last {g.last} ({_days(g.days_since)} ago): {state}")
-        out += [f"    {a.date}  {a.action}  [{a.slug}]" + (f"  (next step {a.step_end})" if a.step_end else "")
-                for a in g.actions]
-    else:
-        out.append("  actions   none yet: stale (name this goal in a learning entry's `goals:`)")
-    evidence = [a for a in g.actions if a.outcome]
+    out += _action_lines(g, days)
+    evidence = [a for a in g.done if a.outcome]
     out.append(f"  evidence against the measure: {len(evidence)} outcome{'s' if len(evidence) != 1 else ''}")
     out += [f"    {a.date}  {a.outcome}" for a in evidence]
     learned = [a for a in g.actions if a.learning]
@@ -155,6 +159,22 @@ def _goal_lines(g: GoalProgress, today: dt.date, days: int) -> list[str]:
     else:
         out.append("  open next step: none (set one with `notepress checkin`)")
     return out
+
+
+def _action_lines(g: GoalProgress, days: int) -> list[str]:
+    """How many actions were taken, the last and whether that is on track; then each, the check-ins
+    on a step not done marked "(not done)" and not counted."""
+    missed = len(g.actions) - len(g.done)
+    also = f" (and {missed} step{'s' if missed != 1 else ''} not done)" if missed else ""
+    if g.done:
+        state = f"stale: no action in {_days(days)}" if g.stale else "on track"
+        out = [f"  actions   {len(g.done)}{also}, the last {g.last} ({_days(g.days_since)} ago): {state}"]
+    elif g.actions:
+        out = [f"  actions   none done yet{also}: stale"]
+    else:
+        return ["  actions   none yet: stale (name this goal in a learning entry's `goals:`)"]
+    return out + [f"    {a.date}  {a.action}  [{a.slug}]" + ("  (not done)" if a.not_done else "")
+                  + (f"  (next step {a.step_end})" if a.step_end else "") for a in g.actions]
 
 
 def table(goals: Goals) -> str:

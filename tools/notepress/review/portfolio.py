@@ -2,9 +2,10 @@
 
 Learning entries are the evidence of the competencies they name; customer insights are the
 evidence of customer and business understanding (counted by distinct customers and themes), and
-support the competencies in INSIGHT_COMPETENCIES. Beside them: the goals the period's actions
-served, and what reached readers (public posts, newsletter issues sent). Entries come already
-through the audience gate.
+support the competencies in INSIGHT_COMPETENCIES. A check-in on a step not done
+(model.steps_not_done) is no evidence: it is listed apart, as "(not done)", with what it taught.
+Beside them: the goals the period's actions served, and what reached readers (public posts,
+newsletter issues sent). Entries come already through the audience gate.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from ..audience import View
-from ..model import Entry, Period, by_theme, theme_key
+from ..model import Entry, Period, by_theme, steps_not_done, theme_key
 from ..problems import NotepressError, Problem
 from . import stats
 
@@ -44,6 +45,7 @@ class Evidence:
     goals: tuple[str, ...] = ()  # the titles of the goals it served (those the reader may see)
     next_step: str = ""  # in one line
     step_state: str = ""  # "due …", "done …", "carried over to “<title>”" (the later entry named when the reader sees it)
+    not_done: bool = False  # a check-in on a step not done: listed apart, never evidence
 
 
 @dataclass(frozen=True)
@@ -110,6 +112,7 @@ class Portfolio:
     theme_weeks: tuple[stats.ThemeSeries, ...]
     goals: tuple[GoalServed, ...] = ()
     visibility: Visibility = Visibility(0, 0, 0)
+    not_done: tuple[Evidence, ...] = ()  # the period's check-ins on a step not done, oldest first
 
     @property
     def period(self) -> str:
@@ -138,7 +141,8 @@ def build(view: View, *, contains: str, since: dt.date | None = None,
     wanted = levels[level] if level else config.competencies
     days = Period(since, until)
     period = sorted(days.of(entries), key=lambda e: (e.date, e.slug))
-    learning = [e for e in period if e.loop]
+    missed = steps_not_done(entries)  # the earlier entry may be before the period
+    learning = [e for e in period if e.loop and e.slug not in missed]
     insights = [e for e in period if e.insight]
     found: dict[str, list[Evidence]] = defaultdict(list)
     for e in learning:
@@ -169,16 +173,17 @@ def build(view: View, *, contains: str, since: dt.date | None = None,
         goals=_goals(entries, learning),
         visibility=Visibility(sum(e.slug in view.public for e in period),
                               *_reach([i for i in issues if i[0] in days])),
+        not_done=tuple(_evidence(e, view, not_done=True) for e in period if e.loop and e.slug in missed),
     )
 
 
-def _evidence(e: Entry, view: View) -> Evidence:
+def _evidence(e: Entry, view: View, not_done: bool = False) -> Evidence:
     one = " ".join
     goals = tuple(g.title for slug in e.loop.goals if (g := view.get(slug)) is not None)
     state = e.loop.step_state_as(dt.date.isoformat, later=lambda slug: f"“{t.title}”" if (t := view.get(slug)) else "")
     return Evidence(e.date, e.title, one(e.loop.learning.split()), view.where(e), bool(view.url(e)), e.slug,
                     one(e.loop.action.split()), one(e.loop.outcome.split()), goals, one(e.loop.next_step.split()),
-                    state if e.loop.next_step else "")
+                    state if e.loop.next_step else "", not_done)
 
 
 def _goals(entries: list[Entry], learning: list[Entry]) -> tuple[GoalServed, ...]:
