@@ -31,7 +31,7 @@ def slugs(entries) -> list[str]:
 
 
 def test_new_checkin_takes_the_next_step_as_action_and_links_back(career, tmp_path):
-    path = new_checkin(Project.open(career, today=TODAY), "first-finance-review", "Ran the pricing test")
+    path = new_checkin(Project.open(career, today=TODAY), "first-finance-review", "Ran the pricing test").path
 
     assert path == career / "posts" / "learning" / "2026-03-20-ran-the-pricing-test.md"
     text = path.read_text(encoding="utf-8")
@@ -42,14 +42,15 @@ def test_new_checkin_takes_the_next_step_as_action_and_links_back(career, tmp_pa
     plain.mkdir()
     template = new_entry(Project.open(plain, today=TODAY), "learning", "Ran the pricing test").read_text()
     front, body = template.split("\n---\n", 1)
-    front = front.replace('action: ""  #', "action: Run the pricing test with five customers  #")
+    front = front.replace('action: ""  #', "action: Run the pricing test with five customers  #").replace(
+        "competencies: []  #", "competencies: [financial-literacy, stakeholder-relationships]  #")  # the earlier's
     link = "I did what I set out to do in “[[first-finance-review]]”."
     assert text == f"{front}\n---\n\n{link}\n{body}"
 
 
 def test_the_checkin_links_back_once_filled_in(career):
     project = Project.open(career, today=TODAY)
-    path = new_checkin(project, "mentoring-retro", "Written notes after pairing")
+    path = new_checkin(project, "mentoring-retro", "Written notes after pairing").path
     path.write_text(path.read_text().replace('learning: ""', "learning: Notes get read."), encoding="utf-8")
 
     entries, report = read_entries(project.config, cache=False)
@@ -71,8 +72,12 @@ def test_new_checkin_refuses_what_has_no_next_step(slug, error, career):
     assert not (career / "posts" / "learning" / "2026-03-20-a-title.md").exists()
 
 
-def test_new_checkin_never_overwrites(career):
-    new_checkin(Project.open(career, today=TODAY), "first-finance-review", "Same title")
+def test_new_checkin_never_overwrites_and_then_leaves_the_step_open(career):
+    taken = career / "posts" / "learning" / "2026-03-20-same-title.md"
+    taken.write_text("the writer's own file", encoding="utf-8")
+    earlier = career / "posts" / "learning" / "2026-01-13-first-finance-review.md"
+    before = earlier.read_bytes()
     with pytest.raises(NotepressError, match="already exists"):
         new_checkin(Project.open(career, today=TODAY), "first-finance-review", "Same title")
+    assert taken.read_text(encoding="utf-8") == "the writer's own file" and earlier.read_bytes() == before
 

@@ -12,7 +12,7 @@ import datetime as dt
 import re
 from pathlib import Path
 
-from e2e_helpers import TODAY, output, run_cli
+from e2e_helpers import TODAY, init_entry, output, run_cli
 from notepress.connections import related
 from notepress.model import Entry, Insight
 
@@ -78,3 +78,21 @@ def test_a_checkin_on_a_step_not_done_is_no_action_no_evidence_and_listed_as_not
     assert "1 action in the period" in portfolio.split("## Goals served", 1)[1]
     page = ok("-C", str(init_copy), "portfolio", "--format", "html").stdout
     assert "<h2>Committed to and not done</h2>" in page and "Not yet: the setup theme <code>" in page
+
+
+# -- `new --from` does what its first sentence says --------------------------------------------------------
+
+def test_new_from_closes_the_step_it_says_was_done_and_carries_its_goals_and_competencies(init_copy):
+    earlier = init_entry(init_copy, "learning")
+    made = ok("-C", str(init_copy), "new", "learning", "Turned the calls into notes", "--from", EARLIER)
+
+    [path, closed] = made.stdout.splitlines()
+    assert closed == f"{earlier}: next_step_done: {TODAY}"
+    assert f"\nnext_step_done: {TODAY}\n" in (init_copy / earlier).read_text(encoding="utf-8")
+    text = (init_copy / path).read_text(encoding="utf-8")
+    assert f"\ngoals: [{GOAL}]  #" in text and "\ncompetencies: [customer-relationships, execution]  #" in text
+    assert f"I did what I set out to do in “[[{EARLIER}]]”." in text
+    assert EARLIER not in ok("-C", str(init_copy), "next").stdout
+    again = run_cli("-C", str(init_copy), "new", "learning", "Turned them again", "--from", EARLIER)
+    assert again.exit_code == 1 and "that step is closed already" in again.stderr
+    assert not list(init_copy.glob("posts/learning/*-turned-them-again.md"))

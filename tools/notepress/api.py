@@ -75,19 +75,28 @@ def serve(repo: Repo, *, engine: str | None = None, dev_addr: str | None = None,
 
 def new(repo: Repo, etype: str, title: str, *, from_slug: str | None = None, today: dt.date | None = None) -> Path:
     """`notepress new`: an entry of `etype` from its template, or with `from_slug` a check-in on
-    that learning entry's next step. Returns its path; never overwrites. A path too long for the file
-    system (the title makes a short name: the folders above it) is a problem naming it."""
+    that learning entry's next step (`new_from`). Returns its path; never overwrites. A path too long
+    for the file system (the title makes a short name: the folders above it) is a problem naming it."""
+    if from_slug is not None:
+        return new_from(repo, from_slug, title, today=today).path
     project = opened(repo, today)
     writing_repo(project.root)
     project.require_config()
     with path_limits(project.root, LONG_FOLDERS):
-        if from_slug is not None:
-            from .review.checkin import new_checkin
-
-            return new_checkin(project, from_slug, title)
         from .scaffold import new_entry
 
         return new_entry(project, etype, title)
+
+
+def new_from(repo: Repo, from_slug: str, title: str, *, today: dt.date | None = None) -> review.Written:
+    """`notepress new learning TITLE --from SLUG`: a check-in by hand on SLUG's step, done: the new
+    entry (its action the step, SLUG's goals and competencies, its first sentence linking back), and
+    SLUG's step closed as done today, as `checkin --did` closes it (review.checkin.new_checkin)."""
+    project = opened(repo, today)
+    writing_repo(project.root)
+    project.require_config()
+    with path_limits(project.root, LONG_FOLDERS):
+        return review.new_checkin(project, from_slug, title)
 
 
 LONG_FOLDERS = "shorten the folder names above it: paths.posts in notepress.yml, or where the repo is"

@@ -187,7 +187,8 @@ def audit(site_dir):
 @click.argument("etype", metavar="TYPE", type=click.Choice(["learning", "insight", "essay", "goal"]))
 @click.argument("title")
 @click.option("--from", "from_slug", metavar="SLUG",
-              help="Check in on learning entry SLUG: its next step becomes the action, the body links back to it.")
+              help="Check in on learning entry SLUG's step, done: it becomes the action (SLUG's goals and "
+                   "competencies too), the body links back to it, and SLUG's step is closed as done today.")
 @click.option("--edit", is_flag=True, help="Open the new entry in $VISUAL or $EDITOR.")
 def new(etype, title, from_slug, edit):
     """Create an entry from the TYPE's template with today's date, and print its path.
@@ -196,6 +197,9 @@ def new(etype, title, from_slug, edit):
     draft for essay. Never overwrites an existing file. Runs in a writing repo (the folder
     with notepress.yml, or -C FOLDER); anywhere else it writes nothing and says how to start
     one: notepress init FOLDER.
+
+    With --from SLUG, a check-in by hand on a step you did: SLUG's step is closed as done today
+    (as `notepress checkin --did` closes it); for a step not done, use `notepress checkin --did-not`.
 
     \b
     Example:
@@ -207,9 +211,12 @@ def new(etype, title, from_slug, edit):
     """
     if from_slug is not None and etype != "learning":
         raise click.UsageError("--from goes with `new learning` (a check-in is a learning entry)")
-    path = api.new(project(), etype, title, from_slug=from_slug)
+    written = api.new_from(project(), from_slug, title) if from_slug is not None else None
+    path = written.path if written else api.new(project(), etype, title)
     shown = path.relative_to(project().root).as_posix()
     click.echo(shown)
+    if written:
+        click.echo(f"{written.earlier}: {written.done_line}")  # the step closed, as checkin says it
     if edit:
         click.edit(filename=str(path))
     click.echo(f"next: {'' if edit else f'fill in {shown}, then '}{NEXT_STEP[etype]}", err=True)

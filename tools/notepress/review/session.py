@@ -174,24 +174,39 @@ def write_checkin(config: Config, entries: list[Entry], answers: Answers, today:
     if resumed is not None:
         return resumed
     check(answers, entries, config, today)
-    refused = read_only(before.path, before.source) if before is not None else None
-    if refused:
-        raise StepError(refused)  # before anything is written
     slug = unique_slug(entry_slug(answers.title), {e.slug for e in entries}, today)
     path = config.posts_dir / FOLDER["learning"] / f"{today.isoformat()}-{slug}.md"
     data = render(answers, slug, today, config).encode("utf-8")
     report = Report(config.root)
     if parse_entry(path, data, config, report) is None or report.errors:
         raise StepError(report.errors[0])
-    try:
-        create(config.root, path, data)
-    except FileExistsError:
-        raise problem("--title", f"{report.rel(path)} exists already", "choose another title")
+
+    def write() -> Path:
+        try:
+            create(config.root, path, data)
+        except FileExistsError:
+            raise problem("--title", f"{report.rel(path)} exists already", "choose another title")
+        return path
+
     if before is None:
-        return Written(path, report.rel(path), "", "")
+        return Written(write(), report.rel(path), "", "")
+    return write_and_close(config, entries, before, write, slug, how(answers), today)
+
+
+def write_and_close(config: Config, entries: list[Entry], before: Entry, write, slug: str, how: str,
+                    today: dt.date) -> Written:
+    """The two writes of a check-in on `before`'s step (the module's docstring): the new entry `slug`,
+    by `write()` (which creates it whole and returns its path), then `before`'s step closed as `how`
+    says (done today, carried over to `slug`, dropped). `checkin` and `new --from` both write through
+    here. Refused before anything is written when `before` is read-only; a refusal of the close
+    removes the new entry."""
+    refused = read_only(before.path, before.source)
+    if refused:
+        raise StepError(refused)  # before anything is written
+    path = write()
     try:
-        done = close(config, entries, before, slug, how(answers), today)
+        done = close(config, entries, before, slug, how, today)
     except Exception:  # a refusal: nothing is left half done (an interruption is finished by a new run)
         path.unlink(missing_ok=True)  # ours, written a moment ago
         raise
-    return Written(path, report.rel(path), done.source, done.line)
+    return Written(path, Report(config.root).rel(path), done.source, done.line)
