@@ -65,12 +65,5 @@ def test_axe_core_finds_nothing_serious(example_build, browser):
     assert found == []
 
 
-def test_no_broken_link_or_anchor_in_the_example_site_or_a_new_users(link_check, engine):
-    errors = link_check()
-    if engine == "zensical":  # found by LinkChecker once a new user's essay linked two posts in its excerpt:
-        # Zensical's blog index renders an excerpt's links to other posts by their docs path, not their URL
-        known = [e for e in errors if e.startswith(("posts/why-i-write-down-what-i-learn/ (on ",
-                                                    "posts/five-support-calls-in-one-week/#what-surprised-me (on "))]
-        assert known, "the excerpt links on Zensical's blog index work now: remove this exception"
-        errors = [e for e in errors if e not in known]
-    assert errors == []
+def test_no_broken_link_or_anchor_in_the_example_site_or_a_new_users(link_check):
+    assert link_check() == []

@@ -59,7 +59,8 @@ class NotepressPlugin(BasePlugin[NotepressPluginConfig]):
 
     def on_config(self, config):
         root = Path(config.config_file_path).resolve().parent
-        options = {"redact": self.config.redact, "strict": self.config.strict}
+        # The posts are written for MkDocs (blog.post_link), whatever engine notepress.yml names.
+        options = {"redact": self.config.redact, "strict": self.config.strict, "engine": "mkdocs"}
         self.staged = None
         self.pages = None
         try:

@@ -19,9 +19,11 @@ SETTLE = 0.05  # seconds to wait for the rest of an editor's save (temporary fil
 
 
 class Regenerator:
-    def __init__(self, root: Path, *, redact: bool | None = None, progress=None, then=None):
+    def __init__(self, root: Path, *, redact: bool | None = None, engine: str | None = None, progress=None,
+                 then=None):
         self.root = root
         self.redact = redact
+        self.engine = engine  # the engine the posts are written for (blog.post_link); None: notepress.yml's
         self.then = then or (lambda shown: None)  # told each preview generated
         self.say = progress or (lambda message: None)
         self.posts_dir = root / "posts"
@@ -29,7 +31,7 @@ class Regenerator:
 
     def __call__(self) -> publish.Preview:
         """Generate the preview's posts now; problems are said, not raised."""
-        shown = publish.preview(self.root, redact=self.redact)
+        shown = publish.preview(self.root, redact=self.redact, engine=self.engine)
         if shown.project is not None:
             self.posts_dir = shown.project.config.posts_dir
             self.say(f"notepress: {shown.generated.summary()}")

@@ -42,13 +42,14 @@ def read(where: Project | Path | str, *, strict: bool = False) -> Project:
 
 
 def generate(where: Project | Path | str, *, drafts: bool = False, redact: bool | None = None,
-             strict: bool = False) -> tuple[Project, blog.Generated]:
-    """Validate, pass the public entries through the gate, write them as Material posts."""
+             strict: bool = False, engine: str | None = None) -> tuple[Project, blog.Generated]:
+    """Validate, pass the public entries through the gate, write them as Material posts for
+    `engine` (by default the configured one: see blog.post_link)."""
     project = read(where, strict=strict)
     screened = project.screen(drafts=drafts, redact=redact, entries=project.entries)
     if screened.problems:
         raise NotepressError(screened.problems)
-    return project, _write_posts(project, screened)
+    return project, _write_posts(project, screened, engine)
 
 
 def build_warnings(project: Project) -> list[str]:
@@ -62,10 +63,12 @@ def build_warnings(project: Project) -> list[str]:
     return said + ([shallow] if shallow else [])
 
 
-def _write_posts(project: Project, screened) -> blog.Generated:
-    """The screened public view as posts, each with when its source last changed (from git)."""
+def _write_posts(project: Project, screened, engine: str | None) -> blog.Generated:
+    """The screened public view as posts for `engine` (None: the configured one), each with when its
+    source last changed (from git)."""
     config = project.config
-    return blog.generate(screened.view, last_changed(project.root, config.posts_dir, [e.path for e in screened.view]))
+    return blog.generate(screened.view, last_changed(project.root, config.posts_dir, [e.path for e in screened.view]),
+                         engine or config.engine)
 
 
 @dataclass(frozen=True)
@@ -77,7 +80,8 @@ class Preview:
     problems: list[Problem]
 
 
-def preview(where: Project | Path | str, *, redact: bool | None = None, strict: bool = False) -> Preview:
+def preview(where: Project | Path | str, *, redact: bool | None = None, strict: bool = False,
+            engine: str | None = None) -> Preview:
     """Like `generate` with drafts, but problems are returned, not raised: the entries that are
     valid are written, so that a preview can show them with every problem. Never for a build: an
     invalid entry is left out here, and a build must refuse instead."""
@@ -87,7 +91,7 @@ def preview(where: Project | Path | str, *, redact: bool | None = None, strict: 
     screened = project.screen(drafts=True, redact=redact, entries=project.entries)
     problems = _failing([*project.report().problems, *screened.problems], strict)
     try:
-        generated = _write_posts(project, screened)
+        generated = _write_posts(project, screened, engine)
     except NotepressError as e:
         return Preview(None, None, sorted([*problems, *e.problems]))
     return Preview(project, generated, sorted(problems))
@@ -110,10 +114,10 @@ class Staged:
 
 
 def stage(where: Project | Path | str, site_dir: Path, *, redact: bool | None = None,
-          strict: bool = False) -> Staged:
-    """Read, validate, gate and generate; then a fresh staging folder beside `site_dir` (an
-    interrupted swap of an earlier run is put right first)."""
-    project, generated = generate(where, redact=redact, strict=strict)
+          strict: bool = False, engine: str | None = None) -> Staged:
+    """Read, validate, gate and generate for `engine`; then a fresh staging folder beside `site_dir`
+    (an interrupted swap of an earlier run is put right first)."""
+    project, generated = generate(where, redact=redact, strict=strict, engine=engine)
     recover(site_dir)
     return Staged(project, generated, staging_dir(site_dir), site_dir)
 
@@ -207,7 +211,7 @@ def _publish(project: Project, site_dir: Path, engine: str | None, options: tupl
         say(message)
 
     redact, strict = options
-    staged = stage(project, site_dir, redact=redact, strict=strict)
+    staged = stage(project, site_dir, redact=redact, strict=strict, engine=engine)
     builder = project.engine(engine)
     for warning in build_warnings(project):
         tell(warning)

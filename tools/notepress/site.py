@@ -368,7 +368,7 @@ class Zensical:
 
         if progress:  # served from the root: the preview's settings have no site_url
             progress(f"Preview at http://{address}/ (drafts shown; Ctrl+C to stop)")
-        regenerate = Regenerator(self.root, redact=redact, progress=progress, then=settings_file)
+        regenerate = Regenerator(self.root, redact=redact, engine=self.name, progress=progress, then=settings_file)
         regenerate()
         config = self.root / ZENSICAL_PREVIEW
         args = ["serve", "-f", config.name, "-a", str(address)] + (["--open"] if open_browser else [])

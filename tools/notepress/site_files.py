@@ -141,7 +141,8 @@ class Posts:
 
     def absolute(self, url: str, post: dict | None) -> str:
         """`url`, written in the Markdown of `post`'s generated source (blog/posts/<file>), as the
-        public address the engine gives it."""
+        public address the engine gives it (a post another post links by its address, as for
+        Zensical, keeps its closing slash: see blog.post_link)."""
         parts = urlsplit(url)
         if parts.scheme or parts.netloc or url.startswith("//"):
             return url
@@ -151,7 +152,8 @@ class Posts:
         if parts.path.startswith("/"):
             return urljoin(self.base, url) if self.base else url
         target = posixpath.normpath(posixpath.join(POSTS.as_posix(), parts.path))
-        return self.base + self.public_path(target) + tail
+        folder = "/" if parts.path.endswith("/") and target != "." else ""
+        return self.base + self.public_path(target) + folder + tail
 
     def public_path(self, source: str) -> str:
         """A file of the docs the engine builds (relative to them) -> its address from the site's root."""
