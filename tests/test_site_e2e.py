@@ -264,6 +264,22 @@ def test_every_relative_link_on_post_pages_resolves(built):
     assert not broken, broken
 
 
+@pytest.mark.parametrize("listing", ["index.html", "blog/index.html"])
+def test_every_link_on_a_new_users_home_page_and_blog_index_is_a_file_of_the_site(init_site, listing):
+    """An excerpt links other posts (tests/fixtures/feeds/): Zensical once linked them on the blog
+    index by their source's address, blog/posts/<slug>/ (blog.post_link). The site is in a folder of
+    its host, so a link that climbs out of site/ is broken too."""
+    site = init_site.site.resolve()
+    page = site / listing
+    hrefs = [html.unescape(h) for h in re.findall(r'\bhref="([^"]*)"', page.read_text(encoding="utf-8"))]
+    broken = [h for h in hrefs if (path := _resolve(site, page, h)) is not None
+              and not (path.resolve().is_relative_to(site) and path.is_file())]
+    assert broken == [] and any("why-i-write-down-what-i-learn/" in h for h in hrefs), (broken, hrefs)
+    if listing.startswith("blog/"):  # the essay's excerpt, with its link to a heading of another post
+        call = next(e for e in api.load(init_site.root).entries if e.slug == "five-support-calls-in-one-week")
+        assert posixpath.relpath(call.post_path, "blog") + "/#what-surprised-me" in hrefs
+
+
 def test_every_public_post_shares_a_large_image_its_card_when_it_has_none_of_its_own(built):
     """og:image on every post page (the example's posts show no image: each shares its card), an
     absolute address of a 1200x630 PNG published (and so audited) beside the posts, drawn from the
