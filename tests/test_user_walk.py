@@ -96,3 +96,14 @@ def test_new_from_closes_the_step_it_says_was_done_and_carries_its_goals_and_com
     again = run_cli("-C", str(init_copy), "new", "learning", "Turned them again", "--from", EARLIER)
     assert again.exit_code == 1 and "that step is closed already" in again.stderr
     assert not list(init_copy.glob("posts/learning/*-turned-them-again.md"))
+
+
+# -- an issue with no insight has no learning entry's title as its subject ----------------------------------
+
+def test_an_issue_with_no_insight_proposes_the_newsletters_title_and_number_as_its_subject(init_copy):
+    day = init_entry(init_copy, "learning").split("/")[-1][:10]  # init's learning entry alone in the period
+    drafted = ok("-C", str(init_copy), "newsletter", "draft", "--since", day, "--until", day)
+
+    assert drafted.stdout.splitlines()[0] == f"issue #1 ({day} to {day}): Customer notes #1"
+    issue = init_copy / drafted.stdout.splitlines()[1]
+    assert "\nsubject: 'Customer notes #1'  #" in issue.read_text(encoding="utf-8")

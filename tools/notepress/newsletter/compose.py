@@ -96,9 +96,11 @@ class Issue:
 
     @property
     def top_theme(self) -> str:
+        """The first featured insight's theme, else the first theme; "" with no insight (a learning
+        entry's title is no theme: the subject then reads "Customer notes #2")."""
         if self.featured and self.featured[0].theme:
             return self.featured[0].theme
-        return self.themes[0].name if self.themes else (self.learned[0].title if self.learned else "")
+        return self.themes[0].name if self.themes else ""
 
     @property
     def empty(self) -> bool:
