@@ -1,4 +1,5 @@
-"""The pre-commit hook, with the real pre-commit: a bad entry cannot be committed, a fixed one can.
+"""The pre-commit hook, with the real pre-commit: a bad entry cannot be committed, a fixed one can, and
+an entry that is not part of the commit (a half-written one, untracked) does not stop it.
 
 The writing repo comes from `notepress init`; its .pre-commit-config.yaml uses `repo: local` with
 `language: system`, so the `notepress` of this environment runs the check (no network needed).
@@ -18,6 +19,7 @@ import pytest
 import yaml
 
 from conftest import FIXTURES
+from e2e_helpers import run_cli
 from notepress.scaffold_repo import git_toplevel, init_repo
 
 BIN = Path(sys.executable).parent
@@ -121,13 +123,32 @@ def test_the_hook_skips_commits_that_touch_no_entry(repo, env):
     assert commits(repo, env) == ["about", "scaffold"]
 
 
+def test_an_untracked_half_written_entry_does_not_block_a_finished_essay(repo, env):
+    """The hook judges what is committed (`notepress check --staged`): a private learning entry left
+    half-written and never added fails `notepress check`, and the finished essay is committed."""
+    half = repo / "posts" / "learning" / "2026-11-21-half-written-idea.md"
+    half.write_text("---\ntitle: Half written idea\ndate: 2026-11-21\ntype: learning\naudience: private\n"
+                    "action: \"\"\n---\n", encoding="utf-8")
+    [essay] = (repo / "posts" / "essays").glob("*.md")
+    rel = essay.relative_to(repo).as_posix()
+    with essay.open("a", encoding="utf-8") as f:
+        f.write("\nA finished thought: write it down the same day.\n")
+    assert run_cli("-C", str(repo), "check").exit_code == 1  # every problem, as before
+
+    done = commit(repo, env, "essay", rel)
+
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert re.search(r"notepress check\.+Passed", done.stdout + done.stderr)
+    assert commits(repo, env) == ["essay"]
+
+
 def test_the_published_hook_manifest(env):
     """.pre-commit-hooks.yaml in this repo: any writing repo can use `repo: <this repo>`."""
     manifest = REPO / ".pre-commit-hooks.yaml"
     run([sys.executable, "-m", "pre_commit", "validate-manifest", str(manifest)], REPO, env)
     [hook] = yaml.safe_load(manifest.read_text(encoding="utf-8"))
     assert hook["id"] == "notepress-check"
-    assert hook["entry"] == "notepress check"
+    assert hook["entry"] == "notepress check --staged"
     assert hook["language"] == "python"
     assert hook["pass_filenames"] is False
     files = re.compile(hook["files"])

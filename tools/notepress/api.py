@@ -30,11 +30,13 @@ Preview, Interrupted = publish.Preview, publish.Interrupted
 load, generate_blog, preview_blog, audit = publish.read, publish.generate, publish.preview, publish.audit
 
 
-def check(repo: Repo, *, strict: bool = False) -> Report:
+def check(repo: Repo, *, strict: bool = False, staged: bool = False) -> Report:
     """Validate every entry, the rules of public pages and the team's rule of links (team.py). Problems
     are returned, not raised (a file that stops the check, such as a broken mkdocs.yml, is one of
-    them); with `strict`, warnings are errors."""
+    them); with `strict`, warnings are errors. With `staged`, the problems a commit of what is staged
+    in git is judged by, and one warning counting the other entries with errors (see staged.py)."""
     from .audience import gate
+    from .staged import judged
     from .team import team_links
 
     project = opened(repo)
@@ -48,6 +50,8 @@ def check(repo: Repo, *, strict: bool = False) -> Report:
         report.problems.extend(e.problems)
     team = gate(project.entries, project.config, Reader.TEAM, today=project.today)
     report.problems.extend(team_links(team, [*project.held_entries, *project.entries], checked=public))
+    if staged:
+        report = judged(project, report)
     if strict:
         report.problems = [dataclasses.replace(p, severity="error") for p in report.problems]
     return report

@@ -64,17 +64,23 @@ def main():
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
               help="json: a machine-readable report on stdout.")
 @click.option("--strict", is_flag=True, help="Treat warnings (unknown keys, missing audience) as errors.")
-def check(fmt, strict):
+@click.option("--staged", is_flag=True,
+              help="Judge what `git commit` would record (the pre-commit hook): the staged entries, notepress.yml "
+                   "and the entries that link to them; the other entries' errors are one warning.")
+def check(fmt, strict, staged):
     """Validate every entry and the rules of public pages; report every problem at once.
 
-    Exit code 1 when there is an error (or a warning, with --strict).
+    Exit code 1 when there is an error (or a warning, with --strict). With --staged, an error
+    in an entry that is not part of the commit (a half-written one, untracked) is counted in one
+    warning line, and does not stop it.
 
     \b
     Example:
         notepress check
         notepress check --format json --strict
+        notepress check --staged
     """
-    report = api.check(project(), strict=strict)
+    report = api.check(project(), strict=strict, staged=staged)
     failing = report.errors
     if fmt == "json":
         click.echo(json.dumps({
@@ -83,14 +89,13 @@ def check(fmt, strict):
             "warnings": [p.as_dict() for p in report.warnings],
         }, indent=2))
     else:
-        for p in sorted(report.problems):
+        for p in sorted(report.problems, key=lambda p: (staged and not p.path, p)):  # --staged: its count last
             click.echo(str(p), err=True)
-        count = report.files_read
+        count = plural(report.files_read, 'entry', 'entries') + (" for this commit" if staged else "")
         if failing:
-            click.echo(f"notepress: {plural(len(failing), 'problem')} in {plural(count, 'entry', 'entries')} "
-                       "(fix them and run again)", err=True)
+            click.echo(f"notepress: {plural(len(failing), 'problem')} in {count} (fix them and run again)", err=True)
         else:
-            click.echo(f"checked {plural(count, 'entry', 'entries')}: no errors"
+            click.echo(f"checked {count}: no errors"
                        + (f", {plural(len(report.warnings), 'warning')}" if report.warnings else ""))
     sys.exit(1 if failing else 0)
 
