@@ -103,3 +103,20 @@ def test_outside_git_it_says_so(init_copy):
     assert result.exit_code == 1
     assert "--staged: cannot read what is staged in git" in result.stderr
     assert "notepress check` without --staged" in result.stderr
+
+
+def test_an_insight_added_judges_the_public_entries_by_its_customer(repo):
+    essay = entry(repo, "why-i-write-down-what-i-learn")
+    essay.write_text(essay.read_text(encoding="utf-8") + "\nA call with Zephyr Foods changed my mind.\n",
+                     encoding="utf-8")
+    git(repo, "commit", "-q", "-am", "an essay")
+    insight = repo / run_cli("-C", str(repo), "new", "insight", "Zephyr call").stdout.strip()
+    text = insight.read_text(encoding="utf-8")
+    insight.write_text(re.sub(r"(?m)^customer: .*$", "customer: Zephyr Foods", text, count=1)
+                       .replace("themes: []", "themes: [onboarding]"), encoding="utf-8")
+    git(repo, "add", str(insight))  # the customer's name, now confidential, is on a public page already committed
+
+    result = staged_check(repo)
+
+    assert result.exit_code == 1
+    assert f'{essay.relative_to(repo).as_posix()}:' in result.stderr and '"Zephyr Foods"' in result.stderr
