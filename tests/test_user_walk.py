@@ -12,7 +12,10 @@ import datetime as dt
 import re
 from pathlib import Path
 
+from click.testing import CliRunner
+
 from e2e_helpers import TODAY, init_entry, output, run_cli
+from notepress.cli import main
 from notepress.connections import related
 from notepress.model import Entry, Insight
 
@@ -107,3 +110,52 @@ def test_an_issue_with_no_insight_proposes_the_newsletters_title_and_number_as_i
     assert drafted.stdout.splitlines()[0] == f"issue #1 ({day} to {day}): Customer notes #1"
     issue = init_copy / drafted.stdout.splitlines()[1]
     assert "\nsubject: 'Customer notes #1'  #" in issue.read_text(encoding="utf-8")
+
+
+# -- the check-in: a due day given as an option shown back; kept answers never lost; an empty answer named --
+
+def test_a_due_day_given_as_an_option_is_shown_back_as_when_typed(init_copy):
+    done = ok("-C", str(init_copy), "checkin", "--on", EARLIER, "--did", "--learning", "Quotes beat charts",
+              "--next-step", "Run the kickoff", "--due", "in 2 weeks", "--yes")
+
+    due = TODAY + dt.timedelta(days=14)
+    assert f"\n  due {due} ({due:%A})\n" in done.stdout
+
+
+def kept(root: Path) -> Path:
+    """Answers a stopped check-in on init's step kept (as `checkin` writes them)."""
+    from notepress.review import resume
+
+    return resume.save(root, resume.Kept(EARLIER, TODAY, {"did": False, "outcome": "The quarter close took it"}))
+
+
+def test_ctrl_c_or_the_end_of_input_at_resume_it_keeps_the_answers_and_says_where(init_copy):
+    from test_checkin_questions import CtrlC
+
+    draft = kept(init_copy)
+    answers = draft.read_bytes()
+    stopped = CliRunner().invoke(main, ["-C", str(init_copy), "checkin"], input=CtrlC([]))
+    ended = CliRunner().invoke(main, ["-C", str(init_copy), "checkin"], input="")
+
+    assert stopped.exit_code == 130 and ended.exit_code == 1
+    for result in (stopped, ended):
+        assert "Aborted!" not in result.output
+        assert result.stderr.endswith("notepress: check-in stopped; your answers are kept in .notepress/checkin.json: "
+                                      "run `notepress checkin` again to resume it\n")
+    assert draft.read_bytes() == answers
+
+
+def test_starting_again_sets_the_kept_answers_aside_never_deletes_them(init_copy):
+    answers = kept(init_copy).read_bytes()
+
+    again = CliRunner().invoke(main, ["-C", str(init_copy), "checkin"], input="n\n")  # then the input ends
+
+    aside = init_copy / f".notepress/checkin-{TODAY}.json"
+    assert f"Started again: its answers are set aside in .notepress/checkin-{TODAY}.json" in again.stdout
+    assert aside.read_bytes() == answers
+
+
+def test_an_empty_answer_asked_again_names_what_is_empty(init_copy):
+    asked = CliRunner().invoke(main, ["-C", str(init_copy), "checkin", "--did"], input="Planned it\n\nQuotes work\n")
+
+    assert "Error: the learning is empty (say it in a sentence" in asked.output

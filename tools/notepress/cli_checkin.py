@@ -40,13 +40,16 @@ def _show_session(session, chosen) -> None:
 
 
 def _checked(rule):
-    """A click value_proc: the rule's value, or BadParameter (click says it and asks again)."""
+    """A click value_proc: the rule's value, or BadParameter (click says it and asks again). A message
+    without a subject ("is empty") names the answer it is about: "the learning is empty"."""
     def run(value):
         try:
             return rule(value)
         except api.StepError as e:
             p = e.problems[0]
-            raise click.BadParameter(f"{p.message} ({p.fix})" if p.fix else p.message)
+            said = f"the {p.field.lstrip('-').replace('-', ' ')} {p.message}" \
+                if p.field and p.message.startswith(("is ", "has ")) else p.message
+            raise click.BadParameter(f"{said} ({p.fix})" if p.fix else said)
     return run
 
 
@@ -68,21 +71,24 @@ class Asker:
         return value
 
     def ask(self, key: str, value, prompt: str, rule, default=None, shown=str, back=None):
-        """`rule(option value or typed text)`; `default` (or the answer kept) shown by `shown`; a
-        typed answer shown back by `back`, when given."""
+        """`rule(option value or typed text)`; `default` (or the answer kept) shown by `shown`; the
+        answer, typed, given as an option or taken by --yes, shown back by `back`, when given."""
+        def said(answer):
+            if back is not None:
+                click.echo(back(answer))
+            return answer
+
         if value is not None:
-            return self._keep(key, rule(value), typed=False)
+            return said(self._keep(key, rule(value), typed=False))
         default = self.kept.get(key, default)
         if self.yes and default is not None:
-            return rule(default)
+            return said(rule(default))
         if self.yes:
             raise api.StepError(Problem("", 0, f"--{key.replace('_', '-')}", "is needed with --yes",
                                         f"give --{key.replace('_', '-')} TEXT"))
         answer = click.prompt(prompt, default="" if default is None else shown(default),  # "": the rule says why
                               show_default=default not in (None, ""), value_proc=_checked(rule))
-        if back is not None:
-            click.echo(back(answer))
-        return self._keep(key, answer, typed=True)
+        return self._keep(key, said(answer), typed=True)
 
     def confirm(self, key: str, value, prompt: str, default: bool) -> bool:
         if value is not None:
@@ -180,8 +186,8 @@ def _resumed(repo, yes: bool, on: str | None) -> resume.Kept | None:
     click.echo(f"A check-in{on} started {kept.started} was stopped; its answers are kept in {where}.")
     if yes or click.confirm("Resume it?", default=True):
         return kept
-    resume.discard(repo.root)
-    click.echo(f"Started again: {where} removed.")
+    aside = resume.set_aside(repo.root).relative_to(repo.root).as_posix()
+    click.echo(f"Started again: its answers are set aside in {aside} (delete it once you no longer need them).")
     return None
 
 
@@ -236,7 +242,8 @@ def checkin(on_slug, today, yes, **options):
     step not done is never shown as done. Every question is also an option, for scripts.
 
     Nothing typed is lost: stopped (Ctrl+C, or the input ends), the answers so far are kept in
-    .notepress/checkin.json and the next `notepress checkin` offers to resume them. Interrupted
+    .notepress/checkin.json and the next `notepress checkin` offers to resume them (started again
+    instead, they are set aside in .notepress/checkin-DAY.json, never deleted). Interrupted
     after writing the entry, run it again: it closes the step without a second entry. Shows your
     private entries too: this is your own session. A read-only entry is left as it is.
 
@@ -248,9 +255,22 @@ def checkin(on_slug, today, yes, **options):
         notepress checkin --did-not --carry --learning "A step needs a slot in my calendar" --yes
     """
     repo = project().on(today)
-    kept = _resumed(repo, yes, on_slug)
     options["goal"] = split(options["goal"]) or None
     options["competency"] = split(options["competency"]) or None
+    try:  # from "Resume it?" on, a Ctrl+C or the end of the input keeps the answers and says where
+        done, kept = _session(repo, on_slug, yes, options)
+    except click.Abort as e:  # a prompt's Ctrl+C, or the end of the input
+        _stopped(repo, isinstance(e.__context__, KeyboardInterrupt))
+    except KeyboardInterrupt:
+        _stopped(repo, True)
+    if kept is None or kept.on == (done.chosen.slug if done.chosen else ""):  # else another's, kept
+        resume.discard(repo.root)
+    _written(done)
+
+
+def _session(repo, on_slug: str | None, yes: bool, options: dict):
+    """(what api.checkin did, the answers resumed or None): the answers kept offered, the questions asked."""
+    kept = _resumed(repo, yes, on_slug)
 
     def answer(session, chosen) -> Answers:
         show_problems(repo)  # an entry with errors is left out of the session, named here
@@ -264,15 +284,7 @@ def checkin(on_slug, today, yes, **options):
                       lambda answers: resume.save(repo.root, resume.Kept(on, repo.today, answers)))
         return _answers(options, chosen, asker, rules)
 
-    try:
-        done = api.checkin(repo, answer, on=on_slug or (kept.on if kept else None) or None)
-    except click.Abort as e:  # a prompt's Ctrl+C, or the end of the input
-        _stopped(repo, isinstance(e.__context__, KeyboardInterrupt))
-    except KeyboardInterrupt:
-        _stopped(repo, True)
-    if kept is None or kept.on == (done.chosen.slug if done.chosen else ""):  # else another's, kept
-        resume.discard(repo.root)
-    _written(done)
+    return api.checkin(repo, answer, on=on_slug or (kept.on if kept else None) or None), kept
 
 
 def _written(done) -> None:

@@ -1,6 +1,7 @@
 """A check-in's answers, kept as they are typed: stopped by Ctrl+C or by the end of its input, the
 check-in leaves them in `.notepress/checkin.json`, and the next `notepress checkin` offers to resume
-them (each answer then the default of its question). Removed once the entry is written.
+them (each answer then the default of its question). Removed once the entry is written; set aside
+(`set_aside`), never deleted, when the writer chooses to start again.
 
 The file is written whole or not at all (output.write_atomic), readable by its owner only (it holds
 private notes), in the folder notepress owns, which git ignores.
@@ -10,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -55,3 +57,20 @@ def save(root: Path, kept: Kept) -> Path:
 
 def discard(root: Path) -> None:
     where(root).unlink(missing_ok=True)
+
+
+def set_aside(root: Path) -> Path:
+    """The kept answers moved out of the way of a new check-in, never deleted (the writer chose to
+    start again, not to lose them): to `.notepress/checkin-<day started>.json` (then `-2`, `-3`…
+    beside one already there). Returns the new path."""
+    path, kept = where(root), load(root)
+    stem = f"checkin-{kept.started.isoformat()}" if kept else "checkin-set-aside"
+    for n in range(1, 1000):
+        aside = path.with_name(f"{stem}{'' if n == 1 else f'-{n}'}.json")
+        try:
+            os.link(path, aside)  # never over another file
+        except FileExistsError:
+            continue
+        path.unlink()
+        return aside
+    raise FileExistsError(aside)
