@@ -159,3 +159,18 @@ def test_an_empty_answer_asked_again_names_what_is_empty(init_copy):
     asked = CliRunner().invoke(main, ["-C", str(init_copy), "checkin", "--did"], input="Planned it\n\nQuotes work\n")
 
     assert "Error: the learning is empty (say it in a sentence" in asked.output
+
+
+# -- a command typed in a writing repo's folders finds the repo upward, as git does -----------------------
+
+def test_commands_typed_inside_posts_learning_work_on_the_writing_repo_above(init_copy, monkeypatch):
+    monkeypatch.chdir(init_copy / "posts" / "learning")
+
+    made = ok("new", "learning", "Typed in posts learning")
+    steps = ok("next")
+    elsewhere = run_cli("-C", str(init_copy.parent), "new", "learning", "Nowhere")
+
+    assert made.stdout == f"posts/learning/{TODAY}-typed-in-posts-learning.md\n"
+    assert (init_copy / made.stdout.strip()).is_file() and not (init_copy / "posts/learning/posts").exists()
+    assert EARLIER in steps.stdout
+    assert elsewhere.exit_code == 1 and "this folder is not a writing repo" in elsewhere.stderr

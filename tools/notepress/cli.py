@@ -200,8 +200,8 @@ def new(etype, title, from_slug, edit):
 
     Audience is set explicitly: private for learning and goal, internal for insight, public +
     draft for essay. Never overwrites an existing file. Runs in a writing repo (the folder
-    with notepress.yml, or -C FOLDER); anywhere else it writes nothing and says how to start
-    one: notepress init FOLDER.
+    with notepress.yml or any folder in it, or -C FOLDER); anywhere else it writes nothing and
+    says how to start one: notepress init FOLDER.
 
     With --from SLUG, a check-in by hand on a step you did: SLUG's step is closed as done today
     (as `notepress checkin --did` closes it); for a step not done, use `notepress checkin --did-not`.

@@ -1,4 +1,5 @@
-"""What every command shares: the -C option, the Project it opens, dates, and how problems are shown.
+"""What every command shares: the -C option, the Project it opens (the writing repo found upward, as
+git finds its repo), dates, and how problems are shown.
 
 Nothing here defines a command; cli.py registers them all. Problems are rendered in one place:
 `Failed` (raised by the group in cli.py for any NotepressError), one line per problem on stderr.
@@ -11,6 +12,7 @@ from pathlib import Path
 
 import click
 
+from .config import CONFIG_FILE
 from .project import Project
 from .model import plausible
 from .problems import Problem
@@ -74,16 +76,27 @@ def directory_option(f):
 
 
 def root() -> Path:
+    """The folder the command was started in: -C DIR, else the working folder."""
     ctx = click.get_current_context()
     return Path((ctx.find_root().obj or {}).get("root") or ".")
 
 
+def repo_root() -> Path:
+    """The writing repo a command works on, found as git finds its repo: the folder it was started in
+    (root) or the nearest folder above it that holds notepress.yml, so that a command typed in
+    posts/learning/ works on its repo; the folder itself when none does (a command that needs a
+    writing repo then says how to start one)."""
+    start = root()
+    here = start.resolve()
+    return next((folder for folder in (here, *here.parents) if (folder / CONFIG_FILE).is_file()), start)
+
+
 def project() -> Project:
-    """The writing repo this command works on (-C, else the working folder), opened once per command:
-    its settings are read once, and every rule uses its one `today` (see project.py)."""
+    """The writing repo this command works on (repo_root), opened once per command: its settings are
+    read once, and every rule uses its one `today` (see project.py)."""
     obj = click.get_current_context().find_root().ensure_object(dict)
     if "project" not in obj:
-        obj["project"] = Project.open(root())
+        obj["project"] = Project.open(repo_root())
     return obj["project"]
 
 
