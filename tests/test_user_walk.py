@@ -9,7 +9,6 @@ finds the repo upward, as git does."""
 from __future__ import annotations
 
 import datetime as dt
-import re
 from pathlib import Path
 
 from click.testing import CliRunner

@@ -14,7 +14,6 @@ shown in the spelling the writer used most (the first, on a tie): model.by_theme
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
