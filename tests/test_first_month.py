@@ -47,8 +47,9 @@ def test_a_first_month_from_init_to_a_published_blog_and_a_sent_newsletter(tmp_p
     report = HTML(string="<h1>Calls in November</h1><p>Five calls, one confusing screen.</p>").write_pdf()
     (essay.parent / "calls.png").write_bytes(chart)
     (essay.parent / "report.pdf").write_bytes(report)
-    essay.write_text(essay.read_text(encoding="utf-8") + "\n![Calls by step](calls.png)\n\n"
-                     "The [whole report](report.pdf).\n", encoding="utf-8")
+    front = essay.read_text(encoding="utf-8").rpartition("\n---\n")[0]  # the template's body, rewritten
+    essay.write_text(front + "\n---\n\nFive calls, one confusing screen.\n\n<!-- more -->\n\n"
+                     "![Calls by step](calls.png)\n\nThe [whole report](report.pdf).\n", encoding="utf-8")
     insight = _new(repo, "insight", "Setup needs a call")
     for key, value in (("customer", "Quarry Bay Books"), ("themes", "[onboarding]"), ("quote", "Which screen first?")):
         _field(insight, key, value)

@@ -77,9 +77,10 @@ def repo(tmp_path_factory) -> Path:
                        ("next_step", "Sketch a save-and-return flow with design"),
                        ("next_step_due", (TODAY + dt.timedelta(days=3)).isoformat())):
         _field(learning, key, value)
-    learning.write_text(learning.read_text(encoding="utf-8").replace(
-        "---\n", "---\nsummary: Five new customers, one screen where four of them stopped.\n", 1)
-        + "\n![The setup funnel](setup-funnel.png)\n", encoding="utf-8")
+    front = learning.read_text(encoding="utf-8").rpartition("\n---\n")[0]  # the template's body, rewritten
+    learning.write_text(front.replace("---\n", "---\nsummary: Five new customers, one screen where four of them "
+                                      "stopped.\n", 1) + "\n---\n\nThe bank step lost four of five.\n"
+                        "\n![The setup funnel](setup-funnel.png)\n", encoding="utf-8")
     _ok("-C", repo, "check")
     _ok("-C", repo, "checkin", "--on", "mapped-the-setup-step", "--did", "--yes", "--title", "Sketched save and return",
         "--outcome", "Design liked it; engineering asked for a week.", "--learning", "Sketches start the conversation.",

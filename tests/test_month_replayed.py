@@ -28,6 +28,7 @@ from click.testing import CliRunner
 
 from e2e_helpers import TODAY, norm, output, site_texts
 from notepress.cli import main
+from notepress.templates import placeholder_lines
 from test_checkin_questions import CtrlC
 
 EARLIER = "five-support-calls-in-one-week"  # init's public learning entry, its next step open
@@ -68,6 +69,12 @@ def fill(path: Path, **fields: str) -> None:
         else:
             text = text.replace("\n---\n", f"\n{key}: {value}\n---\n", 1)
     path.write_text(text, encoding="utf-8")
+
+
+def body(path: Path, text: str) -> None:
+    """The writer's words in place of the template's body (its placeholder lines)."""
+    front = path.read_text(encoding="utf-8").rpartition("\n---\n")[0]
+    path.write_text(f"{front}\n---\n\n{text}\n", encoding="utf-8")
 
 
 def quoted(text: str) -> str:
@@ -121,6 +128,7 @@ def first_days(m: Month, tmp: Path) -> None:
              outcome=quoted("All three asked about ACH fees first"),
              learning=quoted("Fees are the question: lead with them"),
              next_step=quoted("Draft a one-page ACH fee comparison"), next_step_due=str(day(7)))
+        body(pricing, "Nobody asked about the product until fees were answered.")
     elsewhere = tmp / "elsewhere"
     elsewhere.mkdir()
     m.run("new elsewhere", "new", "learning", "A stray idea", where=elsewhere)
@@ -168,13 +176,12 @@ def writing(m: Month) -> None:
     if essay:
         Image.new("RGB", (60, 30), "navy").save(essay.parent / "ach-fee-chart.png")
         fill(essay, draft="false", summary=quoted("A fee the customer can predict is a feature."))
-        essay.write_text(essay.read_text(encoding="utf-8").replace(
-            "The rest of the essay.", "![Card fees against ACH fees](ach-fee-chart.png)\n\nPredictable fees sell."),
-            encoding="utf-8")
+        body(essay, "Fees came up first in every call.\n\n<!-- more -->\n\n"
+             "![Card fees against ACH fees](ach-fee-chart.png)\n\nPredictable fees sell.")
     scheduled = m.new("scheduled", "essay", "Scheduled: the ACH default")
     if scheduled:
         fill(scheduled, draft="false", date=str(day(12)))
-        scheduled.write_text(scheduled.read_text(encoding="utf-8") + "\nLaterzorp.\n", encoding="utf-8")
+        body(scheduled, "Laterzorp.")
     draft = m.new("draft", "essay", "Draft: what a fee cap costs")
     if draft:
         draft.write_text(draft.read_text(encoding="utf-8") + "\nDraftzorp.\n", encoding="utf-8")
@@ -373,6 +380,8 @@ def test_the_build_goes_on_without_the_half_written_entry_and_publishes_nothing_
     assert any(norm("Predictable fees sell") in text for text in texts.values())  # the public essay is there
     found = {word for word in NOT_PUBLIC for text in texts.values() if norm(word) in text}
     assert not found
+    placeholders = {line for line in placeholder_lines(month.repo) for text in texts.values() if norm(line) in text}
+    assert not placeholders  # the templates' lines ("Free reflection: …") never reach a public page
 
 
 # -- stats -----------------------------------------------------------------------------------------------

@@ -35,7 +35,7 @@ A call with {CUSTOMER} showed me where our setup loses people.
 
 <!-- more -->
 
-The rest of the essay.
+The rest: four screens, one call each.
 """
 ESSAY_URL = f"blog/{ESSAY_DAY:%Y/%m/%d}/what-a-setup-call-taught-me/"
 SCHEDULED_DAY = TODAY + dt.timedelta(days=11)  # a public post the build holds back until that day

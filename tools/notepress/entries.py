@@ -29,6 +29,7 @@ from .customers import unknown_customers
 from .model import Entry, Goal, Insight, Loop
 from .problems import Report
 from .schema import ALL_FIELDS, COMMON_FIELDS, FIELDS_BY_TYPE, OWNER, TYPE, TYPE_FIELDS, check, closest
+from .templates import placeholders
 from .yamlmap import Field, load_mapping
 
 TOUR = dt.timedelta(days=548)  # a goal's horizon: a "tour of duty" of 12-18 months
@@ -93,11 +94,28 @@ def read_entries(config: Config, report: Report | None = None, *, cache: bool = 
     dated = _not_far_ahead(read, today or clock.today(), report)
     entries = _unique_slugs(dated, report)
     report.problems.extend(unknown_customers(entries, config))  # notepress.yml's, known once entries are read
+    _placeholders_left(entries, config, report)  # after the cache: the repo's own templates may change
     if held_out is not None:
         ahead, kept = set(map(id, dated)), set(map(id, entries))
         held_out.extend([*held, *(_dropped(e) for e in read if id(e) not in ahead),
                          *(HeldOut(e.source, None, slug=e.slug) for e in dated if id(e) not in kept)])
     return entries, report
+
+
+def _placeholders_left(entries: list[Entry], config: Config, report: Report) -> None:
+    """A line of an entry's body that is still its template's placeholder (templates.placeholders): a
+    warning, and an error in a public entry, whose page would show it."""
+    pattern = placeholders(config.root)
+    for e in entries if pattern else ():
+        for m in pattern.finditer(e.body):
+            line, text = e.body_line + e.body.count("\n", 0, m.start()), " ".join(m.group(0).split())
+            message = f'"{text}" is a placeholder line of the template, still in the entry'
+            if e.audience == "public" and not e.draft:
+                report.error(e.path, line, "body", message,
+                             "replace or delete the template's placeholder line before publishing")
+            else:
+                report.warning(e.path, line, "body", message, "replace it with your words, or delete it: once the "
+                               "entry is public, it stops the build")
 
 
 def _dropped(entry: Entry) -> HeldOut:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from functools import cache, lru_cache
 from pathlib import Path
 
@@ -51,6 +52,37 @@ def _compiled(kind: str, folder: Path) -> jinja2.BytecodeCache | None:
     except OSError:
         return None
     return _Compiled(str(folder / kind))
+
+
+def placeholder_lines(root: Path) -> frozenset[str]:
+    """The lines of an entry template's body that `notepress new` writes for the writer to replace
+    ("Free reflection: what surprised you, …"), from the templates themselves: packaged and the
+    repo's own (templates/entry-*.md.jinja). A line of prose, its spaces collapsed: not a Jinja tag,
+    an HTML comment (`<!-- more -->` stays), a heading or a rule, which the writer may keep."""
+    found = set()
+    for folder in (PACKAGED, root / "templates"):
+        for path in sorted(folder.glob("entry-*.md.jinja")):
+            try:
+                body = front_matter.split(path.read_text(encoding="utf-8").replace("\r\n", "\n"))[2]
+            except (OSError, UnicodeDecodeError, front_matter.NoFrontMatter, front_matter.NotClosed):
+                continue  # a template whose body cannot be told from its front matter has none to find
+            found.update(line for line in (" ".join(raw.split()) for raw in body.split("\n")) if _prose(line))
+    return frozenset(found)
+
+
+def placeholders(root: Path) -> re.Pattern | None:
+    """A whole line that is one of `placeholder_lines` (whatever the spaces around and between its
+    words), in a body searched as a whole; None when the templates have none."""
+    lines = sorted(placeholder_lines(root), key=len, reverse=True)
+    if not lines:
+        return None
+    words = (r"[ \t]+".join(map(re.escape, line.split())) for line in lines)
+    return re.compile(rf"^[ \t]*(?:{'|'.join(words)})[ \t]*$", re.MULTILINE)
+
+
+def _prose(line: str) -> bool:
+    return bool(line) and not any(mark in line for mark in ("{{", "{%", "{#", "<!--")) and \
+        not line.startswith(("#", "---", "***", "___"))
 
 
 @lru_cache(maxsize=8)
