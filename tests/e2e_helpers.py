@@ -48,16 +48,35 @@ class _Quiet(http.server.SimpleHTTPRequestHandler):
         super().end_headers()
 
 
+class _Mounted(_Quiet):
+    """The site at `mount` (a path of the host, as a site_url in a folder puts it), and nothing
+    outside it: a link that climbs out of the site's folder gets a 404, as on the real host."""
+
+    def __init__(self, *args, mount: str, **kwargs):
+        self.mount = mount  # before the request, which the base class handles as it is made
+        super().__init__(*args, **kwargs)
+
+    def send_head(self):
+        if not self.path.startswith(self.mount):
+            self.send_error(404)
+            return None
+        return super().send_head()
+
+    def translate_path(self, path):
+        return super().translate_path("/" + path[len(self.mount):])
+
+
 @contextlib.contextmanager
-def static_server(folder: Path):
-    """A built site served over HTTP on a free loopback port, for as long as the block runs; yields
-    its base URL. (It stops within 50 ms: `serve_forever` looks for the stop at that interval.)"""
-    handler = functools.partial(_Quiet, directory=str(folder))
+def static_server(folder: Path, mount: str = "/"):
+    """A built site served over HTTP on a free loopback port at the path `mount` (/notes/: a site
+    in a folder of its host), for as long as the block runs; yields its base URL. (It stops within
+    50 ms: `serve_forever` looks for the stop at that interval.)"""
+    handler = functools.partial(_Mounted, mount=mount, directory=str(folder))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
     thread.start()
     try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/"
+        yield f"http://127.0.0.1:{server.server_address[1]}{mount}"
     finally:
         server.shutdown()
         server.server_close()

@@ -1,7 +1,7 @@
 """The public site as tools nobody here wrote judge it, on both engines: LinkChecker (every internal
-link and anchor) on the example repo and a fresh `notepress init` repo, and axe-core in Chromium
-(no serious or critical finding) on the home page, a post, the archive, a tag page and the blog
-index, at 1280 and 390 px."""
+link and anchor) on the example repo and a fresh `notepress init` repo (served at its site URL's
+folder, /notes/), and axe-core in Chromium (no serious or critical finding) on the home page, a
+post, the archive, a tag page and the blog index, at 1280 and 390 px."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ import contextlib
 import subprocess
 import sys
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -24,12 +25,18 @@ PAGES = {1280: ("", "{post}", "blog/archive/{year}/"), 390: ("blog/", "tags/", "
 def link_check(example_build, init_site, tmp_path_factory):
     """LinkChecker's errors and anchor warnings over the example site and a new user's site (init
     with a site URL in a folder of its host, and posts that link each other, a heading and an image),
-    each served on loopback, in one run started at once in the background: it mostly waits on its
-    threads, while the module's other tests use the processor."""
+    each served on loopback (the new user's at its site URL's path, /notes/, with nothing outside
+    it: a link that climbs out of the site's folder is a 404), in one run started at once in the
+    background: it mostly waits on its threads, while the module's other tests use the processor.
+    Every loopback URL is checked (LinkChecker would take /feed.xml, outside /notes/, for another
+    site's and leave it unchecked)."""
     config = tmp_path_factory.mktemp("linkcheck") / "linkcheckerrc"
-    config.write_text("[checking]\nmaxrequestspersecond=1000\nthreads=10\n[AnchorCheck]\n", encoding="utf-8")
+    config.write_text("[checking]\nmaxrequestspersecond=1000\nthreads=10\n[AnchorCheck]\n"
+                      "[filtering]\ninternlinks=^http://127\\.0\\.0\\.1:\n", encoding="utf-8")
+    mount = urlsplit(init_site.settings["site_url"]).path
     with contextlib.ExitStack() as stack:
-        bases = [stack.enter_context(static_server(site)) for site in (example_build.site, init_site.site)]
+        bases = [stack.enter_context(static_server(example_build.site)),
+                 stack.enter_context(static_server(init_site.site, mount=mount))]
         checker = subprocess.Popen([str(LINKCHECKER), "-f", str(config), "--no-status", "--no-robots", "-o", "csv",
                                     *bases], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 

@@ -21,6 +21,7 @@ from mkdocs.config import config_options as c
 from mkdocs.config.base import Config as MkDocsPluginConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority
+from mkdocs.structure.files import File
 
 from . import lastbuild, panel, publish, site, site_files
 from .config import CONFIG_FILE
@@ -155,6 +156,10 @@ class NotepressPlugin(BasePlugin[NotepressPluginConfig]):
         _post_loader(self.loader)
         for blog in _blogs(config):
             blog.blog.posts = PostList(blog.blog.posts)
+        rss = config.plugins.get("rss")
+        for feed in site_files.feed_files(rss.config if rss else None):
+            if files.get_file_from_path(feed.name) is None:
+                files.append(WrittenLater.generated(config, feed.name, content=b""))
         if self.command == "serve" and self.dirty:
             self._render_again(files, config)
         return files
@@ -234,6 +239,19 @@ class NotepressPlugin(BasePlugin[NotepressPluginConfig]):
             publish.discard(self.staged)
             self.staged = None
         self._unlock()
+
+
+class WrittenLater(File):
+    """A file of the site that a plugin writes itself after the pages (the rss plugin's feeds, at
+    the site's root). Listed in MkDocs' files, so that a page's Markdown link to it from docs/
+    (docs/subscribe.md's `[RSS feed](feed_rss_created.xml)`) becomes a link that works on the page,
+    wherever the site is mounted, as Zensical makes it; never copied (there is nothing to copy)."""
+
+    def copy_file(self, dirty: bool = False) -> None:
+        pass
+
+    def is_modified(self) -> bool:
+        return False
 
 
 def _CSafeLoader():
