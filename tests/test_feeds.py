@@ -23,7 +23,7 @@ import yaml
 
 from conftest import FIXTURES, isolate_git_config
 from e2e_helpers import TODAY, run_cli
-from notepress import api
+from notepress import api, publish
 from notepress.publish import NO_SITE_URL
 
 
@@ -247,6 +247,34 @@ def test_the_feeds_are_feeds_and_a_subscribe_page_is_for_people(example_build):
     assert not list(site.glob("*.xsl"))  # nothing left of the feed's browser page
     home = html_urls((site / "index.html").read_text(encoding="utf-8"))
     assert "/subscribe/" in {urlsplit(urljoin("https://x/", url)).path for url in home}
+
+
+def test_an_earlier_subscribe_page_is_told_on_zensical_the_lines_that_work_on_both_engines(init_copy, cli):
+    """docs/subscribe.md as notepress init wrote it before (an HTML list, links from the page's
+    address) works on MkDocs; on Zensical, which reads them from the page's file, they leave a site
+    in a folder of its host. check and the build warn, each line with the line that works on both
+    engines: the page init writes now (LinkChecker follows its links at /notes/ on both)."""
+    init = Path(api.__file__).parent / "templates" / "init" / "docs" / "subscribe.md"
+    page = init_copy / "docs" / "subscribe.md"
+    shutil.copy(FIXTURES / "subscribe" / "html-list.md", page)
+    settings = init_copy / "notepress.yml"
+    text = settings.read_text(encoding="utf-8").replace("https://ana.example/", "https://ana.github.io/notes/")
+    settings.write_text(text, encoding="utf-8")
+    assert api.check(init_copy).warnings == []  # notepress.yml says engine: mkdocs
+
+    settings.write_text(text.replace("engine: mkdocs", "engine: zensical"), encoding="utf-8")
+    warned = [p for p in api.check(init_copy).warnings if p.path == "docs/subscribe.md"]
+    lines = page.read_text(encoding="utf-8").split("\n")
+
+    assert [p.line for p in warned] == [8, 9, 10, 11]  # one link to a feed on each
+    assert "../feed_rss_created.xml leads to https://ana.github.io/feed_rss_created.xml," in warned[0].message
+    assert [str(p) for p in warned] == publish.build_warnings(api.load(init_copy), "zensical")
+    assert publish.build_warnings(api.load(init_copy), "mkdocs") == []
+    for problem in warned:
+        lines[problem.line - 1] = problem.fix.split("; this line as: ")[1]
+    page.write_text("\n".join(line for line in lines if line not in ("<ul>", "</ul>")), encoding="utf-8")
+    assert page.read_bytes() == init.read_bytes()
+    assert cli("-C", init_copy, "check").output.startswith("checked 4 entries: no errors\n")
 
 
 @pytest.mark.site

@@ -46,6 +46,7 @@ def check(repo: Repo, *, strict: bool = False, staged: bool = False) -> Report:
         screened = project.screen(entries=project.entries)
         report.problems.extend(screened.problems)
         public = screened.view.public
+        report.problems.extend(publish.engine_warnings(project, project.config.engine))
     except NotepressError as e:
         report.problems.extend(e.problems)
     team = gate(project.entries, project.config, Reader.TEAM, today=project.today)

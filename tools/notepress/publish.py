@@ -52,15 +52,23 @@ def generate(where: Project | Path | str, *, drafts: bool = False, redact: bool 
     return project, _write_posts(project, screened, engine)
 
 
-def build_warnings(project: Project) -> list[str]:
-    """What a build warns of before it builds: notepress.yml's and the entries' warnings ("file:line:
-    warning: …"), the errors of private and internal entries it goes on without, a missing site_url,
-    and a shallow clone (its posts' dates would be wrong)."""
-    said = [str(w) for w in project.build_report().warnings]
+def build_warnings(project: Project, engine: str = "mkdocs") -> list[str]:
+    """What a build with `engine` warns of before it builds: notepress.yml's and the entries' warnings
+    ("file:line: warning: …"), the errors of private and internal entries it goes on without, the
+    links of docs/'s pages the engine would get wrong, a missing site_url, and a shallow clone (its
+    posts' dates would be wrong)."""
+    said = [str(w) for w in [*project.build_report().warnings, *engine_warnings(project, engine)]]
     if not project.config.site_url:
         said.append(f"warning: {NO_SITE_URL}")
     shallow = shallow_warning(project.root)
     return said + ([shallow] if shallow else [])
+
+
+def engine_warnings(project: Project, engine: str) -> list[Problem]:
+    """The links of docs/'s pages that `engine` would get wrong: on Zensical, one to a feed written
+    from the page's address (see site_files.feed_links_zensical_misses)."""
+    found = project.engine_settings if engine == "zensical" else None
+    return site_files.feed_links_zensical_misses(project.config, site_files.rss_options(found.data)) if found else []
 
 
 def _write_posts(project: Project, screened, engine: str | None) -> blog.Generated:
@@ -213,7 +221,7 @@ def _publish(project: Project, site_dir: Path, engine: str | None, options: tupl
     redact, strict = options
     staged = stage(project, site_dir, redact=redact, strict=strict, engine=engine)
     builder = project.engine(engine)
-    for warning in build_warnings(project):
+    for warning in build_warnings(project, builder.name):
         tell(warning)
     say(f"notepress: {staged.generated.summary()}")
     say(f"Building the site with {builder.name} into {staged.final.name}/ …")

@@ -18,7 +18,10 @@ audit (so everything written here is audited like the rest).
   robots.txt of the writer's own (in docs/) is left as it is.
 
 Feed autodiscovery (`<link rel="alternate">` on every page) is in the theme's main.html, from the
-list `feed_links` gives the templates (see site.py and plugin.py).
+list `feed_links` gives the templates (see site.py and plugin.py). The Subscribe page
+(docs/subscribe.md) links the feeds in Markdown from its own file, which both engines turn into a
+link that works wherever the site is; `feed_links_zensical_misses` warns, on Zensical, of a page's
+link to a feed that Zensical sends elsewhere (the HTML list an earlier notepress init wrote).
 """
 
 from __future__ import annotations
@@ -27,6 +30,7 @@ import datetime as dt
 import gzip
 import html
 import json
+import os
 import posixpath
 import re
 import xml.etree.ElementTree as ET
@@ -34,7 +38,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
-from .config import POSTS
+from .config import POSTS, Config, hand_written_pages
 from .output import write_if_changed
 from .problems import NotepressError, Problem
 
@@ -106,6 +110,82 @@ def feed_files(options) -> list[Feed]:
         if options.get(f"{kind}_feed_enabled", True) is not False:
             feeds += [Feed(str(names[f"{kind}_{when}"]), kind, when == "updated") for when in ("created", "updated")]
     return feeds
+
+
+# -- the pages that link the feeds ----------------------------------------------------------------
+
+# A link's target as a page's source writes it: an HTML attribute, a Markdown link, a reference.
+LINK_TARGET = re.compile(r"""\b(?:href|src)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+))|\]\(\s*<?([^)\s>]+)"""
+                         r"""|^\s{0,3}\[[^\]]+\]:\s*<?([^\s>]+)""", re.I)
+# The line of an HTML list as notepress init used to write docs/subscribe.md, and a link in it.
+HTML_ITEM = re.compile(r"^\s*(<li>)?(.*?)(?:</li>)?\s*$", re.I)
+HTML_LINK = re.compile(r'<a\s+href="([^"<>]*)"(?:\s+type="[^"<>]*")?\s*>([^<>]*)</a>', re.I)
+
+
+def feed_links_zensical_misses(config: Config, rss: dict | None) -> list[Problem]:
+    """Warnings for the links of docs/'s pages to the feeds that do not reach them on Zensical.
+    Zensical reads a page's every relative link, Markdown or HTML, from the page's file in docs/
+    (MkDocs, an HTML one from the page's address): docs/subscribe.md's `../feed_rss_created.xml`,
+    as notepress init used to write it, is `../../feed_rss_created.xml` on the page subscribe/,
+    outside a site in a folder of its host. The form both engines make right is a Markdown link
+    from the page's file (the MkDocs plugin lists the feeds among MkDocs' files: see plugin.py);
+    each warning gives it, as the whole line when the line is a simple one of an HTML list."""
+    feeds = {f.name: f for f in feed_files(rss)}
+    problems = []
+    for path in hand_written_pages(config) if feeds else []:
+        page = path.relative_to(config.docs_dir).as_posix()
+        shown = Path(os.path.relpath(path, config.root)).as_posix()
+        for number, line in enumerate(path.read_text(encoding="utf-8", errors="replace").split("\n"), 1):
+            for m in LINK_TARGET.finditer(line):
+                url = html.unescape(next(g for g in m.groups() if g is not None))
+                feed = feeds.get(posixpath.basename(urlsplit(url).path))
+                missed = _missed(url, page, feed.name, config.site_url) if feed else None
+                if missed:
+                    problems.append(Problem(shown, number, "", f"on Zensical the link {url} leads {missed}, not to "
+                                            "the feed: Zensical reads a page's links from its file in docs/",
+                                            _fix(line, page, feed, feeds), "warning"))
+    return problems
+
+
+def _fix(line: str, page: str, feed: Feed, feeds: dict[str, Feed]) -> str:
+    why = "both engines make a Markdown link from the page's file right, wherever the site is"
+    whole = _as_markdown(line, page, feeds)
+    if whole:
+        return f"write the list in Markdown, without <ul> and </ul>: {why}; this line as: {whole}"
+    return f"write the link in Markdown, outside any HTML block: {why}; as {_markdown_link(feed, page)}"
+
+
+def _missed(url: str, page: str, name: str, site_url: str) -> str | None:
+    """Where Zensical sends `url`, a link of docs/`page` to the feed `name`, when that is not the
+    feed (its address under site_url, or where it is in docs/); else None."""
+    parts = urlsplit(url)
+    if parts.scheme or parts.netloc or parts.path.startswith("/"):
+        return None
+    target = posixpath.normpath(posixpath.join(posixpath.dirname(page), parts.path))
+    if target == name:
+        return None
+    if site_url:  # at the root of its host, a link climbing out of the site stops there: it works
+        address = urljoin(site_url, target)
+        return None if address == urljoin(site_url, name) else f"to {address}"
+    return "out of the site's folder" if target.startswith("../") else f"to docs/{target}"
+
+
+def _markdown_link(feed: Feed, page: str, text: str = "") -> str:
+    link = posixpath.relpath(feed.name, posixpath.dirname(page) or ".")
+    return f'[{text or feed.title}]({link}){{ type="{feed.type}" }}'
+
+
+def _as_markdown(line: str, page: str, feeds: dict[str, Feed]) -> str | None:
+    """`line` of an HTML list as a line of a Markdown one (an item's next line indented under it),
+    its feed links as `_markdown_link`s; None when it holds anything else HTML."""
+    item = HTML_ITEM.match(line)
+
+    def link(a: re.Match) -> str:
+        feed = feeds.get(posixpath.basename(urlsplit(html.unescape(a.group(1))).path))
+        return _markdown_link(feed, page, a.group(2).strip()) if feed else a.group()
+
+    text = HTML_LINK.sub(link, item.group(2))
+    return None if "<" in text or text == item.group(2) else ("- " if item.group(1) else "  ") + text
 
 
 # -- the posts, as the feeds and the sitemap name them ------------------------------------------------
