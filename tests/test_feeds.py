@@ -19,7 +19,6 @@ from urllib.parse import urljoin, urlsplit
 
 import feedparser
 import pytest
-import yaml
 
 from conftest import FIXTURES, isolate_git_config
 from e2e_helpers import TODAY, run_cli
