@@ -25,8 +25,8 @@ def init(target, name, author, site_url, install_from):
     """Create a writing repo in DIR (default: here): config, example entries, hooks, CI.
 
     Writes mkdocs.yml, a commented notepress.yml, one example entry of each type (the insight
-    internal, the others public), docs/, .gitignore, a pre-commit hook running `notepress check`
-    and a GitHub Actions workflow publishing to GitHub Pages. Runs `git init` when DIR is not
+    internal, the goal private, the others public), docs/, .gitignore, a pre-commit hook running
+    `notepress check --staged` and a GitHub Actions workflow publishing to GitHub Pages. Runs `git init` when DIR is not
     in a git repo. Never overwrites a file: if any exists, it names them all and writes nothing.
 
     \b
