@@ -98,6 +98,23 @@ def test_alias_bomb_is_refused_as_one_problem_at_its_first_anchor(tmp_path):
     assert "anchors and aliases (& and *) are not supported" in report.problems[0].message
 
 
+def test_a_hash_that_starts_text_after_a_plain_value_is_a_warning_with_the_quoted_line(tmp_path):
+    """`title: Customer notes #2 and more` reads 'Customer notes' (YAML drops the comment): said, with
+    the line to write; a comment meant as one (`# like this`) and a quoted value are not."""
+    text = ("title: Customer notes #2 and more\nsummary: Fees #1 priority\naudience: private  # public | internal\n"
+            "quote: 'It is #1 for us'\ntags: [a, b]  #todo\n")
+    report = Report(tmp_path)
+
+    fields = load_mapping(text, "posts/x.md", 2, report)
+
+    assert fields["title"].value == "Customer notes" and fields["audience"].value == "private"
+    assert [str(p) for p in report.problems] == [
+        "posts/x.md:2: warning: title: the text from `#2 and more` on is a YAML comment, so title reads "
+        "'Customer notes' (put the value in quotes: `title: 'Customer notes #2 and more'`)",
+        "posts/x.md:3: warning: summary: the text from `#1 priority` on is a YAML comment, so summary reads 'Fees' "
+        "(put the value in quotes: `summary: 'Fees #1 priority'`)"]
+
+
 def test_check_reports_every_problem_of_a_tree_at_once_sorted(tmp_path, cli):
     repo = make_repo(tmp_path / "repo", CASES)
     expected = [line for case in sorted(CASES, key=lambda c: f"posts/{c}.md")

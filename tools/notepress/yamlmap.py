@@ -77,9 +77,28 @@ def load_mapping(text: str, path: Path | str, first_line: int, report: Report,
                              "keep one of them")
                 continue
             fields[key] = _field(loader, key, value_node, path, line, first_line, report)
+            _comment_cut(text, key, value_node, path, first_line, report)
         return fields
     finally:
         loader.dispose()
+
+
+HASH_TEXT = re.compile(r"[ \t]+(#\S.*)$")  # `title: Notes #2 and more`: a comment YAML drops, which reads as text
+
+
+def _comment_cut(text: str, key: str, node: yaml.Node, path: Path | str, first_line: int, report: Report) -> None:
+    """A warning when a plain one-line value is followed by a comment that starts like text (`#2`,
+    `#hashtag`): YAML drops it, so the value is cut there without a word. (A comment meant as one,
+    `# like this`, has a space after the mark, as every comment notepress writes does.)"""
+    if not isinstance(node, yaml.ScalarNode) or node.style or node.start_mark.line != node.end_mark.line:
+        return
+    rest = HASH_TEXT.match(text.splitlines()[node.end_mark.line][node.end_mark.column:] if text else "")
+    if rest is None:
+        return
+    whole = f"{node.value} {rest.group(1)}"
+    report.warning(path, first_line + node.start_mark.line, key,
+                   f"the text from `{rest.group(1)[:20]}` on is a YAML comment, so {key} reads {node.value!r}",
+                   f"put the value in quotes: `{key}: {scalar(whole)}`")
 
 
 def _field(loader: _Loader, key: str, value_node: yaml.Node, path: Path | str, line: int, first_line: int,
