@@ -244,3 +244,20 @@ def test_a_proposed_subject_reads_well_without_a_top_theme(template, subject):
 ])
 def test_a_quote_in_quote_marks_is_quoted_once(quote, said):
     assert unquoted(quote) == said
+
+
+def test_the_first_issue_says_which_earlier_insights_it_leaves_out(cli, init_copy):
+    """The first issue covers the last cadence_days; an older insight is in no issue: said, with the --since."""
+    repo = init_copy
+    old = init_entry(repo, "insights")
+    weeks_ago = TODAY - dt.timedelta(days=30)
+    _field(repo / old, "date", weeks_ago.isoformat())
+    _insight(cli, repo, "Kestrel would move to ACH", "Kestrel Foods", "ach", KESTREL)
+
+    _, drafted = _draft(cli, repo)
+
+    since = TODAY - dt.timedelta(days=13)
+    assert (f"warning: period: 1 insight from before {since} (the first issue covers the last 14 days) is in no issue "
+            f"(to include them, draft with --since {weeks_ago})") in drafted.stderr
+    _, again = _draft(cli, repo, "--since", weeks_ago.isoformat())
+    assert "is in no issue" not in again.stderr

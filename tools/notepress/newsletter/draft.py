@@ -35,6 +35,7 @@ def draft(view: View, *, since: dt.date | None = None, until: dt.date | None = N
     unsent = issues[-1] if issues and (not sent or sent[-1] is not issues[-1]) else None
     number = unsent.number if unsent else (issues[-1].number + 1 if issues else 1)
     until = until or today
+    chosen = since is not None
     if since is None:
         since = sent[-1].until + dt.timedelta(days=1) if sent else until - dt.timedelta(days=config.newsletter.cadence_days - 1)
         if Period(since, until).reversed:  # the last issue, just sent, already covers today
@@ -60,8 +61,13 @@ def draft(view: View, *, since: dt.date | None = None, until: dt.date | None = N
         text = edited.add(before, shown, new)
         last = Last(unsent.proposed_subject, tuple(dict.fromkeys(unsent.proposed + slugs)),
                     tuple(dict.fromkeys(e.slug for _, notes in new for e in notes)))
-    return _rendered(view, number, since, until, text, last, unsent, before, now=now, today=today,
-                     markdown_settings=markdown_settings)
+    record = _rendered(view, number, since, until, text, last, unsent, before, now=now, today=today,
+                       markdown_settings=markdown_settings)
+    earlier = [] if chosen or sent else [e for e in view.entries if e.insight and e.date < since]
+    return record if not earlier else dataclasses.replace(record, warnings=(*record.warnings, Problem(
+        "", 0, "period", f"{len(earlier)} insight{'s' if len(earlier) != 1 else ''} from before {since} "
+        f"(the first issue covers the last {config.newsletter.cadence_days} days) {'are' if len(earlier) != 1 else 'is'} "
+        "in no issue", f"to include them, draft with --since {min(e.date for e in earlier)}", "warning")))
 
 
 def refresh(view: View, record: archive.IssueRecord, *, sending: bool = False, now: dt.datetime | None = None,
