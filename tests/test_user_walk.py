@@ -62,6 +62,10 @@ def test_related_posts_share_a_theme_whatever_its_case():
 # -- a check-in on a step not done is listed as not done, and is no action and no evidence ---------------
 
 def test_a_checkin_on_a_step_not_done_is_no_action_no_evidence_and_listed_as_not_done(init_copy):
+    def coverage() -> str:
+        return ok("-C", str(init_copy), "stats").stdout.split("Competency coverage", 1)[1]
+
+    before = coverage()
     ok("-C", str(init_copy), "checkin", "--on", EARLIER, "--did-not", "--carry", "--outcome", "Sales week ate it",
        "--learning", "A step needs a slot", "--title", "Not yet: the setup theme", "--yes")
     later = "not-yet-the-setup-theme"
@@ -78,6 +82,7 @@ def test_a_checkin_on_a_step_not_done_is_no_action_no_evidence_and_listed_as_not
     assert f"- {TODAY} Not yet" not in competencies and "Evidence: 1 learning entry and" in portfolio
     assert f"- {TODAY} Not yet: the setup theme (`posts/learning/{TODAY}-{later}.md`) (not done)" in portfolio
     assert "1 action in the period" in portfolio.split("## Goals served", 1)[1]
+    assert coverage() == before  # stats' competency coverage counts it as no evidence either
     page = ok("-C", str(init_copy), "portfolio", "--format", "html").stdout
     assert "<h2>Committed to and not done</h2>" in page and "Not yet: the setup theme <code>" in page
 

@@ -7,7 +7,7 @@ import datetime as dt
 from collections import Counter
 from dataclasses import dataclass
 
-from ..model import Entry, Period, by_theme, theme_key
+from ..model import Entry, Period, by_theme, steps_not_done, theme_key
 
 WEEK = dt.timedelta(days=7)
 DEFAULT_WEEKS = 12
@@ -74,8 +74,10 @@ def theme_series(entries: list[Entry], weeks: list[dt.date]) -> tuple[ThemeSerie
     return tuple(sorted(series, key=lambda s: (-s.insights, -s.customers, theme_key(s.theme))))
 
 
-def coverage(entries: list[Entry], framework: tuple[str, ...]) -> tuple[tuple[str, int], ...]:
-    counts = Counter(c for e in entries if e.loop for c in e.loop.competencies)
+def coverage(entries: list[Entry], framework: tuple[str, ...],
+             not_done: frozenset[str] = frozenset()) -> tuple[tuple[str, int], ...]:
+    """Learning entries per competency; a check-in on a step not done (`not_done`) is no evidence."""
+    counts = Counter(c for e in entries if e.loop and e.slug not in not_done for c in e.loop.competencies)
     names = list(dict.fromkeys([*framework, *sorted(counts)]))
     return tuple((name, counts[name]) for name in names)
 
@@ -117,7 +119,7 @@ def compute(entries: list[Entry], framework: tuple[str, ...], *, until: dt.date,
         streak=current,
         longest=longest,
         themes=theme_series(period, mondays_),
-        competencies=coverage(period, framework),
+        competencies=coverage(period, framework, steps_not_done(entries)),
     )
 
 
