@@ -160,7 +160,9 @@ def init_site(tmp_path_factory, engine):
 @pytest.fixture(scope="session")
 def browser():
     """One headless Chromium (Debian's, through Playwright) for all the browser tests of the session;
-    each test or module opens its own pages."""
+    each test or module opens its own pages. Offline and fast: it resolves no name but loopback, so
+    what a page asks of another host (Material's Google Fonts) fails at once, with no request routed
+    through the test (Playwright's page.route costs a round trip to Python per request)."""
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
