@@ -114,13 +114,7 @@ def generate(view: PublicView, changed: dict[Path, dt.date] | None = None, engin
     if legacy:  # the posts an earlier notepress wrote into docs/, where any engine would publish them
         shutil.rmtree(config.legacy_posts_dir)
     _mirror_docs(config, top, view.docs_files)
-    strangers = _foreign_files(out)
-    if strangers:
-        raise NotepressError([
-            Problem(_rel(p, config.root), 1, "", "is in the folder notepress generates, but notepress did not write it",
-                    "move it to posts/ (with front matter) or delete it")
-            for p in strangers
-        ])
+    _refuse_strangers(out, config)
     result = Generated(scheduled=list(view.held), legacy=legacy)
     template = environment(config.root).get_template("post.md.jinja")
     default_authors = (config.authors[0].id,) if config.authors else ()
@@ -141,6 +135,29 @@ def generate(view: PublicView, changed: dict[Path, dt.date] | None = None, engin
             share=og_meta(view, entry, cards.cards.get(entry.slug)), scheduled=view.scheduled(entry),
             connections={"linked_from": [(link_text(e.title), post_filename(e)) for e in sources],
                          "related": [(link_text(e.title), post_filename(e)) for e in others]})
+    _write_and_prune(out, files, result)
+    result.attachments = view.published_files
+    _write_attachments(out, {a.name: a.data for a in [*(a for files in view.attachments.values() for _, a in files),
+                                                      *cards.cards.values()]})
+    result.cards = (cards.drawn, len(cards.cards) - cards.drawn)
+    result.listing = listing(public, view.scheduled)
+    result.updated = {e.post_path: updated(e, changed) for e in public}
+    return result
+
+
+def _refuse_strangers(out: Path, config: Config) -> None:
+    """NotepressError naming every file in the generated folder that notepress did not write."""
+    strangers = _foreign_files(out)
+    if strangers:
+        raise NotepressError([
+            Problem(_rel(p, config.root), 1, "", "is in the folder notepress generates, but notepress did not write it",
+                    "move it to posts/ (with front matter) or delete it")
+            for p in strangers
+        ])
+
+
+def _write_and_prune(out: Path, files: dict[str, str], result: Generated) -> None:
+    """Write each of `files` that changed, remove the posts no longer among them; counted in `result`."""
     for name, text in files.items():
         path = out / name
         if write_if_changed(path, text.encode("utf-8")):
@@ -151,13 +168,6 @@ def generate(view: PublicView, changed: dict[Path, dt.date] | None = None, engin
         if path.name not in files:
             path.unlink()
             result.removed.append(path)
-    result.attachments = view.published_files
-    _write_attachments(out, {a.name: a.data for a in [*(a for files in view.attachments.values() for _, a in files),
-                                                      *cards.cards.values()]})
-    result.cards = (cards.drawn, len(cards.cards) - cards.drawn)
-    result.listing = listing(public, view.scheduled)
-    result.updated = {e.post_path: updated(e, changed) for e in public}
-    return result
 
 
 def updated(entry: Entry, changed: dict[Path, dt.date] | None) -> dt.date:
