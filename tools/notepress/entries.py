@@ -323,9 +323,10 @@ def _validate(path: Path, fields: dict[str, Field], body: str, body_line: int, c
         ok = rule(path, fields, v, etype, config, report) and ok
     slug = v["slug"] or _slug_from_file_name(path, fields, report)
     if not ok or etype is None:
+        out = _held_out(path, fields, body, body_line, v, etype, slug, report)
         if held is not None:
-            held.append(_held_out(path, fields, body, body_line, v, etype, slug, report))
-        if v["draft"]:
+            held.append(out)
+        if v["draft"] and out.audience is not None:  # a draft whose names cannot be read still stops a build
             _hold_back(report, report.rel(path))
         return None
     return _entry(path, fields, body, body_line, v, etype, slug, report)
@@ -346,6 +347,7 @@ def _held_out(path: Path, fields: dict[str, Field], body: str, body_line: int, v
     wrong have their defaults; an unknown type reads as an essay, a wrong date as the earliest one."""
     source = report.rel(path)
     wrong = {p.field for p in report.problems if p.path == source and p.severity == "error"}
+    wrong -= {name for name in ("customer", "contacts") if _blank(fields.get(name))}  # no name to protect
     names = {"customer", "contacts"} & fields.keys() if etype is None else set()  # an insight's, were it one
     if wrong & {*BOUNDARY_FIELDS} or names:
         return HeldOut(source, None, slug=slug)
@@ -355,6 +357,11 @@ def _held_out(path: Path, fields: dict[str, Field], body: str, body_line: int, v
     values = {**v, "date": v["date"] or dt.date.min, "title": v["title"] or ""}
     return HeldOut(source, audience, _entry(path, fields, body, body_line, values, etype or "essay", slug or
                                             path.stem, report), slug)
+
+
+def _blank(f: Field | None) -> bool:
+    """A field left empty (`customer: ""`, as `notepress new insight` writes it): wrong, but it names nobody."""
+    return f is None or (f.raw is not None and not f.raw.strip())
 
 
 def _slug_from_file_name(path: Path, fields: dict[str, Field], report: Report) -> str:
