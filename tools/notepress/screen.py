@@ -321,6 +321,19 @@ class _Rules:
                 problems.append(Problem(shown, _line_in(text, [Path(opened).name]), "",
                                         f"includes {_rel(Path(opened), self.config.root)}, which is not a "
                                         "public entry", "remove the include; a page may include public text only"))
+        return problems + self.page_links(path, shown, text, page)
+
+    def page_links(self, path: Path, shown: str, text: str, page) -> list[Problem]:
+        """A hand-written page links no file of posts/ that is not a public entry: the link would carry
+        its file name to the site (and lead nowhere)."""
+        problems = []
+        for url in dict.fromkeys(u for f in page.fields.values() for u in f.urls):
+            inside = self.linked_posts_file(path.parent, url)
+            target = self.by_path.get(inside) if inside else None
+            if inside and (target is None or target.slug not in self.public):
+                problems.append(Problem(shown, _line_in(text, [Path(inside).name, url]), "",
+                                        f"links {_rel(Path(inside), self.config.root)}, which is not a public entry",
+                                        "remove the link; a page may link public posts only"))
         return problems
 
     def settings(self, engine_text: str | None) -> list[Problem]:
@@ -368,11 +381,15 @@ class _Rules:
 
     def inside_posts(self, entry: Entry, url: str) -> str | None:
         """The file in posts/ a URL of the entry's page points to, if it points into posts/."""
+        return self.linked_posts_file(entry.path.parent, url)
+
+    def linked_posts_file(self, folder: Path, url: str) -> str | None:
+        """The file in posts/ a URL on a page of `folder` points to, if it points into posts/."""
         parts = urllib.parse.urlsplit(url.strip())
         if parts.netloc or (parts.scheme and parts.scheme.lower() != "file") or not parts.path:
             return None
         path = urllib.parse.unquote(parts.path)
-        return self.posts_file(path if os.path.isabs(path) and parts.scheme else os.path.join(entry.path.parent, path))
+        return self.posts_file(path if os.path.isabs(path) and parts.scheme else os.path.join(folder, path))
 
     def line_of_term(self, entry: Entry, name: str, text: str, term: str) -> int:
         one = Terms([term])
