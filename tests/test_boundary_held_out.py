@@ -118,18 +118,21 @@ def test_a_docs_page_never_links_a_non_public_entry(init_copy):
     assert "docs/about.md:3: " in checked.stderr
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "leak (before this session too): `customer:` on an entry that is not an insight (a private essay) is "
-    "only a warning ('an insight field'), and its name is never confidential: a public page may print it"))
-def test_a_customer_written_on_a_private_essay_stays_confidential(init_copy):
+def test_a_customer_written_on_a_private_essay_stops_the_build_until_the_writer_says_what_it_is(init_copy):
+    """Found by hand (before this session too): `customer:` on an essay was only a warning ('an insight
+    field'), and its name was never confidential, so a public page could print it. Now it is an error
+    that makes the essay's names unreadable to the boundary: the build stops until it is fixed."""
     write(init_copy, {"posts/essays/call-notes.md": front(
         {"title": "Call notes", "date": day(-5), "type": "essay", "audience": "private", "customer": CUSTOMER},
         SECRET_TEXT), ESSAY: essay(f"We spoke with {WORD} last week.")})
 
-    checked = run_cli("-C", str(init_copy), "check")  # what a build refuses (a build would cost an engine run)
+    checked = run_cli("-C", str(init_copy), "check")
+    result = build(init_copy)
 
     assert checked.exit_code == 1, output(checked)
-    assert f'{ESSAY}:9: body: "{WORD}"' in checked.stderr  # the public page that names it
+    assert ("posts/essays/call-notes.md:6: customer: names a customer on an essay entry, but only an insight's names "
+            "are kept off public pages (set `type: insight`, or move the name into an insight)") in checked.stderr
+    assert result.exit_code == 1 and published(init_copy, WORD) == []
 
 
 # -- routes found safe ---------------------------------------------------------------------------------------

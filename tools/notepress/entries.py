@@ -316,7 +316,7 @@ def _validate(path: Path, fields: dict[str, Field], body: str, body_line: int, c
     """The entry the fields make, checked against its type's schema, or None (problems reported)."""
     typed, ok = check((TYPE,), fields, path, report)
     etype = typed["type"]
-    _fields_of_other_types(path, fields, etype, report)
+    ok = _fields_of_other_types(path, fields, etype, report) and ok
     v, right = check(TYPE_FIELDS.get(etype, COMMON_FIELDS), fields, path, report)
     ok = right and ok
     for rule in (_known_authors, _in_framework, _dates_in_order, _one_end_of_step):
@@ -380,17 +380,25 @@ def _line(fields: dict[str, Field], name: str) -> int:
     return f.line if f else 1
 
 
-def _fields_of_other_types(path: Path, fields: dict[str, Field], etype: str | None, report: Report) -> None:
-    """A warning for each key the entry's type does not have: another type's field, or no field at all."""
+def _fields_of_other_types(path: Path, fields: dict[str, Field], etype: str | None, report: Report) -> bool:
+    """A warning for each key the entry's type does not have: another type's field, or no field at all.
+    A customer or contacts on an entry that is no insight is an error (False): only an insight's names
+    are kept off public pages, so the writer must say what the names are."""
     known = FIELDS_BY_TYPE.get(etype or "", ALL_FIELDS)
+    ok = True
     for key, f in fields.items():
         if key in known:
             continue
-        if key in OWNER:
+        if key in ("customer", "contacts") and etype is not None and not _blank(f):
+            report.error(path, f.line, key, f"names a customer on {'an' if etype[0] in 'aeiou' else 'a'} {etype} entry, but only an insight's names are "
+                         "kept off public pages", "set `type: insight`, or move the name into an insight")
+            ok = False
+        elif key in OWNER:
             report.warning(path, f.line, key, f"is a {OWNER[key]} field, but this entry is type {etype}",
                            f"remove it or set `type: {OWNER[key]}`")
         else:
             report.warning(path, f.line, key, "is not a known field", closest(key, known))
+    return ok
 
 
 def _known_authors(path, fields, v, etype, config, report) -> bool:
