@@ -28,30 +28,60 @@ BAD = FIXTURES / "workflow" / "learning-bad-audience.md"
 ENTRY = "posts/learning/2026-11-20-revenue-recognition.md"
 
 
-@pytest.fixture
-def env(tmp_path):
-    """`notepress` first on PATH, pre-commit's cache and git's config inside the test's folder."""
-    gitconfig = tmp_path / "gitconfig"
+def environment(folder: Path) -> dict:
+    """`notepress` first on PATH, pre-commit's cache and git's config inside `folder`."""
+    gitconfig = folder / "gitconfig"
     gitconfig.write_text("")
     e = {k: v for k, v in os.environ.items() if not k.startswith("GIT_")}
-    e.update(PATH=f"{BIN}{os.pathsep}{e.get('PATH', '')}", PRE_COMMIT_HOME=str(tmp_path / "pre-commit-home"),
+    e.update(PATH=f"{BIN}{os.pathsep}{e.get('PATH', '')}", PRE_COMMIT_HOME=str(folder / "pre-commit-home"),
              GIT_CONFIG_GLOBAL=str(gitconfig), GIT_CONFIG_NOSYSTEM="1", PRE_COMMIT_COLOR="never")
     return e
 
 
 @pytest.fixture
-def repo(tmp_path, env, monkeypatch):
-    if git_toplevel(tmp_path) is not None:
-        pytest.skip("the temporary folder is inside a git repository")
-    for k, v in env.items():
+def env(tmp_path, monkeypatch):
+    """The test's environment (see `environment`), also this process's while the test runs."""
+    e = environment(tmp_path)
+    for k, v in e.items():
         monkeypatch.setenv(k, v)
-    root = tmp_path / "notes"
+    return e
+
+
+def installed(root: Path, env: dict) -> Path:
+    """A writing repo from `notepress init` (git init included) with the hook installed by pre-commit."""
+    if git_toplevel(root.parent) is not None:
+        pytest.skip("the temporary folder is inside a git repository")
     init_repo(root, name="Notes", author="Maya Chen")
     assert (root / ".git").is_dir()
     run(["git", "config", "user.name", "Maya Chen"], root, env)
     run(["git", "config", "user.email", "maya@example.com"], root, env)
     run([sys.executable, "-m", "pre_commit", "install"], root, env)
     return root
+
+
+@pytest.fixture
+def repo(tmp_path, env):
+    return installed(tmp_path / "notes", env)
+
+
+@pytest.fixture(scope="module")
+def scaffolded(tmp_path_factory) -> Path:
+    """A repo with the hook installed and init's files committed through it, once for the module."""
+    folder = tmp_path_factory.mktemp("precommit")
+    e = environment(folder)
+    with pytest.MonkeyPatch.context() as mp:
+        for k, v in e.items():
+            mp.setenv(k, v)
+        root = installed(folder / "notes", e)
+        first = commit(root, e, "scaffold", ".")
+        assert first.returncode == 0, first.stdout + first.stderr
+    return root
+
+
+@pytest.fixture
+def committed(scaffolded, tmp_path, env) -> Path:
+    """A copy of `scaffolded` (its git history and installed hook too) for one test to commit in."""
+    return Path(shutil.copytree(scaffolded, tmp_path / "notes", symlinks=True))
 
 
 def run(args, cwd: Path, env: dict, ok: bool = True) -> subprocess.CompletedProcess:
@@ -95,8 +125,8 @@ def test_the_hook_rejects_a_bad_entry_and_accepts_the_fixed_one(repo, env):
     assert commits(repo, env) == ["fixed", "scaffold"]
 
 
-def test_a_public_entry_naming_a_customer_is_rejected(repo, env):
-    commit(repo, env, "scaffold", ".")
+def test_a_public_entry_naming_a_customer_is_rejected(committed, env):
+    repo = committed
     [essay] = (repo / "posts" / "essays").glob("*.md")
     with essay.open("a", encoding="utf-8") as f:
         f.write("\nLast week Harborview Outfitters told me the same thing.\n")
@@ -111,8 +141,8 @@ def test_a_public_entry_naming_a_customer_is_rejected(repo, env):
     assert commits(repo, env) == ["scaffold"]
 
 
-def test_the_hook_skips_commits_that_touch_no_entry(repo, env):
-    commit(repo, env, "scaffold", ".")
+def test_the_hook_skips_commits_that_touch_no_entry(committed, env):
+    repo = committed
     (repo / ENTRY).write_bytes(BAD.read_bytes())  # a bad entry, untracked: not part of this commit
     (repo / "docs" / "about.md").write_text("# About\n", encoding="utf-8")
 
@@ -123,9 +153,10 @@ def test_the_hook_skips_commits_that_touch_no_entry(repo, env):
     assert commits(repo, env) == ["about", "scaffold"]
 
 
-def test_an_untracked_half_written_entry_does_not_block_a_finished_essay(repo, env):
+def test_an_untracked_half_written_entry_does_not_block_a_finished_essay(committed, env):
     """The hook judges what is committed (`notepress check --staged`): a private learning entry left
     half-written and never added fails `notepress check`, and the finished essay is committed."""
+    repo = committed
     half = repo / "posts" / "learning" / "2026-11-21-half-written-idea.md"
     half.write_text("---\ntitle: Half written idea\ndate: 2026-11-21\ntype: learning\naudience: private\n"
                     "action: \"\"\n---\n", encoding="utf-8")
@@ -139,7 +170,7 @@ def test_an_untracked_half_written_entry_does_not_block_a_finished_essay(repo, e
 
     assert done.returncode == 0, done.stdout + done.stderr
     assert re.search(r"notepress check\.+Passed", done.stdout + done.stderr)
-    assert commits(repo, env) == ["essay"]
+    assert commits(repo, env) == ["essay", "scaffold"]
 
 
 def test_the_published_hook_manifest(env):
