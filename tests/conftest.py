@@ -54,10 +54,11 @@ SHARED_MODULES = {"tests/test_site_e2e.py", "tests/test_audit.py", "tests/test_b
 
 # The scopes that take longest (seconds on 2 workers, measured), handed out first so that the last
 # one a worker starts is a short one; the rest follow in collection order.
-LONGEST_FIRST = ("shared", "tests/test_speed.py", "tests/test_boundary.py", "tests/test_build_faults.py",
-                 "tests/test_serve.py", "tests/test_serve_problems.py", "tests/test_serve_engines.py",
-                 "tests/test_precommit.py", "tests/test_ci_workflow.py", "tests/test_engines.py",
-                 "tests/test_edits_atomic.py", "tests/test_attachments.py", "tests/test_send_journal.py")
+LONGEST_FIRST = ("shared", "tests/test_serve_problems.py", "tests/test_boundary.py", "tests/test_speed.py",
+                 "tests/test_build_faults.py", "tests/test_precommit.py", "tests/test_serve.py",
+                 "tests/test_serve_engines.py", "tests/test_engines.py", "tests/test_ci_workflow.py",
+                 "tests/test_attachments.py", "tests/test_edits_atomic.py", "tests/test_goals_first_month.py",
+                 "tests/test_send_journal.py", "tests/test_leak_property.py")
 
 
 def _scope(nodeid: str) -> str:
