@@ -7,7 +7,7 @@ entry>", links, a shared slug, attachments, docs/ pages, an audience line YAML r
 the writer meant. From `notepress init`, real files, in-process builds (MkDocs: the routes are the
 engine's input, which both engines share; a refusal costs no engine run).
 
-The xfail tests are leaks found by hand (2026-11-23), kept failing until they are fixed.
+The tests under 'leaks found by hand' failed until the leaks they name were fixed.
 """
 
 from __future__ import annotations
@@ -90,7 +90,7 @@ def refused(root: Path, result, *named: str) -> None:
     assert not (root / "site").exists()
 
 
-# -- leaks (the xfail ones: until fixed) -----------------------------------------------------------------------------
+# -- leaks found by hand (fixed) -----------------------------------------------------------------------------
 
 def test_a_draft_insight_whose_names_cannot_be_read_keeps_them_off_the_site(init_copy):
     """Found by hand: a draft's errors were warnings (so that it does not block the rest), even when they
