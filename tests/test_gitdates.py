@@ -88,3 +88,18 @@ def test_a_public_post_shows_when_its_source_last_changed(tmp_path):
     text = (tmp_path / ".notepress/docs/blog/posts/essay.md").read_text()
     meta = yaml.safe_load(text.split("---\n")[1])
     assert meta["date"] == {"created": dt.date(2026, 9, 1), "updated": dt.date(2026, 10, 9)}
+
+
+def test_a_change_after_the_projects_day_shows_as_that_day(tmp_path):
+    """The one clock: a source changed after the day notepress publishes for (NOTEPRESS_TODAY, or a
+    file time ahead of it) is shown as updated on that day, never later."""
+    from e2e_helpers import TODAY
+
+    path = write(tmp_path, "essay.md", "An essay")
+    later = dt.datetime.combine(TODAY + dt.timedelta(days=10), dt.time(12), dt.timezone.utc).timestamp()
+    os.utime(path, (later, later))
+
+    api.generate_blog(tmp_path)
+
+    text = (tmp_path / ".notepress/docs/blog/posts/essay.md").read_text()
+    assert yaml.safe_load(text.split("---\n")[1])["date"]["updated"] == TODAY

@@ -73,9 +73,10 @@ def engine_warnings(project: Project, engine: str) -> list[Problem]:
 
 def _write_posts(project: Project, screened, engine: str | None) -> blog.Generated:
     """The screened public view as posts for `engine` (None: the configured one), each with when its
-    source last changed (from git)."""
+    source last changed (from git; a file changed since, its file time), never after the project's day."""
     config = project.config
-    return blog.generate(screened.view, last_changed(project.root, config.posts_dir, [e.path for e in screened.view]),
+    changed = last_changed(project.root, config.posts_dir, [e.path for e in screened.view])
+    return blog.generate(screened.view, {path: min(day, project.today) for path, day in changed.items()},
                          engine or config.engine)
 
 
