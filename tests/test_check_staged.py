@@ -85,6 +85,19 @@ def test_an_entry_linking_to_one_the_commit_makes_private_or_removes_is_judged(r
     assert f"{shown}:" in removed.stderr and f"[[{LEARNING}]]" in removed.stderr
 
 
+def test_a_new_entry_linking_back_that_git_does_not_have_does_not_stop_the_commit(repo):
+    """`new learning --from` closes the earlier step and writes a new entry that links back to it; the
+    writer commits the closed step first, the new one half-written and never added: no part of it."""
+    made = run_cli("-C", str(repo), "new", "learning", "Sales signed off the pilot", "--from", LEARNING)
+    assert made.exit_code == 0, made.output
+    git(repo, "add", str(entry(repo, LEARNING)))
+
+    result = staged_check(repo)
+
+    assert result.exit_code == 0, result.output
+    assert result.stderr.splitlines() == [OTHERS]
+
+
 def test_an_entry_added_with_the_slug_of_another_is_judged_by_it(repo):
     made = repo / run_cli("-C", str(repo), "new", "essay", "Five calls").stdout.strip()
     text = made.read_text(encoding="utf-8")

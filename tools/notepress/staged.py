@@ -7,8 +7,9 @@ A half-written entry that is no part of the commit (untracked, say) does not sto
 judged by the problems of:
 
 - the entries it adds or changes (staged in git), notepress.yml, and anything that is no entry's;
-- an entry that links to one it adds, changes or removes, or that has one's slug (what that link or
-  slug means changes with the commit);
+- an entry in git that links to one it adds, changes or removes, or that has one's slug (what that
+  link or slug means changes with the commit; an entry git does not have, a new one being written
+  that links back to the one committed, is no part of what the commit makes);
 - with notepress.yml in the commit, every entry in git; with an insight in it (its customer and
   contacts are confidential on every public page), every public entry in git (or one whose
   audience cannot be read).
@@ -78,12 +79,13 @@ def _involved(project: Project, commit: Commit, known: dict[str, HeldOut]) -> se
     names.discard("")
     paths = involved | gone.keys()
     insight = any(_insight(h) for h in [*(known[path] for path in involved), *gone.values()])
+    tracked = set(_git(project.root, "ls-files", "-z").decode("utf-8", "surrogateescape").split("\0"))
     if CONFIG_FILE in commit.changed or insight:
-        tracked = set(_git(project.root, "ls-files", "-z").decode("utf-8", "surrogateescape").split("\0"))
         involved |= tracked if CONFIG_FILE in commit.changed else \
             {path for path in tracked & known.keys() if known[path].audience in (None, "public")}
-    for source, found in known.items():
-        if source not in involved and (found.slug in names or _links_to(project.root, source, names, paths)):
+    for source, found in known.items():  # an entry git does not have is no part of what the commit makes
+        if source not in involved and source in tracked and \
+                (found.slug in names or _links_to(project.root, source, names, paths)):
             involved.add(source)
     return involved
 
