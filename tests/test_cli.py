@@ -137,7 +137,7 @@ def test_directory_option_before_or_after_the_command(where, bad_repo, cli):
     assert result.exit_code == 1
     assert lines(result.stderr) == [
         *expected_lines(FIXTURES / "bad" / "missing-title.expected"),
-        "notepress: 1 problem in 1 entry (fix them and run again)",
+        "notepress: 1 problem, checked 1 entry (fix them and run again)",
     ]
 
 

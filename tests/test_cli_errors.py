@@ -73,7 +73,7 @@ def test_check_as_text_shows_an_error_outside_the_entries_on_one_line(career, cl
     assert lines(result.stderr) == [
         "mkdocs.yml:3: markdown_extensions: Failed to load extension 'notepress_no_such_extension'. "
         "ModuleNotFoundError: No module named 'notepress_no_such_extension' (fix the extension list)",
-        "notepress: 1 problem in 14 entries (fix them and run again)"]
+        "notepress: 1 problem, checked 14 entries (fix them and run again)"]
 
 
 def test_an_error_of_another_command_is_a_problem_line_and_a_count(career, cli):

@@ -212,7 +212,7 @@ def test_a_folder_named_notepress_yml_is_one_problem(tmp_path, cli):
     assert lines(result.stderr) == [
         "notepress.yml: cannot be read: Is a directory (make notepress.yml a readable file, or remove it to use "
         "the defaults)",
-        "notepress: 1 problem in 0 entries (fix them and run again)"]
+        "notepress: 1 problem, checked 0 entries (fix them and run again)"]
 
 
 def test_a_broken_link_is_not_taken_for_no_settings(tmp_path):

@@ -64,7 +64,7 @@ def test_check_prints_the_exact_problem_lines(case, tmp_path, cli):
         assert_exit(result, 1)
         *problems, summary = lines(result.stderr)
         assert problems == expected
-        assert summary == f"notepress: {len(errors)} problem{'s' if len(errors) != 1 else ''} in 1 entry " \
+        assert summary == f"notepress: {len(errors)} problem{'s' if len(errors) != 1 else ''}, checked 1 entry " \
                           "(fix them and run again)"
         assert result.stdout == ""
     else:
@@ -84,7 +84,7 @@ def test_unknown_key_warning_names_closest_key_and_fails_under_strict(tmp_path, 
         "posts/unknown-key-titel.md:6: warning: titel: is not a known field (did you mean `title`?)"]
     assert_exit(strict, 1)
     assert lines(strict.stderr)[0] == "posts/unknown-key-titel.md:6: titel: is not a known field (did you mean `title`?)"
-    assert lines(strict.stderr)[-1].startswith("notepress: 1 problem in 1 ")
+    assert lines(strict.stderr)[-1].startswith("notepress: 1 problem, checked 1 ")
 
 
 def test_alias_bomb_is_refused_as_one_problem_at_its_first_anchor(tmp_path):
@@ -129,7 +129,7 @@ def test_check_reports_every_problem_of_a_tree_at_once_sorted(tmp_path, cli):
     # sorted by file, then by line number (numerically)
     keys = [(m[1], int(m[2])) for m in (re.match(r"^(.+?):(\d+): ", p) for p in problems)]
     assert keys == sorted(keys)
-    assert summary == f"notepress: {n_errors} problems in {len(CASES)} entries (fix them and run again)"
+    assert summary == f"notepress: {n_errors} problems, checked {len(CASES)} entries (fix them and run again)"
 
 
 def test_entries_with_only_warnings_are_still_read(tmp_path):
@@ -268,7 +268,7 @@ def test_front_matter_nested_any_depth_is_one_problem_not_a_crash(depth, tmp_pat
     assert lines(result.stderr) == [
         *(f"posts/{name}:{line}: yaml: nested more than 50 levels deep (write plain values and short lists)"
           for name, (_, line) in sorted(DEEP.items())),
-        "notepress: 3 problems in 3 entries (fix them and run again)"]
+        "notepress: 3 problems, checked 3 entries (fix them and run again)"]
 
 
 def test_fifty_levels_are_read_and_fifty_one_are_refused():

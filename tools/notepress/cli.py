@@ -93,7 +93,8 @@ def check(fmt, strict, staged):
             click.echo(str(p), err=True)
         count = plural(report.files_read, 'entry', 'entries') + (" for this commit" if staged else "")
         if failing:
-            click.echo(f"notepress: {plural(len(failing), 'problem')} in {count} (fix them and run again)", err=True)
+            click.echo(f"notepress: {plural(len(failing), 'problem')}, checked {count} (fix them and run again)",
+                       err=True)
         else:
             click.echo(f"checked {count}: no errors"
                        + (f", {plural(len(report.warnings), 'warning')}" if report.warnings else ""))
