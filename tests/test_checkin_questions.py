@@ -45,6 +45,7 @@ def checkin(repo: Path, answers, *args: str):
 @pytest.mark.parametrize("typed, day", [
     ("Dec 1", dt.date(2026, 12, 1)), ("next friday", dt.date(2026, 11, 27)), ("in 2 weeks", dt.date(2026, 12, 7)),
     ("2026-12-01", dt.date(2026, 12, 1)), ("tomorrow", dt.date(2026, 11, 24)), ("banana", None),
+    ("Dec 32", None), ("32nd of December", None), ("in 45 days", dt.date(2027, 1, 7)),  # not the year 2032
 ])
 def test_days_are_read_as_people_type_them_relative_to_the_projects_today(typed, day):
     assert TODAY == dt.date(2026, 11, 23)  # a Monday: the days above are counted from it
@@ -63,8 +64,7 @@ def test_a_wrong_answer_is_said_and_asked_again_and_the_entry_reads_like_the_wri
     said = [line.split("Error: ", 1)[1] for line in result.output.splitlines() if "Error: " in line]
     assert said == [
         "the learning is empty (say it in a sentence: even a step not done teaches something)",  # names the answer
-        "2032-12-23 is more than a year from today (2026-11-23) (a next step is small: choose a nearer day (write it "
-        "as YYYY-MM-DD, or as Dec 1, next friday, in 2 weeks))",
+        "'Dec 32' is not a day I can read (write it as YYYY-MM-DD, or as Dec 1, next friday, in 2 weeks)",
         "'banana' is not a day I can read (write it as YYYY-MM-DD, or as Dec 1, next friday, in 2 weeks)",
         "'onboarding' is not a goal (use one of: understand-onboarding)",
         "'charm' is not in the competency framework (use one of: business-acumen, strategic-thinking, leadership, "

@@ -33,6 +33,11 @@ def problem(option: str, message: str, fix: str = "") -> StepError:
     return StepError(Problem("", 0, option, message, fix))
 
 
+# A day of the month past 31 beside a month's name, with no year written: a mistyped day, never a year.
+_MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?"
+_NOT_A_DAY = re.compile(rf"(?i)^\s*(?:{_MONTH}\s+(?:3[2-9]|[4-9]\d)(?:st|nd|rd|th)?|(?:3[2-9]|[4-9]\d)(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH})\s*$")
+
+
 def parse_day(text: str, today: dt.date) -> dt.date | None:
     """The day `text` says, relative to `today` (a day named without a year is the next one), or None."""
     text = " ".join(text.split())
@@ -42,6 +47,8 @@ def parse_day(text: str, today: dt.date) -> dt.date | None:
         return dt.date.fromisoformat(text)
     except ValueError:
         pass
+    if _NOT_A_DAY.search(text):  # "Dec 32": dateparser reads the 32 as a year (2032)
+        return None
     import dateparser  # here: its import and first parse take a tenth of a second, and only a check-in asks
 
     found = dateparser.parse(text, languages=["en"], settings={
