@@ -178,3 +178,15 @@ def test_commands_typed_inside_posts_learning_work_on_the_writing_repo_above(ini
     assert (init_copy / made.stdout.strip()).is_file() and not (init_copy / "posts/learning/posts").exists()
     assert EARLIER in steps.stdout
     assert elsewhere.exit_code == 1 and "this folder is not a writing repo" in elsewhere.stderr
+
+
+def test_a_checkin_that_names_a_customer_in_public_is_written_and_said_at_once(init_copy):
+    """A public check-in naming the customer of an internal insight is written as typed (nothing is
+    lost), and check's error is shown then, not first at the commit (a second user walk)."""
+    made = ok("-C", str(init_copy), "checkin", "--on", EARLIER, "--did", "--outcome", "Harborview Outfitters loved it",
+              "--learning", "Show the setup step", "--next-step", "Ask two more customers", "--audience", "public",
+              "--yes")
+
+    [written] = [line for line in made.stdout.splitlines() if line.startswith(f"posts/learning/{TODAY}-")]
+    assert f'{written}:' in made.stderr and 'confidential term "Harborview Outfitters"' in made.stderr
+    assert f"notepress: the check-in is written as you typed it; fix {written} before you commit it" in made.stderr

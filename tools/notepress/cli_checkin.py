@@ -266,6 +266,17 @@ def checkin(on_slug, today, yes, **options):
     if kept is None or kept.on == (done.chosen.slug if done.chosen else ""):  # else another's, kept
         resume.discard(repo.root)
     _written(done)
+    _problems_of(repo, done.written.source)
+
+
+def _problems_of(repo, source: str) -> None:
+    """What `check` says of the entry just written (a customer's name in a public check-in, say): it
+    is written as typed, and said before the commit refuses it."""
+    found = [p for p in api.check(type(repo).open(repo.root, today=repo.today)).problems if p.path == source]
+    for p in found:
+        click.echo(str(p), err=True)
+    if any(p.severity == "error" for p in found):
+        click.echo(f"notepress: the check-in is written as you typed it; fix {source} before you commit it", err=True)
 
 
 def _session(repo, on_slug: str | None, yes: bool, options: dict):
