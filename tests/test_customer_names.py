@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from e2e_helpers import copy_example, init_entry, output, run_cli
 from notepress import api
 from notepress.audit import audit_site
-from notepress.customers import COMMON_ZIPF, distinctive_words, zipf
+from notepress.customers import COMMON_ZIPF, CONTACT_ZIPF, TITLES, distinctive_words, zipf
 from notepress.publish import leak_problems
 
 CUSTOMER = "Harborview Outfitters"
@@ -70,7 +70,7 @@ def _errors(repo: Path) -> list[str]:
     ("Northwind Logistics", ("Northwind",)),
     ("Meridian Staffing", ()),  # both common: a writer who says "Meridian" lists it as an alias
     ("Müller Bäckerei", ("Bäckerei",)),  # as written, accents and all
-    ("Dana Whitfield", ("Whitfield",)),  # a contact's surname, by the same rule
+    ("Dana Whitfield", ("Whitfield",)),  # by the customers' rule (a contact has its own, below)
     ("Customer 001 Holdings", ()),  # numbers are never protected alone
     ("AB Harborview", ("Harborview",)),  # nor words of one or two letters
     ("Initech", ()),  # one word: the whole name is the term already
@@ -87,6 +87,27 @@ def test_the_threshold_sits_between_rare_names_and_the_words_a_pm_writes_with():
     for common in ("bank", "logistics", "freight", "staffing", "analytics", "invoice", "ledger", "roadmap",
                    "churn", "stakeholder", "dashboard", "holdings", "partners", "lee", "chen"):
         assert zipf(common) >= COMMON_ZIPF, common
+
+
+@pytest.mark.parametrize("name, words", [
+    ("Raj Patel", ("Raj", "Patel")),  # 3.55 and 3.49: they point at someone
+    ("Marguerite Okonkwo", ("Marguerite", "Okonkwo")),
+    ("Dr. Maya Chen", ("Maya", "Chen")),  # not Dr (two letters)
+    ("Prof. Ingrid Solvang PhD", ("Ingrid", "Solvang")),  # nor a title or post-nominal (4.12, 4.07)
+    ("Liesel von Solvang", ("Liesel", "Solvang")),  # nor a particle
+    ("Will Grant", ()),  # everyday words
+    ("J. R. Young", ()),  # an initial, and a very common name
+])
+def test_the_words_of_a_contacts_name_protected_alone(name, words):
+    assert distinctive_words(name, TITLES, threshold=CONTACT_ZIPF) == words
+
+
+def test_the_contact_threshold_sits_between_names_that_point_at_someone_and_everyday_words():
+    """A first name or surname names a person unless it is an everyday word or a very common name."""
+    for rare in ("ingrid", "patel", "marguerite", "raj", "maya", "chen", "okonkwo", "solvang", "dana"):
+        assert zipf(rare) < CONTACT_ZIPF, rare
+    for common in ("will", "mark", "rose", "grant", "young", "brown", "smith", "lee", "sam"):
+        assert zipf(common) >= CONTACT_ZIPF, common
 
 
 # --- a customer's short name ----------------------------------------------------------------------
@@ -226,11 +247,33 @@ def test_a_contact_is_confidential_like_its_customer(repo, example):
 
 def test_a_contacts_distinctive_surname_alone_is_confidential_a_common_name_is_not(repo, example):
     _front(repo / example.insight, "contacts", "[Dana Whitfield, Sam Lee]")
-    _append(repo / example.essay, "Dana and Sam and Mr Lee are common names.")
+    _append(repo / example.essay, "Sam and Mr Lee are common names.")
     line = _append(repo / example.essay, "Whitfield said it first.")
 
     assert _errors(repo) == [f'{example.essay}:{line}: body: "Whitfield" is a word of "Dana Whitfield", a contact '
                              f'of the customer "{CUSTOMER}" {FIX}']
+
+
+def test_a_contacts_first_name_or_surname_alone_is_an_error_an_everyday_word_of_a_name_is_not(repo, example, tmp_path):
+    """Found on a user walk: a public essay named contacts of an internal insight by a part of their
+    names ("Mr. Patel", "Ingrid's team", "Marguerite"), and `check`, the build and the audit let it by."""
+    _front(repo / example.insight, "contacts", "[Raj Patel, Ingrid Solvang, Prof. Marguerite Okonkwo, Will Grant]")
+    _append(repo / example.essay, "I will ask again. The grant came through. The prof who taught me agreed.")
+    surname = _append(repo / example.essay, "Mr. Patel from their finance team agreed.")
+    first = _append(repo / example.essay, "Ingrid's team wants a sandbox too.")
+    alone = _append(repo / example.essay, "Marguerite would agree.")
+
+    contact = 'a contact of the customer "Harborview Outfitters"'
+    assert _errors(repo) == [
+        f'{example.essay}:{surname}: body: "Patel" is a word of "Raj Patel", {contact} {FIX}',
+        f'{example.essay}:{first}: body: "Ingrid" is a word of "Ingrid Solvang", {contact} {FIX}',
+        f'{example.essay}:{alone}: body: "Marguerite" is a word of "Prof. Marguerite Okonkwo", {contact} {FIX}']
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "page.html").write_text("<p>Ingrid's team, Will and the grant</p>", encoding="utf-8")
+    project = api.load(repo)
+    assert [str(f) for f in audit_site(site, project.entries, project.config)] == [
+        f'site/page.html: "Ingrid" (a word of "Ingrid Solvang", {contact}, from {example.insight})']
 
 
 def test_contacts_must_be_a_list_of_names(repo, example):

@@ -11,17 +11,25 @@ gathers them all, each with the customer it points at (what `check` and the audi
 - the *distinctive* words of each of those names (not of a configured term, which is protected
   exactly as written: `Ledgerly Capital` does not make `Ledgerly` confidential).
 
-A word is distinctive when English uses it less than once per million words: its Zipf frequency
-(wordfreq's English list, the language notepress writes the site in) is below COMMON_ZIPF = 3.0.
+A word of a customer's name or alias is distinctive when English uses it less than once per million
+words: its Zipf frequency (wordfreq's English list, the language notepress writes the site in) is
+below COMMON_ZIPF = 3.0.
 Measured (see the README's "Customers as entities"): Harborview 1.65, Northwind 1.57, Kestrel
 2.47, Acme 2.89 and Outfitters 2.88 are protected on their own; Bank 5.16, Logistics 3.86, Freight
 3.99, Staffing 3.53 are not, nor the vocabulary a PM writes with (invoice, ledger, roadmap, churn
 and stakeholder are 3.0-3.5 words); Meridian (3.38) and Lighthouse (3.55) are not either: a writer
 who calls a customer by a common word lists it as an alias, which is protected whatever its
-frequency. A contact's given name and surname follow the same rule (Whitfield 2.95 and Okafor 2.55
-are protected alone, Chen 3.96 and Johnson 4.72 are not). A word of one or two letters, a number, a
-word of a name written in a script without spaces (each character is a token, not a word) and a
-word listed in notepress.yml `common_words:` are never protected alone.
+frequency.
+
+A person is named by a part of their name far more often than a company is ("Mr. Patel agreed",
+"Ingrid's team"), and a first name or surname only points at someone: a contact's given names and
+surnames are protected alone unless they are everyday words or very common names, a Zipf frequency
+of CONTACT_ZIPF = 4.5 or more (Will 6.45, Young 5.43, Mark 5.05, Brown 5.01, Smith 4.89, Rose 4.82,
+Grant 4.67 are not protected alone; Chen 3.96, Maya 3.87, Raj 3.55, Patel 3.49, Ingrid 3.25,
+Marguerite 3.1, Whitfield 2.95 are). The honorifics, post-nominals and particles of TITLES
+(Prof, Dame, PhD, von, der…) are never protected alone. A word of one or two letters (an initial,
+Mr, Dr), a number, a word of a name written in a script without spaces (each character is a
+token, not a word) and a word listed in notepress.yml `common_words:` are never protected alone.
 
 A word is matched as a whole token of text.py's form (`Harborview's` and `HARBORVIEW` are it;
 `Harborviews` and `Harbor` are not), like every confidential term.
@@ -42,6 +50,10 @@ from .problems import NotepressError, Problem
 from .text import NOSPACE, spanned_tokens, tokens
 
 COMMON_ZIPF = 3.0  # once per million words of English: below it, a word of a name is the customer's
+CONTACT_ZIPF = 4.5  # below it, a word of a contact's name is that person's (see the docstring)
+# Honorifics, post-nominals and name particles, as text.py's tokens: a word of a contact's name, never theirs alone.
+TITLES = frozenset("mrs ms mx miss mister madam madame mme mlle sir dame lady lord prof professor rev herr frau "
+                   "sra senor jr sr iii esq phd hon van von der den del della dos das ter bin ibn".split())
 LANGUAGE = "en"
 MIN_LETTERS = 3  # a word of one or two letters ("AB", "of") is never protected alone
 
@@ -93,8 +105,11 @@ def confidential(entries: Iterable[Entry], config: Config) -> dict[str, Name]:
     # One store for every repo (a word's frequency is the language's, not the repo's): wordfreq's list
     # (0.15-0.3 s to load) is loaded only for a word no repo of this user has named yet.
     store = Store("zipf", Path("wordfreq"), key=LANGUAGE)
+    frequency = functools.partial(_remembered, store)
     for whole in [*customers, *aliases, *contacts]:
-        for word in distinctive_words(whole.text, common, functools.partial(_remembered, store)):
+        person = whole.kind == "contact"
+        for word in distinctive_words(whole.text, common | TITLES if person else common, frequency,
+                                      CONTACT_ZIPF if person else COMMON_ZIPF):
             names.setdefault(word, Name(word, "word", whole.customer, whole.source, whole))
     store.save()
     return names
@@ -124,9 +139,11 @@ def _remembered(store: Store, token: str) -> float:
 
 
 def distinctive_words(name: str, common: set[str] | frozenset[str] = frozenset(),
-                      frequency: Callable[[str], float] | None = None) -> tuple[str, ...]:
-    """The words of `name` protected on their own, as written in it (see the module's docstring);
-    `frequency` gives a token's Zipf frequency (default `zipf`)."""
+                      frequency: Callable[[str], float] | None = None,
+                      threshold: float = COMMON_ZIPF) -> tuple[str, ...]:
+    """The words of `name` protected on their own, as written in it (see the module's docstring):
+    those whose Zipf frequency (`frequency`, default `zipf`) is below `threshold` (COMMON_ZIPF for a
+    customer's name or alias, CONTACT_ZIPF for a person's)."""
     if NOSPACE.search(name):
         return ()
     spans = list(spanned_tokens(name))
@@ -134,7 +151,7 @@ def distinctive_words(name: str, common: set[str] | frozenset[str] = frozenset()
         return ()
     words = [name[start:end] for token, start, end in spans
              if len(token) >= MIN_LETTERS and not token.isdigit() and token not in common
-             and (frequency or zipf)(token) < COMMON_ZIPF]
+             and (frequency or zipf)(token) < threshold]
     return tuple(dict.fromkeys(words))
 
 
