@@ -77,6 +77,20 @@ def test_the_sitemap_follows_the_sitemaps_protocol_and_dates_each_post_by_its_up
         assert lastmod == {url: day.isoformat() for url, day in updated.items()}
 
 
+def test_the_sitemap_keeps_its_default_namespace_whatever_the_process_registered(tmp_path):
+    """ElementTree's prefixes are global: WeasyPrint (imported for a PDF) registers the empty prefix,
+    and a sitemap written after it came out as `<ns0:urlset>`."""
+    from notepress import site_files
+
+    (tmp_path / "sitemap.xml").write_text(f'<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="{SITEMAP_NS[1:-1]}">'
+                                          "<url><loc>https://a.example/</loc></url></urlset>\n", encoding="utf-8")
+    ET.register_namespace("", "")  # what weasyprint.pdf.metadata does when it is imported
+    site_files.sitemap(tmp_path, site_files.Posts("https://a.example/", [], {}))
+
+    written = (tmp_path / "sitemap.xml").read_text(encoding="utf-8")
+    assert f'<urlset xmlns="{SITEMAP_NS[1:-1]}">' in written and "ns0:" not in written
+
+
 def test_robots_txt_lets_crawlers_in_and_names_the_sitemap(example):
     build, site_url, _ = example
     robots = RobotFileParser()

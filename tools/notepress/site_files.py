@@ -58,9 +58,16 @@ TAG = re.compile(r"<[A-Za-z][^<>]*>")
 URL_ATTRIBUTE = re.compile(r"""(\s(?:href|src|poster|cite)\s*=\s*)("[^"]*"|'[^']*'|[^\s"'>]+)""", re.I)
 MEDIA_ROOT = POSTS.parent.as_posix()  # Material's blog publishes the posts folder's other files here
 
-ET.register_namespace("atom", ATOM)
-ET.register_namespace("dc", DC)
-ET.register_namespace("", SITEMAP)
+
+
+def _xml(root: ET.Element, default_namespace: str | None = None) -> bytes:
+    """`root` as an XML file, its prefixes ours whatever else the process registered with ElementTree
+    (its namespace map is global: WeasyPrint, imported for a PDF, takes the empty prefix, and the
+    sitemap came out as `ns0:urlset`)."""
+    ET.register_namespace("atom", ATOM)
+    ET.register_namespace("dc", DC)
+    return (XML_DECLARATION + ET.tostring(root, encoding="unicode", default_namespace=default_namespace)
+            + "\n").encode("utf-8")
 
 
 # -- which feeds the site has --------------------------------------------------------------------
@@ -300,7 +307,7 @@ def rss_feed(path: Path, posts: Posts) -> None:
         description = item.find("description")
         if description is not None and description.text:
             description.text = posts.html(description.text, post)
-    write_if_changed(path, (XML_DECLARATION + ET.tostring(root, encoding="unicode") + "\n").encode("utf-8"))
+    write_if_changed(path, _xml(root))
 
 
 def json_feed(path: Path, posts: Posts) -> None:
@@ -338,7 +345,7 @@ def sitemap(stage: Path, posts: Posts) -> None:
             lastmod.text = posts.updated[post["url"]].isoformat()
             url.insert(1, lastmod)  # after loc, as the protocol lists them
     ET.indent(root)
-    data = (XML_DECLARATION + ET.tostring(root, encoding="unicode") + "\n").encode("utf-8")
+    data = _xml(root, default_namespace=SITEMAP)
     write_if_changed(path, data)
     packed = stage / "sitemap.xml.gz"
     if packed.is_file():  # MkDocs' copy says the same
