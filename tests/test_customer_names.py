@@ -245,6 +245,18 @@ def test_a_contact_is_confidential_like_its_customer(repo, example):
         f'{example.essay}:{sam}: body: "Sam Lee" is a contact of the customer "{CUSTOMER}" {FIX}']
 
 
+def test_a_contact_sharing_a_writers_name_is_kept_by_the_whole_name_and_the_other_words(repo, example):
+    """The writer's own name is on every page (init's author is Ana Li): a contact "Ana Okafor" does not
+    make "Ana" alone a leak, but "Okafor" alone and the whole name stay confidential."""
+    _front(repo / example.insight, "contacts", "[Ana Okafor]")
+    _append(repo / example.essay, "Ana wrote this on a Sunday.")
+    okafor = _append(repo / example.essay, "Okafor agreed.")
+
+    errors = _errors(repo)
+
+    assert len(errors) == 1 and errors[0].startswith(f'{example.essay}:{okafor}: body: "Okafor"'), errors
+
+
 def test_a_contacts_distinctive_surname_alone_is_confidential_a_common_name_is_not(repo, example):
     _front(repo / example.insight, "contacts", "[Dana Whitfield, Sam Lee]")
     _append(repo / example.essay, "Sam and Mr Lee are common names.")

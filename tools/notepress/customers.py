@@ -102,13 +102,16 @@ def confidential(entries: Iterable[Entry], config: Config) -> dict[str, Name]:
         if name.text not in names and tokens(name.text):  # a name without letters or digits can never match
             names[name.text] = name
     common = {w for word in config.common_words for w in tokens(word)}
+    # The writers' own names are on every page (author, copyright): a contact sharing a first name or a
+    # surname with one is protected by the whole name, not by that word alone.
+    writers = {w for author in config.authors for w in tokens(author.name)}
     # One store for every repo (a word's frequency is the language's, not the repo's): wordfreq's list
     # (0.15-0.3 s to load) is loaded only for a word no repo of this user has named yet.
     store = Store("zipf", Path("wordfreq"), key=LANGUAGE)
     frequency = functools.partial(_remembered, store)
     for whole in [*customers, *aliases, *contacts]:
         person = whole.kind == "contact"
-        for word in distinctive_words(whole.text, common | TITLES if person else common, frequency,
+        for word in distinctive_words(whole.text, common | TITLES | writers if person else common, frequency,
                                       CONTACT_ZIPF if person else COMMON_ZIPF):
             names.setdefault(word, Name(word, "word", whole.customer, whole.source, whole))
     store.save()
