@@ -54,7 +54,7 @@ def test_days_are_read_as_people_type_them_relative_to_the_projects_today(typed,
 
 def test_a_wrong_answer_is_said_and_asked_again_and_the_entry_reads_like_the_writer(init_copy):
     before = earlier_of(init_copy).read_text(encoding="utf-8")
-    answers = ["y", "Planning took the theme", "", "Bring one call, not a chart", "Ask support to tag setup calls",
+    answers = ["maybe", "y", "Planning took the theme", "", "Bring one call, not a chart", "Ask support to tag setup calls",
                "Dec 32", "banana", "Dec 1", "onboarding", "1", "charm", "execution, customer relationships",
                "everyone", "internal", ""]
 
@@ -63,6 +63,7 @@ def test_a_wrong_answer_is_said_and_asked_again_and_the_entry_reads_like_the_wri
     assert result.exit_code == 0, output(result)
     said = [line.split("Error: ", 1)[1] for line in result.output.splitlines() if "Error: " in line]
     assert said == [
+        "'maybe' is not yes or no (answer y or n, or Enter for yes)",
         "the learning is empty (say it in a sentence: even a step not done teaches something)",  # names the answer
         "'Dec 32' is not a day I can read (write it as YYYY-MM-DD, or as Dec 1, next friday, in 2 weeks)",
         "'banana' is not a day I can read (write it as YYYY-MM-DD, or as Dec 1, next friday, in 2 weeks)",

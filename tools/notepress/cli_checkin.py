@@ -96,7 +96,23 @@ class Asker:
         default = self.kept.get(key, default)
         if self.yes:
             return default
-        return self._keep(key, click.confirm(prompt, default=default), typed=True)
+        shown = "Y/n" if default else "y/N"
+        answer = click.prompt(f"{prompt} [{shown}]", default="", show_default=False, value_proc=_yes_or_no(default))
+        return self._keep(key, answer, typed=True)
+
+
+def _yes_or_no(default: bool):
+    """A click value_proc for a yes/no question: y, yes, n, no (any case), or Enter for `default`;
+    anything else is said and asked again."""
+    def run(value: str) -> bool:
+        word = value.strip().lower()
+        if not word:
+            return default
+        if word in ("y", "yes", "n", "no"):
+            return word.startswith("y")
+        raise click.BadParameter(f"{value.strip()!r} is not yes or no (answer y or n, or Enter for "
+                                 f"{'yes' if default else 'no'})")
+    return run
 
 
 def _listed(values) -> str:
