@@ -139,7 +139,8 @@ def test_ctrl_c_keeps_the_answers_and_the_next_checkin_resumes_them(init_copy):
 
     assert resumed.exit_code == 0, output(resumed)
     assert resumed.output.startswith(f"A check-in on {EARLIER} started {TODAY} was stopped; its answers are kept in "
-                                     ".notepress/checkin.json.\nResume it? [Y/n]: \n")
+                                     ".notepress/checkin.json.\nResume it? [Y/n]: \nEach question shows its kept "
+                                     "answer as the default: press Enter to keep it.\n")
     assert "What happened instead? (what got in the way) [The quarter close took the week]: " in resumed.output
     [new] = init_copy.glob(f"posts/learning/{TODAY}-not-yet-*.md")
     text = new.read_text(encoding="utf-8")

@@ -201,6 +201,8 @@ def _resumed(repo, yes: bool, on: str | None) -> resume.Kept | None:
     on = f" on {kept.on}" if kept.on else ""
     click.echo(f"A check-in{on} started {kept.started} was stopped; its answers are kept in {where}.")
     if yes or click.prompt("Resume it? [Y/n]", default="", show_default=False, value_proc=_yes_or_no(True)):
+        if not yes:
+            click.echo("Each question shows its kept answer as the default: press Enter to keep it.")
         return kept
     aside = resume.set_aside(repo.root).relative_to(repo.root).as_posix()
     click.echo(f"Started again: its answers are set aside in {aside} (delete it once you no longer need them).")
