@@ -209,6 +209,16 @@ def init_copy(initialized, tmp_path) -> Path:
 
 
 @pytest.fixture
+def server():
+    """A real SMTP server on 127.0.0.1 (tests/smtp_server.py) for one test; its messages in .received.
+    A module may define its own (test_send_journal's holds a message on purpose)."""
+    from smtp_server import LocalSmtpServer
+
+    with LocalSmtpServer() as s:
+        yield s
+
+
+@pytest.fixture
 def empty_git_config(tmp_path, monkeypatch) -> Path:
     """No user or system git config: what notepress reads from git is only what a test sets there."""
     return isolate_git_config(monkeypatch, tmp_path)

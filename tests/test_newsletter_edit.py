@@ -17,17 +17,9 @@ import pytest
 from e2e_helpers import TODAY, init_entry
 from notepress.newsletter.compose import unquoted
 from notepress.newsletter.render import one_line
-from smtp_server import LocalSmtpServer
 
 TEAM = ("bo@example.com", "cy@example.com")
 KESTREL = '"Cap the fee and we move every payment to ACH."'  # the writer put it in quote marks
-
-
-@pytest.fixture
-def server():
-    """The real SMTP server on 127.0.0.1 that test_newsletter_send sends to."""
-    with LocalSmtpServer() as s:
-        yield s
 
 
 def _field(path: Path, key: str, yaml_value: str) -> None:

@@ -67,12 +67,6 @@ def make_issue(root: Path, number: int = 1) -> Path:
 
 
 @pytest.fixture
-def server():
-    with LocalSmtpServer() as s:
-        yield s
-
-
-@pytest.fixture
 def repo(tmp_path, server, monkeypatch):
     """A writing repo whose notepress.yml points at the test server, with issue #1 drafted."""
     monkeypatch.delenv(PASSWORD_ENV, raising=False)

@@ -15,7 +15,6 @@ from notepress.audience import Reader
 from notepress.newsletter.send import send_issue
 from notepress.problems import NotepressError
 from notepress.project import Project
-from smtp_server import LocalSmtpServer
 
 SENDER = "Ana Li <ana@example.com>"
 OUTSIDE = ["ana.li@gmail.com", "bo@examp1e.com", "cy@example.com.evil.io", "di@example.co", "ed@eu.example.com"]
@@ -30,12 +29,6 @@ def drafted(tmp_path_factory) -> Path:
     draft = run_cli("-C", str(root), "newsletter", "draft")
     assert draft.exit_code == 0, output(draft)
     return root
-
-
-@pytest.fixture
-def server():
-    with LocalSmtpServer() as s:
-        yield s
 
 
 @pytest.fixture
