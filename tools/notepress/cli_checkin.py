@@ -15,6 +15,7 @@ import click
 from . import api
 from .cli_base import command, parse_date, plural, project, show_problems
 from .problems import Problem
+from .project import Project
 from .review import Answers
 from .review import resume
 from .review.answers import DAY_FORMS, Rules, short, split
@@ -290,7 +291,8 @@ def checkin(on_slug, today, yes, **options):
 def _problems_of(repo, source: str) -> None:
     """What `check` says of the entry just written (a customer's name in a public check-in, say): it
     is written as typed, and said before the commit refuses it."""
-    found = [p for p in api.check(type(repo).open(repo.root, today=repo.today)).problems if p.path == source]
+    written = Project.open(repo.root, today=repo.today)  # read again: the check-in changed two entries
+    found = [p for p in api.check(written).problems if p.path == source]
     for p in found:
         click.echo(str(p), err=True)
     if any(p.severity == "error" for p in found):
