@@ -65,6 +65,7 @@ def load_mapping(text: str, path: Path | str, first_line: int, report: Report,
         if ("*" in text or len(text) > 20_000) and not _tree_is_plain(node, path, first_line, report):
             return None
         fields: dict[str, Field] = {}
+        lines = text.splitlines() if "#" in text else None  # for _comment_cut, split once
         for key_node, value_node in node.value:
             line = first_line + key_node.start_mark.line
             if not isinstance(key_node, yaml.ScalarNode) or key_node.tag != "tag:yaml.org,2002:str":
@@ -77,7 +78,8 @@ def load_mapping(text: str, path: Path | str, first_line: int, report: Report,
                              "keep one of them")
                 continue
             fields[key] = _field(loader, key, value_node, path, line, first_line, report)
-            _comment_cut(text, key, value_node, path, first_line, report)
+            if lines is not None:
+                _comment_cut(lines, key, value_node, path, first_line, report)
         return fields
     finally:
         loader.dispose()
@@ -86,13 +88,14 @@ def load_mapping(text: str, path: Path | str, first_line: int, report: Report,
 HASH_TEXT = re.compile(r"[ \t]+(#\S.*)$")  # `title: Notes #2 and more`: a comment YAML drops, which reads as text
 
 
-def _comment_cut(text: str, key: str, node: yaml.Node, path: Path | str, first_line: int, report: Report) -> None:
+def _comment_cut(lines: list[str], key: str, node: yaml.Node, path: Path | str, first_line: int,
+                 report: Report) -> None:
     """A warning when a plain one-line value is followed by a comment that starts like text (`#2`,
     `#hashtag`): YAML drops it, so the value is cut there without a word. (A comment meant as one,
     `# like this`, has a space after the mark, as every comment notepress writes does.)"""
     if not isinstance(node, yaml.ScalarNode) or node.style or node.start_mark.line != node.end_mark.line:
         return
-    rest = HASH_TEXT.match(text.splitlines()[node.end_mark.line][node.end_mark.column:] if text else "")
+    rest = HASH_TEXT.match(lines[node.end_mark.line][node.end_mark.column:])
     if rest is None:
         return
     whole = f"{node.value} {rest.group(1)}"
