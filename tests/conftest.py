@@ -49,7 +49,7 @@ def pytest_configure(config):
 # once (a module missing here still works: its worker builds the example too). Every other module runs whole on one worker.
 SHARED_MODULES = {"tests/test_site_e2e.py", "tests/test_audit.py", "tests/test_browser.py",
                   "tests/test_reader_browser.py", "tests/test_newsletter_browser.py", "tests/test_feeds.py",
-                  "tests/test_site_files.py", "tests/test_validators.py"}
+                  "tests/test_site_files.py", "tests/test_validators.py", "tests/test_hub.py"}
 
 
 # The scopes that take longest (seconds on 2 workers, measured), handed out first so that the last

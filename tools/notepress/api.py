@@ -65,6 +65,25 @@ def build(repo: Repo, *, engine: str | None = None, redact: bool | None = None, 
     return publish.publish(repo, engine=engine, redact=redact, strict=strict, progress=progress)
 
 
+def build_team(repo: Repo, *, engine: str | None = None, site_dir: Path | str | None = None, progress=None):
+    """The team's insight hub (hub/): the team's view built with the engine into `site_dir`
+    (default site-team/), indexed for search, audited against private entries and drafts, swapped in."""
+    from .hub import build_hub
+
+    return build_hub(repo, engine=engine, site_dir=site_dir, progress=progress)
+
+
+def serve_team(repo: Repo, *, engine: str | None = None, dev_addr: str | None = None, expose: bool = False,
+               site_dir: Path | str | None = None, progress=None, ready=None) -> None:
+    """The hub built as `build_team` does and served from its folder on 127.0.0.1:8001 (another
+    machine's address needs `expose`), built again when posts/ or notepress.yml change."""
+    from .hub.serve import DEFAULT_ADDRESS, serve_hub
+
+    project = opened(repo)
+    address = site.dev_address(dev_addr or DEFAULT_ADDRESS, expose=expose)
+    serve_hub(project.root, address, engine=engine, site_dir=site_dir, progress=progress, ready=ready)
+
+
 def serve(repo: Repo, *, engine: str | None = None, dev_addr: str | None = None, expose: bool = False,
           open_browser: bool = False, redact: bool | None = None, warn=None, progress=None) -> None:
     """Live preview on 127.0.0.1, drafts shown, never written into site/; another machine's address

@@ -75,10 +75,15 @@ class Needles:
     shorter fields by their first three words, confirmed in the file's text when those are there.
     """
 
-    def __init__(self, entries: list[Entry], config: Config, today: dt.date | None = None):
-        public = gate(entries, config, Reader.PUBLIC, today=today)  # the build's day: what it published
+    def __init__(self, entries: list[Entry], config: Config, today: dt.date | None = None,
+                 reader: Reader = Reader.PUBLIC):
+        # What `reader`'s site shows, on the build's day: its text is no leak. For the public site that
+        # is the public entries, and every name is confidential; for the team's hub, the team's view,
+        # and the confidential names are the customers and contacts only what the team may not see
+        # names (a configured term or a customer the team reads about is the team's to read).
+        public = gate(entries, config, reader, today=today)
         hidden = [e for e in entries if e not in public]
-        names = confidential(entries, config)
+        names = confidential(entries, config) if reader is Reader.PUBLIC else _unseen_names(hidden, list(public), config)
         terms = list(names)
         self.terms = Terms(terms)
         self.term_kind = {t: (n.kind, n.source) for t, n in names.items()}
@@ -230,6 +235,19 @@ class Needles:
         return _as_written(text, origin.text) if origin else text
 
 
+def _unseen_names(hidden: list[Entry], seen: list[Entry], config: Config) -> dict:
+    """The names of customers and contacts that only entries of `hidden` name: none that an entry of
+    `seen` names, or has in its text."""
+    sources = {e.source for e in hidden}
+    names = {t: n for t, n in confidential(hidden, config).items() if n.source in sources}
+    shown = Terms(list(names))
+    for e in seen:
+        for text in _fields(e) + list(e.insight.contacts if e.insight else ()):
+            for term in shown.found_in(tokens(text)):
+                names.pop(term, None)
+    return names
+
+
 def _prefix(key: str) -> int:
     return hash(tuple(key.split()[:MIN_FIELD_WORDS]))
 
@@ -283,15 +301,15 @@ def page_texts(config: Config) -> Iterable[str]:
 
 def audit_site(site_dir: Path, entries: list[Entry], config: Config, label: str | None = None,
                theme_dirs: Iterable[Path] = (), published: Iterable[str] = (), remember: bool = True,
-               today: dt.date | None = None) -> list[Finding]:
+               today: dt.date | None = None, reader: Reader = Reader.PUBLIC) -> list[Finding]:
     """Every finding in every file under `site_dir`. `label` is how the folder is named in findings;
     `published` the files of posts/ that public entries show (repo paths): any other file of posts/
     found in the site, under any name, is a finding (compared by its bytes).
 
     A file's text is not searched again when the same bytes were found clean by an audit looking
     for exactly the same things (CleanFiles); its name and bytes are always checked."""
-    needles = Needles(entries, config, today)
-    known = CleanFiles(config, needles) if remember else None
+    needles = Needles(entries, config, today, reader)
+    known = CleanFiles(config, needles, reader) if remember else None
     private = _private_files(config, set(published))
     label = label or site_dir.name
     theme = ThemeFiles(theme_dirs)
@@ -330,10 +348,11 @@ class CleanFiles:
     the audit looks for exactly the same things (Needles.fingerprint) with the same code (cache.py):
     a change of an audience, a term or a text that changes what is looked for starts afresh."""
 
-    def __init__(self, config: Config, needles: Needles):
+    def __init__(self, config: Config, needles: Needles, reader: Reader = Reader.PUBLIC):
         from .cache import Store
 
-        self.store = Store("audit", config.root, key=needles.fingerprint())
+        kind = "audit" if reader is Reader.PUBLIC else f"audit-{reader.name.lower()}"  # each site its own
+        self.store = Store(kind, config.root, key=needles.fingerprint())
 
     def clean(self, digest: bytes, suffix: str) -> bool:
         return self.store.get(digest + suffix.encode("utf-8", "surrogateescape")) is not None  # read by its suffix

@@ -105,12 +105,21 @@ ENGINE_OPTION = click.option("--engine", type=click.Choice(["mkdocs", "zensical"
                              help="Site engine (default: notepress.yml's `engine`, else mkdocs).")
 
 
+FOR_OPTION = click.option("--for", "reader", type=click.Choice(["public", "team"]), default="public", show_default=True,
+                          help="public: the blog, into site/. team: the team's internal insight hub, into site-team/.")
+SITE_DIR_OPTION = click.option("--site-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+                               help="With --for team: the hub's folder (default site-team/, never inside site/, "
+                                    "docs/ or posts/).")
+
+
 @command(config_warnings=False)
+@FOR_OPTION
 @ENGINE_OPTION
 @click.option("--redact/--no-redact", default=None,
               help="Replace confidential terms on public pages with `redact_with` instead of failing.")
 @click.option("--strict", is_flag=True, help="Treat warnings as errors.")
-def build(engine, redact, strict):
+@SITE_DIR_OPTION
+def build(reader, engine, redact, strict, site_dir):
     """Validate, write the public posts into docs/blog/posts/, build the site, audit it.
 
     The engine (MkDocs + Material, or Zensical) builds into a staging folder; site/ is replaced
@@ -124,14 +133,35 @@ def build(engine, redact, strict):
         notepress build
         notepress build --engine zensical
         notepress -C ~/notes build --redact
+        notepress build --for team       # the internal insight hub, into site-team/
+
+    With --for team it builds the team's insight hub instead: every internal and public insight by
+    theme and customer, the newsletter's issues, the learning log, and search, audited against
+    private entries and drafts. It is internal: never upload it with the blog (see the README).
     """
     signal.signal(signal.SIGTERM, _interrupted)  # `kill` stops it as Ctrl+C does: the site's state is said
+    if reader == "team":
+        return _build_team(engine, redact, strict, site_dir)
+    if site_dir is not None:
+        raise click.UsageError("--site-dir is for --for team; the blog's folder is site_dir in mkdocs.yml")
     try:
         built = api.build(project(), engine=engine, redact=redact, strict=strict, progress=progress)
     except api.Interrupted as e:
         click.echo(str(e), err=True)
         sys.exit(130)
     click.echo(f"built {built.site_dir} with {built.engine} in {built.seconds:.1f} s ({built.posts})")
+
+
+def _build_team(engine, redact, strict, site_dir) -> None:
+    if redact is not None:
+        raise click.UsageError("--redact is for the public site: the team's hub shows customers' names")
+    repo = project()
+    if strict:
+        repo.require(strict=True)
+    going_on()
+    built = api.build_team(repo, engine=engine, site_dir=site_dir, progress=progress)
+    click.echo(f"built the team hub {built.site_dir} with {built.engine} in {built.seconds:.1f} s ({built.summary}); "
+               "internal: do not upload it with the blog")
 
 
 def _interrupted(signum, frame):
@@ -147,7 +177,9 @@ def _interrupted(signum, frame):
 @ENGINE_OPTION
 @click.option("--redact/--no-redact", default=None,
               help="Replace confidential terms on public pages with `redact_with`, as build --redact does.")
-def serve(dev_addr, expose, open_browser, engine, redact):
+@FOR_OPTION
+@SITE_DIR_OPTION
+def serve(dev_addr, expose, open_browser, engine, redact, reader, site_dir):
     """Live preview of the blog, drafts shown and marked; rebuilds when posts/ changes.
 
     Entries with errors are left out and every problem is listed at the top of each page until
@@ -160,8 +192,17 @@ def serve(dev_addr, expose, open_browser, engine, redact):
         notepress serve --redact
         notepress serve --engine zensical
         notepress serve --dev-addr 0.0.0.0:8000 --expose
+        notepress serve --for team       # the team's hub, built, audited and served on 127.0.0.1:8001
+
+    With --for team it builds the team's insight hub as `build --for team` does, serves it from its
+    folder and builds it again when posts/ changes (it shows no drafts and is audited).
     """
     signal.signal(signal.SIGTERM, _interrupted)  # `kill` stops it as Ctrl+C does: the preview's files are removed
+    if reader == "team":
+        if redact is not None or open_browser:
+            raise click.UsageError("--redact and --open are for the blog's preview")
+        return api.serve_team(project(), engine=engine, dev_addr=dev_addr, expose=expose, site_dir=site_dir,
+                              progress=progress)
     api.serve(project(), engine=engine, dev_addr=dev_addr, expose=expose, open_browser=open_browser, redact=redact,
               warn=progress, progress=click.echo)
 

@@ -1,0 +1,222 @@
+"""The team's insight hub (`build --for team`), from `notepress init` on each engine: insights from
+several customers and two writers (internal, public, private, draft: tests/fixtures/hub/), a
+newsletter issue, then both sites built. Every internal insight is reachable from the hub's front
+page and found by its search (Pagefind, in Chromium); nothing of a private entry or a draft is in
+any file of site-team/ (Pagefind's chunks unpacked); nothing internal is in site/; the workflow
+uploads site/ only."""
+
+from __future__ import annotations
+
+import gzip
+import html
+import re
+import shutil
+import threading
+import types
+import socket
+import urllib.request
+from pathlib import Path
+from urllib.parse import urljoin, urlsplit
+
+import pytest
+import yaml
+
+from e2e_helpers import run_cli, screenshot, static_server
+
+pytestmark = [pytest.mark.site, pytest.mark.browser]
+FIXTURES = Path(__file__).parent / "fixtures" / "hub"
+INTERNAL = {  # slug -> customer page, of the insights the team sees
+    "2026-09-14-northwind-partial-payments": "northwind-logistics",
+    "2026-10-02-acme-bank-partial-refunds": "acme-bank",
+    "2026-11-05-harborview-export": "harborview-outfitters",
+}
+# Found only in private entries and drafts (their text, slugs, the customer and contact only they name)
+HIDDEN = ("Marmalade pelicans", "zebras audit the lighthouse ledger", "Quillfeather", "Ottoline", "Vasquez-Brandt",
+          "Copper kettles", "tangerine committee", "bulk approval of instalments", "Purple giraffes",
+          "pricing dry-run", "2026-11-12-quillfeather-secret", "2026-11-18-northwind-draft",
+          "2026-11-10-private-reflection")
+# Found only in internal entries (the public site must have none of it)
+TEAM_ONLY = ("Every partial payment turns into a spreadsheet", "refund the difference by cheque", "Northwind",
+             "Acme Bank", "Priya Raman", "Shadowed a month-end close")
+LINK = re.compile(r'href="([^"#?]*)')
+WIDTHS = {"mkdocs": (1280,), "zensical": (390,)}  # the index is the same on either engine: each width once
+
+
+def add_entries(root: Path) -> None:
+    """tests/fixtures/hub/ into posts/, and a second writer."""
+    for kind in ("insights", "learning"):
+        for path in (FIXTURES / kind).glob("*.md"):
+            shutil.copy(path, root / "posts" / kind / path.name)
+    config = root / "notepress.yml"
+    data = yaml.safe_load(config.read_text(encoding="utf-8"))
+    data["authors"]["sam-okafor"] = {"name": "Sam Okafor", "description": "Product designer"}
+    config.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+
+
+@pytest.fixture(scope="session")
+def hub(tmp_path_factory, engine):
+    root = tmp_path_factory.mktemp(f"hub-{engine}") / "notes"
+    for args in (("init", str(root), "--name", "Notes", "--author", "Ana Li"),):
+        assert run_cli(*args).exit_code == 0
+    add_entries(root)
+    for args in (("newsletter", "draft", "--since", "2026-09-01"), ("build", "--engine", engine),
+                 ("build", "--for", "team", "--engine", engine)):
+        result = run_cli("-C", str(root), *args)
+        assert result.exit_code == 0, result.output
+    return types.SimpleNamespace(root=root, site=root / "site", hub=root / "site-team", engine=engine)
+
+
+def texts(folder: Path) -> dict[str, str]:
+    """Every file of a built site as text: gzip-packed ones (Pagefind's chunks) unpacked, entities undone."""
+    out = {}
+    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+        data = path.read_bytes()
+        if data[:2] == b"\x1f\x8b":
+            data = gzip.decompress(data)
+        out[path.relative_to(folder).as_posix()] = html.unescape(data.decode("utf-8", "replace")) + " " + path.name
+    return out
+
+
+def test_nothing_private_or_draft_anywhere_in_the_hub(hub):
+    found = [(name, needle) for name, text in texts(hub.hub).items() for needle in HIDDEN
+             if needle.casefold() in text.casefold()]
+    assert found == []
+    assert any(name.startswith("pagefind/fragment/") for name in texts(hub.hub))  # the chunks were read
+
+
+def test_nothing_internal_in_the_public_site(hub):
+    found = [(name, needle) for name, text in texts(hub.site).items() for needle in TEAM_ONLY if needle in text]
+    assert found == []
+
+
+def test_every_internal_insight_is_reachable_from_the_front_page(hub):
+    """Following the hub's own links from index.html reaches each insight's section on its
+    customer's page, and its theme pages; no link is broken."""
+    seen, queue, broken = set(), ["index.html"], []
+    while queue:
+        page = queue.pop()
+        if page in seen:
+            continue
+        seen.add(page)
+        text = (hub.hub / page).read_text(encoding="utf-8")
+        for href in LINK.findall(text):
+            url = urljoin(f"http://hub/{page}", href)
+            if not url.startswith("http://hub/"):
+                continue
+            target = urlsplit(url).path.lstrip("/")
+            target = target + "index.html" if target.endswith("/") or not target else target
+            if target.endswith(".html"):
+                (queue.append(target) if (hub.hub / target).is_file() else broken.append(f"{page} -> {href}"))
+    assert broken == []
+    for slug, customer in INTERNAL.items():
+        page = f"customers/{customer}/index.html"
+        assert page in seen and f'id="{slug}"' in (hub.hub / page).read_text(encoding="utf-8")
+    assert {"themes/partial-payments/index.html", "learning/2026/index.html", "newsletter/001/index.html"} <= seen
+
+
+def test_every_page_says_internal_and_noindex_and_robots_refuses_all(hub):
+    pages = list(hub.hub.rglob("*.html"))
+    assert len(pages) >= 12
+    for page in pages:
+        text = page.read_text(encoding="utf-8")
+        assert re.search(r'<meta name="robots" content="noindex', text), page
+        assert "for the team only" in text, page
+    assert (hub.hub / "robots.txt").read_text().splitlines()[-2:] == ["User-agent: *", "Disallow: /"]
+    assert not (hub.hub / "sitemap.xml").exists() and not (hub.site / "site-team").exists()
+
+
+def test_the_workflow_uploads_the_blog_only(hub):
+    workflow = next((hub.root / ".github" / "workflows").glob("*.yml")).read_text(encoding="utf-8")
+    uploads = [s for job in yaml.safe_load(workflow)["jobs"].values() for s in job["steps"]
+               if "upload" in s.get("uses", "")]
+    assert [s["with"]["path"] for s in uploads] == ["site/"]
+    assert "site-team" not in workflow
+    assert "site-team/" in (hub.root / ".gitignore").read_text().splitlines()
+
+
+def test_search_finds_every_internal_insight_in_chromium(hub, browser, tmp_path):
+    """Pagefind's UI on the front page of the hub served in a folder of its host (/hub/), at 1280 px
+    (MkDocs) and 390 px (Zensical): each insight found by words of its title, its result linking to
+    its section."""
+    titles = {slug: yaml.safe_load((FIXTURES / "insights" / f"{slug}.md").read_text().split("---")[1])["title"]
+              for slug in INTERNAL}
+    with static_server(hub.hub, mount="/hub/") as base:
+        for width in WIDTHS[hub.engine]:
+            page = browser.new_page(viewport={"width": width, "height": 900})
+            page.goto(base)
+            box = page.wait_for_selector(".pagefind-ui__search-input")
+            for slug, title in titles.items():
+                box.fill(" ".join(title.split()[1:4]))
+                page.wait_for_selector(f'.pagefind-ui__result-link[href$="#{slug}"]', timeout=5000)
+            screenshot(page, tmp_path / f"hub-search-{hub.engine}-{width}.png")
+            page.close()
+
+
+def test_a_leak_into_the_hub_stops_its_build_and_keeps_the_last_one(hub, tmp_path):
+    """A writer's own template for the hub's front page (templates/hub/) that quotes a private entry:
+    the audit names it, the build fails, the hub built before is left as it was."""
+    root = tmp_path / "notes"
+    shutil.copytree(hub.root, root, ignore=shutil.ignore_patterns(".git"))
+    before = {p: p.read_bytes() for p in (root / "site-team").rglob("*.html")}
+    (root / "templates" / "hub").mkdir(parents=True)
+    template = (Path(__import__("notepress").__file__).parent / "templates" / "hub" / "index.md.jinja").read_text()
+    (root / "templates" / "hub" / "index.md.jinja").write_text(
+        template + "\nMarmalade pelicans negotiate the renewal behind closed doors.\n")
+    result = run_cli("-C", str(root), "build", "--for", "team", "--engine", hub.engine)
+    assert result.exit_code == 1
+    assert "Marmalade pelicans negotiate the renewal behind closed doors" in result.output
+    assert "site-team/index.html" in result.output
+    assert {p: p.read_bytes() for p in (root / "site-team").rglob("*.html")} == before
+
+
+def test_an_insight_made_private_leaves_the_hub_at_the_next_build(hub, tmp_path):
+    """On MkDocs, which renders again only the pages that changed: its section and its customer's page
+    (no other insight names Acme Bank) are gone, from the pages and the search index."""
+    if hub.engine != "mkdocs":
+        pytest.skip("Zensical renders every page into a fresh folder")
+    root = tmp_path / "notes"
+    shutil.copytree(hub.root, root, ignore=shutil.ignore_patterns(".git"))
+    path = root / "posts" / "insights" / "2026-10-02-acme-bank-partial-refunds.md"
+    path.write_text(path.read_text().replace("audience: internal", "audience: private"))
+    result = run_cli("-C", str(root), "build", "--for", "team", "--engine", hub.engine)
+    assert result.exit_code == 0, result.output
+    found = [name for name, text in texts(root / "site-team").items() if "Acme Bank" in text or "by cheque" in text]
+    assert found == []
+    assert not (root / "site-team" / "customers" / "acme-bank").exists()
+
+
+@pytest.mark.parametrize("folder", ["site", "docs", "posts/hub", "."])
+def test_the_hub_is_refused_in_a_public_folder(hub, folder):
+    result = run_cli("-C", str(hub.root), "build", "--for", "team", "--site-dir", folder)
+    assert result.exit_code == 1
+    assert "the team hub cannot be built in or around" in result.output
+    assert "--site-dir site-team" in result.output
+
+
+def test_serve_for_team_serves_the_hub_on_loopback(hub, tmp_path):
+    from notepress import api
+
+    if hub.engine != "mkdocs":
+        pytest.skip("the server is the same for either engine's hub")
+
+    root = hub.root  # built again in place: MkDocs renders no page again, and the hub stays the same
+    started, said = threading.Event(), []
+    servers = []
+
+    def ready(server):
+        servers.append(server)
+        started.set()
+
+    with socket.socket() as s:  # a free port
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    thread = threading.Thread(target=api.serve_team, args=(root,), daemon=True,
+                              kwargs={"engine": hub.engine, "dev_addr": f"127.0.0.1:{port}", "progress": said.append,
+                                      "ready": ready})
+    thread.start()
+    assert started.wait(60), said
+    page = urllib.request.urlopen(f"http://127.0.0.1:{port}/customers/northwind-logistics/").read().decode()
+    assert 'id="2026-09-14-northwind-partial-payments"' in page
+    servers[0].shutdown()
+    thread.join(10)
+    assert not thread.is_alive()

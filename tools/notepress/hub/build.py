@@ -1,0 +1,156 @@
+"""`notepress build --for team`: read, gate (the team's view), generate, build, index, audit, swap.
+
+    built = build_hub(project, engine="mkdocs", site_dir=None, progress=print)
+
+The hub goes into its own folder (`site-team/` by default), never inside a folder the public site
+is built from or into, and is swapped in whole only after its audit: no page, search chunk or file
+name of it may hold a private entry's or a draft's text or slug, a customer or contact that only
+those name, or a file of posts/ (the hub publishes no attachment). The hub is never uploaded by the
+publish workflow (it uploads site/ only) and ships a robots.txt that disallows everything.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..audience import Reader
+from ..audit import audit_site
+from ..newsletter import archive
+from ..output import BuildLock, leftovers, recover, staging_dir, swap_in, write_atomic, write_if_changed
+from ..problems import NotepressError, Problem
+from ..project import Project, opened
+from ..publish import audited, leak_problems
+from ..templates import PACKAGED
+from . import engine as engines
+from . import pages, search
+
+DEFAULT = "site-team"
+DOCS, WORK = "team-docs", "team-site"  # in .notepress/: the generated pages, MkDocs' working folder
+STATIC = ("hub.css", "hub.js")
+ROBOTS = "# The team's insight hub (notepress): internal, for no search engine.\nUser-agent: *\nDisallow: /\n"
+
+
+@dataclass(frozen=True)
+class TeamBuild:
+    site_dir: Path
+    engine: str
+    summary: str
+    seconds: float
+    warnings: tuple[str, ...] = ()
+
+
+def build_hub(where: Project | Path | str, *, engine: str | None = None, site_dir: Path | str | None = None,
+              progress=None) -> TeamBuild:
+    """Build the team's hub into `site_dir` (default: site-team/ in the repo) with `engine`."""
+    start, project = time.perf_counter(), opened(where)
+    say = progress or (lambda message: None)
+    config = project.require_config()
+    name = engine or config.engine
+    out = target(project, site_dir)
+    warnings = tuple(str(p) for p in project.go_on())  # an entry with an error is left out, as the review tools do
+    team = project.team(valid=True)
+    made = pages.hub(team, issues(project), project.today, str(project.settings.data.get("site_name") or "Notes"))
+    docs = config.owned_dir / DOCS
+    _write_pages(docs, made.pages)
+    with BuildLock(config.owned_dir / "team-build.lock", say):
+        recover(out)
+        for left in leftovers(out):
+            shutil.rmtree(left, ignore_errors=True)
+        fresh = staging_dir(out)
+        try:
+            say(f"Building the team hub with {name} into {out.name}/ …")
+            rendered, theme_dirs = engines.build(project, name, docs, config.owned_dir / WORK, fresh, say)
+            _complete(rendered, made)
+            _audit(project, rendered, out, theme_dirs)
+            if rendered != fresh:
+                _link_tree(rendered, fresh)
+            swap_in(fresh, out)
+        except BaseException:
+            shutil.rmtree(fresh, ignore_errors=True)
+            raise
+    say(f"notepress: audited {out.name}/: nothing of a private entry or a draft")
+    summary = (f"{sum(1 for e in team if e.insight)} insights, {sum(1 for e in team if e.loop)} learning entries, "
+               f"{len(made.pages)} pages, {len(made.records)} search records")
+    return TeamBuild(out, name, summary, time.perf_counter() - start, warnings)
+
+
+def target(project: Project, site_dir: Path | str | None) -> Path:
+    """The hub's folder: refused inside (or around) posts/, docs/, the public site or notepress's own."""
+    config = project.config
+    out = (project.root / (site_dir or DEFAULT)).resolve()
+    public = {"site_dir": project.settings.site_dir, "docs_dir": project.settings.docs_dir,
+              "posts": config.posts_dir, ".notepress": config.owned_dir, "the writing repo": project.root}
+    for what, folder in public.items():
+        folder = folder.resolve()
+        around = out == folder or out in folder.parents  # the swap would replace it
+        if around or (what != "the writing repo" and folder in out.parents):
+            raise NotepressError(Problem(str(site_dir or DEFAULT), 0, "", f"the team hub cannot be built in or around "
+                                         f"{what} ({_shown(folder, project.root)}): it would be published with it, "
+                                         "or replace it", f"build it into a folder of its own: --site-dir {DEFAULT}"))
+    return out
+
+
+def _shown(path: Path, root: Path) -> str:
+    return f"{path.relative_to(root).as_posix()}/" if path != root and root in path.parents else str(path)
+
+
+def issues(project: Project) -> list[pages.Issue]:
+    """The newsletter's archived issues, as the hub shows them."""
+    return [pages.Issue(r.number, r.subject, r.since, r.until, r.entries)
+            for r in archive.issues(project.config.root / project.config.newsletter.archive)]
+
+
+def _write_pages(docs: Path, files: dict[str, str]) -> None:
+    """The pages into `docs`, each written only when it changed (MkDocs renders again only those);
+    a page no longer made is removed."""
+    wanted = {**{rel: text.encode("utf-8") for rel, text in files.items()},
+              **{name: (PACKAGED / "hub" / name).read_bytes() for name in STATIC}}
+    for rel, data in wanted.items():
+        (docs / rel).parent.mkdir(parents=True, exist_ok=True)
+        write_if_changed(docs / rel, data)
+    for path in [p for p in docs.rglob("*") if p.is_file()]:
+        if path.relative_to(docs).as_posix() not in wanted:
+            path.unlink()
+
+
+def _complete(rendered: Path, made: pages.Hub) -> None:
+    """What every hub has whatever the engine: no page of a page no longer made (MkDocs keeps what it
+    built before), no sitemap (nothing is for search engines), a robots.txt refusing them all, and
+    the search index."""
+    wanted = {_output(rel) for rel in made.pages} | {"404.html"}
+    for path in rendered.rglob("*.html"):
+        rel = path.relative_to(rendered).as_posix()
+        if rel not in wanted and not rel.startswith(("assets/", search.BUNDLE + "/")):
+            path.unlink()
+    for name in ("sitemap.xml", "sitemap.xml.gz"):
+        (rendered / name).unlink(missing_ok=True)
+    write_atomic(rendered / "robots.txt", ROBOTS.encode())
+    search.write_index(made.records, rendered)
+
+
+def _output(rel: str) -> str:
+    """Where an engine writes the page of `rel` (directory URLs): themes/x.md -> themes/x/index.html."""
+    stem = rel.removesuffix(".md")
+    return "index.html" if stem == "index" else f"{stem.removesuffix('/index')}/index.html"
+
+
+def _audit(project: Project, rendered: Path, out: Path, theme_dirs: list[Path]) -> None:
+    findings = audit_site(rendered, audited(project), project.config, label=out.name, theme_dirs=theme_dirs,
+                          today=project.today, reader=Reader.TEAM)
+    if findings:
+        raise NotepressError(leak_problems(findings))
+
+
+def _link_tree(source: Path, dest: Path) -> None:
+    """`dest` holding the files of `source` as hard links (no copy): MkDocs replaces a file it writes
+    again, so the published hub never changes under its readers."""
+    for folder, dirs, files in os.walk(source):
+        rel = Path(folder).relative_to(source)
+        (dest / rel).mkdir(parents=True, exist_ok=True)
+        for name in files:
+            if name != engines.STAMP:
+                os.link(Path(folder, name), dest / rel / name)

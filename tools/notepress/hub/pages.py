@@ -1,0 +1,319 @@
+"""The team's view as the hub's pages and search records.
+
+Only what `team` (the team's View: internal and public entries, never private ones or drafts) holds
+is ever read here, with the newsletter archive's issues, of which only the entries the team sees now
+are shown. A page per theme and per customer, a page per issue and per year of the learning log, and
+an index of each; an insight is a section of its customer's page (its address: `customers/x/#slug`)
+and is quoted on its themes' pages. Every insight, learning entry and page is one search record,
+with the filters the hub's index offers (theme, customer, segment, source, product area,
+importance, writer).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import cached_property
+
+from markdown.extensions.toc import slugify
+
+from ..audience import Reader, View
+from ..links import find_links, link_text, rewrite
+from ..model import Entry, by_theme, theme_key
+from ..templates import environment
+from ..text import unquoted
+from . import chart
+
+SOURCE_LABEL = {"support-ticket": "support ticket"}
+IMPORTANCE = {0: "0 (minor)", 1: "1 (normal)", 2: "2 (important)", 3: "3 (critical)"}
+LATEST = 20  # insights on the hub's front page
+TAG = re.compile(r"<[^>]+>")
+
+
+@dataclass(frozen=True)
+class Record:
+    """One search result: where it is (relative to the hub's root), what it says, how it is filtered."""
+
+    url: str
+    title: str
+    content: str
+    filters: dict[str, list[str]] = field(default_factory=dict)
+    meta: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Issue:
+    """An issue of the newsletter as the archive keeps it (newsletter/archive.IssueRecord), reduced
+    to what the hub shows: its number, subject, period and the entries it showed."""
+
+    number: int
+    subject: str
+    since: dt.date
+    until: dt.date
+    slugs: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Hub:
+    """The pages (path -> Markdown) and search records of the team's view `team` on `today`."""
+
+    pages: dict[str, str]
+    records: list[Record]
+
+
+def hub(team: View, issues: list[Issue], today: dt.date, title: str) -> Hub:
+    if team.reader is not Reader.TEAM or team.drafts:
+        raise TypeError("the hub is made from the team's view, without drafts")
+    return _Pages(team, issues, today, title).hub()
+
+
+class _Pages:
+    def __init__(self, team: View, issues: list[Issue], today: dt.date, title: str):
+        self.team, self.issues, self.today, self.title = team, issues, today, title
+        entries = sorted(team, key=lambda e: (e.date, e.slug))
+        self.insights = [e for e in entries if e.insight]
+        self.learnings = [e for e in entries if e.loop]
+        self.themes = by_theme(self.insights)
+        self.theme_slugs = _unique({name: name for name in self.themes})
+        self.spelled = {theme_key(name): name for name in self.themes}  # a theme as the hub spells it
+        self.env = environment(team.config.root)
+        self.records: list[Record] = []
+
+    # -- who and where -----------------------------------------------------------------------------
+
+    @cached_property
+    def customers(self) -> dict[str, list[Entry]]:
+        """customer_key -> their insights, oldest first."""
+        found: dict[str, list[Entry]] = {}
+        for e in self.insights:
+            found.setdefault(e.insight.customer_key, []).append(e)
+        return found
+
+    @cached_property
+    def customer_names(self) -> dict[str, str]:
+        """customer_key -> the name as written most (the latest spelling on a tie)."""
+        return {key: Counter(e.insight.customer.strip() for e in notes).most_common(1)[0][0]
+                for key, notes in self.customers.items()}
+
+    @cached_property
+    def customer_slugs(self) -> dict[str, str]:
+        return _unique(self.customer_names)
+
+    def where(self, entry: Entry) -> str:
+        """The page and anchor of an entry the hub shows, relative to the hub's root ("" for none)."""
+        if entry.insight:
+            return f"customers/{self.customer_slugs[entry.insight.customer_key]}.md#{entry.slug}"
+        if entry.loop:
+            return f"learning/{entry.date.year}.md#{entry.slug}"
+        return ""
+
+    def links(self, entry: Entry, page: str) -> Callable[[str], str]:
+        """Text of `entry` for `page`: its entry links to entries the hub shows become links, the
+        rest plain text (the team's view resolves only what the team sees)."""
+        depth = "../" * page.count("/")
+
+        def href(target: Entry) -> str:
+            return depth + self.where(target) if self.where(target) else ""
+
+        def target_of(link, source):
+            found = self.team.resolve(link, source)
+            return found if found is not None and self.where(found) else None
+
+        return lambda text: rewrite(text, entry, target_of, href)
+
+    def writers(self, entry: Entry) -> list[str]:
+        names = {a.id: a.name for a in self.team.config.authors}
+        ids = entry.authors or ((self.team.config.authors[0].id,) if self.team.config.authors else ())
+        return [names.get(i, i) for i in ids]
+
+    # -- the pages ---------------------------------------------------------------------------------
+
+    def hub(self) -> Hub:
+        pages = {"index.md": self.front()}
+        pages["themes/index.md"] = self.render("themes.md.jinja", rows=self.theme_rows())
+        for name, notes in self.themes.items():
+            pages[f"themes/{self.theme_slugs[name]}.md"] = self.theme(name, notes)
+        pages["customers/index.md"] = self.render("customers.md.jinja", rows=self.customer_rows("customers/index.md"))
+        for key, notes in self.customers.items():
+            pages[f"customers/{self.customer_slugs[key]}.md"] = self.customer(key, notes)
+        pages["newsletter/index.md"] = self.render("newsletter.md.jinja", issues=[
+            (i.number, i.subject, _period(i)) for i in reversed(self.issues)])
+        for issue in self.issues:
+            pages[f"newsletter/{issue.number:03d}.md"] = self.issue(issue)
+        years = sorted({e.date.year for e in self.learnings}, reverse=True)
+        pages["learning/index.md"] = self.render("learning.md.jinja", years=[
+            (y, sum(e.date.year == y for e in self.learnings)) for y in years])
+        for year in years:
+            pages[f"learning/{year}.md"] = self.year(year)
+        return Hub(pages, self.records)
+
+    def render(self, template: str, **context) -> str:
+        return self.env.get_template(f"hub/{template}").render(title=self.title, **context)
+
+    def front(self) -> str:
+        latest = list(reversed(self.insights))[:LATEST]
+        return self.render("index.md.jinja", insights=len(self.insights), customers=len(self.customers),
+                           themes=len(self.themes), learnings=len(self.learnings), issues=len(self.issues),
+                           top=self.theme_rows()[:10], latest=[self.line(e, "index.md") for e in latest])
+
+    def line(self, e: Entry, page: str) -> dict:
+        """An insight as one line of a list: title, customer, date, where it is."""
+        depth = "../" * page.count("/")
+        return {"title": link_text(e.title), "href": depth + self.where(e), "date": e.date.isoformat(),
+                "customer": link_text(self.customer_names[e.insight.customer_key]),
+                "source": SOURCE_LABEL.get(e.insight.source, e.insight.source)}
+
+    def theme_rows(self) -> list[dict]:
+        """Every theme, the most customers first: its page, counts, last heard, trend."""
+        rows = []
+        for name, notes in self.themes.items():
+            t = chart.trend(notes, self.today)
+            rows.append({"name": link_text(name), "slug": self.theme_slugs[name], "insights": len(notes),
+                         "customers": len({e.insight.customer_key for e in notes}),
+                         "last": notes[-1].date.isoformat(), "spark": chart.spark(t), "trend": t.summary()})
+        return sorted(rows, key=lambda r: (-r["customers"], -r["insights"], r["name"].casefold()))
+
+    def theme(self, name: str, notes: list[Entry]) -> str:
+        page = f"themes/{self.theme_slugs[name]}.md"
+        t = chart.trend(notes, self.today)
+        keys = Counter(e.insight.customer_key for e in notes)
+        quoted = sorted((e for e in notes if e.insight.quote), key=lambda e: (-e.insight.importance, -e.date.toordinal()))
+        text = self.render(
+            "theme.md.jinja", name=name, raw=name, insights=len(notes), customers=len(keys), trend=t.summary(),
+            chart=chart.bars(t, name), first=notes[0].date.isoformat(), last=notes[-1].date.isoformat(),
+            who=[(link_text(self.customer_names[k]), f"../customers/{self.customer_slugs[k]}.md", n)
+                 for k, n in keys.most_common()],
+            quotes=[{**self.line(e, page), "quote": self.links(e, page)(unquoted(e.insight.quote))} for e in quoted],
+            evidence=[{**self.line(e, page), "url": e.insight.evidence} for e in notes if e.insight.evidence],
+            related=[{"title": link_text(e.title), "href": "../" + self.where(e), "date": e.date.isoformat()}
+                     for e in self.related(name, notes)],
+            notes=[self.line(e, page) for e in reversed(notes)])
+        self.records.append(Record(f"themes/{self.theme_slugs[name]}/", f"Theme: {name}",
+                                   f"{name}. {len(notes)} insights from {len(keys)} customers. {t.summary()}.",
+                                   {"type": ["theme"], "theme": [name]}))
+        return text
+
+    def related(self, name: str, notes: list[Entry]) -> list[Entry]:
+        """The learning entries that link to an insight of the theme, or are tagged with it."""
+        slugs, key = {e.slug for e in notes}, theme_key(name)
+        found = []
+        for e in self.learnings:
+            linked = any(self.team.resolve(link, e) is not None and self.team.resolve(link, e).slug in slugs
+                         for text in e.text_fields().values() for link in find_links(text))
+            if linked or key in {theme_key(t) for t in e.tags}:
+                found.append(e)
+        return list(reversed(found))
+
+    def customer_rows(self, page: str) -> list[dict]:
+        rows = []
+        for key, notes in self.customers.items():
+            rows.append({"name": link_text(self.customer_names[key]), "slug": self.customer_slugs[key],
+                         "segment": _latest(e.insight.segment for e in notes), "insights": len(notes),
+                         "themes": len({theme_key(t) for e in notes for t in e.insight.themes}),
+                         "last": notes[-1].date.isoformat()})
+        return sorted(rows, key=lambda r: r["name"].casefold())
+
+    def customer(self, key: str, notes: list[Entry]) -> str:
+        name, page = self.customer_names[key], f"customers/{self.customer_slugs[key]}.md"
+        raised = {self.spelled[theme_key(t)]: n for t, n in by_theme(notes).items()}
+        contacts = sorted({c for e in notes for c in e.insight.contacts})
+        segment = _latest(e.insight.segment for e in notes)
+        shown = [self.insight(e, page) for e in reversed(notes)]
+        self.records.append(Record(f"customers/{self.customer_slugs[key]}/", f"Customer: {name}",
+                                   _plain(name, segment, *contacts, *raised), {"type": ["customer"], "customer": [name]}))
+        return self.render("customer.md.jinja", name=link_text(name), raw=name, segment=segment, contacts=contacts,
+                           themes=[(link_text(t), f"../themes/{self.theme_slugs[t]}.md", len(n))
+                                   for t, n in sorted(raised.items(), key=lambda kv: -len(kv[1]))],
+                           first=notes[0].date.isoformat(), last=notes[-1].date.isoformat(), notes=shown)
+
+    def insight(self, e: Entry, page: str) -> dict:
+        """An insight as its customer's page shows it, and its search record."""
+        i, text = e.insight, self.links(e, page)
+        themes = [" ".join(t.split()) for t in i.themes]
+        spelled = self.spelled
+        shown = {"slug": e.slug, "title": link_text(e.title), "date": e.date.isoformat(),
+                 "source": SOURCE_LABEL.get(i.source, i.source), "importance": IMPORTANCE.get(i.importance, ""),
+                 "themes": [(link_text(spelled[theme_key(t)]), f"../themes/{self.theme_slugs[spelled[theme_key(t)]]}.md")
+                            for t in dict.fromkeys(themes) if theme_key(t) in spelled],
+                 "quote": text(unquoted(i.quote)) if i.quote else "", "body": text(e.body.strip()),
+                 "evidence": i.evidence, "segment": i.segment, "area": i.product_area,
+                 "contacts": ", ".join(i.contacts), "writers": ", ".join(self.writers(e))}
+        filters = {"type": ["insight"], "theme": sorted({spelled[theme_key(t)] for t in themes if theme_key(t) in spelled}),
+                   "customer": [self.customer_names[i.customer_key]], "source": [shown["source"]],
+                   "importance": [shown["importance"]], "writer": self.writers(e)}
+        filters.update({k: [v] for k, v in (("segment", i.segment), ("product area", i.product_area)) if v})
+        self.records.append(Record(self.where(e).replace(".md#", "/#"), e.title, _plain(
+            e.title, shown["quote"], shown["body"], i.customer, *i.contacts, *themes, i.segment, i.product_area),
+            filters, {"date": shown["date"], "customer": filters["customer"][0]}))
+        return shown
+
+    def year(self, year: int) -> str:
+        page = f"learning/{year}.md"
+        goals = {e.slug: e for e in self.team if e.goal}
+        shown = []
+        for e in reversed([e for e in self.learnings if e.date.year == year]):
+            lp, text = e.loop, self.links(e, page)
+            served = [link_text(goals[g].title) for g in lp.goals if g in goals]
+            shown.append({"slug": e.slug, "title": link_text(e.title), "date": e.date.isoformat(),
+                          "writers": ", ".join(self.writers(e)), "goals": served,
+                          "competencies": ", ".join(c.replace("-", " ") for c in lp.competencies),
+                          "loop": [(label, text(value)) for label, value in (
+                              ("Action", lp.action), ("Outcome", lp.outcome), ("What I learned", lp.learning),
+                              ("Next step", _step(lp))) if value],
+                          "body": text(e.body.strip())})
+            self.records.append(Record(self.where(e).replace(".md#", "/#"), e.title, _plain(
+                e.title, *(value for _, value in shown[-1]["loop"]), shown[-1]["body"]),
+                {"type": ["learning"], "writer": self.writers(e), "goal": served,
+                 "competency": [c.replace("-", " ") for c in lp.competencies]}, {"date": e.date.isoformat()}))
+        return self.render("year.md.jinja", year=year, entries=shown)
+
+    def issue(self, issue: Issue) -> str:
+        page = f"newsletter/{issue.number:03d}.md"
+        shown = [self.team.get(s) for s in issue.slugs]
+        seen = [e for e in shown if e is not None and self.where(e)]
+        gone = len(issue.slugs) - len(seen)
+        themes = [(link_text(self.spelled[theme_key(t)]), [self.line(e, page) for e in notes])
+                  for t, notes in by_theme(seen).items()]
+        learned = [{"title": link_text(e.title), "href": "../" + self.where(e), "date": e.date.isoformat()}
+                   for e in seen if e.loop]
+        self.records.append(Record(f"newsletter/{issue.number:03d}/", issue.subject,
+                                   _plain(issue.subject, *(e.title for e in seen)), {"type": ["newsletter issue"]}))
+        return self.render("issue.md.jinja", subject=link_text(issue.subject), number=issue.number,
+                           period=_period(issue), themes=themes, learned=learned, gone=gone)
+
+
+def _unique(names: dict[str, str]) -> dict[str, str]:
+    """key -> a slug of its name for a file name, unique among them (a second one gets -2)."""
+    out, taken = {}, set()
+    for key, name in names.items():
+        base = slugify(name, "-") or "unnamed"
+        slug, n = base, 2
+        while slug in taken:
+            slug, n = f"{base}-{n}", n + 1
+        taken.add(slug)
+        out[key] = slug
+    return out
+
+
+def _latest(values) -> str:
+    found = [v for v in values if v]
+    return found[-1] if found else ""
+
+
+def _step(lp) -> str:
+    state = lp.step_state
+    return f"{lp.next_step} *({state})*" if lp.next_step and state else lp.next_step
+
+
+def _period(issue: Issue) -> str:
+    return f"{issue.since.isoformat()} to {issue.until.isoformat()}"
+
+
+def _plain(*texts: str) -> str:
+    """Texts as one plain text for the search index, sentence by sentence: Markdown links and tags
+    reduced to their words."""
+    joined = ". ".join(t.strip().rstrip(".") for t in texts if t and t.strip())
+    return " ".join(TAG.sub(" ", re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", joined)).split())
