@@ -10,7 +10,7 @@ import markdown
 import pytest
 
 from notepress import site
-from notepress.plugin import MORE_STAND_IN, PostList, excerpt_source
+from notepress.plugin import MORE_STAND_IN, PageList, excerpt_source
 
 REPO = Path(__file__).resolve().parent.parent
 EXCERPTS = REPO / "tests" / "fixtures" / "excerpts"
@@ -54,19 +54,24 @@ class _Page:
         return isinstance(other, self.__class__) and self.title == other.title and self.file == other.file
 
 
-def test_the_posts_answer_in_as_a_list_does():
+def test_the_posts_answer_in_and_index_as_a_list_does():
     files = [object() for _ in range(4)]
     posts = [_Page(f"post {i}", f) for i, f in enumerate(files)]
-    fast = PostList(posts)
+    fast = PageList(posts)
     equal_copy = _Page("post 2", files[2])  # another object that == a post
     same_file_other_title = _Page("renamed", files[1])
     stranger = _Page("post 0", object())
     for page in [*posts, equal_copy, same_file_other_title, stranger]:
         assert (page in fast) == (page in posts)
+    assert [fast.index(p) for p in [*posts, equal_copy]] == [posts.index(p) for p in [*posts, equal_copy]]
+    with pytest.raises(ValueError):
+        fast.index(stranger)
     fast.append(stranger)  # a changed list is indexed again
-    assert stranger in fast
+    assert stranger in fast and fast.index(stranger) == 4
     fast.remove(posts[0])
-    assert posts[0] not in fast
+    assert posts[0] not in fast and fast.index(stranger) == 3
+    fast[0:0] = [posts[0]]
+    assert fast.index(posts[0]) == 0 and fast.index(stranger) == 4
 
 
 # -- a build with nothing changed ------------------------------------------------------------------

@@ -155,7 +155,8 @@ class NotepressPlugin(BasePlugin[NotepressPluginConfig]):
     def on_files(self, files, config):
         _post_loader(self.loader)
         for blog in _blogs(config):
-            blog.blog.posts = PostList(blog.blog.posts)
+            blog.blog.posts = PageList(blog.blog.posts)
+            _index_listings(blog.blog)
         rss = config.plugins.get("rss")
         for feed in site_files.feed_files(rss.config if rss else None):
             if files.get_file_from_path(feed.name) is None:
@@ -281,19 +282,60 @@ def _blogs(config) -> list:
             if name.split(" #")[0] == "material/blog" and getattr(p, "blog", None) is not None]
 
 
-class PostList(list):
-    """The blog's posts, asked `page in posts` for every page in several events: the same answer as
-    a list (`is`, else `==`), without comparing the page with every post. Page.__eq__ holds only
-    for the same File object, so only the posts of the page's file are compared."""
+class PageList(list):
+    """A list of pages asked `page in pages` for every page built: the blog's posts (Material's blog
+    plugin asks it in several events of every page) and a listing's pages (its paginated views:
+    Material's nav-item.html asks `page in nav_item.pages` of every listing in the navigation, on
+    every page, and the blog plugin `view.pages.index(view)`). A list compares the page with every
+    item (Page.__eq__), which made these questions grow with the square of the posts. The same
+    answers (`is`, else `==`) from an index by File object: Page.__eq__ holds only for the same
+    File, so only the items of the page's file are compared. The index is made at the first question
+    and dropped whenever the list is changed."""
+
+    def _by_file(self) -> dict[int, list[tuple[int, object]]]:
+        index = self.__dict__.get("_index")
+        if index is None:
+            index = self.__dict__["_index"] = {}
+            for at, item in enumerate(self):
+                index.setdefault(id(getattr(item, "file", None)), []).append((at, item))
+        return index
+
+    def _first(self, page) -> int | None:
+        return next((at for at, item in self._by_file().get(id(getattr(page, "file", None)), ())
+                     if item is page or item == page), None)
 
     def __contains__(self, page) -> bool:
-        key = tuple(map(id, self))
-        if getattr(self, "_key", None) != key:  # built again whenever the list was changed
-            self._by_file: dict[int, list] = {}
-            for post in self:
-                self._by_file.setdefault(id(getattr(post, "file", None)), []).append(post)
-            self._key = key
-        return any(post is page or post == page for post in self._by_file.get(id(getattr(page, "file", None)), ()))
+        return self._first(page) is not None
+
+    def index(self, page, *bounds) -> int:
+        at = self._first(page) if not bounds else None
+        return at if at is not None else super().index(page, *bounds)  # (raises ValueError as a list does)
+
+
+def _dropping_index(name: str):
+    change = getattr(list, name)
+
+    def changed(self, *args, **kwargs):
+        self.__dict__.pop("_index", None)
+        return change(self, *args, **kwargs)
+
+    return changed
+
+
+for _name in ("append", "extend", "insert", "pop", "remove", "clear", "sort", "reverse", "__setitem__", "__delitem__",
+              "__iadd__", "__imul__"):
+    setattr(PageList, _name, _dropping_index(_name))
+
+
+def _index_listings(view) -> None:
+    """Each listing's pages (the view and its paginated copies, which share one list: Material's
+    `_generate_pages`) as one PageList, for it and its child listings (archive, categories)."""
+    pages = PageList(view.pages)
+    view.pages = pages
+    for page in pages:
+        page.pages = pages
+    for child in view.views:
+        _index_listings(child)
 
 
 DEFINITION = re.compile(r"^ {0,3}\*?\[[^\]\n]+\]:", re.M)  # a reference link, footnote or abbreviation
