@@ -10,7 +10,7 @@ import markdown
 import pytest
 
 from notepress import site
-from notepress.plugin import MORE_STAND_IN, PageList, excerpt_source
+from notepress.plugin import MORE_STAND_IN, ExcerptParser, PageList, excerpt_source
 
 REPO = Path(__file__).resolve().parent.parent
 EXCERPTS = REPO / "tests" / "fixtures" / "excerpts"
@@ -72,6 +72,27 @@ def test_the_posts_answer_in_and_index_as_a_list_does():
     assert posts[0] not in fast and fast.index(stranger) == 3
     fast[0:0] = [posts[0]]
     assert fast.index(posts[0]) == 0 and fast.index(stranger) == 4
+
+
+def test_an_excerpt_parser_is_made_when_first_used_and_renders_as_markdown_does():
+    from markdown.treeprocessors import Treeprocessor
+
+    class Mark(Treeprocessor):
+        def run(self, root):
+            root[0].set("class", "marked")
+
+    extensions, configs = site.markdown_settings(REPO)
+    text = (EXCERPTS / "plain.md").read_text(encoding="utf-8")
+    made = []
+    for kind in (markdown.Markdown, ExcerptParser):
+        parser = kind(extensions=extensions, extension_configs=configs)
+        parser.treeprocessors.register(Mark(), "mark", 0)
+        if kind is ExcerptParser:
+            assert parser._parser is None  # nothing made until it is used
+        at = parser.treeprocessors.get_index_for_name("mark")
+        assert isinstance(parser.treeprocessors[at], Mark)
+        made.append((parser.convert(text), getattr(parser, "toc_tokens", [])))
+    assert made[0] == made[1] and 'class="marked"' in made[0][0]
 
 
 # -- a build with nothing changed ------------------------------------------------------------------
