@@ -21,6 +21,9 @@
     against without them, as CPU per MB; and whether what is published carries any metadata.
 (i) the publish workflow in CI: `check` + `build` of N public posts on a fresh clone, cold against
     warm (the cache folder of the run before restored as actions/cache does, one new post pushed).
+(j) the team's insight hub (`build --for team`) at N insights from 50 writers: cold, one new insight,
+    nothing changed; one search query in Chromium: bytes transferred, time to the first result
+    (tools/benchmark_hub.py).
 
 Every command runs as a subprocess with this script's notepress on its PYTHONPATH.
 """
@@ -609,7 +612,7 @@ def _mkdocs_build(repo: Path) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--only", choices=["a", "b", "c", "d", "e", "f", "g", "h", "i"])
+    parser.add_argument("--only", choices=["a", "b", "c", "d", "e", "f", "g", "h", "i", "j"])
     parser.add_argument("--engine", choices=ENGINES, action="append",
                         help="only this engine in (b), (e), (g) and (i); may be repeated (default: both)")
     parser.add_argument("--entries", type=int, default=10_000)
@@ -637,6 +640,10 @@ def main() -> None:
         bench_attachments(args.runs)
     if args.only in (None, "i"):
         bench_ci(args.posts, args.runs, engines)
+    if args.only in (None, "j"):
+        from benchmark_hub import bench_hub
+
+        bench_hub(args.entries, args.runs, engines)
 
 
 if __name__ == "__main__":

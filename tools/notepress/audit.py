@@ -262,8 +262,16 @@ def _hashes(words: list[str]) -> set[int]:
     return set(map(hash, zip(*(words[i:] for i in range(SHINGLE))))) if len(words) >= SHINGLE else set()
 
 
+LISTS = ("tags", "themes", "competencies")  # fields that are lists of labels: each label is a text of its own
+
+
 def _fields(entry: Entry) -> list[str]:
-    fields = list(entry.text_fields().values())
+    """Every text of `entry` the audit looks for, and forgets when a shown entry has it too. A list's
+    labels one by one: two labels side by side on a page (a customer's themes) are not the list of
+    an entry that has both."""
+    texts = entry.text_fields()
+    fields = [text for name, text in texts.items() if name not in LISTS]
+    fields += [label for name in LISTS for label in texts.get(name, "").split("\n")]
     if entry.insight:
         fields += [entry.insight.customer, entry.insight.evidence]
     return [f for f in fields if f]

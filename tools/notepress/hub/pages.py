@@ -42,6 +42,7 @@ class Record:
     content: str
     filters: dict[str, list[str]] = field(default_factory=dict)
     meta: dict[str, str] = field(default_factory=dict)
+    sort: dict[str, str] = field(default_factory=dict)  # what results may be ordered by (the browse list: date)
 
 
 @dataclass(frozen=True)
@@ -247,7 +248,7 @@ class _Pages:
         filters.update({k: [v] for k, v in (("segment", i.segment), ("product area", i.product_area)) if v})
         self.records.append(Record(self.where(e).replace(".md#", "/#"), e.title, _plain(
             e.title, shown["quote"], shown["body"], i.customer, *i.contacts, *themes, i.segment, i.product_area),
-            filters, {"date": shown["date"], "customer": filters["customer"][0]}))
+            filters, {"date": shown["date"], "customer": filters["customer"][0]}, {"date": shown["date"]}))
         return shown
 
     def year(self, year: int) -> str:

@@ -1,22 +1,81 @@
-/* The hub's search (notepress): Pagefind's UI, with its filters, on the hub's front page. Pagefind
+/* The hub's front page (notepress): search with Pagefind's UI, and "Browse insights", a list of
+   insights chosen by filters alone (Pagefind's UI searches only once a word is typed). Pagefind
    loads only the parts of its index a query needs. Every address is taken from this page's own,
    so the hub works at any path (an internal host's /hub/ as well as loopback's /). */
 (function () {
-  var el = document.getElementById("np-search");
-  if (!el) return;
-  var root = new URL(el.getAttribute("data-root") || ".", document.baseURI);
+  var search = document.getElementById("np-search");
+  if (!search) return;
+  var root = new URL(search.getAttribute("data-root") || ".", document.baseURI);
+  var at = function (path) { return new URL(path, root).href; };
   var css = document.createElement("link");
   css.rel = "stylesheet";
-  css.href = new URL("pagefind/pagefind-ui.css", root).href;
+  css.href = at("pagefind/pagefind-ui.css");
   document.head.appendChild(css);
   var script = document.createElement("script");
-  script.src = new URL("pagefind/pagefind-ui.js", root).href;
+  script.src = at("pagefind/pagefind-ui.js");
   script.onload = function () {
     new PagefindUI({
       element: "#np-search", baseUrl: root.pathname, showSubResults: false, showImages: false,
-      resetStyles: true, showEmptyFilters: false, openFilters: window.matchMedia("(min-width: 60em)").matches ? ["type", "theme"] : [], pageSize: 10,
+      resetStyles: true, showEmptyFilters: false, pageSize: 10,
+      openFilters: window.matchMedia("(min-width: 60em)").matches ? ["type", "theme"] : [],
       translations: { placeholder: "Search insights, customers, themes, learning" }
     });
   };
   document.head.appendChild(script);
+  browse(document.getElementById("np-browse"), at, root);
 })();
+
+function browse(form, at, root) {
+  if (!form) return;
+  var KEYS = ["theme", "customer", "segment", "source", "product area", "importance", "writer"];
+  var PAGE = 20;
+  var list = form.querySelector(".np-browse-results"), count = form.querySelector(".np-browse-count");
+  var more = form.querySelector(".np-browse-more"), pagefind, results = [], shown = 0;
+  import(at("pagefind/pagefind.js")).then(function (pf) {
+    pagefind = pf;
+    return pf.options({ baseUrl: root.pathname }).then(function () { return pf.filters(); });
+  }).then(function (filters) {
+    var fields = form.querySelector(".np-browse-filters");
+    KEYS.forEach(function (key) {
+      var values = Object.keys(filters[key] || {}).sort();
+      if (!values.length) return;
+      var label = document.createElement("label"), select = document.createElement("select");
+      label.textContent = key.charAt(0).toUpperCase() + key.slice(1) + " ";
+      select.name = key;
+      select.appendChild(new Option("any", ""));
+      values.forEach(function (v) { select.appendChild(new Option(v + " (" + filters[key][v] + ")", v)); });
+      select.addEventListener("change", run);
+      label.appendChild(select);
+      fields.appendChild(label);
+    });
+    form.hidden = false;
+    run();
+  });
+  more.addEventListener("click", function () { show(); });
+  function run() {
+    var chosen = { type: ["insight"] };
+    form.querySelectorAll("select").forEach(function (s) { if (s.value) chosen[s.name] = [s.value]; });
+    pagefind.search(null, { filters: chosen, sort: { date: "desc" } }).then(function (found) {
+      results = found.results;
+      shown = 0;
+      list.textContent = "";
+      count.textContent = results.length + (results.length === 1 ? " insight" : " insights") + ", newest first";
+      show();
+    });
+  }
+  function show() {
+    var next = results.slice(shown, shown + PAGE);
+    shown += next.length;
+    more.hidden = shown >= results.length;
+    Promise.all(next.map(function (r) { return r.data(); })).then(function (items) {
+      items.forEach(function (item) {
+        var li = document.createElement("li"), a = document.createElement("a");
+        a.href = item.url;
+        a.textContent = item.meta.title;
+        li.appendChild(a);
+        li.appendChild(document.createTextNode(": " + [item.meta.customer, item.meta.date].filter(Boolean).join(", ")));
+        list.appendChild(li);
+      });
+    });
+  }
+}
