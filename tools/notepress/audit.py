@@ -240,11 +240,16 @@ def _unseen_names(hidden: list[Entry], seen: list[Entry], config: Config) -> dic
     `seen` names, or has in its text."""
     sources = {e.source for e in hidden}
     names = {t: n for t, n in confidential(hidden, config).items() if n.source in sources}
+    if not names:
+        return names
     shown = Terms(list(names))
+    words: list[str] = []  # every text the team sees, one list: a term cannot span two (the "\0" between)
     for e in seen:
         for text in _fields(e) + list(e.insight.contacts if e.insight else ()):
-            for term in shown.found_in(tokens(text)):
-                names.pop(term, None)
+            words += [*tokens(text), "\0"]
+    for term in shown.found_in(words):
+        for inner in shown.within(term):  # `Harborview` is seen where `Harborview Outfitters` is
+            names.pop(inner, None)
     return names
 
 

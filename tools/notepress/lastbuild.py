@@ -79,10 +79,11 @@ def outputs_state(folders: list[Path]) -> str:
     return h.hexdigest()
 
 
-def unchanged(root: Path, inputs: str, outputs: list[Path]) -> dict | None:
+def unchanged(root: Path, inputs: str, outputs: list[Path], kind: str = "lastbuild") -> dict | None:
     """What the last build said (`remember`'s `said`) when it was made from exactly these inputs
-    (by this code) and its outputs are untouched since; else None."""
-    record = Store("lastbuild", root).get("record")
+    (by this code) and its outputs are untouched since; else None. `kind`: which site's build (the
+    blog's, or the team hub's: "lastbuild-team")."""
+    record = Store(kind, root).get("record")
     if not isinstance(record, dict) or record.get("inputs") != inputs:
         return None
     if record.get("outputs") != outputs_state(outputs):
@@ -91,15 +92,15 @@ def unchanged(root: Path, inputs: str, outputs: list[Path]) -> dict | None:
     return said if isinstance(said, dict) else None
 
 
-def remember(root: Path, inputs: str, outputs: list[Path], said: dict) -> None:
-    store = Store("lastbuild", root)
+def remember(root: Path, inputs: str, outputs: list[Path], said: dict, kind: str = "lastbuild") -> None:
+    store = Store(kind, root)
     store.put("record", {"inputs": inputs, "outputs": outputs_state(outputs), "said": said})
     store.save()  # a read-only cache folder: every build is a full one
 
 
-def forget(root: Path) -> None:
+def forget(root: Path, kind: str = "lastbuild") -> None:
     try:
-        repo_file("lastbuild", root).unlink(missing_ok=True)
+        repo_file(kind, root).unlink(missing_ok=True)
     except OSError:
         pass
 

@@ -95,6 +95,17 @@ def swap_in(stage: Path, final: Path) -> None:
     shutil.rmtree(old, ignore_errors=True)
 
 
+def exchange_in(stage: Path, final: Path) -> bool:
+    """As `swap_in`, but the old `final` is kept at `stage`'s path, for a builder that builds the
+    next one from it (the team hub's MkDocs renders again only the pages that changed since). False
+    when it could not be kept (no `final` yet, a mount point, no exchange on this system): then
+    `stage` is gone, as after `swap_in`."""
+    if final.exists() and not os.path.ismount(final) and _exchange(stage, final):
+        return True
+    swap_in(stage, final)
+    return False
+
+
 def _exchange(a: Path, b: Path) -> bool:
     """Swap two paths atomically (Linux 3.15+); False where the system or the file system cannot."""
     try:

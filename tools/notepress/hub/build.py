@@ -11,16 +11,16 @@ publish workflow (it uploads site/ only) and ships a robots.txt that disallows e
 
 from __future__ import annotations
 
-import os
 import shutil
 import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from .. import lastbuild
 from ..audience import Reader
 from ..audit import audit_site
 from ..newsletter import archive
-from ..output import BuildLock, leftovers, recover, staging_dir, swap_in, write_atomic, write_if_changed
+from ..output import BuildLock, exchange_in, leftovers, recover, staging_dir, swap_in, write_atomic, write_if_changed
 from ..problems import NotepressError, Problem
 from ..project import Project, opened
 from ..publish import audited, leak_problems
@@ -29,7 +29,9 @@ from . import engine as engines
 from . import pages, search
 
 DEFAULT = "site-team"
-DOCS, WORK = "team-docs", "team-site"  # in .notepress/: the generated pages, MkDocs' working folder
+LAST = "lastbuild-team"  # the store (cache.py) of what the last hub was built from
+DOCS = "team-docs"  # in .notepress/: the generated pages
+WORK = ".work"  # .site-team.work/ beside the hub: the hub before it, which MkDocs renders the next one into
 STATIC = ("hub.css", "hub.js")
 ROBOTS = "# The team's insight hub (notepress): internal, for no search engine.\nUser-agent: *\nDisallow: /\n"
 
@@ -52,6 +54,13 @@ def build_hub(where: Project | Path | str, *, engine: str | None = None, site_di
     name = engine or config.engine
     out = target(project, site_dir)
     warnings = tuple(str(p) for p in project.go_on())  # an entry with an error is left out, as the review tools do
+    inputs, outputs = _inputs(project, name, out), [out, config.owned_dir / DOCS]
+    last = lastbuild.unchanged(project.root, inputs, outputs, kind=LAST) if inputs else None
+    if last is not None:
+        say(f"notepress: nothing changed since the last build: {out.name}/ is the hub it built and audited from "
+            "these same sources, left as it is")
+        return TeamBuild(out, name, str(last.get("summary")), time.perf_counter() - start, warnings)
+    lastbuild.forget(project.root, kind=LAST)
     team = project.team(valid=True)
     made = pages.hub(team, issues(project), project.today, str(project.settings.data.get("site_name") or "Notes"))
     docs = config.owned_dir / DOCS
@@ -60,22 +69,44 @@ def build_hub(where: Project | Path | str, *, engine: str | None = None, site_di
         recover(out)
         for left in leftovers(out):
             shutil.rmtree(left, ignore_errors=True)
-        fresh = staging_dir(out)
-        try:
-            say(f"Building the team hub with {name} into {out.name}/ …")
-            rendered, theme_dirs = engines.build(project, name, docs, config.owned_dir / WORK, fresh, say)
-            _complete(rendered, made)
-            _audit(project, rendered, out, theme_dirs)
-            if rendered != fresh:
-                _link_tree(rendered, fresh)
-            swap_in(fresh, out)
-        except BaseException:
-            shutil.rmtree(fresh, ignore_errors=True)
-            raise
+        say(f"Building the team hub with {name} into {out.name}/ …")
+        _build(project, name, docs, made, out)
     say(f"notepress: audited {out.name}/: nothing of a private entry or a draft")
     summary = (f"{sum(1 for e in team if e.insight)} insights, {sum(1 for e in team if e.loop)} learning entries, "
                f"{len(made.pages)} pages, {len(made.records)} search records")
+    if inputs:
+        lastbuild.remember(project.root, inputs, outputs, {"summary": f"{summary}, nothing changed"}, kind=LAST)
     return TeamBuild(out, name, summary, time.perf_counter() - start, warnings)
+
+
+def _inputs(project: Project, engine: str, out: Path) -> str:
+    """Everything the hub is built from (lastbuild.fingerprint: posts/, the settings, templates/, the
+    day, the code) and the newsletter's archive; none ("") while notepress.yml has an error."""
+    if any(p.severity == "error" for p in project.config_problems):
+        return ""
+    archive_dir = project.config.root / project.config.newsletter.archive
+    return lastbuild.fingerprint(project, engine=engine, options=("team", str(out))) + \
+        (lastbuild.tree(archive_dir) if archive_dir.is_dir() else "")
+
+
+def _build(project: Project, engine: str, docs: Path, made: pages.Hub, out: Path) -> None:
+    """Render, complete, audit, swap in. MkDocs renders into the hub built before the last one
+    (`out`'s twin, kept by output.exchange_in), again only the pages whose Markdown changed since
+    it was made; Zensical into a new folder."""
+    kept = engine == "mkdocs"
+    folder = out.parent / f".{out.name}{WORK}" if kept else staging_dir(out)
+    try:
+        theme_dirs = engines.build(project, engine, docs, folder)
+        _complete(folder, made)
+        _audit(project, folder, out, theme_dirs)
+        if kept:
+            exchange_in(folder, out)
+        else:
+            swap_in(folder, out)
+    except BaseException:
+        if not kept:
+            shutil.rmtree(folder, ignore_errors=True)
+        raise
 
 
 def target(project: Project, site_dir: Path | str | None) -> Path:
@@ -143,14 +174,3 @@ def _audit(project: Project, rendered: Path, out: Path, theme_dirs: list[Path]) 
                           today=project.today, reader=Reader.TEAM)
     if findings:
         raise NotepressError(leak_problems(findings))
-
-
-def _link_tree(source: Path, dest: Path) -> None:
-    """`dest` holding the files of `source` as hard links (no copy): MkDocs replaces a file it writes
-    again, so the published hub never changes under its readers."""
-    for folder, dirs, files in os.walk(source):
-        rel = Path(folder).relative_to(source)
-        (dest / rel).mkdir(parents=True, exist_ok=True)
-        for name in files:
-            if name != engines.STAMP:
-                os.link(Path(folder, name), dest / rel / name)

@@ -6,15 +6,13 @@ no `pymdownx.snippets` (an include could show a file the team may not see), its 
 (the five sections as tabs) and its own templates (`templates/hub/theme/main.html`: every page says
 it is internal and carries `noindex`). Search is Pagefind's (search.py), so the engines' own is off.
 
-MkDocs renders in this process into a working folder it keeps (`.notepress/team-site/`) and, when
-nothing but pages changed since, only the pages whose Markdown changed (its `dirty` build), writing
-each file by replacing it (never in place: the published hub holds links to the same files).
-Zensical, in a process of its own, renders every page into a fresh folder, from its page cache.
+MkDocs renders in this process into the hub built before the last one (build.py keeps it beside the
+hub), and when nothing but pages changed since, only the pages whose Markdown changed (its `dirty`
+build). Zensical, in a process of its own, renders every page into a fresh folder, from its page cache.
 """
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import json
 import os
@@ -24,7 +22,8 @@ from pathlib import Path
 
 import yaml
 
-from ..output import write_atomic, write_if_changed
+from ..cache import Store
+from ..output import write_if_changed
 from ..problems import NotepressError, Problem
 from .. import site
 
@@ -32,7 +31,6 @@ THEME = Path(__file__).resolve().parent.parent / "templates" / "hub" / "theme"
 SECTIONS = (("Insights", "index.md"), ("Themes", "themes/index.md"), ("Customers", "customers/index.md"),
             ("Newsletter", "newsletter/index.md"), ("Learning log", "learning/index.md"))
 SETTINGS = ".notepress-zensical-team.yml"  # Zensical reads its settings from a file in the repo's root
-STAMP = ".notepress-hub-settings"  # in the working folder: the settings it was rendered with
 
 
 def settings(project, docs: Path, out: Path) -> dict:
@@ -63,12 +61,13 @@ def _extension_name(item) -> str:
     return item if isinstance(item, str) else next(iter(item), "") if isinstance(item, dict) else ""
 
 
-def build(project, engine: str, docs: Path, work: Path, fresh: Path, progress=None) -> tuple[Path, list[Path]]:
-    """Render `docs` with `engine`: MkDocs into `work` (kept between builds), Zensical into the empty
-    folder `fresh`. Returns the folder rendered into and the installed theme's folders (for the audit)."""
+def build(project, engine: str, docs: Path, folder: Path, progress=None) -> list[Path]:
+    """Render `docs` with `engine` into `folder`: MkDocs only the pages whose Markdown is newer than
+    their page there (when the folder was rendered with these same settings and code), Zensical
+    every page. Returns the installed theme's folders (for the audit)."""
     if engine == "zensical":
-        return fresh, _zensical(project, docs, fresh)
-    return work, _mkdocs(project, docs, work, progress)
+        return _zensical(project, docs, folder)
+    return _mkdocs(project, docs, folder, progress)
 
 
 def _mkdocs(project, docs: Path, work: Path, progress) -> list[Path]:
@@ -77,20 +76,27 @@ def _mkdocs(project, docs: Path, work: Path, progress) -> list[Path]:
     from mkdocs.exceptions import MkDocsException
 
     config_text = yaml.safe_dump(settings(project, docs, work), allow_unicode=True, sort_keys=False)
-    stamp = hashlib.sha256(f"{config_text}\0{_code()}".encode()).hexdigest()
-    dirty = (work / STAMP).is_file() and (work / STAMP).read_text() == stamp
+    store = Store("hub-rendered", project.root)  # by this code (cache.py's key)
+    rendered = dict(store.get("folders") or {})  # a folder (by inode: the two swap places) -> its settings
+    stamp = hashlib.sha256(config_text.encode()).hexdigest()
+    dirty = work.is_dir() and rendered.get(work.stat().st_ino) == stamp
     if not dirty:
         shutil.rmtree(work, ignore_errors=True)
+        work.mkdir(parents=True)
+    rendered.pop(work.stat().st_ino, None)  # until this build ends well: an interrupted one starts clean
+    store.put("folders", dict(rendered))
+    store.save()
     with site._collecting(progress) as handler:
         try:
             config = load_config(config_file=_named(config_text, project.root), site_dir=str(work), docs_dir=str(docs))
-            with _replacing_writes():
-                mkdocs_build(config, dirty=dirty)
+            mkdocs_build(config, dirty=dirty)
         except (MkDocsException, OSError) as e:
             raise NotepressError(Problem(site.ENGINE_CONFIG, 0, "", f"the team hub's build failed: "
                                          f"{site._one_line(handler.errors() or e)}",
                                          "fix what MkDocs reports, then build again")) from None
-    write_atomic(work / STAMP, stamp.encode())
+    rendered[work.stat().st_ino] = stamp
+    store.put("folders", rendered)
+    store.save()
     return site.installed_theme_dirs(config)
 
 
@@ -100,37 +106,6 @@ def _named(text: str, root: Path):
     data = io.BytesIO(text.encode("utf-8"))
     data.name = str(root / "mkdocs-team.yml")  # MkDocs resolves relative paths from the file's folder
     return data
-
-
-def _code() -> str:
-    from ..cache import code_digest
-
-    return code_digest()
-
-
-@contextlib.contextmanager
-def _replacing_writes():
-    """MkDocs writing each file as a new file (a temporary one renamed over the old), not into the
-    old one: the published hub shares the working folder's files (build.py links them), and a page
-    rewritten in place would change the published one before its audit. MkDocs 1.6 writes through
-    `mkdocs.utils.write_file` and copies through `mkdocs.utils.copy_file`."""
-    from mkdocs import utils
-
-    original = utils.write_file, utils.copy_file
-
-    def write_file(content: bytes, output_path: str) -> None:
-        write_atomic(Path(output_path), content)
-
-    def copy_file(source_path: str, output_path: str) -> None:
-        if os.path.isdir(output_path):
-            output_path = os.path.join(output_path, os.path.basename(source_path))
-        write_atomic(Path(output_path), Path(source_path).read_bytes())
-
-    utils.write_file, utils.copy_file = write_file, copy_file
-    try:
-        yield
-    finally:
-        utils.write_file, utils.copy_file = original
 
 
 def _zensical(project, docs: Path, fresh: Path) -> list[Path]:
