@@ -150,13 +150,16 @@ def _write_pages(docs: Path, files: dict[str, str]) -> None:
 
 def _complete(rendered: Path, made: pages.Hub) -> None:
     """What every hub has whatever the engine: no page of a page no longer made (MkDocs keeps what it
-    built before), no sitemap (nothing is for search engines), a robots.txt refusing them all, and
-    the search index."""
+    built before) nor its folder (customers/x/ names a customer), no sitemap (nothing is for search
+    engines), a robots.txt refusing them all, and the search index."""
     wanted = {_output(rel) for rel in made.pages} | {"404.html"}
     for path in rendered.rglob("*.html"):
         rel = path.relative_to(rendered).as_posix()
         if rel not in wanted and not rel.startswith(("assets/", search.BUNDLE + "/")):
             path.unlink()
+    for folder in sorted((p for p in rendered.rglob("*") if p.is_dir()), reverse=True):  # the deepest first
+        if not any(folder.iterdir()):
+            folder.rmdir()
     for name in ("sitemap.xml", "sitemap.xml.gz"):
         (rendered / name).unlink(missing_ok=True)
     write_atomic(rendered / "robots.txt", ROBOTS.encode())

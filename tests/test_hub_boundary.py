@@ -1,0 +1,63 @@
+"""The team hub's boundary tried as an attacker would (`build --for team`): a private entry, a draft
+or a file of posts/ must reach no file (nor folder) of site-team/ by any route, and a hub that holds
+nothing of them must build without a finding. Each test starts from `notepress init`, adds the few
+entries of tests/fixtures/hub_boundary/ its point needs and builds the hub once or twice on MkDocs
+(the routes are the same on either engine: both render the settings of hub/engine.py)."""
+
+from __future__ import annotations
+
+import gzip
+import html
+from pathlib import Path
+
+import pytest
+import yaml
+
+from e2e_helpers import run_cli
+
+FIXTURES = Path(__file__).parent / "fixtures" / "hub_boundary"
+
+
+def add(root: Path, *names: str) -> None:
+    """Fixture files into posts/: insights and learning entries to their folders, other files beside
+    the learning entries."""
+    for name in names:
+        text = (FIXTURES / name).read_bytes()
+        folder = "insights" if name.endswith(".md") and b"type: insight" in text else "learning"
+        (root / "posts" / folder / name).write_bytes(text)
+
+
+def build(root: Path):
+    return run_cli("-C", str(root), "build", "--for", "team")
+
+
+def hub_text(root: Path) -> str:
+    """Every file and folder name of site-team/ and every file's text (Pagefind's chunks unpacked)."""
+    out = []
+    for path in sorted((root / "site-team").rglob("*")):
+        out.append(path.relative_to(root / "site-team").as_posix())
+        if path.is_file():
+            data = path.read_bytes()
+            out.append(html.unescape((gzip.decompress(data) if data[:2] == b"\x1f\x8b" else data).decode("utf-8", "replace")))
+    return "\n".join(out)
+
+
+def test_an_insight_made_private_leaves_no_folder_named_for_it(init_copy):
+    """MkDocs renders again only what changed, into the hub before the last one: the pages of a
+    customer and a theme that only the insight made private had are removed, and their folders with
+    them (an empty customers/acme-bank/ still names the customer)."""
+    add(init_copy, "2026-10-02-acme-bank-refunds.md")
+    assert build(init_copy).exit_code == 0
+    add(init_copy, "2026-09-14-northwind-internal.md")  # a second hub: the next one renders into the first
+    assert build(init_copy).exit_code == 0
+    path = init_copy / "posts" / "insights" / "2026-10-02-acme-bank-refunds.md"
+    path.write_text(path.read_text().replace("audience: internal", "audience: private"))
+    result = build(init_copy)
+    assert result.exit_code == 0, result.output
+    assert [p for p in (init_copy / "site-team").rglob("*") if "acme" in p.name or "refunds" in p.name] == []
+
+
+def test_fixture_files_are_all_used():
+    """Every file of tests/fixtures/hub_boundary/ is named by a test of this module."""
+    source = Path(__file__).read_text(encoding="utf-8")
+    assert [p.name for p in FIXTURES.iterdir() if p.name not in source] == []
