@@ -57,6 +57,24 @@ def test_an_insight_made_private_leaves_no_folder_named_for_it(init_copy):
     assert [p for p in (init_copy / "site-team").rglob("*") if "acme" in p.name or "refunds" in p.name] == []
 
 
+def test_an_extension_that_reads_files_shows_no_file_of_posts_in_the_hub(init_copy):
+    """The writer's mkdocs.yml names Markdown extensions that read files: pymdownx.snippets written
+    with its class (`module:Class`, which Markdown accepts) and pymdownx.b64 (which embeds an image
+    as a data: URL). The hub renders with neither: an internal entry's include of a text file and
+    its image beside it in posts/ stay out of every page."""
+    settings = init_copy / "mkdocs.yml"
+    data = yaml.safe_load(settings.read_text(encoding="utf-8"))
+    data["markdown_extensions"] += [{"pymdownx.snippets:SnippetExtension": {"base_path": [str(init_copy)]}},
+                                    {"pymdownx.b64": {"base_path": str(init_copy)}}]
+    settings.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+    add(init_copy, "2026-11-14-includes.md", "controller-notes.txt", "controller-chart.png")
+    result = build(init_copy)
+    assert result.exit_code == 0, result.output
+    text = hub_text(init_copy)
+    assert "Sat with the controller" in text  # the entry is there
+    assert "churn forecast" not in text and "data:image/png" not in text
+
+
 def test_fixture_files_are_all_used():
     """Every file of tests/fixtures/hub_boundary/ is named by a test of this module."""
     source = Path(__file__).read_text(encoding="utf-8")

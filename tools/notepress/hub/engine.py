@@ -2,7 +2,8 @@
 
 The hub takes the writer's theme (name, palette, language, fonts) and Markdown extensions from
 mkdocs.yml, and nothing else of it: no plugin (no blog, no RSS, no sitemap for search engines),
-no `pymdownx.snippets` (an include could show a file the team may not see), its own navigation
+of its extensions only those that read no file (rendered.PURE_EXTENSIONS; `pymdownx.snippets`
+includes one and `pymdownx.b64` embeds one: a file of posts/ the team may not see), its own navigation
 (the five sections as tabs) and its own templates (`templates/hub/theme/main.html`: every page says
 it is internal and carries `noindex`). Search is Pagefind's (search.py), so the engines' own is off.
 
@@ -25,6 +26,7 @@ import yaml
 from ..cache import Store
 from ..output import write_if_changed
 from ..problems import NotepressError, Problem
+from ..rendered import PURE_EXTENSIONS
 from .. import site
 
 THEME = Path(__file__).resolve().parent.parent / "templates" / "hub" / "theme"
@@ -37,8 +39,8 @@ def settings(project, docs: Path, out: Path) -> dict:
     """The hub's engine settings (as mkdocs.yml would hold them), for both engines."""
     found = project.settings.data
     theme = found.get("theme") if isinstance(found.get("theme"), dict) else {"name": str(found.get("theme") or "material")}
-    extensions = [e for e in (found.get("markdown_extensions") or []) if _extension_name(e) != "pymdownx.snippets"]
-    names = {_extension_name(e) for e in extensions}
+    extensions = [e for e in (found.get("markdown_extensions") or []) if _module(e) in PURE_EXTENSIONS]
+    names = {_module(e) for e in extensions}
     extensions += [e for e in ("attr_list", "md_in_html", "tables") if e not in names]
     if "toc" not in names:
         extensions.append({"toc": {"permalink": True}})
@@ -59,6 +61,12 @@ def settings(project, docs: Path, out: Path) -> dict:
 
 def _extension_name(item) -> str:
     return item if isinstance(item, str) else next(iter(item), "") if isinstance(item, dict) else ""
+
+
+def _module(item) -> str:
+    """An extension's module as rendered.PURE_EXTENSIONS names it, however mkdocs.yml writes it
+    (`markdown.extensions.toc`, `pymdownx.snippets:SnippetExtension`, which Markdown accepts)."""
+    return _extension_name(item).partition(":")[0].removeprefix("markdown.extensions.")
 
 
 def build(project, engine: str, docs: Path, folder: Path, progress=None) -> list[Path]:
