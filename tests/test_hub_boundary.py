@@ -75,6 +75,16 @@ def test_an_extension_that_reads_files_shows_no_file_of_posts_in_the_hub(init_co
     assert "churn forecast" not in text and "data:image/png" not in text
 
 
+def test_a_link_to_a_private_entry_by_its_file_name_stops_the_build(init_copy):
+    """A reference link from an internal entry to a private one whose slug is not its file name
+    (`slug: renewal`): the file name in the link's address is the private entry's, as its slug is."""
+    add(init_copy, "2026-11-12-quillfeather-renewal.md", "2026-11-13-reference-link.md")
+    result = build(init_copy)
+    assert result.exit_code == 1
+    assert "2026-11-12-quillfeather-renewal" in result.output
+    assert not (init_copy / "site-team").exists()
+
+
 def test_fixture_files_are_all_used():
     """Every file of tests/fixtures/hub_boundary/ is named by a test of this module."""
     source = Path(__file__).read_text(encoding="utf-8")

@@ -120,8 +120,9 @@ class Needles:
         self.blocks: dict[str, tuple[frozenset, tuple[str, ...], tuple[str, ...], bool]] = {}  # hits, first, last words, public
         self.across: dict[tuple[tuple[str, ...], tuple[bool, ...]], frozenset] = {}
         # Slugs are looked for as they are (in URLs, file names, JSON), only distinctive ones:
-        # with a hyphen or a digit, so that a slug like `pricing` is not found in every page.
-        self.slugs = {e.slug: e.source for e in hidden if re.search(r"[-\d]", e.slug)}
+        # with a hyphen or a digit, so that a slug like `pricing` is not found in every page. An
+        # entry's file name too, when its slug is another (`slug: renewal`): a link names the file.
+        self.slugs = {name: e.source for e in hidden for name in (e.slug, e.path.stem) if re.search(r"[-\d]", name)}
 
     def forget(self, texts: Iterable[str], runs: bool = True) -> None:
         """A run (and a short field) that a public source also has is not a leak."""
