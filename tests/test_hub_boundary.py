@@ -85,6 +85,14 @@ def test_a_link_to_a_private_entry_by_its_file_name_stops_the_build(init_copy):
     assert not (init_copy / "site-team").exists()
 
 
+def test_the_hubs_own_wording_in_a_private_entry_is_no_finding(init_copy):
+    """A private entry whose title and action are words the hub's templates print on its pages
+    ("Themes they raise" on a customer's page, "Do not publish or forward it." on every page)."""
+    add(init_copy, "2026-11-10-hub-wording.md")
+    result = build(init_copy)
+    assert result.exit_code == 0, result.output
+
+
 def test_fixture_files_are_all_used():
     """Every file of tests/fixtures/hub_boundary/ is named by a test of this module."""
     source = Path(__file__).read_text(encoding="utf-8")

@@ -291,13 +291,15 @@ def _as_written(key: str, text: str) -> str:
     return key
 
 
-def legit_texts(config: Config, theme_dirs: Iterable[Path] = ()) -> Iterable[str]:
+def legit_texts(config: Config, theme_dirs: Iterable[Path] = (), reader: Reader = Reader.PUBLIC) -> Iterable[str]:
     """The public sources that are not the writer's: the installed theme and notepress's own
-    templates (a post's labels: "What we heard", "Learning loop")."""
-    for folder in theme_dirs:
+    templates (a post's labels: "What we heard", "Learning loop"); for the team's hub, its own
+    templates and theme too ("Themes they raise", "Do not publish or forward it.")."""
+    hub = [TEMPLATES / "hub"] if reader is Reader.TEAM else []  # its pages' templates, its theme's in theme/
+    for folder in [*theme_dirs, *hub]:
         for path in sorted(folder.rglob("*.html")):
             yield markup_text(_text_of(path))
-    for folder in (TEMPLATES, config.root / "templates"):  # not templates/init/: its entries are entries
+    for folder in (TEMPLATES, config.root / "templates", *hub):  # not templates/init/: its entries are entries
         for path in sorted(folder.glob("*.jinja")) if folder.is_dir() else []:
             yield markup_text(_text_of(path))
 
@@ -350,7 +352,7 @@ def audit_site(site_dir: Path, entries: list[Entry], config: Config, label: str 
         known.save()
     if any(kind == "text" for hits in found.values() for kind, _, _ in hits):
         # Only now read the theme and the hand-written pages: what they have too is theirs.
-        needles.forget(legit_texts(config, theme_dirs))
+        needles.forget(legit_texts(config, theme_dirs, reader))
         needles.forget(page_texts(config), runs=False)
         found = {rel: {h for h in hits if h[0] != "text" or needles.origin(h[1])} for rel, hits in found.items()}
     return sorted({Finding(rel, kind, needles.shown(kind, text), source, needles.role(kind, text))
