@@ -93,6 +93,15 @@ def test_the_hubs_own_wording_in_a_private_entry_is_no_finding(init_copy):
     assert result.exit_code == 0, result.output
 
 
+def test_a_customer_the_team_reads_about_spelled_two_ways_in_private_entries_is_no_finding(init_copy):
+    """Two private insights spell the customer of an internal one in other cases: the team reads that
+    name on the hub, whichever spelling the private ones use."""
+    add(init_copy, "2026-09-14-northwind-internal.md", "2026-11-02-northwind-private-a.md",
+        "2026-11-03-northwind-private-b.md")
+    result = build(init_copy)
+    assert result.exit_code == 0, result.output
+
+
 def test_fixture_files_are_all_used():
     """Every file of tests/fixtures/hub_boundary/ is named by a test of this module."""
     source = Path(__file__).read_text(encoding="utf-8")
