@@ -85,21 +85,26 @@ def test_a_link_to_a_private_entry_by_its_file_name_stops_the_build(init_copy):
     assert not (init_copy / "site-team").exists()
 
 
-def test_the_hubs_own_wording_in_a_private_entry_is_no_finding(init_copy):
-    """A private entry whose title and action are words the hub's templates print on its pages
-    ("Themes they raise" on a customer's page, "Do not publish or forward it." on every page)."""
-    add(init_copy, "2026-11-10-hub-wording.md")
-    result = build(init_copy)
-    assert result.exit_code == 0, result.output
-
-
-def test_a_customer_the_team_reads_about_spelled_two_ways_in_private_entries_is_no_finding(init_copy):
-    """Two private insights spell the customer of an internal one in other cases: the team reads that
-    name on the hub, whichever spelling the private ones use."""
-    add(init_copy, "2026-09-14-northwind-internal.md", "2026-11-02-northwind-private-a.md",
+def test_a_hub_that_shows_nothing_hidden_builds_without_a_finding(init_copy):
+    """False findings: a private entry whose title and action are words the hub's templates print
+    ("Themes they raise" on a customer's page, "Do not publish or forward it." on every page); two
+    private insights spelling the customer of an internal one in other cases (`NORTHWIND logistics`:
+    the team reads that name on the hub, whichever spelling the private ones use)."""
+    add(init_copy, "2026-11-10-hub-wording.md", "2026-09-14-northwind-internal.md", "2026-11-02-northwind-private-a.md",
         "2026-11-03-northwind-private-b.md")
     result = build(init_copy)
     assert result.exit_code == 0, result.output
+    text = hub_text(init_copy)
+    assert "Themes they raise" in text and "Northwind Logistics" in text and "budget is frozen" not in text
+
+
+@pytest.mark.xfail(strict=True, reason="the audit looks for a private entry's slug everywhere, even where the hub "
+                   "made the same words from what the team sees (a theme's page, themes/partial-payments/)")
+def test_a_private_slug_that_is_also_an_internal_theme_is_no_finding(init_copy):
+    add(init_copy, "2026-09-14-northwind-internal.md", "2026-11-11-private-slug.md")
+    result = build(init_copy)
+    assert result.exit_code == 0, result.output
+    assert "My own take" not in hub_text(init_copy)
 
 
 def test_fixture_files_are_all_used():
