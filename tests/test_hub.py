@@ -137,7 +137,7 @@ def test_the_workflow_uploads_the_blog_only(hub):
 def test_search_finds_every_internal_insight_in_chromium(hub, browser, tmp_path):
     """Pagefind's UI on the front page of the hub served in a folder of its host (/hub/), at 1280 px
     (MkDocs) and 390 px (Zensical): each insight found by words of its title, its result linking to
-    its section."""
+    its section; and the insights of a theme listed by the filter alone, newest first."""
     titles = {slug: yaml.safe_load((FIXTURES / "insights" / f"{slug}.md").read_text().split("---")[1])["title"]
               for slug in INTERNAL}
     with static_server(hub.hub, mount="/hub/") as base:
@@ -149,6 +149,13 @@ def test_search_finds_every_internal_insight_in_chromium(hub, browser, tmp_path)
                 box.fill(" ".join(title.split()[1:4]))
                 page.wait_for_selector(f'.pagefind-ui__result-link[href$="#{slug}"]', timeout=5000)
             screenshot(page, tmp_path / f"hub-search-{hub.engine}-{width}.png")
+            page.click("#np-browse summary")  # browse by filters alone: the theme's insights, newest first
+            page.select_option('#np-browse select[name="theme"]', "partial payments")
+            page.wait_for_function("document.querySelector('.np-browse-count').textContent.startsWith('3 ')")
+            page.wait_for_function("document.querySelectorAll('.np-browse-results a').length === 3")
+            links = [a.get_attribute("href") for a in page.locator(".np-browse-results a").all()]
+            assert [link.rsplit("#", 1)[1] for link in links] == sorted(INTERNAL, reverse=True)
+            assert all(link.startswith("/hub/customers/") for link in links)
             page.close()
 
 

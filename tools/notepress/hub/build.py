@@ -100,7 +100,8 @@ def _build(project: Project, engine: str, docs: Path, made: pages.Hub, out: Path
         _complete(folder, made)
         _audit(project, folder, out, theme_dirs)
         if kept:
-            exchange_in(folder, out)
+            if not exchange_in(folder, out):  # the first hub: nothing before it was kept
+                engines.twin(project, out, folder)
         else:
             swap_in(folder, out)
     except BaseException:

@@ -108,6 +108,19 @@ def _mkdocs(project, docs: Path, work: Path, progress) -> list[Path]:
     return site.installed_theme_dirs(config)
 
 
+def twin(project, hub: Path, work: Path) -> None:
+    """A copy of the hub MkDocs just rendered, for the next build to render into (on the first build
+    there is no hub before it to keep): files with their times, and the settings they were rendered with."""
+    shutil.rmtree(work, ignore_errors=True)
+    shutil.copytree(hub, work)
+    store = Store("hub-rendered", project.root)
+    rendered = dict(store.get("folders") or {})
+    if hub.stat().st_ino in rendered:
+        rendered[work.stat().st_ino] = rendered[hub.stat().st_ino]
+        store.put("folders", rendered)
+        store.save()
+
+
 def _named(text: str, root: Path):
     import io
 

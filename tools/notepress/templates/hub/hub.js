@@ -25,8 +25,18 @@
   browse(document.getElementById("np-browse"), at, root);
 })();
 
-function browse(form, at, root) {
-  if (!form) return;
+function browse(details, at, root) {
+  if (!details) return;
+  details.hidden = false;  // it needs JavaScript; nothing of the index is loaded until it is opened
+  details.addEventListener("toggle", function () {
+    if (details.open && !details.dataset.loaded) {
+      details.dataset.loaded = "1";
+      load(details.querySelector("form"), at, root);
+    }
+  });
+}
+
+function load(form, at, root) {
   var KEYS = ["theme", "customer", "segment", "source", "product area", "importance", "writer"];
   var PAGE = 20;
   var list = form.querySelector(".np-browse-results"), count = form.querySelector(".np-browse-count");
@@ -48,7 +58,6 @@ function browse(form, at, root) {
       label.appendChild(select);
       fields.appendChild(label);
     });
-    form.hidden = false;
     run();
   });
   more.addEventListener("click", function () { show(); });
