@@ -111,7 +111,7 @@ def test_every_internal_insight_is_reachable_from_the_front_page(hub):
     for slug, customer in INTERNAL.items():
         page = f"customers/{customer}/index.html"
         assert page in seen and f'id="{slug}"' in (hub.hub / page).read_text(encoding="utf-8")
-    assert {"themes/partial-payments/index.html", "learning/2026/index.html", "newsletter/001/index.html"} <= seen
+    assert {"themes/partial-payments/index.html", "learning/2026-10/index.html", "customers-by-name/n/index.html", "newsletter/001/index.html"} <= seen
 
 
 def test_every_page_says_internal_and_noindex_and_robots_refuses_all(hub):

@@ -53,7 +53,7 @@ def settings(project, docs: Path, out: Path) -> dict:
         "markdown_extensions": extensions,
         "plugins": [],  # none: not even MkDocs' default search (search.py indexes the hub)
         "nav": [{title: page} for title, page in SECTIONS],
-        "not_in_nav": "/themes/*\n/customers/*\n/newsletter/*\n/learning/*\n",
+        "not_in_nav": "/themes/*\n/customers/*\n/customers-by-name/*\n/newsletter/*\n/learning/*\n",
         "extra_css": ["hub.css"], "extra_javascript": ["hub.js"],
         "extra": {"generator": False},
     }

@@ -13,10 +13,12 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
+from urllib.parse import urlencode
 
 from markdown.extensions.toc import slugify
 
@@ -29,7 +31,11 @@ from . import chart
 
 SOURCE_LABEL = {"support-ticket": "support ticket"}
 IMPORTANCE = {0: "0 (minor)", 1: "1 (normal)", 2: "2 (important)", 3: "3 (critical)"}
-LATEST = 20  # insights on the hub's front page
+LATEST = 30  # at most this many insights (evidence links, customers) in a list: the rest by Browse
+QUOTES = 12  # the strongest quotes on a theme's page
+BY_NAME = "customers-by-name"  # a page per initial letter: customers/index.md would grow with every customer
+MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+          "November", "December")
 TAG = re.compile(r"<[^>]+>")
 
 
@@ -108,7 +114,7 @@ class _Pages:
         if entry.insight:
             return f"customers/{self.customer_slugs[entry.insight.customer_key]}.md#{entry.slug}"
         if entry.loop:
-            return f"learning/{entry.date.year}.md#{entry.slug}"
+            return f"learning/{entry.date:%Y-%m}.md#{entry.slug}"
         return ""
 
     def links(self, entry: Entry, page: str) -> Callable[[str], str]:
@@ -137,18 +143,24 @@ class _Pages:
         pages["themes/index.md"] = self.render("themes.md.jinja", rows=self.theme_rows())
         for name, notes in self.themes.items():
             pages[f"themes/{self.theme_slugs[name]}.md"] = self.theme(name, notes)
-        pages["customers/index.md"] = self.render("customers.md.jinja", rows=self.customer_rows("customers/index.md"))
+        rows = self.customer_rows()
+        letters = {letter: [r for r in rows if r["letter"] == letter] for letter in dict.fromkeys(r["letter"] for r in rows)}
+        recent = sorted(rows, key=lambda r: r["last"], reverse=True)[:LATEST]
+        pages["customers/index.md"] = self.render("customers.md.jinja", total=len(rows), rows=recent, depth="",
+                                                  letters=[(letter, len(group)) for letter, group in letters.items()])
+        for letter, group in letters.items():
+            pages[f"{BY_NAME}/{letter}.md"] = self.render("customers-letter.md.jinja", letter=letter.upper(), rows=group,
+                                                          depth="../customers/")
         for key, notes in self.customers.items():
             pages[f"customers/{self.customer_slugs[key]}.md"] = self.customer(key, notes)
         pages["newsletter/index.md"] = self.render("newsletter.md.jinja", issues=[
             (i.number, i.subject, _period(i)) for i in reversed(self.issues)])
         for issue in self.issues:
             pages[f"newsletter/{issue.number:03d}.md"] = self.issue(issue)
-        years = sorted({e.date.year for e in self.learnings}, reverse=True)
-        pages["learning/index.md"] = self.render("learning.md.jinja", years=[
-            (y, sum(e.date.year == y for e in self.learnings)) for y in years])
-        for year in years:
-            pages[f"learning/{year}.md"] = self.year(year)
+        months = Counter(f"{e.date:%Y-%m}" for e in self.learnings)
+        pages["learning/index.md"] = self.render("learning.md.jinja", months=sorted(months.items(), reverse=True))
+        for month in months:
+            pages[f"learning/{month}.md"] = self.month(month)
         return Hub(pages, self.records)
 
     def render(self, template: str, **context) -> str:
@@ -187,35 +199,43 @@ class _Pages:
             chart=chart.bars(t, name), first=notes[0].date.isoformat(), last=notes[-1].date.isoformat(),
             who=[(link_text(self.customer_names[k]), f"../customers/{self.customer_slugs[k]}.md", n)
                  for k, n in keys.most_common()],
-            quotes=[{**self.line(e, page), "quote": self.links(e, page)(unquoted(e.insight.quote))} for e in quoted],
-            evidence=[{**self.line(e, page), "url": e.insight.evidence} for e in notes if e.insight.evidence],
+            quotes=[{**self.line(e, page), "quote": self.links(e, page)(unquoted(e.insight.quote))}
+                    for e in quoted[:QUOTES]],
+            evidence=[{**self.line(e, page), "url": e.insight.evidence} for e in reversed(notes) if e.insight.evidence][:LATEST],
             related=[{"title": link_text(e.title), "href": "../" + self.where(e), "date": e.date.isoformat()}
-                     for e in self.related(name, notes)],
-            notes=[self.line(e, page) for e in reversed(notes)])
+                     for e in self.related(name, notes)][:LATEST],
+            notes=[self.line(e, page) for e in reversed(notes[-LATEST:])], more=max(0, len(notes) - LATEST),
+            browse="../../?" + urlencode({"theme": name}) + "#np-browse")
         self.records.append(Record(f"themes/{self.theme_slugs[name]}/", f"Theme: {name}",
                                    f"{name}. {len(notes)} insights from {len(keys)} customers. {t.summary()}.",
                                    {"type": ["theme"], "theme": [name]}))
         return text
 
-    def related(self, name: str, notes: list[Entry]) -> list[Entry]:
-        """The learning entries that link to an insight of the theme, or are tagged with it."""
-        slugs, key = {e.slug for e in notes}, theme_key(name)
-        found = []
+    @cached_property
+    def learning_links(self) -> list[tuple[Entry, frozenset[str]]]:
+        """Each learning entry with the slugs it links to and the theme keys of its tags."""
+        out = []
         for e in self.learnings:
-            linked = any(self.team.resolve(link, e) is not None and self.team.resolve(link, e).slug in slugs
-                         for text in e.text_fields().values() for link in find_links(text))
-            if linked or key in {theme_key(t) for t in e.tags}:
-                found.append(e)
-        return list(reversed(found))
+            targets = {self.team.resolve(link, e) for text in e.text_fields().values() for link in find_links(text)}
+            out.append((e, frozenset({t.slug for t in targets if t is not None} | {theme_key(t) for t in e.tags})))
+        return out
 
-    def customer_rows(self, page: str) -> list[dict]:
+    def related(self, name: str, notes: list[Entry]) -> list[Entry]:
+        """The learning entries that link to an insight of the theme, or are tagged with it, newest first."""
+        wanted = {e.slug for e in notes} | {theme_key(name)}
+        return [e for e, linked in reversed(self.learning_links) if linked & wanted]
+
+    def customer_rows(self) -> list[dict]:
+        """Every customer by name: its page, segment, counts, when last heard, the letter it is listed under."""
         rows = []
         for key, notes in self.customers.items():
-            rows.append({"name": link_text(self.customer_names[key]), "slug": self.customer_slugs[key],
+            name = self.customer_names[key]
+            first = next((c for c in text_key(name) if c.isalnum()), "#")
+            rows.append({"name": link_text(name), "slug": self.customer_slugs[key], "letter": first if first.isascii() else "other",
                          "segment": _latest(e.insight.segment for e in notes), "insights": len(notes),
                          "themes": len({theme_key(t) for e in notes for t in e.insight.themes}),
                          "last": notes[-1].date.isoformat()})
-        return sorted(rows, key=lambda r: r["name"].casefold())
+        return sorted(rows, key=lambda r: (r["letter"] == "other", text_key(r["name"])))
 
     def customer(self, key: str, notes: list[Entry]) -> str:
         name, page = self.customer_names[key], f"customers/{self.customer_slugs[key]}.md"
@@ -251,11 +271,11 @@ class _Pages:
             filters, {"date": shown["date"], "customer": filters["customer"][0]}, {"date": shown["date"]}))
         return shown
 
-    def year(self, year: int) -> str:
-        page = f"learning/{year}.md"
+    def month(self, month: str) -> str:
+        page = f"learning/{month}.md"
         goals = {e.slug: e for e in self.team if e.goal}
         shown = []
-        for e in reversed([e for e in self.learnings if e.date.year == year]):
+        for e in reversed([e for e in self.learnings if f"{e.date:%Y-%m}" == month]):
             lp, text = e.loop, self.links(e, page)
             served = [link_text(goals[g].title) for g in lp.goals if g in goals]
             shown.append({"slug": e.slug, "title": link_text(e.title), "date": e.date.isoformat(),
@@ -269,7 +289,7 @@ class _Pages:
                 e.title, *(value for _, value in shown[-1]["loop"]), shown[-1]["body"]),
                 {"type": ["learning"], "writer": self.writers(e), "goal": served,
                  "competency": [c.replace("-", " ") for c in lp.competencies]}, {"date": e.date.isoformat()}))
-        return self.render("year.md.jinja", year=year, entries=shown)
+        return self.render("month.md.jinja", month=_month_name(month), entries=shown)
 
     def issue(self, issue: Issue) -> str:
         page = f"newsletter/{issue.number:03d}.md"
@@ -297,6 +317,16 @@ def _unique(names: dict[str, str]) -> dict[str, str]:
         taken.add(slug)
         out[key] = slug
     return out
+
+
+def text_key(name: str) -> str:
+    """A name as it is sorted and filed: accents off, case folded."""
+    return "".join(c for c in unicodedata.normalize("NFKD", name) if not unicodedata.combining(c)).casefold()
+
+
+def _month_name(month: str) -> str:
+    year, number = month.split("-")
+    return f"{MONTHS[int(number) - 1]} {year}"
 
 
 def _latest(values) -> str:

@@ -28,15 +28,17 @@
 function browse(details, at, root) {
   if (!details) return;
   details.hidden = false;  // it needs JavaScript; nothing of the index is loaded until it is opened
+  var asked = new URLSearchParams(window.location.search);  // ?theme=…: a theme page's "All … insights"
   details.addEventListener("toggle", function () {
     if (details.open && !details.dataset.loaded) {
       details.dataset.loaded = "1";
-      load(details.querySelector("form"), at, root);
+      load(details.querySelector("form"), at, root, asked);
     }
   });
+  if (Array.from(asked.keys()).length) details.open = true;
 }
 
-function load(form, at, root) {
+function load(form, at, root, asked) {
   var KEYS = ["theme", "customer", "segment", "source", "product area", "importance", "writer"];
   var PAGE = 20;
   var list = form.querySelector(".np-browse-results"), count = form.querySelector(".np-browse-count");
@@ -54,6 +56,7 @@ function load(form, at, root) {
       select.name = key;
       select.appendChild(new Option("any", ""));
       values.forEach(function (v) { select.appendChild(new Option(v + " (" + filters[key][v] + ")", v)); });
+      if (asked.get(key) && values.indexOf(asked.get(key)) >= 0) select.value = asked.get(key);
       select.addEventListener("change", run);
       label.appendChild(select);
       fields.appendChild(label);
