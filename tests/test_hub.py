@@ -81,7 +81,7 @@ def test_nothing_private_or_draft_anywhere_in_the_hub(hub):
     found = [(name, needle) for name, text in texts(hub.hub).items() for needle in HIDDEN
              if needle.casefold() in text.casefold()]
     assert found == []
-    assert any(name.startswith("pagefind/fragment/") for name in texts(hub.hub))  # the chunks were read
+    assert any("/fragment/" in name for name in texts(hub.hub))  # Pagefind's chunks were read
 
 
 def test_nothing_internal_in_the_public_site(hub):

@@ -30,7 +30,7 @@ from . import pages, search
 
 DEFAULT = "site-team"
 LAST = "lastbuild-team"  # the store (cache.py) of what the last hub was built from
-DOCS = "team-docs"  # in .notepress/: the generated pages
+DOCS, SEARCH = "team-docs", "team-search"  # in .notepress/: the generated pages, the search index's parts
 WORK = ".work"  # .site-team.work/ beside the hub: the hub before it, which MkDocs renders the next one into
 STATIC = ("hub.css", "hub.js")
 ROBOTS = "# The team's insight hub (notepress): internal, for no search engine.\nUser-agent: *\nDisallow: /\n"
@@ -97,7 +97,7 @@ def _build(project: Project, engine: str, docs: Path, made: pages.Hub, out: Path
     folder = out.parent / f".{out.name}{WORK}" if kept else staging_dir(out)
     try:
         theme_dirs = engines.build(project, engine, docs, folder)
-        _complete(folder, made)
+        _complete(folder, made, project.config.owned_dir / SEARCH)
         _audit(project, folder, out, theme_dirs)
         if kept:
             if not exchange_in(folder, out):  # the first hub: nothing before it was kept
@@ -149,7 +149,7 @@ def _write_pages(docs: Path, files: dict[str, str]) -> None:
             path.unlink()
 
 
-def _complete(rendered: Path, made: pages.Hub) -> None:
+def _complete(rendered: Path, made: pages.Hub, kept: Path) -> None:
     """What every hub has whatever the engine: no page of a page no longer made (MkDocs keeps what it
     built before) nor its folder (customers/x/ names a customer), no sitemap (nothing is for search
     engines), a robots.txt refusing them all, and the search index."""
@@ -164,7 +164,7 @@ def _complete(rendered: Path, made: pages.Hub) -> None:
     for name in ("sitemap.xml", "sitemap.xml.gz"):
         (rendered / name).unlink(missing_ok=True)
     write_atomic(rendered / "robots.txt", ROBOTS.encode())
-    search.write_index(made.records, rendered)
+    search.write_index(made.records, rendered, kept)
 
 
 def _output(rel: str) -> str:

@@ -49,6 +49,7 @@ class Record:
     filters: dict[str, list[str]] = field(default_factory=dict)
     meta: dict[str, str] = field(default_factory=dict)
     sort: dict[str, str] = field(default_factory=dict)  # what results may be ordered by (the browse list: date)
+    shard: str = ""  # the part of the index it is in (search.py): its quarter for a dated entry, else ""
 
 
 @dataclass(frozen=True)
@@ -206,9 +207,8 @@ class _Pages:
                      for e in self.related(name, notes)][:LATEST],
             notes=[self.line(e, page) for e in reversed(notes[-LATEST:])], more=max(0, len(notes) - LATEST),
             browse="../../?" + urlencode({"theme": name}) + "#np-browse")
-        self.records.append(Record(f"themes/{self.theme_slugs[name]}/", f"Theme: {name}",
-                                   f"{name}. {len(notes)} insights from {len(keys)} customers. {t.summary()}.",
-                                   {"type": ["theme"], "theme": [name]}))
+        self.records.append(Record(f"themes/{self.theme_slugs[name]}/", f"Theme: {name}", name,  # no count: a
+                                   {"type": ["theme"], "theme": [name]}))  # new insight changes no other record
         return text
 
     @cached_property
@@ -268,7 +268,7 @@ class _Pages:
         filters.update({k: [v] for k, v in (("segment", i.segment), ("product area", i.product_area)) if v})
         self.records.append(Record(self.where(e).replace(".md#", "/#"), e.title, _plain(
             e.title, shown["quote"], shown["body"], i.customer, *i.contacts, *themes, i.segment, i.product_area),
-            filters, {"date": shown["date"], "customer": filters["customer"][0]}, {"date": shown["date"]}))
+            filters, {"date": shown["date"], "customer": filters["customer"][0]}, {"date": shown["date"]}, _quarter(e)))
         return shown
 
     def month(self, month: str) -> str:
@@ -288,7 +288,8 @@ class _Pages:
             self.records.append(Record(self.where(e).replace(".md#", "/#"), e.title, _plain(
                 e.title, *(value for _, value in shown[-1]["loop"]), shown[-1]["body"]),
                 {"type": ["learning"], "writer": self.writers(e), "goal": served,
-                 "competency": [c.replace("-", " ") for c in lp.competencies]}, {"date": e.date.isoformat()}))
+                 "competency": [c.replace("-", " ") for c in lp.competencies]}, {"date": e.date.isoformat()},
+                {"date": e.date.isoformat()}, _quarter(e)))
         return self.render("month.md.jinja", month=_month_name(month), entries=shown)
 
     def issue(self, issue: Issue) -> str:
@@ -322,6 +323,10 @@ def _unique(names: dict[str, str]) -> dict[str, str]:
 def text_key(name: str) -> str:
     """A name as it is sorted and filed: accents off, case folded."""
     return "".join(c for c in unicodedata.normalize("NFKD", name) if not unicodedata.combining(c)).casefold()
+
+
+def _quarter(e: Entry) -> str:
+    return f"{e.date.year}q{(e.date.month - 1) // 3 + 1}"
 
 
 def _month_name(month: str) -> str:

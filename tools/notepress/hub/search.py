@@ -1,52 +1,124 @@
 """The hub's search: Pagefind's index of the hub's records, written beside its pages.
 
-Pagefind splits the index into chunks a browser loads only as a query needs them (a few kB per word
+Pagefind splits an index into chunks a browser loads only as a query needs them (a few kB per word
 and per result), so search stays fast at any number of insights, where one index file loaded whole
 would not. The records are made from the team's view (pages.Record), never by reading the built
-pages: what is indexed is exactly what the hub's pages were made from, on either engine. Pagefind
-runs as its own binary (the `pagefind` package's), in a process of its own.
+pages: what is indexed is exactly what the hub's pages were made from, on either engine.
+
+The index is in parts, merged by the browser (Pagefind's `mergeIndex`): one per quarter of the
+insights' and learning entries' dates, newest first (so that a list of them by date is in order
+across parts), and the pages' (customers, themes, issues) in parts of at most PART records. Each
+part is made once for its records and kept in `.notepress/team-search/`, so a new insight makes
+Pagefind index one quarter again, not the whole hub. Pagefind runs as its own binary (the `pagefind`
+package's), in a process of its own.
 """
 
 from __future__ import annotations
 
 import asyncio
 import base64
+import hashlib
 import json
+import os
 import shutil
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+from ..output import write_atomic
 from ..problems import NotepressError, Problem
 from .pages import Record
 
 BUNDLE = "pagefind"  # the folder of the index and of its UI, in the hub's root
+PARTS = "bundles.json"  # in it: the parts' folders, the first one the primary
+PART = 2000  # records of pages in one part
 
 
-def write_index(records: list[Record], site_dir: Path, language: str = "en") -> int:
-    """Index `records` into `site_dir/pagefind/` (replacing what was there); returns how many."""
+def write_index(records: list[Record], site_dir: Path, kept: Path, language: str = "en") -> int:
+    """Index `records` into `site_dir/pagefind/` (a new folder: the published hub keeps its files),
+    each part made by Pagefind only when `kept` has none for exactly its records; returns how many
+    parts were made."""
+    parts = _parts(records)
+    names = {name: _digest(group, language) for name, group in parts.items()}
+    missing = {names[name]: group for name, group in parts.items() if not (kept / names[name]).is_dir()}
+    if missing:
+        _index(missing, kept, language)
+    out = site_dir / BUNDLE
+    shutil.rmtree(out, ignore_errors=True)
+    for name, digest in names.items():
+        _link_tree(kept / digest, out / name)
+    write_atomic(out / PARTS, json.dumps([f"{name}/" for name in parts]).encode())
+    for old in set(os.listdir(kept)) - set(names.values()):
+        shutil.rmtree(kept / old, ignore_errors=True)
+    return len(missing)
+
+
+def _parts(records: list[Record]) -> dict[str, list[Record]]:
+    """The records by part: dated ones by quarter, newest first; then the pages' (ordered by address,
+    in parts of at most PART records, each part's the same while its records are)."""
+    dated: dict[str, list[Record]] = {}
+    for r in records:
+        if r.shard:
+            dated.setdefault(r.shard, []).append(r)
+    parts = {name: dated[name] for name in sorted(dated, reverse=True)}
+    pages = sorted((r for r in records if not r.shard), key=lambda r: r.url)
+    count = max(1, -(-len(pages) // PART))
+    for i in range(count):
+        parts[f"pages-{i}"] = [r for r in pages if _bucket(r.url, count) == i]
+    return {name: group for name, group in parts.items() if group}
+
+
+def _bucket(url: str, count: int) -> int:
+    return int.from_bytes(hashlib.blake2b(url.encode(), digest_size=4).digest(), "big") % count
+
+
+def _digest(group: list[Record], language: str) -> str:
+    from importlib.metadata import version
+
+    h = hashlib.blake2b(digest_size=16)
+    h.update(repr((version("pagefind"), language)).encode())
+    for r in sorted(group, key=lambda r: r.url):
+        h.update(repr((r.url, r.title, r.content, sorted(r.filters.items()), sorted(r.meta.items()),
+                       sorted(r.sort.items()))).encode("utf-8", "surrogatepass"))
+    return h.hexdigest()
+
+
+def _index(parts: dict[str, list[Record]], kept: Path, language: str) -> None:
+    """Each part into `kept/<digest>/`, by one Pagefind service (written beside, then renamed)."""
     try:
         from pagefind.index import IndexConfig
     except ImportError:
         raise NotepressError(Problem("", 0, "", "the team hub's search needs Pagefind",
                                      "pip install 'pagefind[extended]' (bash tools/install.sh installs it)")) from None
-    out = site_dir / BUNDLE
-    shutil.rmtree(out, ignore_errors=True)  # a new folder: the published hub keeps the old files
 
     async def write() -> None:
         async with _Service() as service:
-            index = await service.create_index(IndexConfig(force_language=language))
-            await asyncio.gather(*(index.add_custom_record(
-                url="/" + r.url, content=r.content or r.title, language=language, meta={"title": r.title, **r.meta},
-                filters={k: v for k, v in r.filters.items() if v}, sort=r.sort or None) for r in records))
-            await index.write_files(output_path=str(out))
+            for digest, group in parts.items():
+                index = await service.create_index(IndexConfig(force_language=language))
+                await asyncio.gather(*(index.add_custom_record(
+                    url="/" + r.url, content=r.content or r.title, language=language,
+                    meta={"title": r.title, **r.meta}, filters={k: v for k, v in r.filters.items() if v},
+                    sort=r.sort or None) for r in group))
+                scratch = kept / f".{digest}.new"
+                shutil.rmtree(scratch, ignore_errors=True)
+                await index.write_files(output_path=str(scratch))
+                os.replace(scratch, kept / digest)
 
+    kept.mkdir(parents=True, exist_ok=True)
     try:  # in a thread of its own: the caller may be running an event loop (a test driving a browser)
         with ThreadPoolExecutor(1) as pool:
             pool.submit(asyncio.run, write()).result()
     except (OSError, RuntimeError, AssertionError) as e:
         raise NotepressError(Problem("", 0, "", f"Pagefind could not index the hub: {e}",
                                      "reinstall it (pip install --force-reinstall 'pagefind[extended]')")) from None
-    return len(records)
+
+
+def _link_tree(source: Path, dest: Path) -> None:
+    """`dest` holding `source`'s files as hard links: a part, once written, is never written again."""
+    for folder, _, files in os.walk(source):
+        rel = Path(folder).relative_to(source)
+        (dest / rel).mkdir(parents=True, exist_ok=True)
+        for name in files:
+            os.link(Path(folder, name), dest / rel / name)
 
 
 def _service_class():

@@ -7,21 +7,27 @@
   if (!search) return;
   var root = new URL(search.getAttribute("data-root") || ".", document.baseURI);
   var at = function (path) { return new URL(path, root).href; };
-  var css = document.createElement("link");
-  css.rel = "stylesheet";
-  css.href = at("pagefind/pagefind-ui.css");
-  document.head.appendChild(css);
-  var script = document.createElement("script");
-  script.src = at("pagefind/pagefind-ui.js");
-  script.onload = function () {
-    new PagefindUI({
-      element: "#np-search", baseUrl: root.pathname, showSubResults: false, showImages: false,
-      resetStyles: true, showEmptyFilters: false, pageSize: 10,
-      openFilters: window.matchMedia("(min-width: 60em)").matches ? ["type", "theme"] : [],
-      translations: { placeholder: "Search insights, customers, themes, learning" }
-    });
-  };
-  document.head.appendChild(script);
+  // The index is in parts (one per quarter, newest first, then the pages'): the first is the
+  // primary, the others merged into it.
+  fetch(at("pagefind/bundles.json")).then(function (r) { return r.json(); }).then(function (parts) {
+    var paths = parts.map(function (part) { return new URL("pagefind/" + part, root).pathname; });
+    var css = document.createElement("link");
+    css.rel = "stylesheet";
+    css.href = paths[0] + "pagefind-ui.css";
+    document.head.appendChild(css);
+    var script = document.createElement("script");
+    script.src = paths[0] + "pagefind-ui.js";
+    script.onload = function () {
+      new PagefindUI({
+        element: "#np-search", baseUrl: root.pathname, bundlePath: paths[0],
+        mergeIndex: paths.slice(1).map(function (p) { return { bundlePath: p }; }),
+        showSubResults: false, showImages: false, resetStyles: true, showEmptyFilters: false, pageSize: 10,
+        openFilters: window.matchMedia("(min-width: 60em)").matches ? ["type", "theme"] : [],
+        translations: { placeholder: "Search insights, customers, themes, learning" }
+      });
+    };
+    document.head.appendChild(script);
+  });
   browse(document.getElementById("np-browse"), at, root);
 })();
 
@@ -43,9 +49,15 @@ function load(form, at, root, asked) {
   var PAGE = 20;
   var list = form.querySelector(".np-browse-results"), count = form.querySelector(".np-browse-count");
   var more = form.querySelector(".np-browse-more"), pagefind, results = [], shown = 0;
-  import(at("pagefind/pagefind.js")).then(function (pf) {
-    pagefind = pf;
-    return pf.options({ baseUrl: root.pathname }).then(function () { return pf.filters(); });
+  fetch(at("pagefind/bundles.json")).then(function (r) { return r.json(); }).then(function (parts) {
+    var paths = parts.map(function (part) { return new URL("pagefind/" + part, root).pathname; });
+    // A module of its own (?browse): the search box's is another, with its own merged parts.
+    return import(paths[0] + "pagefind.js?browse").then(function (pf) {
+      pagefind = pf;
+      return pf.options({ baseUrl: root.pathname }).then(function () {
+        return Promise.all(paths.slice(1).map(function (p) { return pf.mergeIndex(p); }));
+      }).then(function () { return pf.filters(); });
+    });
   }).then(function (filters) {
     var fields = form.querySelector(".np-browse-filters");
     KEYS.forEach(function (key) {
