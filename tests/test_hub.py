@@ -147,7 +147,7 @@ def test_search_finds_every_internal_insight_in_chromium(hub, browser, tmp_path)
             box = page.wait_for_selector(".pagefind-ui__search-input")
             for slug, title in titles.items():
                 box.fill(" ".join(title.split()[1:4]))
-                page.wait_for_selector(f'.pagefind-ui__result-link[href$="#{slug}"]', timeout=5000)
+                page.wait_for_selector(f'.pagefind-ui__result-link[href$="#{slug}"]', timeout=20000)
             screenshot(page, tmp_path / f"hub-search-{hub.engine}-{width}.png")
             page.click("#np-browse summary")  # browse by filters alone: the theme's insights, newest first
             page.select_option('#np-browse select[name="theme"]', "partial payments")

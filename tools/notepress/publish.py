@@ -158,9 +158,9 @@ def discard(staged: Staged) -> None:
     shutil.rmtree(staged.stage, ignore_errors=True)
 
 
-def leak_problems(findings: list[Finding]) -> list[Problem]:
-    return [Problem(f.file, 0, "", f"{f.what} is in the built site",
-                    "make that entry public or remove the text; the last good site was kept") for f in findings]
+def leak_problems(findings: list[Finding], fix: str = "make that entry public or remove the text; the last good "
+                  "site was kept") -> list[Problem]:
+    return [Problem(f.file, 0, "", f"{f.what} is in the built site", fix) for f in findings]
 
 
 # -- the whole of it -------------------------------------------------------------------------------------

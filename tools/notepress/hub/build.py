@@ -70,7 +70,7 @@ def build_hub(where: Project | Path | str, *, engine: str | None = None, site_di
         for left in leftovers(out):
             shutil.rmtree(left, ignore_errors=True)
         say(f"Building the team hub with {name} into {out.name}/ …")
-        _build(project, name, docs, made, out)
+        _build(project, name, docs, made, out, say)
     say(f"notepress: audited {out.name}/: nothing of a private entry or a draft")
     summary = (f"{sum(1 for e in team if e.insight)} insights, {sum(1 for e in team if e.loop)} learning entries, "
                f"{len(made.pages)} pages, {len(made.records)} search records")
@@ -89,14 +89,14 @@ def _inputs(project: Project, engine: str, out: Path) -> str:
         (lastbuild.tree(archive_dir) if archive_dir.is_dir() else "")
 
 
-def _build(project: Project, engine: str, docs: Path, made: pages.Hub, out: Path) -> None:
+def _build(project: Project, engine: str, docs: Path, made: pages.Hub, out: Path, say) -> None:
     """Render, complete, audit, swap in. MkDocs renders into the hub built before the last one
     (`out`'s twin, kept by output.exchange_in), again only the pages whose Markdown changed since
     it was made; Zensical into a new folder."""
     kept = engine == "mkdocs"
     folder = out.parent / f".{out.name}{WORK}" if kept else staging_dir(out)
     try:
-        theme_dirs = engines.build(project, engine, docs, folder)
+        theme_dirs = engines.build(project, engine, docs, folder, say)
         _complete(folder, made, project.config.owned_dir / SEARCH)
         _audit(project, folder, out, theme_dirs)
         if kept:
@@ -177,4 +177,6 @@ def _audit(project: Project, rendered: Path, out: Path, theme_dirs: list[Path]) 
     findings = audit_site(rendered, audited(project), project.config, label=out.name, theme_dirs=theme_dirs,
                           today=project.today, reader=Reader.TEAM)
     if findings:
-        raise NotepressError(leak_problems(findings))
+        raise NotepressError(leak_problems(findings, "remove the text from what the team sees (an internal entry, a "
+                                           "newsletter subject, templates/hub/), or make that entry internal; the "
+                                           "last good hub was kept"))

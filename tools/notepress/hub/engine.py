@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import os
 import shutil
 import subprocess
@@ -94,6 +95,9 @@ def _mkdocs(project, docs: Path, work: Path, progress) -> list[Path]:
     rendered.pop(work.stat().st_ino, None)  # until this build ends well: an interrupted one starts clean
     store.put("folders", dict(rendered))
     store.save()
+    quiet = _Without("A 'dirty' build is being performed")  # MkDocs' warning to its users of --dirty: the
+    logger = logging.getLogger("mkdocs.commands.build")       # hub's navigation is the same on every page
+    logger.addFilter(quiet)
     with site._collecting(progress) as handler:
         try:
             config = load_config(config_file=_named(config_text, project.root), site_dir=str(work), docs_dir=str(docs))
@@ -102,10 +106,21 @@ def _mkdocs(project, docs: Path, work: Path, progress) -> list[Path]:
             raise NotepressError(Problem(site.ENGINE_CONFIG, 0, "", f"the team hub's build failed: "
                                          f"{site._one_line(handler.errors() or e)}",
                                          "fix what MkDocs reports, then build again")) from None
+        finally:
+            logger.removeFilter(quiet)
     rendered[work.stat().st_ino] = stamp
     store.put("folders", rendered)
     store.save()
     return site.installed_theme_dirs(config)
+
+
+class _Without(logging.Filter):
+    def __init__(self, start: str):
+        super().__init__()
+        self.start = start
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not record.getMessage().startswith(self.start)
 
 
 def twin(project, hub: Path, work: Path) -> None:

@@ -37,6 +37,7 @@ BY_NAME = "customers-by-name"  # a page per initial letter: customers/index.md w
 MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
           "November", "December")
 TAG = re.compile(r"<[^>]+>")
+REFERENCE = re.compile(r"^[ ]{0,3}\[[^\]]+\]:\s*\S+.*$", re.MULTILINE)
 
 
 @dataclass(frozen=True)
@@ -352,4 +353,6 @@ def _plain(*texts: str) -> str:
     """Texts as one plain text for the search index, sentence by sentence: Markdown links and tags
     reduced to their words."""
     joined = ". ".join(t.strip().rstrip(".") for t in texts if t and t.strip())
+    joined = REFERENCE.sub(" ", joined)  # `[r]: ../x.md` lines: where a link goes is no text of the entry
+    joined = re.sub(r"\[\[([^\]|]*)\|?([^\]]*)\]\]", lambda m: m.group(2) or m.group(1), joined)  # [[slug|label]]
     return " ".join(TAG.sub(" ", re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", joined)).split())
