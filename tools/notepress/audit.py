@@ -29,6 +29,7 @@ from pathlib import Path
 
 from .audience import Reader, gate
 from .config import CONFIG_FILE, Config, hand_written_pages
+from .cache import Store
 from .customers import confidential
 from .model import Entry
 from .templates import PACKAGED as TEMPLATES
@@ -244,12 +245,22 @@ def _unseen_names(hidden: list[Entry], seen: list[Entry], config: Config) -> dic
     if not names:
         return names
     shown = Terms(list(names))
-    words: list[str] = []  # every text the team sees, one list: a term cannot span two (the "\0" between)
+    # Which of these names each seen entry has, kept by its texts for as long as the same names are
+    # looked for (cache.py): a new insight is the only entry read at the next build.
+    known = Store("team-names", config.root, key=hashlib.blake2b(repr(sorted(names)).encode(
+        "utf-8", "surrogatepass"), digest_size=16).digest())
+    seen_names: set[str] = set()
     for e in seen:
-        for text in _fields(e) + list(e.insight.contacts if e.insight else ()):
-            words += [*tokens(text), "\0"]
-    seen_names = {"".join(tokens(inner)) for term in shown.found_in(words)
-                  for inner in shown.within(term)}  # `Harborview` is seen where `Harborview Outfitters` is
+        texts = _fields(e) + list(e.insight.contacts if e.insight else ())
+        digest = hashlib.blake2b("\0".join(texts).encode("utf-8", "surrogatepass"), digest_size=16).digest()
+        found = known.get(digest)
+        if found is None:
+            words = [w for text in texts for w in (*tokens(text), "\0")]  # a term cannot span two texts
+            found = frozenset("".join(tokens(inner)) for term in shown.found_in(words)
+                              for inner in shown.within(term))  # `Harborview` is seen where `Harborview Outfitters` is
+            known.put(digest, found)
+        seen_names |= found
+    known.save()
     # in every spelling a hidden entry has (`NORTHWIND logistics`): Terms finds one of those that compare the same
     return {t: n for t, n in names.items() if "".join(tokens(t)) not in seen_names}
 
@@ -369,8 +380,6 @@ class CleanFiles:
     a change of an audience, a term or a text that changes what is looked for starts afresh."""
 
     def __init__(self, config: Config, needles: Needles, reader: Reader = Reader.PUBLIC):
-        from .cache import Store
-
         kind = "audit" if reader is Reader.PUBLIC else f"audit-{reader.name.lower()}"  # each site its own
         self.store = Store(kind, config.root, key=needles.fingerprint())
 
