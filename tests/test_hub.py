@@ -26,7 +26,7 @@ from e2e_helpers import run_cli, screenshot, static_server
 pytestmark = [pytest.mark.site, pytest.mark.browser]
 FIXTURES = Path(__file__).parent / "fixtures" / "hub"
 INTERNAL = {  # slug -> customer page, of the insights the team sees
-    "2026-09-14-northwind-partial-payments": "northwind-logistics",
+    "2026-05-14-northwind-partial-payments": "northwind-logistics",
     "2026-10-02-acme-bank-partial-refunds": "acme-bank",
     "2026-11-05-harborview-export": "harborview-outfitters",
 }
@@ -59,7 +59,7 @@ def hub(tmp_path_factory, engine):
     for args in (("init", str(root), "--name", "Notes", "--author", "Ana Li"),):
         assert run_cli(*args).exit_code == 0
     add_entries(root)
-    for args in (("newsletter", "draft", "--since", "2026-09-01"), ("build", "--engine", engine),
+    for args in (("newsletter", "draft", "--since", "2026-05-01"), ("build", "--engine", engine),
                  ("build", "--for", "team", "--engine", engine)):
         result = run_cli("-C", str(root), *args)
         assert result.exit_code == 0, result.output
@@ -223,7 +223,7 @@ def test_serve_for_team_serves_the_hub_on_loopback(hub, tmp_path):
     thread.start()
     assert started.wait(60), said
     page = urllib.request.urlopen(f"http://127.0.0.1:{port}/customers/northwind-logistics/").read().decode()
-    assert 'id="2026-09-14-northwind-partial-payments"' in page
+    assert 'id="2026-05-14-northwind-partial-payments"' in page
     servers[0].shutdown()
     thread.join(10)
     assert not thread.is_alive()

@@ -50,7 +50,7 @@ class Record:
     filters: dict[str, list[str]] = field(default_factory=dict)
     meta: dict[str, str] = field(default_factory=dict)
     sort: dict[str, str] = field(default_factory=dict)  # what results may be ordered by (the browse list: date)
-    shard: str = ""  # the part of the index it is in (search.py): its quarter for a dated entry, else ""
+    shard: str = ""  # the part of the index it is in (search.py): its half-year for a dated entry, else ""
 
 
 @dataclass(frozen=True)
@@ -269,7 +269,7 @@ class _Pages:
         filters.update({k: [v] for k, v in (("segment", i.segment), ("product area", i.product_area)) if v})
         self.records.append(Record(self.where(e).replace(".md#", "/#"), e.title, _plain(
             e.title, shown["quote"], shown["body"], i.customer, *i.contacts, *themes, i.segment, i.product_area),
-            filters, {"date": shown["date"], "customer": filters["customer"][0]}, {"date": shown["date"]}, _quarter(e)))
+            filters, {"date": shown["date"], "customer": filters["customer"][0]}, {"date": shown["date"]}, _half(e)))
         return shown
 
     def month(self, month: str) -> str:
@@ -290,7 +290,7 @@ class _Pages:
                 e.title, *(value for _, value in shown[-1]["loop"]), shown[-1]["body"]),
                 {"type": ["learning"], "writer": self.writers(e), "goal": served,
                  "competency": [c.replace("-", " ") for c in lp.competencies]}, {"date": e.date.isoformat()},
-                {"date": e.date.isoformat()}, _quarter(e)))
+                {"date": e.date.isoformat()}, _half(e)))
         return self.render("month.md.jinja", month=_month_name(month), entries=shown)
 
     def issue(self, issue: Issue) -> str:
@@ -326,8 +326,8 @@ def text_key(name: str) -> str:
     return "".join(c for c in unicodedata.normalize("NFKD", name) if not unicodedata.combining(c)).casefold()
 
 
-def _quarter(e: Entry) -> str:
-    return f"{e.date.year}q{(e.date.month - 1) // 3 + 1}"
+def _half(e: Entry) -> str:
+    return f"{e.date.year}h{1 if e.date.month <= 6 else 2}"
 
 
 def _month_name(month: str) -> str:

@@ -7,7 +7,7 @@
   if (!search) return;
   var root = new URL(search.getAttribute("data-root") || ".", document.baseURI);
   var at = function (path) { return new URL(path, root).href; };
-  // The index is in parts (one per quarter, newest first, then the pages'): the first is the
+  // The index is in parts (one per half-year, newest first, then the pages'): the first is the
   // primary, the others merged into it.
   fetch(at("pagefind/bundles.json")).then(function (r) { return r.json(); }).then(function (parts) {
     var paths = parts.map(function (part) { return new URL("pagefind/" + part, root).pathname; });
@@ -76,10 +76,12 @@ function load(form, at, root, asked) {
     run();
   });
   more.addEventListener("click", function () { show(); });
+  var runs = 0;
   function run() {
-    var chosen = { type: ["insight"] };
+    var chosen = { type: ["insight"] }, mine = ++runs;
     form.querySelectorAll("select").forEach(function (s) { if (s.value) chosen[s.name] = [s.value]; });
     pagefind.search(null, { filters: chosen, sort: { date: "desc" } }).then(function (found) {
+      if (mine !== runs) return;  // a later choice's list is on its way
       results = found.results;
       shown = 0;
       list.textContent = "";
@@ -91,7 +93,9 @@ function load(form, at, root, asked) {
     var next = results.slice(shown, shown + PAGE);
     shown += next.length;
     more.hidden = shown >= results.length;
+    var mine = runs;
     Promise.all(next.map(function (r) { return r.data(); })).then(function (items) {
+      if (mine !== runs) return;
       items.forEach(function (item) {
         var li = document.createElement("li"), a = document.createElement("a");
         a.href = item.url;
