@@ -341,10 +341,10 @@ def audit_site(site_dir: Path, entries: list[Entry], config: Config, label: str 
     label = label or site_dir.name
     theme = ThemeFiles(theme_dirs)
     found: dict[str, set[tuple[str, str, str]]] = {}
-    for path in sorted(p for p in site_dir.rglob("*") if p.is_file()):
-        rel = f"{label}/{path.relative_to(site_dir).as_posix()}"
+    for path, inner in _files(site_dir):
+        rel = f"{label}/{inner.as_posix()}"
         hits = set()
-        for segment in path.relative_to(site_dir).parts:
+        for segment in inner.parts:
             if segment.removesuffix(".html") in needles.slugs:
                 hits.add(("slug", segment, needles.slugs[segment.removesuffix(".html")]))
         if not (known and known.clean_name(rel)):  # a file's name is read too
@@ -356,7 +356,7 @@ def audit_site(site_dir: Path, entries: list[Entry], config: Config, label: str 
         digest = hashlib.sha256(data).digest()
         if digest in private:
             hits.add(("file", private[digest], private[digest]))
-        if not theme.has(path.relative_to(site_dir), data) and not (known and known.clean(digest, path.suffix)):
+        if not theme.has(inner, data) and not (known and known.clean(digest, path.suffix)):
             in_text = needles.find(file_text(data, path.suffix))
             if known and not in_text:
                 known.add(digest, path.suffix)
@@ -372,6 +372,17 @@ def audit_site(site_dir: Path, entries: list[Entry], config: Config, label: str 
         found = {rel: {h for h in hits if h[0] != "text" or needles.origin(h[1])} for rel, hits in found.items()}
     return sorted({Finding(rel, kind, needles.shown(kind, text), source, needles.role(kind, text))
                    for rel, hits in found.items() for kind, text, source in hits})
+
+
+def _files(folder: Path) -> list[tuple[Path, Path]]:
+    """Every file under `folder` (path, path relative to it), in order: one walk, no stat per entry."""
+    out = []
+    for top, dirs, files in os.walk(folder):
+        dirs.sort()
+        inner = Path(top).relative_to(folder)
+        out += [(Path(top, name), inner / name) for name in sorted(files)
+                if not os.path.islink(os.path.join(top, name)) or os.path.isfile(os.path.join(top, name))]
+    return out
 
 
 class CleanFiles:
