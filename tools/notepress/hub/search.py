@@ -35,19 +35,22 @@ PART = 5000  # records of pages in one part
 
 
 def write_index(records: list[Record], site_dir: Path, kept: Path, language: str = "en") -> int:
-    """Index `records` into `site_dir/pagefind/` (a new folder: the published hub keeps its files),
-    each part made by Pagefind only when `kept` has none for exactly its records; returns how many
-    parts were made."""
+    """Index `records` into `site_dir/pagefind/`, each part made by Pagefind only when `kept` has none
+    for exactly its records, and linked into the site only when it is not there yet (parts are never
+    written in place: the published hub keeps its files); returns how many parts were made."""
     parts = _parts(records)
     names = {name: _digest(group, language) for name, group in parts.items()}
     missing = {names[name]: group for name, group in parts.items() if not (kept / names[name]).is_dir()}
     if missing:
         _index(missing, kept, language)
-    out = site_dir / BUNDLE
-    shutil.rmtree(out, ignore_errors=True)
-    for name, digest in names.items():
-        _link_tree(kept / digest, out / name)
-    write_atomic(out / PARTS, json.dumps([f"{name}/" for name in parts]).encode())
+    out = site_dir / BUNDLE  # each part in a folder named by its digest: one the folder has is kept
+    out.mkdir(parents=True, exist_ok=True)
+    for name in set(os.listdir(out)) - set(names.values()) - {PARTS}:
+        shutil.rmtree(out / name) if (out / name).is_dir() else (out / name).unlink()
+    for digest in names.values():
+        if not (out / digest).is_dir():
+            _link_tree(kept / digest, out / digest)
+    write_atomic(out / PARTS, json.dumps([f"{digest}/" for digest in names.values()]).encode())
     for old in set(os.listdir(kept)) - set(names.values()):
         shutil.rmtree(kept / old, ignore_errors=True)
     return len(missing)
