@@ -18,6 +18,7 @@ from pathlib import Path
 
 from .. import lastbuild
 from ..audience import Reader
+from ..cache import Store
 from ..audit import audit_site
 from ..newsletter import archive
 from ..output import BuildLock, exchange_in, leftovers, recover, staging_dir, swap_in, write_atomic, write_if_changed
@@ -62,9 +63,13 @@ def build_hub(where: Project | Path | str, *, engine: str | None = None, site_di
         return TeamBuild(out, name, str(last.get("summary")), time.perf_counter() - start, warnings)
     lastbuild.forget(project.root, kind=LAST)
     team = project.team(valid=True)
-    made = pages.hub(team, issues(project), project.today, str(project.settings.data.get("site_name") or "Notes"))
-    docs = config.owned_dir / DOCS
+    docs, store = config.owned_dir / DOCS, Store("hub-pages", project.root)  # by this code (cache.py)
+    known = {page: made for page, made in (store.get("made") or {}).items() if (docs / page).is_file()}
+    made = pages.hub(team, issues(project), project.today, str(project.settings.data.get("site_name") or "Notes"),
+                     known)
     _write_pages(docs, made.pages)
+    store.put("made", made.made)
+    store.save()
     with BuildLock(config.owned_dir / "team-build.lock", say):
         recover(out)
         for left in leftovers(out):
@@ -136,12 +141,14 @@ def issues(project: Project) -> list[pages.Issue]:
             for r in archive.issues(project.config.root / project.config.newsletter.archive)]
 
 
-def _write_pages(docs: Path, files: dict[str, str]) -> None:
+def _write_pages(docs: Path, files: dict[str, str | None]) -> None:
     """The pages into `docs`, each written only when it changed (MkDocs renders again only those);
     a page no longer made is removed."""
-    wanted = {**{rel: text.encode("utf-8") for rel, text in files.items()},
+    wanted = {**{rel: None if text is None else text.encode("utf-8") for rel, text in files.items()},
               **{name: (PACKAGED / "hub" / name).read_bytes() for name in STATIC}}
     for rel, data in wanted.items():
+        if data is None:  # the same as before (pages.hub's `known`): the file there is it
+            continue
         (docs / rel).parent.mkdir(parents=True, exist_ok=True)
         write_if_changed(docs / rel, data)
     for path in [p for p in docs.rglob("*") if p.is_file()]:

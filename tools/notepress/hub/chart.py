@@ -58,7 +58,7 @@ def _month(today: dt.date, offset: int) -> dt.date:
     return dt.date(index // 12, index % 12 + 1, 1)
 
 
-def bars(t: Trend, label: str, *, width: int = 560, height: int = 150) -> str:
+def bars(t: Trend, label: str, *, width: int = 420, height: int = 140) -> str:
     """The trend as bars, `label` naming what is counted (the theme), with each count on its bar."""
     top = max(t.customers) or 1
     step = width / len(t.customers)

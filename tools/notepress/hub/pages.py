@@ -12,6 +12,8 @@ importance, writer).
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import os
 import re
 import unicodedata
 from collections import Counter
@@ -67,21 +69,27 @@ class Issue:
 
 @dataclass(frozen=True)
 class Hub:
-    """The pages (path -> Markdown) and search records of the team's view `team` on `today`."""
+    """The pages (path -> Markdown, or None for a page the same as the one `known` says was made
+    before) and search records of the team's view `team` on `today`; `made`: what each customer's
+    page was made from (a digest), for the next build's `known`."""
 
-    pages: dict[str, str]
+    pages: dict[str, str | None]
     records: list[Record]
+    made: dict[str, str] = field(default_factory=dict)
 
 
-def hub(team: View, issues: list[Issue], today: dt.date, title: str) -> Hub:
+def hub(team: View, issues: list[Issue], today: dt.date, title: str, known: dict[str, str] | None = None) -> Hub:
+    """The hub's pages; `known`: what each customer's page that is still there was made from (Hub.made
+    of the build before): one made from the same is not rendered again (8,000 of them at 10,000 insights)."""
     if team.reader is not Reader.TEAM or team.drafts:
         raise TypeError("the hub is made from the team's view, without drafts")
-    return _Pages(team, issues, today, title).hub()
+    return _Pages(team, issues, today, title, known or {}).hub()
 
 
 class _Pages:
-    def __init__(self, team: View, issues: list[Issue], today: dt.date, title: str):
+    def __init__(self, team: View, issues: list[Issue], today: dt.date, title: str, known: dict[str, str]):
         self.team, self.issues, self.today, self.title = team, issues, today, title
+        self.known, self.made = known, {}
         entries = sorted(team, key=lambda e: (e.date, e.slug))
         self.insights = [e for e in entries if e.insight]
         self.learnings = [e for e in entries if e.loop]
@@ -163,7 +171,7 @@ class _Pages:
         pages["learning/index.md"] = self.render("learning.md.jinja", months=sorted(months.items(), reverse=True))
         for month in months:
             pages[f"learning/{month}.md"] = self.month(month)
-        return Hub(pages, self.records)
+        return Hub(pages, self.records, self.made)
 
     def render(self, template: str, **context) -> str:
         return self.env.get_template(f"hub/{template}").render(title=self.title, **context)
@@ -246,10 +254,20 @@ class _Pages:
         shown = [self.insight(e, page) for e in reversed(notes)]
         self.records.append(Record(f"customers/{self.customer_slugs[key]}/", f"Customer: {name}",
                                    _plain(name, segment, *contacts, *raised), {"type": ["customer"], "customer": [name]}))
-        return self.render("customer.md.jinja", name=link_text(name), raw=name, segment=segment, contacts=contacts,
-                           themes=[(link_text(t), f"../themes/{self.theme_slugs[t]}.md", len(n))
-                                   for t, n in sorted(raised.items(), key=lambda kv: -len(kv[1]))],
-                           first=notes[0].date.isoformat(), last=notes[-1].date.isoformat(), notes=shown)
+        context = dict(name=link_text(name), raw=name, segment=segment, contacts=contacts,
+                       themes=[(link_text(t), f"../themes/{self.theme_slugs[t]}.md", len(n))
+                               for t, n in sorted(raised.items(), key=lambda kv: -len(kv[1]))],
+                       first=notes[0].date.isoformat(), last=notes[-1].date.isoformat(), notes=shown)
+        return self.render_once(f"customers/{self.customer_slugs[key]}.md", "customer.md.jinja", **context)
+
+    def render_once(self, page: str, template: str, **context) -> str | None:
+        """`render`, or None when `page` was made from exactly this before (Hub.made): the template
+        (its file and time: the writer's templates/hub/ too), the title and the context."""
+        source = self.env.get_template(f"hub/{template}").filename or template
+        made = hashlib.blake2b(repr((source, os.stat(source).st_mtime_ns if os.path.isfile(source) else 0, self.title,
+                                     context)).encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
+        self.made[page] = made
+        return None if self.known.get(page) == made else self.render(template, **context)
 
     def insight(self, e: Entry, page: str) -> dict:
         """An insight as its customer's page shows it, and its search record."""
