@@ -314,8 +314,11 @@ class _Pages:
     def issue(self, issue: Issue) -> str:
         page = f"newsletter/{issue.number:03d}.md"
         shown = [self.team.get(s) for s in issue.slugs]
+        gone = sum(e is None for e in shown)  # made private or a draft since, or deleted
         seen = [e for e in shown if e is not None and self.where(e)]
-        gone = len(issue.slugs) - len(seen)
+        blog = [{"title": link_text(e.title), "date": e.date.isoformat(),  # the blog's address, when it has one
+                 "url": self.team.url(e) if self.team.config.site_url else ""}
+                for e in shown if e is not None and not self.where(e) and e.audience == "public"]
         themes = [(link_text(self.spelled[theme_key(t)]), [self.line(e, page) for e in notes])
                   for t, notes in by_theme(seen).items()]
         learned = [{"title": link_text(e.title), "href": "../" + self.where(e), "date": e.date.isoformat()}
@@ -323,7 +326,7 @@ class _Pages:
         self.records.append(Record(f"newsletter/{issue.number:03d}/", issue.subject,
                                    _plain(issue.subject, *(e.title for e in seen)), {"type": ["newsletter issue"]}))
         return self.render("issue.md.jinja", subject=link_text(issue.subject), number=issue.number,
-                           period=_period(issue), themes=themes, learned=learned, gone=gone)
+                           period=_period(issue), themes=themes, learned=learned, blog=blog, gone=gone)
 
 
 def _unique(names: dict[str, str]) -> dict[str, str]:
