@@ -375,14 +375,20 @@ def audit_site(site_dir: Path, entries: list[Entry], config: Config, label: str 
 
 
 def _files(folder: Path) -> list[tuple[Path, Path]]:
-    """Every file under `folder` (path, path relative to it), in order: one walk, no stat per entry."""
-    out = []
-    for top, dirs, files in os.walk(folder):
-        dirs.sort()
-        inner = Path(top).relative_to(folder)
-        out += [(Path(top, name), inner / name) for name in sorted(files)
-                if not os.path.islink(os.path.join(top, name)) or os.path.isfile(os.path.join(top, name))]
-    return out
+    """Every file under `folder` (path, path relative to it), in order: one walk, and a file's kind
+    from the directory listing (a stat only for a link, which counts when it leads to a file)."""
+    out: list[tuple[Path, Path]] = []
+    stack = [(folder, Path())]
+    while stack:
+        top, inner = stack.pop()
+        with os.scandir(top) as listing:
+            found = sorted(listing, key=lambda d: d.name)
+        for d in found:
+            if d.is_dir(follow_symlinks=False):
+                stack.append((Path(d.path), inner / d.name))
+            elif d.is_file():  # a link to a file too (the file is read)
+                out.append((Path(d.path), inner / d.name))
+    return sorted(out, key=lambda pair: pair[1].parts)
 
 
 class CleanFiles:

@@ -11,6 +11,7 @@ publish workflow (it uploads site/ only) and ships a robots.txt that disallows e
 
 from __future__ import annotations
 
+import os
 import shutil
 import time
 from dataclasses import dataclass
@@ -161,10 +162,14 @@ def _complete(rendered: Path, made: pages.Hub, kept: Path) -> None:
     built before) nor its folder (customers/x/ names a customer), no sitemap (nothing is for search
     engines), a robots.txt refusing them all, and the search index."""
     wanted = {_output(rel) for rel in made.pages} | {"404.html"}
-    for path in rendered.rglob("*.html"):
-        rel = path.relative_to(rendered).as_posix()
-        if rel not in wanted and not rel.startswith(("assets/", search.BUNDLE + "/")):
-            path.unlink()
+    for top, dirs, files in os.walk(rendered):
+        rel_top = os.path.relpath(top, rendered)
+        if rel_top == ".":
+            dirs[:] = [d for d in dirs if d not in ("assets", search.BUNDLE)]  # the theme's, the index's
+        for name in files:
+            rel = name if rel_top == "." else f"{rel_top}/{name}"
+            if name.endswith(".html") and rel not in wanted:
+                os.unlink(os.path.join(top, name))
     for folder in sorted((p for p in rendered.rglob("*") if p.is_dir()), reverse=True):  # the deepest first
         if not any(folder.iterdir()):
             folder.rmdir()
