@@ -80,7 +80,8 @@ def serve_team(repo: Repo, *, engine: str | None = None, dev_addr: str | None = 
     from .hub.serve import DEFAULT_ADDRESS, serve_hub
 
     project = opened(repo)
-    address = site.dev_address(dev_addr or DEFAULT_ADDRESS, expose=expose)
+    address = site.dev_address(dev_addr or DEFAULT_ADDRESS, expose=expose,
+                               reason="the team's hub shows your customers' names to whoever reaches it")
     serve_hub(project.root, address, engine=engine, site_dir=site_dir, progress=progress, ready=ready)
 
 

@@ -415,7 +415,8 @@ class DevAddress:
         return f"[{self.host}]:{self.port}" if ":" in self.host else f"{self.host}:{self.port}"
 
 
-def dev_address(text: str, *, expose: bool = False, where: tuple[str, int, str] = ("", 0, "--dev-addr")) -> DevAddress:
+def dev_address(text: str, *, expose: bool = False, where: tuple[str, int, str] = ("", 0, "--dev-addr"),
+                reason: str = "the preview shows drafts and is not audited") -> DevAddress:
     """The preview's IP:PORT. One other machines can reach is refused unless `expose`: the preview
     shows drafts, and nothing audits it as a build is audited."""
     host, _, port = text.rpartition(":")
@@ -428,9 +429,8 @@ def dev_address(text: str, *, expose: bool = False, where: tuple[str, int, str] 
     if not (port.isascii() and port.isdigit() and 0 < int(port) < 65536):
         raise NotepressError(Problem(*where, f"{text!r} has no port from 1 to 65535", "write e.g. 127.0.0.1:8000"))
     if not loopback and not expose:
-        raise NotepressError(Problem(*where, f"{text} can be reached from other machines, and the preview shows "
-                                     "drafts and is not audited", "serve on 127.0.0.1, or add --expose if you "
-                                     "mean to share it"))
+        raise NotepressError(Problem(*where, f"{text} can be reached from other machines, and {reason}",
+                                     "serve on 127.0.0.1, or add --expose if you mean to share it"))
     return DevAddress(host, int(port), not loopback)
 
 
