@@ -25,7 +25,7 @@ from ..newsletter import archive
 from ..output import BuildLock, exchange_in, leftovers, recover, staging_dir, swap_in, write_atomic, write_if_changed
 from ..problems import NotepressError, Problem
 from ..project import Project, opened
-from ..publish import audited, leak_problems
+from ..publish import audited, leak_problems, os_problem
 from ..templates import PACKAGED
 from . import engine as engines
 from . import pages, search
@@ -56,12 +56,23 @@ def build_hub(where: Project | Path | str, *, engine: str | None = None, site_di
     name = engine or config.engine
     out = target(project, site_dir)
     warnings = tuple(str(p) for p in project.go_on())  # an entry with an error is left out, as the review tools do
+    try:
+        with BuildLock(config.owned_dir / "team-build.lock", say):  # one build of the hub at a time
+            summary = _built(project, name, out, say)
+    except OSError as e:
+        raise NotepressError(os_problem(e, project.root)) from None
+    return TeamBuild(out, name, summary, time.perf_counter() - start, warnings)
+
+
+def _built(project: Project, name: str, out: Path, say) -> str:
+    """The hub built into `out` unless nothing changed since the last one; what it holds."""
+    config = project.config
     inputs, outputs = _inputs(project, name, out), [out, config.owned_dir / DOCS]
     last = lastbuild.unchanged(project.root, inputs, outputs, kind=LAST) if inputs else None
     if last is not None:
         say(f"notepress: nothing changed since the last build: {out.name}/ is the hub it built and audited from "
             "these same sources, left as it is")
-        return TeamBuild(out, name, str(last.get("summary")), time.perf_counter() - start, warnings)
+        return str(last.get("summary"))
     lastbuild.forget(project.root, kind=LAST)
     team = project.team(valid=True)
     docs, store = config.owned_dir / DOCS, Store("hub-pages", project.root)  # by this code (cache.py)
@@ -71,18 +82,17 @@ def build_hub(where: Project | Path | str, *, engine: str | None = None, site_di
     _write_pages(docs, made.pages)
     store.put("made", made.made)
     store.save()
-    with BuildLock(config.owned_dir / "team-build.lock", say):
-        recover(out)
-        for left in leftovers(out):
-            shutil.rmtree(left, ignore_errors=True)
-        say(f"Building the team hub with {name} into {out.name}/ …")
-        _build(project, name, docs, made, out, say)
+    recover(out)
+    for left in leftovers(out):
+        shutil.rmtree(left, ignore_errors=True)
+    say(f"Building the team hub with {name} into {out.name}/ …")
+    _build(project, name, docs, made, out, say)
     say(f"notepress: audited {out.name}/: nothing of a private entry or a draft")
     summary = (f"{sum(1 for e in team if e.insight)} insights, {sum(1 for e in team if e.loop)} learning entries, "
                f"{len(made.pages)} pages, {len(made.records)} search records")
     if inputs:
         lastbuild.remember(project.root, inputs, outputs, {"summary": f"{summary}, nothing changed"}, kind=LAST)
-    return TeamBuild(out, name, summary, time.perf_counter() - start, warnings)
+    return summary
 
 
 def _inputs(project: Project, engine: str, out: Path) -> str:
