@@ -124,6 +124,9 @@ class Needles:
         # with a hyphen or a digit, so that a slug like `pricing` is not found in every page. An
         # entry's file name too, when its slug is another (`slug: renewal`): a link names the file.
         self.slugs = {name: e.source for e in hidden for name in (e.slug, e.path.stem) if re.search(r"[-\d]", name)}
+        if reader is not Reader.PUBLIC:  # the hub names pages for what the team sees: themes/partial-payments/
+            for name in _page_names(public):
+                self.slugs.pop(name, None)
 
     def forget(self, texts: Iterable[str], runs: bool = True) -> None:
         """A run (and a short field) that a public source also has is not a leak."""
@@ -263,6 +266,14 @@ def _unseen_names(hidden: list[Entry], seen: list[Entry], config: Config) -> dic
     known.save()
     # in every spelling a hidden entry has (`NORTHWIND logistics`): Terms finds one of those that compare the same
     return {t: n for t, n in names.items() if "".join(tokens(t)) not in seen_names}
+
+
+def _page_names(seen) -> set[str]:
+    """The names the team's hub makes its pages' addresses of (a theme's, a customer's: their words
+    as a slug), from the entries the team sees: a hidden entry's slug that is one of them is not it."""
+    from markdown.extensions.toc import slugify
+
+    return {slugify(name, "-") for e in seen if e.insight for name in (e.insight.customer, *e.insight.themes)}
 
 
 def _prefix(key: str) -> int:
