@@ -88,8 +88,10 @@ def _built(project: Project, name: str, out: Path, say) -> str:
     say(f"Building the team hub with {name} into {out.name}/ …")
     _build(project, name, docs, made, out, say)
     say(f"notepress: audited {out.name}/: nothing of a private entry or a draft")
-    summary = (f"{sum(1 for e in team if e.insight)} insights, {sum(1 for e in team if e.loop)} learning entries, "
-               f"{len(made.pages)} pages, {len(made.records)} search records")
+    summary = ", ".join(f"{n} {one if n == 1 else many}" for n, one, many in (
+        (sum(1 for e in team if e.insight), "insight", "insights"),
+        (sum(1 for e in team if e.loop), "learning entry", "learning entries"),
+        (len(made.pages), "page", "pages"), (len(made.records), "search record", "search records")))
     if inputs:
         lastbuild.remember(project.root, inputs, outputs, {"summary": f"{summary}, nothing changed"}, kind=LAST)
     return summary
