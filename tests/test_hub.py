@@ -135,27 +135,32 @@ def test_the_workflow_uploads_the_blog_only(hub):
 
 
 def test_search_finds_every_internal_insight_in_chromium(hub, browser, tmp_path):
-    """Pagefind's UI on the front page of the hub served in a folder of its host (/hub/), at 1280 px
-    (MkDocs) and 390 px (Zensical): each insight found by words of its title, its result linking to
-    its section; and the insights of a theme listed by the filter alone, newest first."""
+    """The front page's search (Pagefind's index) on the hub served in a folder of its host (/hub/),
+    at 1280 px (MkDocs) and 390 px (Zensical): each insight found by words of its title, its result
+    linking to its section; a theme chosen as a filter alone lists its insights newest first (across
+    two parts of the index); words and the filter together narrow to one."""
     titles = {slug: yaml.safe_load((FIXTURES / "insights" / f"{slug}.md").read_text().split("---")[1])["title"]
               for slug in INTERNAL}
     with static_server(hub.hub, mount="/hub/") as base:
         for width in WIDTHS[hub.engine]:
             page = browser.new_page(viewport={"width": width, "height": 900})
             page.goto(base)
-            box = page.wait_for_selector(".pagefind-ui__search-input")
+            box = page.wait_for_selector("#np-q")
             for slug, title in titles.items():
                 box.fill(" ".join(title.split()[1:4]))
-                page.wait_for_selector(f'.pagefind-ui__result-link[href$="#{slug}"]', timeout=20000)
+                page.wait_for_selector(f'.np-results a[href$="#{slug}"]', timeout=20000)
             screenshot(page, tmp_path / f"hub-search-{hub.engine}-{width}.png")
-            page.click("#np-browse summary")  # browse by filters alone: the theme's insights, newest first
-            page.select_option('#np-browse select[name="theme"]', "partial payments")
-            page.wait_for_function("document.querySelector('.np-browse-count').textContent.startsWith('3 ')")
-            page.wait_for_function("document.querySelectorAll('.np-browse-results a').length === 3")
-            links = [a.get_attribute("href") for a in page.locator(".np-browse-results a").all()]
+            box.fill("")
+            page.click(".np-filters summary")
+            page.select_option('.np-filters select[name="theme"]', "partial payments")
+            page.wait_for_function("document.querySelector('.np-count').textContent.startsWith('3 insights')")
+            page.wait_for_function("document.querySelectorAll('.np-results a').length === 3")
+            links = [a.get_attribute("href") for a in page.locator(".np-results a").all()]
             assert [link.rsplit("#", 1)[1] for link in links] == sorted(INTERNAL, reverse=True)
             assert all(link.startswith("/hub/customers/") for link in links)
+            box.fill("cheque")  # words within the theme
+            page.wait_for_function("document.querySelector('.np-count').textContent.startsWith('1 result')")
+            assert page.locator(".np-results a").first.get_attribute("href").endswith("#2026-10-02-acme-bank-partial-refunds")
             page.close()
 
 

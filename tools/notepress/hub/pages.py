@@ -39,6 +39,7 @@ BY_NAME = "customers-by-name"  # a page per initial letter: customers/index.md w
 MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
           "November", "December")
 TAG = re.compile(r"<[^>]+>")
+EMPHASIS = re.compile(r"(?<![\w*_])[*_]+|[*_]+(?![\w*_])")  # Markdown's emphasis marks, not snake_case
 REFERENCE = re.compile(r"^[ ]{0,3}\[[^\]]+\]:\s*\S+.*$", re.MULTILINE)
 
 
@@ -215,7 +216,7 @@ class _Pages:
             related=[{"title": link_text(e.title), "href": "../" + self.where(e), "date": e.date.isoformat()}
                      for e in self.related(name, notes)][:LATEST],
             notes=[self.line(e, page) for e in reversed(notes[-LATEST:])], more=max(0, len(notes) - LATEST),
-            browse="../../?" + urlencode({"theme": name}) + "#np-browse")
+            browse="../../?" + urlencode({"theme": name}) + "#np-search")
         self.records.append(Record(f"themes/{self.theme_slugs[name]}/", f"Theme: {name}", name,  # no count: a
                                    {"type": ["theme"], "theme": [name]}))  # new insight changes no other record
         return text
@@ -376,4 +377,5 @@ def _plain(*texts: str) -> str:
     joined = ". ".join(t.strip().rstrip(".") for t in texts if t and t.strip())
     joined = REFERENCE.sub(" ", joined)  # `[r]: ../x.md` lines: where a link goes is no text of the entry
     joined = re.sub(r"\[\[([^\]|]*)\|?([^\]]*)\]\]", lambda m: m.group(2) or m.group(1), joined)  # [[slug|label]]
-    return " ".join(TAG.sub(" ", re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", joined)).split())
+    joined = EMPHASIS.sub("", re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", joined))  # *(due …)*, **Action:**
+    return " ".join(TAG.sub(" ", joined).split())
