@@ -33,7 +33,7 @@ from . import chart
 
 SOURCE_LABEL = {"support-ticket": "support ticket"}
 IMPORTANCE = {0: "0 (minor)", 1: "1 (normal)", 2: "2 (important)", 3: "3 (critical)"}
-LATEST = 30  # at most this many insights (evidence links, customers) in a list: the rest by Browse
+LATEST = 30  # at most this many insights (evidence links, customers) in a list: the rest by the search
 QUOTES = 12  # the strongest quotes on a theme's page
 BY_NAME = "customers-by-name"  # a page per initial letter: customers/index.md would grow with every customer
 MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
