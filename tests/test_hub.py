@@ -232,3 +232,12 @@ def test_serve_for_team_serves_the_hub_on_loopback(hub, tmp_path):
     servers[0].shutdown()
     thread.join(10)
     assert not thread.is_alive()
+
+
+def test_a_page_name_never_takes_a_sections_index_nor_is_empty():
+    """A customer called "Index" would have replaced customers/index.md (the customers' list); one
+    whose name has no letter a slug keeps (本田) had the page unnamed.md."""
+    from notepress.hub.pages import _unique
+
+    names = {"a": "Index", "b": "本田", "c": "本田技研", "d": "Acme Bank"}
+    assert _unique(names, "customer") == {"a": "index-2", "b": "customer", "c": "customer-2", "d": "acme-bank"}

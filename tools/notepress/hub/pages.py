@@ -95,7 +95,7 @@ class _Pages:
         self.insights = [e for e in entries if e.insight]
         self.learnings = [e for e in entries if e.loop]
         self.themes = by_theme(self.insights)
-        self.theme_slugs = _unique({name: name for name in self.themes})
+        self.theme_slugs = _unique({name: name for name in self.themes}, "theme")
         self.spelled = {theme_key(name): name for name in self.themes}  # a theme as the hub spells it
         self.env = environment(team.config.root)
         self.records: list[Record] = []
@@ -118,7 +118,7 @@ class _Pages:
 
     @cached_property
     def customer_slugs(self) -> dict[str, str]:
-        return _unique(self.customer_names)
+        return _unique(self.customer_names, "customer")
 
     def where(self, entry: Entry) -> str:
         """The page and anchor of an entry the hub shows, relative to the hub's root ("" for none)."""
@@ -330,11 +330,12 @@ class _Pages:
                            period=_period(issue), themes=themes, learned=learned, blog=blog, gone=gone)
 
 
-def _unique(names: dict[str, str]) -> dict[str, str]:
-    """key -> a slug of its name for a file name, unique among them (a second one gets -2)."""
-    out, taken = {}, set()
+def _unique(names: dict[str, str], fallback: str) -> dict[str, str]:
+    """key -> a slug of its name for a file name, unique among them (a second one gets -2), never
+    `index` (the section's own page); `fallback` for a name with no letter a slug keeps (本田)."""
+    out, taken = {}, {"index"}
     for key, name in names.items():
-        base = slugify(name, "-") or "unnamed"
+        base = slugify(name, "-") or fallback
         slug, n = base, 2
         while slug in taken:
             slug, n = f"{base}-{n}", n + 1
