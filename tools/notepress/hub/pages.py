@@ -209,7 +209,7 @@ class _Pages:
             "theme.md.jinja", name=name, raw=name, insights=len(notes), customers=len(keys), trend=t.summary(),
             chart=chart.bars(t, name), first=notes[0].date.isoformat(), last=notes[-1].date.isoformat(),
             who=[(link_text(self.customer_names[k]), f"../customers/{self.customer_slugs[k]}.md", n)
-                 for k, n in keys.most_common()],
+                 for k, n in keys.most_common(LATEST)], more_who=max(0, len(keys) - LATEST),
             quotes=[{**self.line(e, page), "quote": self.links(e, page)(unquoted(e.insight.quote))}
                     for e in quoted[:QUOTES]],
             evidence=[{**self.line(e, page), "url": e.insight.evidence} for e in reversed(notes) if e.insight.evidence][:LATEST],
