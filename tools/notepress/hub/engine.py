@@ -37,7 +37,9 @@ SETTINGS = ".notepress-zensical-team.yml"  # Zensical reads its settings from a 
 
 
 def settings(project, docs: Path, out: Path) -> dict:
-    """The hub's engine settings (as mkdocs.yml would hold them), for both engines."""
+    """The hub's engine settings (as mkdocs.yml would hold them), for both engines: of the writer's
+    theme, its name, palette, language, fonts and icons (a logo or favicon file is in docs/, which the
+    hub is not built from: it would be a broken image on every page)."""
     found = project.settings.data
     theme = found.get("theme") if isinstance(found.get("theme"), dict) else {"name": str(found.get("theme") or "material")}
     extensions = [e for e in (found.get("markdown_extensions") or []) if _module(e) in PURE_EXTENSIONS]
@@ -48,8 +50,7 @@ def settings(project, docs: Path, out: Path) -> dict:
     return {
         "site_name": f"{found.get('site_name') or 'Notes'}: team insight hub (internal)",
         "docs_dir": str(docs), "site_dir": str(out), "use_directory_urls": True,
-        "theme": {**{k: v for k, v in theme.items() if k in ("name", "palette", "language", "font", "icon", "logo",
-                                                              "favicon")},
+        "theme": {**{k: v for k, v in theme.items() if k in ("name", "palette", "language", "font", "icon")},
                   "custom_dir": str(THEME), "features": ["navigation.tabs", "navigation.top", "toc.follow"]},
         "markdown_extensions": extensions,
         "plugins": [],  # none: not even MkDocs' default search (search.py indexes the hub)
