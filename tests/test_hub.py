@@ -138,7 +138,8 @@ def test_search_finds_every_internal_insight_in_chromium(hub, browser, tmp_path)
     """The front page's search (Pagefind's index) on the hub served in a folder of its host (/hub/),
     at 1280 px (MkDocs) and 390 px (Zensical): each insight found by words of its title, its result
     linking to its section; a theme chosen as a filter alone lists its insights newest first (across
-    two parts of the index); words and the filter together narrow to one."""
+    two parts of the index); words and the filter together narrow to one; axe-core finds nothing
+    serious there, on a theme's page or on the customers' list."""
     titles = {slug: yaml.safe_load((FIXTURES / "insights" / f"{slug}.md").read_text().split("---")[1])["title"]
               for slug in INTERNAL}
     with static_server(hub.hub, mount="/hub/") as base:
@@ -161,7 +162,20 @@ def test_search_finds_every_internal_insight_in_chromium(hub, browser, tmp_path)
             box.fill("cheque")  # words within the theme
             page.wait_for_function("document.querySelector('.np-count').textContent.startsWith('1 result')")
             assert page.locator(".np-results a").first.get_attribute("href").endswith("#2026-10-02-acme-bank-partial-refunds")
+            serious = axe_serious(page)  # results and filters shown; then a theme's page and the customers'
+            for path in ("themes/partial-payments/", "customers/"):
+                page.goto(base + path)
+                serious += axe_serious(page)
+            assert serious == []
             page.close()
+
+
+def axe_serious(page) -> list[str]:
+    """axe-core's serious and critical findings on the page as it is."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    found = Axe().run(page, options={"resultTypes": ["violations"]}).response["violations"]
+    return [f"{page.url}: {v['id']} at {v['nodes'][0]['target']}" for v in found if v["impact"] in ("serious", "critical")]
 
 
 def test_a_leak_into_the_hub_stops_its_build_and_keeps_the_last_one(hub, tmp_path):

@@ -6,6 +6,9 @@
    primary, the others merged into it. Every address is taken from this page's own, so the hub
    works at any path (an internal host's /hub/ as well as loopback's /). */
 (function () {
+  // Zensical's theme writes the one palette's radio button aria-hidden yet focusable (axe-core's
+  // aria-hidden-focus): out of the tab order, as it is out of sight.
+  document.querySelectorAll('input.md-option[aria-hidden="true"]').forEach(function (i) { i.tabIndex = -1; });
   var form = document.getElementById("np-search");
   if (!form) return;
   var root = new URL(form.getAttribute("data-root") || ".", document.baseURI);
