@@ -111,7 +111,7 @@ class Needles:
         self.prefixes: dict[int, set[str]] = defaultdict(set)  # hash of a short field's first words
         for key in self.short:
             self.prefixes[_prefix(key)].add(key)
-        self.forget([text for e in public for text in _fields(e)])
+        self._forget_shown([text for e in public for text in _fields(e)], config, reader)
         # What a site puts side by side in lists, feeds and search (titles, tags, summaries, URLs):
         # a run across the break between two such blocks is two public texts, not a hidden one.
         self.public_blocks = {tuple(tokens(text)) for e in public
@@ -137,6 +137,32 @@ class Needles:
             for key in self._short_in(words):
                 del self.short[key]
                 self.prefixes[_prefix(key)].discard(key)
+
+    def _forget_shown(self, texts: list[str], config: Config, reader: Reader) -> None:
+        """`forget(texts)`, what each text takes away kept by its digest (cache.py) for as long as
+        the same hidden texts are looked for: a text shown again (all but the new entry's, build
+        after build) is not read again. What a text takes away is found against every run and short
+        field before any is taken away, so it is the same whatever the other texts are."""
+        key = hashlib.blake2b(repr((sorted(self.short), self.hidden_words)).encode("utf-8", "surrogatepass"),
+                              digest_size=16).digest()
+        store = Store(f"audit-forget-{reader.value}", config.root, key=key)
+        found = []
+        for text in texts:
+            digest = hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).digest()
+            hit = store.get(digest)
+            if hit is None:
+                words = tokens(text)
+                hit = (tuple(g for g in zip(*(words[i:] for i in range(SHINGLE))) if hash(g) in self.runs),
+                       tuple(self._short_in(words)))
+                store.put(digest, hit)
+            found.append(hit)
+        store.save()
+        for runs, shorts in found:
+            for gram in runs:
+                self.runs.pop(hash(gram), None)
+            for short in shorts:
+                if self.short.pop(short, None) is not None:
+                    self.prefixes[_prefix(short)].discard(short)
 
     def fingerprint(self) -> bytes:
         """What these needles find, the same in every process (Python's hashes are not): the terms,
