@@ -174,6 +174,7 @@ def axe_serious(page) -> list[str]:
     """axe-core's serious and critical findings on the page as it is."""
     from axe_playwright_python.sync_playwright import Axe
 
+    page.wait_for_load_state("networkidle")  # the theme's scripts and styles all in
     found = Axe().run(page, options={"resultTypes": ["violations"]}).response["violations"]
     return [f"{page.url}: {v['id']} at {v['nodes'][0]['target']}" for v in found if v["impact"] in ("serious", "critical")]
 
