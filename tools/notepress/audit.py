@@ -29,7 +29,7 @@ from pathlib import Path
 
 from .audience import Reader, gate
 from .config import CONFIG_FILE, Config, hand_written_pages
-from .cache import Store
+from .cache import Store, digest as store_key
 from .customers import confidential
 from .model import Entry
 from .templates import PACKAGED as TEMPLATES
@@ -131,38 +131,38 @@ class Needles:
     def forget(self, texts: Iterable[str], runs: bool = True) -> None:
         """A run (and a short field) that a public source also has is not a leak."""
         for text in texts:
-            words = tokens(text)
-            for h in self.runs.keys() & _hashes(words) if runs else ():
-                del self.runs[h]
-            for key in self._short_in(words):
-                del self.short[key]
-                self.prefixes[_prefix(key)].discard(key)
+            self._take(*self._held(tokens(text), runs))
 
     def _forget_shown(self, texts: list[str], config: Config, reader: Reader) -> None:
         """`forget(texts)`, what each text takes away kept by its digest (cache.py) for as long as
         the same hidden texts are looked for: a text shown again (all but the new entry's, build
         after build) is not read again. What a text takes away is found against every run and short
         field before any is taken away, so it is the same whatever the other texts are."""
-        key = hashlib.blake2b(repr((sorted(self.short), self.hidden_words)).encode("utf-8", "surrogatepass"),
-                              digest_size=16).digest()
-        store = Store(f"audit-forget-{reader.value}", config.root, key=key)
+        hidden = _digest(repr((sorted(self.short), self.hidden_words)))
+        store = Store(f"audit-forget-{reader.value}", config.root, key=hidden)
         found = []
         for text in texts:
-            digest = hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).digest()
-            hit = store.get(digest)
+            key = _digest(text)
+            hit = store.get(key)
             if hit is None:
-                words = tokens(text)
-                hit = (tuple(g for g in zip(*(words[i:] for i in range(SHINGLE))) if hash(g) in self.runs),
-                       tuple(self._short_in(words)))
-                store.put(digest, hit)
+                hit = self._held(tokens(text))
+                store.put(key, hit)
             found.append(hit)
         store.save()
         for runs, shorts in found:
-            for gram in runs:
-                self.runs.pop(hash(gram), None)
-            for short in shorts:
-                if self.short.pop(short, None) is not None:
-                    self.prefixes[_prefix(short)].discard(short)
+            self._take(runs, shorts)
+
+    def _held(self, words: list[str], runs: bool = True) -> tuple[tuple[tuple[str, ...], ...], tuple[str, ...]]:
+        """The runs (by their words) and the short fields looked for that `words` hold."""
+        return (tuple(g for g in _grams(words) if hash(g) in self.runs) if runs else (), tuple(self._short_in(words)))
+
+    def _take(self, runs: Iterable[tuple[str, ...]], shorts: Iterable[str]) -> None:
+        """No longer look for these runs and short fields."""
+        for gram in runs:
+            self.runs.pop(hash(gram), None)
+        for short in shorts:
+            if self.short.pop(short, None) is not None:
+                self.prefixes[_prefix(short)].discard(short)
 
     def fingerprint(self) -> bytes:
         """What these needles find, the same in every process (Python's hashes are not): the terms,
@@ -172,7 +172,7 @@ class Needles:
                             .encode("utf-8", "surrogatepass"), digest_size=20)
         fields = []
         for words in self.hidden_words:
-            kept = bytes(hash(g) in self.runs for g in zip(*(words[i:] for i in range(SHINGLE))))
+            kept = bytes(hash(g) in self.runs for g in _grams(words))
             fields.append(hashlib.blake2b("\0".join(words).encode("utf-8", "surrogatepass") + kept,
                                           digest_size=16).digest())
         h.update(b"".join(sorted(fields)))
@@ -236,7 +236,7 @@ class Needles:
         theirs, not a hidden entry's: only names are looked for there."""
         hits = self._terms(words)
         grams = _hashes(words) if not any(public) else {
-            hash(g) for i, g in enumerate(zip(*(words[i:] for i in range(SHINGLE)))) if not all(public[i:i + SHINGLE])}
+            hash(g) for i, g in enumerate(_grams(words)) if not all(public[i:i + SHINGLE])}
         for h in self.runs.keys() & grams:
             origin = self.runs[h]
             hits.add(("text", _run_of(h, origin.text), origin.source))
@@ -276,18 +276,17 @@ def _unseen_names(hidden: list[Entry], seen: list[Entry], config: Config) -> dic
     shown = Terms(list(names))
     # Which of these names each seen entry has, kept by its texts for as long as the same names are
     # looked for (cache.py): a new insight is the only entry read at the next build.
-    known = Store("team-names", config.root, key=hashlib.blake2b(repr(sorted(names)).encode(
-        "utf-8", "surrogatepass"), digest_size=16).digest())
+    known = Store("team-names", config.root, key=_digest(repr(sorted(names))))
     seen_names: set[str] = set()
     for e in seen:
         texts = _fields(e) + list(e.insight.contacts if e.insight else ())
-        digest = hashlib.blake2b("\0".join(texts).encode("utf-8", "surrogatepass"), digest_size=16).digest()
-        found = known.get(digest)
+        key = _digest("\0".join(texts))
+        found = known.get(key)
         if found is None:
             words = [w for text in texts for w in (*tokens(text), "\0")]  # a term cannot span two texts
             found = frozenset("".join(tokens(inner)) for term in shown.found_in(words)
                               for inner in shown.within(term))  # `Harborview` is seen where `Harborview Outfitters` is
-            known.put(digest, found)
+            known.put(key, found)
         seen_names |= found
     known.save()
     # in every spelling a hidden entry has (`NORTHWIND logistics`): Terms finds one of those that compare the same
@@ -309,11 +308,21 @@ def _prefix(key: str) -> int:
 def _run_of(h: int, text: str) -> str:
     """The run of SHINGLE words of `text` whose hash is `h`."""
     words = tokens(text)
-    return next((" ".join(g) for g in zip(*(words[i:] for i in range(SHINGLE))) if hash(g) == h), "")
+    return next((" ".join(g) for g in _grams(words) if hash(g) == h), "")
+
+
+def _grams(words: list[str]) -> Iterable[tuple[str, ...]]:
+    """Every run of SHINGLE words in a row of `words` (none when there are fewer)."""
+    return zip(*(words[i:] for i in range(SHINGLE)))
 
 
 def _hashes(words: list[str]) -> set[int]:
-    return set(map(hash, zip(*(words[i:] for i in range(SHINGLE))))) if len(words) >= SHINGLE else set()
+    return set(map(hash, _grams(words)))
+
+
+def _digest(text: str) -> bytes:
+    """A text as a key of a store (cache.py)."""
+    return store_key(text.encode("utf-8", "surrogatepass"))
 
 
 LISTS = ("tags", "themes", "competencies")  # fields that are lists of labels: each label is a text of its own
