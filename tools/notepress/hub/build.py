@@ -174,17 +174,20 @@ def _complete(rendered: Path, made: pages.Hub, kept: Path) -> None:
     built before) nor its folder (customers/x/ names a customer), no sitemap (nothing is for search
     engines), a robots.txt refusing them all, and the search index."""
     wanted = {_output(rel) for rel in made.pages} | {"404.html"}
-    for top, dirs, files in os.walk(rendered):
+    folders = []
+    for top, dirs, files in os.walk(rendered):  # the pages' folders, not the theme's nor the index's
         rel_top = os.path.relpath(top, rendered)
         if rel_top == ".":
-            dirs[:] = [d for d in dirs if d not in ("assets", search.BUNDLE)]  # the theme's, the index's
+            dirs[:] = [d for d in dirs if d not in ("assets", search.BUNDLE)]
+        else:
+            folders.append(top)
         for name in files:
             rel = name if rel_top == "." else f"{rel_top}/{name}"
             if name.endswith(".html") and rel not in wanted:
                 os.unlink(os.path.join(top, name))
-    for folder in sorted((p for p in rendered.rglob("*") if p.is_dir()), reverse=True):  # the deepest first
-        if not any(folder.iterdir()):
-            folder.rmdir()
+    for folder in reversed(folders):  # the deepest first
+        if not os.listdir(folder):
+            os.rmdir(folder)
     for name in ("sitemap.xml", "sitemap.xml.gz"):
         (rendered / name).unlink(missing_ok=True)
     write_atomic(rendered / "robots.txt", ROBOTS.encode())

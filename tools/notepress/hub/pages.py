@@ -12,7 +12,6 @@ importance, writer).
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import os
 import re
 import unicodedata
@@ -25,6 +24,7 @@ from urllib.parse import urlencode
 from markdown.extensions.toc import slugify
 
 from ..audience import Reader, View
+from ..cache import digest
 from ..links import find_links, link_text, rewrite
 from ..model import Entry, by_theme, theme_key
 from ..templates import environment
@@ -91,6 +91,7 @@ class _Pages:
     def __init__(self, team: View, issues: list[Issue], today: dt.date, title: str, known: dict[str, str]):
         self.team, self.issues, self.today, self.title = team, issues, today, title
         self.known, self.made = known, {}
+        self.templates: dict[str, tuple[str, int]] = {}  # template -> its file and time (template_file)
         entries = sorted(team, key=lambda e: (e.date, e.slug))
         self.insights = [e for e in entries if e.insight]
         self.learnings = [e for e in entries if e.loop]
@@ -173,6 +174,13 @@ class _Pages:
         for month in months:
             pages[f"learning/{month}.md"] = self.month(month)
         return Hub(pages, self.records, self.made)
+
+    def template_file(self, template: str) -> tuple[str, int]:
+        """Which file `template` is read from, and its time: looked up once a build, not once a page."""
+        if template not in self.templates:
+            source = self.env.get_template(f"hub/{template}").filename or template
+            self.templates[template] = (source, os.stat(source).st_mtime_ns if os.path.isfile(source) else 0)
+        return self.templates[template]
 
     def render(self, template: str, **context) -> str:
         return self.env.get_template(f"hub/{template}").render(title=self.title, **context)
@@ -264,9 +272,7 @@ class _Pages:
     def render_once(self, page: str, template: str, **context) -> str | None:
         """`render`, or None when `page` was made from exactly this before (Hub.made): the template
         (its file and time: the writer's templates/hub/ too), the title and the context."""
-        source = self.env.get_template(f"hub/{template}").filename or template
-        made = hashlib.blake2b(repr((source, os.stat(source).st_mtime_ns if os.path.isfile(source) else 0, self.title,
-                                     context)).encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
+        made = digest(repr((self.template_file(template), self.title, context)).encode("utf-8", "surrogatepass")).hex()
         self.made[page] = made
         return None if self.known.get(page) == made else self.render(template, **context)
 
