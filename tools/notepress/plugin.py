@@ -270,13 +270,19 @@ def _post_loader(loader):
     module: PyYAML's, in pure Python. While the blog plugin reads the posts (on_files) it is given
     libyaml's, which reads the same YAML into the same values several times faster (the posts are
     the ones notepress wrote); the loader it had is put back after. Returns the one it had."""
+    return _in_blog_structure("SafeLoader", loader)
+
+
+def _in_blog_structure(name: str, value):
+    """`value` in the place of `name` in Material's blog structure module (when there is one, and
+    `value` is not None); returns what was there (None: no blog plugin installed)."""
     try:
         from material.plugins.blog import structure
     except ImportError:
         return None
-    had = getattr(structure, "SafeLoader", None)
-    if loader is not None and had is not None:
-        structure.SafeLoader = loader
+    had = getattr(structure, name, None)
+    if value is not None and had is not None:
+        setattr(structure, name, value)
     return had
 
 
@@ -287,13 +293,7 @@ def _excerpt_parser(parser):
     that name is ExcerptParser, which makes the parser when the excerpt is first rendered: with the
     page cache (rendered.PageCache.wrap_excerpt) an unchanged post's excerpt never is. The one it
     had is put back after the build. Returns the one it had (None: no blog plugin installed)."""
-    try:
-        from material.plugins.blog import structure
-    except ImportError:
-        return None
-    had = getattr(structure, "Markdown", None)
-    if parser is not None and had is not None:
-        structure.Markdown = parser
+    had = _in_blog_structure("Markdown", parser)
     if had is ExcerptParser:  # left by a build that ended without either event
         from markdown import Markdown as had
     return had
