@@ -86,16 +86,13 @@ def _mkdocs(project, docs: Path, work: Path, progress) -> list[Path]:
     from mkdocs.exceptions import MkDocsException
 
     config_text = yaml.safe_dump(settings(project, docs, work), allow_unicode=True, sort_keys=False)
-    store = Store("hub-rendered", project.root)  # by this code (cache.py's key)
-    rendered = dict(store.get("folders") or {})  # a folder (by inode: the two swap places) -> its settings
+    rendered = _Rendered(project)
     stamp = hashlib.sha256(config_text.encode()).hexdigest()
-    dirty = work.is_dir() and rendered.get(work.stat().st_ino) == stamp
+    dirty = rendered.get(work) == stamp
     if not dirty:
         shutil.rmtree(work, ignore_errors=True)
         work.mkdir(parents=True)
-    rendered.pop(work.stat().st_ino, None)  # until this build ends well: an interrupted one starts clean
-    store.put("folders", dict(rendered))
-    store.save()
+    rendered.set(work, None)  # until this build ends well: an interrupted one starts clean
     quiet = _Without("A 'dirty' build is being performed")  # MkDocs' warning to its users of --dirty: the
     logger = logging.getLogger("mkdocs.commands.build")       # hub's navigation is the same on every page
     logger.addFilter(quiet)
@@ -109,9 +106,7 @@ def _mkdocs(project, docs: Path, work: Path, progress) -> list[Path]:
                                          "fix what MkDocs reports, then build again")) from None
         finally:
             logger.removeFilter(quiet)
-    rendered[work.stat().st_ino] = stamp
-    store.put("folders", rendered)
-    store.save()
+    rendered.set(work, stamp)
     return site.installed_theme_dirs(config)
 
 
@@ -129,12 +124,29 @@ def twin(project, hub: Path, work: Path) -> None:
     there is no hub before it to keep): files with their times, and the settings they were rendered with."""
     shutil.rmtree(work, ignore_errors=True)
     shutil.copytree(hub, work)
-    store = Store("hub-rendered", project.root)
-    rendered = dict(store.get("folders") or {})
-    if hub.stat().st_ino in rendered:
-        rendered[work.stat().st_ino] = rendered[hub.stat().st_ino]
-        store.put("folders", rendered)
-        store.save()
+    rendered = _Rendered(project)
+    rendered.set(work, rendered.get(hub))
+
+
+class _Rendered:
+    """Which settings each of the hub's two folders was rendered with, by the folder's inode (the two
+    swap places: output.exchange_in), in cache.py's store (keyed by the code too)."""
+
+    def __init__(self, project):
+        self.store = Store("hub-rendered", project.root)
+        self.folders: dict[int, str] = dict(self.store.get("folders") or {})
+
+    def get(self, folder: Path) -> str | None:
+        return self.folders.get(folder.stat().st_ino) if folder.is_dir() else None
+
+    def set(self, folder: Path, stamp: str | None) -> None:
+        """`folder` rendered with `stamp` (None: not known, as while a build renders into it)."""
+        if stamp is None:
+            self.folders.pop(folder.stat().st_ino, None)
+        else:
+            self.folders[folder.stat().st_ino] = stamp
+        self.store.put("folders", dict(self.folders))
+        self.store.save()
 
 
 def _named(text: str, root: Path):
