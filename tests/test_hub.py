@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import gzip
 import html
+import json
 import re
 import shutil
 import threading
@@ -21,7 +22,7 @@ from urllib.parse import urljoin, urlsplit
 import pytest
 import yaml
 
-from e2e_helpers import run_cli, screenshot, static_server
+from e2e_helpers import TODAY, run_cli, screenshot, static_server
 
 pytestmark = [pytest.mark.site, pytest.mark.browser]
 FIXTURES = Path(__file__).parent / "fixtures" / "hub"
@@ -205,11 +206,30 @@ def test_an_insight_made_private_leaves_the_hub_at_the_next_build(hub, tmp_path)
     shutil.copytree(hub.root, root, ignore=shutil.ignore_patterns(".git"))
     path = root / "posts" / "insights" / "2026-10-02-acme-bank-partial-refunds.md"
     path.write_text(path.read_text().replace("audience: internal", "audience: private"))
+    parts = root / "site-team" / "pagefind" / "bundles.json"
+    before = json.loads(parts.read_text())
     result = run_cli("-C", str(root), "build", "--for", "team", "--engine", hub.engine)
     assert result.exit_code == 0, result.output
+    after = json.loads(parts.read_text())  # its half-year's part of the index is made again, and this
+    assert len(after) == len(before) == 3 and [a == b for a, b in zip(before, after)] == [False, False, True]  # month's
+    # (the newsletter issue that listed it), not May's
     found = [name for name, text in texts(root / "site-team").items() if "Acme Bank" in text or "by cheque" in text]
     assert found == []
     assert not (root / "site-team" / "customers" / "acme-bank").exists()
+
+
+def test_the_index_is_in_parts_by_date_this_month_apart():
+    """A new insight (or customer, theme, issue: placed by its first insight's date, its last day)
+    goes into this month's small part; older ones into their half-year's, newest first."""
+    from notepress.hub.pages import Record
+    from notepress.hub.search import _parts
+
+    days = ["2026-11-23", "2026-11-01", "2026-10-31", "2026-07-01", "2026-06-30", "2025-12-31", "2027-02-01"]
+    parts = _parts([Record(f"r{i}/", "t", "c", day=d) for i, d in enumerate(days)], TODAY)
+    assert {name: [r.day for r in group] for name, group in parts.items()} == {
+        "2026-11": ["2026-11-23", "2026-11-01", "2027-02-01"], "2026-07": ["2026-10-31", "2026-07-01"],
+        "2026-01": ["2026-06-30"], "2025-07": ["2025-12-31"]}
+    assert list(parts) == ["2026-11", "2026-07", "2026-01", "2025-07"]
 
 
 @pytest.mark.parametrize("folder", ["site", "docs", "posts/hub", "."])

@@ -11,6 +11,7 @@ publish workflow (it uploads site/ only) and ships a robots.txt that disallows e
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import shutil
 import time
@@ -115,7 +116,7 @@ def _build(project: Project, engine: str, docs: Path, made: pages.Hub, out: Path
     folder = out.parent / f".{out.name}{WORK}" if kept else staging_dir(out)
     try:
         theme_dirs = engines.build(project, engine, docs, folder, say)
-        _complete(folder, made, project.config.owned_dir / SEARCH)
+        _complete(folder, made, project.config.owned_dir / SEARCH, project.today)
         _audit(project, folder, out, theme_dirs)
         if kept:
             if not exchange_in(folder, out):  # the first hub: nothing before it was kept
@@ -169,7 +170,7 @@ def _write_pages(docs: Path, files: dict[str, str | None]) -> None:
             path.unlink()
 
 
-def _complete(rendered: Path, made: pages.Hub, kept: Path) -> None:
+def _complete(rendered: Path, made: pages.Hub, kept: Path, today: dt.date) -> None:
     """What every hub has whatever the engine: no page of a page no longer made (MkDocs keeps what it
     built before) nor its folder (customers/x/ names a customer), no sitemap (nothing is for search
     engines), a robots.txt refusing them all, and the search index."""
@@ -191,7 +192,7 @@ def _complete(rendered: Path, made: pages.Hub, kept: Path) -> None:
     for name in ("sitemap.xml", "sitemap.xml.gz"):
         (rendered / name).unlink(missing_ok=True)
     write_atomic(rendered / "robots.txt", ROBOTS.encode())
-    search.write_index(made.records, rendered, kept)
+    search.write_index(made.records, rendered, kept, today)
 
 
 def _output(rel: str) -> str:

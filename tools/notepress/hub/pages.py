@@ -53,7 +53,7 @@ class Record:
     filters: dict[str, list[str]] = field(default_factory=dict)
     meta: dict[str, str] = field(default_factory=dict)
     sort: dict[str, str] = field(default_factory=dict)  # what results may be ordered by (the browse list: date)
-    shard: str = ""  # the part of the index it is in (search.py): its half-year for a dated entry, else ""
+    day: str = ""  # the date that places it in the index's parts (search.py): an entry's, a page's first
 
 
 @dataclass(frozen=True)
@@ -225,8 +225,8 @@ class _Pages:
                      for e in self.related(name, notes)][:LATEST],
             notes=[self.line(e, page) for e in reversed(notes[-LATEST:])], more=max(0, len(notes) - LATEST),
             browse="../../?" + urlencode({"theme": name}) + "#np-search")
-        self.records.append(Record(f"themes/{self.theme_slugs[name]}/", f"Theme: {name}", name,  # no count: a
-                                   {"type": ["theme"], "theme": [name]}))  # new insight changes no other record
+        self.records.append(Record(f"themes/{self.theme_slugs[name]}/", f"Theme: {name}", name,  # no count: a new
+                                   {"type": ["theme"], "theme": [name]}, day=notes[0].date.isoformat()))  # insight changes no other record
         return text
 
     @cached_property
@@ -262,7 +262,8 @@ class _Pages:
         segment = _latest(e.insight.segment for e in notes)
         shown = [self.insight(e, page) for e in reversed(notes)]
         self.records.append(Record(f"customers/{self.customer_slugs[key]}/", f"Customer: {name}",
-                                   _plain(name, segment, *contacts, *raised), {"type": ["customer"], "customer": [name]}))
+                                   _plain(name, segment, *contacts, *raised), {"type": ["customer"], "customer": [name]},
+                                   day=notes[0].date.isoformat()))
         context = dict(name=link_text(name), raw=name, segment=segment, contacts=contacts,
                        themes=[(link_text(t), f"../themes/{self.theme_slugs[t]}.md", len(n))
                                for t, n in sorted(raised.items(), key=lambda kv: -len(kv[1]))],
@@ -294,7 +295,7 @@ class _Pages:
         filters.update({k: [v] for k, v in (("segment", i.segment), ("product area", i.product_area)) if v})
         self.records.append(Record(self.where(e).replace(".md#", "/#"), e.title, _plain(
             e.title, shown["quote"], shown["body"], i.customer, *i.contacts, *themes, i.segment, i.product_area),
-            filters, {"date": shown["date"], "customer": filters["customer"][0]}, {"date": shown["date"]}, _half(e)))
+            filters, {"date": shown["date"], "customer": filters["customer"][0]}, {"date": shown["date"]}, shown["date"]))
         return shown
 
     def month(self, month: str) -> str:
@@ -315,7 +316,7 @@ class _Pages:
                 e.title, *(value for _, value in shown[-1]["loop"]), shown[-1]["body"]),
                 {"type": ["learning"], "writer": self.writers(e), "goal": served,
                  "competency": [c.replace("-", " ") for c in lp.competencies]}, {"date": e.date.isoformat()},
-                {"date": e.date.isoformat()}, _half(e)))
+                {"date": e.date.isoformat()}, e.date.isoformat()))
         return self.render("month.md.jinja", month=_month_name(month), entries=shown)
 
     def issue(self, issue: Issue) -> str:
@@ -331,7 +332,8 @@ class _Pages:
         learned = [{"title": link_text(e.title), "href": "../" + self.where(e), "date": e.date.isoformat()}
                    for e in seen if e.loop]
         self.records.append(Record(f"newsletter/{issue.number:03d}/", issue.subject,
-                                   _plain(issue.subject, *(e.title for e in seen)), {"type": ["newsletter issue"]}))
+                                   _plain(issue.subject, *(e.title for e in seen)), {"type": ["newsletter issue"]},
+                                   day=issue.until.isoformat()))
         return self.render("issue.md.jinja", subject=link_text(issue.subject), number=issue.number,
                            period=_period(issue), themes=themes, learned=learned, blog=blog, gone=gone)
 
@@ -353,10 +355,6 @@ def _unique(names: dict[str, str], fallback: str) -> dict[str, str]:
 def text_key(name: str) -> str:
     """A name as it is sorted and filed: accents off, case folded."""
     return "".join(c for c in unicodedata.normalize("NFKD", name) if not unicodedata.combining(c)).casefold()
-
-
-def _half(e: Entry) -> str:
-    return f"{e.date.year}h{1 if e.date.month <= 6 else 2}"
 
 
 def _month_name(month: str) -> str:

@@ -5,19 +5,22 @@ and per result), so search stays fast at any number of insights, where one index
 would not. The records are made from the team's view (pages.Record), never by reading the built
 pages: what is indexed is exactly what the hub's pages were made from, on either engine.
 
-The index is in parts, merged by the browser (Pagefind's `mergeIndex`): one per half-year of the
-insights' and learning entries' dates, newest first (so that a list of them by date is in order
-across parts), and the pages' (customers, themes, issues) in parts of at most PART records. Each
-part is made once for its records and kept in `.notepress/team-search/`, so a new insight makes
-Pagefind index one half-year again, not the whole hub. (Each part costs a query its own Pagefind
-files, ~70 kB: quarters made 877 kB a query at 10,000 insights; half-years, fewer.) Pagefind runs as its own binary (the `pagefind`
-package's), in a process of its own.
+The index is in parts, merged by the browser (Pagefind's `mergeIndex`), each holding the records
+of a period, newest first (so that a list of insights by date is in order across parts): every
+record is placed by its date (an entry's; a customer's or theme's first insight; an issue's last
+day). Everything from the first of this month on is one small part; before it, a part per
+half-year. Each part is made once for its records and kept in `.notepress/team-search/`, so a new
+insight (or customer) makes Pagefind index this month's few hundred records again, not the
+hub, and a change to an older entry its half-year. (Each part costs a query its own Pagefind
+files, ~70 kB: quarters made 877 kB a query at 10,000 insights; half-years, fewer.) Pagefind runs
+as its own binary (the `pagefind` package's), in a process of its own.
 """
 
 from __future__ import annotations
 
 import asyncio
 import base64
+import datetime as dt
 import hashlib
 import json
 import os
@@ -31,14 +34,14 @@ from .pages import Record
 
 BUNDLE = "pagefind"  # the folder of the index and of its UI, in the hub's root
 PARTS = "bundles.json"  # in it: the parts' folders, the first one the primary
-PART = 5000  # records of pages in one part
 
 
-def write_index(records: list[Record], site_dir: Path, kept: Path, language: str = "en") -> int:
-    """Index `records` into `site_dir/pagefind/`, each part made by Pagefind only when `kept` has none
-    for exactly its records, and linked into the site only when it is not there yet (parts are never
-    written in place: the published hub keeps its files); returns how many parts were made."""
-    parts = _parts(records)
+def write_index(records: list[Record], site_dir: Path, kept: Path, today: dt.date, language: str = "en") -> int:
+    """Index `records` into `site_dir/pagefind/`, in parts by their dates on `today`, each made by
+    Pagefind only when `kept` has none for exactly its records, and linked into the site only when
+    it is not there yet (parts are never written in place: the published hub keeps its files);
+    returns how many parts were made."""
+    parts = _parts(records, today)
     names = {name: _digest(group, language) for name, group in parts.items()}
     missing = {names[name]: group for name, group in parts.items() if not (kept / names[name]).is_dir()}
     if missing:
@@ -56,23 +59,16 @@ def write_index(records: list[Record], site_dir: Path, kept: Path, language: str
     return len(missing)
 
 
-def _parts(records: list[Record]) -> dict[str, list[Record]]:
-    """The records by part: dated ones by half-year, newest first; then the pages' (ordered by address,
-    in parts of at most PART records, each part's the same while its records are)."""
-    dated: dict[str, list[Record]] = {}
+def _parts(records: list[Record], today: dt.date) -> dict[str, list[Record]]:
+    """The records by part, newest first: from the first of `today`'s month on, one; before it, by
+    half-year (named by their first month: 2026-11, 2026-07, 2026-01, ...)."""
+    recent = today.replace(day=1).isoformat()
+    parts: dict[str, list[Record]] = {}
     for r in records:
-        if r.shard:
-            dated.setdefault(r.shard, []).append(r)
-    parts = {name: dated[name] for name in sorted(dated, reverse=True)}
-    pages = sorted((r for r in records if not r.shard), key=lambda r: r.url)
-    count = max(1, -(-len(pages) // PART))
-    for i in range(count):
-        parts[f"pages-{i}"] = [r for r in pages if _bucket(r.url, count) == i]
-    return {name: group for name, group in parts.items() if group}
-
-
-def _bucket(url: str, count: int) -> int:
-    return int.from_bytes(hashlib.blake2b(url.encode(), digest_size=4).digest(), "big") % count
+        day = r.day or recent
+        name = recent[:7] if day >= recent else f"{day[:4]}-{'01' if day[5:7] <= '06' else '07'}"
+        parts.setdefault(name, []).append(r)
+    return {name: parts[name] for name in sorted(parts, reverse=True)}
 
 
 def _digest(group: list[Record], language: str) -> str:

@@ -2,7 +2,7 @@
    Pagefind loads only the parts of its index a query needs; the filters' lists are loaded only
    when "Filters" is opened (they are the biggest part of the index at 10,000 insights). Words are
    searched by relevance; filters alone list the insights they choose, newest first. The index is
-   in parts (a half-year of insights each, newest first, then the pages'): the first is the
+   in parts (this month's records, then a half-year's each, newest first): the first is the
    primary, the others merged into it. Every address is taken from this page's own, so the hub
    works at any path (an internal host's /hub/ as well as loopback's /). */
 (function () {
