@@ -4,6 +4,8 @@ audit. Each is checked against the slow way (no timings here: see tools/benchmar
 
 from __future__ import annotations
 
+import os
+
 from pathlib import Path
 
 import markdown
@@ -261,6 +263,29 @@ def test_a_remembered_audit_finds_what_a_fresh_one_finds(built):
     project = api.load(built)
     fresh = audit_site(built / "site", project.entries, project.config, remember=False)
     assert fresh and api.audit(built) == fresh
+
+
+def test_a_file_found_clean_is_read_again_once_written_even_with_its_size_and_time_kept(built, monkeypatch):
+    """An audit does not read again a file it found clean while its inode, size, modification and
+    change time are the same; a leak written over a page with its size and modification time put
+    back (the change time cannot be) is read and found."""
+    from notepress import api, audit
+
+    private = next(p for p in (built / "posts").rglob("*.md") if "audience: private" in p.read_text(encoding="utf-8"))
+    api.audit(built)
+    api.audit(built)  # every file older than this audit: remembered by its stat too
+    reads: list[str] = []
+    read = audit._read
+    monkeypatch.setattr(audit, "_read", lambda path: reads.append(path) or read(path))
+    assert api.audit(built) == [] and reads == []
+    page = built / "site" / "index.html"
+    st, size = page.stat(), page.stat().st_size
+    text = private.read_text(encoding="utf-8").split("---", 2)[2].strip().split("\n\n")[0]
+    page.write_bytes(f"<p>{text}</p>".encode().ljust(size, b" "))
+    os.utime(page, ns=(st.st_atime_ns, st.st_mtime_ns))
+    assert (page.stat().st_size, page.stat().st_mtime_ns, page.stat().st_ino) == (size, st.st_mtime_ns, st.st_ino)
+    assert {f.file for f in api.audit(built) if f.kind == "text"} == {"site/index.html"}
+    assert reads == [str(page)]
 
 
 def test_the_audit_searches_again_when_a_public_text_no_longer_excuses_a_run(built):

@@ -21,6 +21,7 @@ import datetime as dt
 import hashlib
 import os
 import re
+import tempfile
 import urllib.parse
 from collections import defaultdict
 from collections.abc import Iterable
@@ -29,7 +30,7 @@ from pathlib import Path
 
 from .audience import Reader, gate
 from .config import CONFIG_FILE, Config, hand_written_pages
-from .cache import Store, digest as store_key
+from .cache import Store, cache_dir, digest as store_key
 from .customers import confidential
 from .model import Entry
 from .templates import PACKAGED as TEMPLATES
@@ -380,17 +381,19 @@ def audit_site(site_dir: Path, entries: list[Entry], config: Config, label: str 
     found in the site, under any name, is a finding (compared by its bytes).
 
     A file's text is not searched again when the same bytes were found clean by an audit looking
-    for exactly the same things (CleanFiles); its name and bytes are always checked."""
+    for exactly the same things (CleanFiles), nor read again while it is the very file found clean
+    (the same inode, size, modification and change time); its name is always checked."""
     needles = Needles(entries, config, today, reader)
-    known = CleanFiles(config, needles, reader) if remember else None
+    known = CleanFiles(config, needles, reader, site_dir) if remember else None
     private = _private_files(config, set(published))
     label = label or site_dir.name
     theme = ThemeFiles(theme_dirs)
+    settled = _disk_now() if known else None  # a file changed before this cannot change again unseen
     found: dict[str, set[tuple[str, str, str]]] = {}
-    for path, inner in _files(site_dir):
-        rel = f"{label}/{inner.as_posix()}"
+    for path, inner, st in _files(site_dir):
+        rel = f"{label}/{inner}"
         hits = set()
-        for segment in inner.parts:
+        for segment in inner.split("/"):
             if segment.removesuffix(".html") in needles.slugs:
                 hits.add(("slug", segment, needles.slugs[segment.removesuffix(".html")]))
         if not (known and known.clean_name(rel)):  # a file's name is read too
@@ -398,17 +401,25 @@ def audit_site(site_dir: Path, entries: list[Entry], config: Config, label: str 
             if known and not in_name:
                 known.add_name(rel)
             hits |= in_name
-        data = path.read_bytes()
-        digest = hashlib.sha256(data).digest()
+        last = known.file(inner) if known else None  # this very file, found clean: its stat then, its sha256
+        stamp = (st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
+        if last is not None and last[0] == stamp:
+            digest = last[1]  # the file found clean, untouched since (a write changes the change time)
+        else:
+            data = _read(path)
+            digest = hashlib.sha256(data).digest()
+            suffix = _suffix(inner)
+            if not theme.has(Path(inner), data) and not (known and known.clean(digest, suffix)):
+                in_text = needles.find(file_text(data, suffix))
+                if known and not in_text:
+                    known.add(digest, suffix)
+                hits |= in_text
         if digest in private:
             hits.add(("file", private[digest], private[digest]))
-        if not theme.has(inner, data) and not (known and known.clean(digest, path.suffix)):
-            in_text = needles.find(file_text(data, path.suffix))
-            if known and not in_text:
-                known.add(digest, path.suffix)
-            hits |= in_text
         if hits:
             found[rel] = needles.widest(hits)
+        elif known and settled and max(st.st_mtime_ns, st.st_ctime_ns) < settled:
+            known.add_file(inner, stamp, digest)
     if known:
         known.save()
     if any(kind == "text" for hits in found.values() for kind, _, _ in hits):
@@ -420,31 +431,67 @@ def audit_site(site_dir: Path, entries: list[Entry], config: Config, label: str 
                    for rel, hits in found.items() for kind, text, source in hits})
 
 
-def _files(folder: Path) -> list[tuple[Path, Path]]:
-    """Every file under `folder` (path, path relative to it), in order: one walk, and a file's kind
-    from the directory listing (a stat only for a link, which counts when it leads to a file)."""
-    out: list[tuple[Path, Path]] = []
-    stack = [(folder, Path())]
+def _files(folder: Path) -> list[tuple[str, str, os.stat_result]]:
+    """Every file under `folder` (its path, its path relative to it, its stat), in order: one walk, a
+    file's kind from the directory listing (a link counts when it leads to a file, which is read)."""
+    out: list[tuple[str, str, os.stat_result]] = []
+    stack = [(str(folder), "")]
     while stack:
         top, inner = stack.pop()
         with os.scandir(top) as listing:
-            found = sorted(listing, key=lambda d: d.name)
-        for d in found:
-            if d.is_dir(follow_symlinks=False):
-                stack.append((Path(d.path), inner / d.name))
-            elif d.is_file():  # a link to a file too (the file is read)
-                out.append((Path(d.path), inner / d.name))
-    return sorted(out, key=lambda pair: pair[1].parts)
+            for d in listing:
+                if d.is_dir(follow_symlinks=False):
+                    stack.append((d.path, f"{inner}{d.name}/"))
+                elif d.is_file():
+                    out.append((d.path, f"{inner}{d.name}", d.stat()))
+    return sorted(out, key=lambda f: f[1].split("/"))
+
+
+def _disk_now() -> int | None:
+    """The change time a file written now gets (the file system's clock, as coarse as its times): a
+    file whose times are older cannot be written again with the same ones (None: no clock to read)."""
+    try:
+        folder = cache_dir()
+        folder.mkdir(parents=True, exist_ok=True)
+        fd, name = tempfile.mkstemp(dir=folder, prefix=".audit-clock-")
+        try:
+            return os.fstat(fd).st_ctime_ns
+        finally:
+            os.close(fd)
+            os.unlink(name)
+    except OSError:
+        return None
+
+
+def _suffix(rel: str) -> str:
+    """The suffix of a file's name, as pathlib has it (`.gz` of `x.tar.gz`, none of `.hidden`)."""
+    name = rel.rpartition("/")[2]
+    i = name.rfind(".")
+    return name[i:] if 0 < i < len(name) - 1 else ""
+
+
+def _read(path: str) -> bytes:
+    with open(path, "rb") as f:
+        return f.read()
 
 
 class CleanFiles:
     """The files whose text an audit found clean, by their bytes (sha256) and suffix, for as long as
     the audit looks for exactly the same things (Needles.fingerprint) with the same code (cache.py):
-    a change of an audience, a term or a text that changes what is looked for starts afresh."""
+    a change of an audience, a term or a text that changes what is looked for starts afresh. And,
+    per site folder (by its inode: the team's hub is built in turn into two folders that swap names),
+    each file found clean by its stat then, so that a file untouched since is not even read."""
 
-    def __init__(self, config: Config, needles: Needles, reader: Reader = Reader.PUBLIC):
+    FOLDERS = 2  # the site folders whose files are kept by their stat
+
+    def __init__(self, config: Config, needles: Needles, reader: Reader = Reader.PUBLIC, folder: Path | None = None):
         kind = "audit" if reader is Reader.PUBLIC else f"audit-{reader.name.lower()}"  # each site its own
         self.store = Store(kind, config.root, key=needles.fingerprint())
+        st = folder.stat() if folder is not None else None
+        self.folder = (st.st_dev, st.st_ino) if st else None
+        self.folders = dict(self.store.get("folders") or {})
+        self.seen = self.folders.pop(self.folder, {})
+        self.stamps: dict[str, tuple[tuple, bytes]] = {}
 
     def clean(self, digest: bytes, suffix: str) -> bool:
         return self.store.get(digest + suffix.encode("utf-8", "surrogateescape")) is not None  # read by its suffix
@@ -460,7 +507,18 @@ class CleanFiles:
     def add_name(self, rel: str) -> None:
         self.store.put(("name", rel), True)
 
+    def file(self, inner: str) -> tuple[tuple, bytes] | None:
+        """The file `inner` of this folder when it was last found clean: its stat then (inode, size,
+        modification and change time: a write, a copy or a rename changes one) and its sha256."""
+        return self.seen.get(inner)
+
+    def add_file(self, inner: str, stamp: tuple, digest: bytes) -> None:
+        self.stamps[inner] = (stamp, digest)
+
     def save(self) -> None:
+        if self.folder is not None:
+            others = list(self.folders.items())[-(self.FOLDERS - 1):]
+            self.store.put("folders", {**dict(others), self.folder: self.stamps})
         self.store.save()
 
 
