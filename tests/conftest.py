@@ -24,6 +24,12 @@ from types import SimpleNamespace
 TOOLS = Path(__file__).resolve().parents[1] / "tools"
 sys.path.insert(0, str(TOOLS))
 os.environ["PYTHONPATH"] = os.pathsep.join([str(TOOLS), *filter(None, [os.environ.get("PYTHONPATH")])])
+# Compiled modules are kept (in the git-ignored __pycache__ folders, as Python does by default) even
+# where the shell sets PYTHONDONTWRITEBYTECODE, as some containers do: with it, each xdist worker
+# rewrote every test module's asserts again (2-3 s of CPU a worker) and each process a test starts
+# compiled whatever of notepress had changed since the last compile.
+sys.dont_write_bytecode = False
+os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
 
 import pytest  # noqa: E402
 from click.testing import CliRunner  # noqa: E402
