@@ -99,6 +99,7 @@ def _mkdocs(project, docs: Path, work: Path, progress) -> list[Path]:
     with site._collecting(progress) as handler:
         try:
             config = load_config(config_file=_named(config_text, project.root), site_dir=str(work), docs_dir=str(docs))
+            config.theme.static_templates.discard("sitemap.xml")  # nothing of the hub is for search engines
             mkdocs_build(config, dirty=dirty)
         except (MkDocsException, OSError) as e:
             raise NotepressError(Problem(site.ENGINE_CONFIG, 0, "", f"the team hub's build failed: "

@@ -143,10 +143,13 @@ class _Pages:
 
         return lambda text: rewrite(text, entry, target_of, href)
 
+    @cached_property
+    def author_names(self) -> dict[str, str]:
+        return {a.id: a.name for a in self.team.config.authors}
+
     def writers(self, entry: Entry) -> list[str]:
-        names = {a.id: a.name for a in self.team.config.authors}
         ids = entry.authors or ((self.team.config.authors[0].id,) if self.team.config.authors else ())
-        return [names.get(i, i) for i in ids]
+        return [self.author_names.get(i, i) for i in ids]
 
     # -- the pages ---------------------------------------------------------------------------------
 
@@ -380,7 +383,10 @@ def _plain(*texts: str) -> str:
     """Texts as one plain text for the search index, sentence by sentence: Markdown links and tags
     reduced to their words."""
     joined = ". ".join(t.strip().rstrip(".") for t in texts if t and t.strip())
-    joined = REFERENCE.sub(" ", joined)  # `[r]: ../x.md` lines: where a link goes is no text of the entry
-    joined = re.sub(r"\[\[([^\]|]*)\|?([^\]]*)\]\]", lambda m: m.group(2) or m.group(1), joined)  # [[slug|label]]
-    joined = EMPHASIS.sub("", re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", joined))  # *(due …)*, **Action:**
-    return " ".join(TAG.sub(" ", joined).split())
+    if "[" in joined:
+        joined = REFERENCE.sub(" ", joined)  # `[r]: ../x.md` lines: where a link goes is no text of the entry
+        joined = re.sub(r"\[\[([^\]|]*)\|?([^\]]*)\]\]", lambda m: m.group(2) or m.group(1), joined)  # [[slug|label]]
+        joined = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", joined)
+    if "*" in joined or "_" in joined:
+        joined = EMPHASIS.sub("", joined)  # *(due …)*, **Action:**
+    return " ".join(TAG.sub(" ", joined).split() if "<" in joined else joined.split())
