@@ -218,6 +218,26 @@ def test_an_insight_made_private_leaves_the_hub_at_the_next_build(hub, tmp_path)
     assert not (root / "site-team" / "customers" / "acme-bank").exists()
 
 
+def test_a_customer_page_kept_from_the_build_before_is_the_one_made_again(hub):
+    """A customer's page made of the same as at the build before is neither made nor rendered again;
+    its search records are the kept ones, the same as making it again gives; a change of what it is
+    made of (here the hub's title) makes every one again."""
+    from notepress.hub import build, pages
+    from notepress.project import Project
+
+    if hub.engine != "mkdocs":
+        pytest.skip("the pages are the same for either engine")
+    project = Project.open(hub.root, today=TODAY)
+    team, issues = project.team(valid=True), build.issues(project)
+    fresh = pages.hub(team, issues, TODAY, "Notes")
+    again = pages.hub(team, issues, TODAY, "Notes", fresh.made, fresh.kept)
+    kept = {page for page, text in again.pages.items() if text is None}
+    assert kept and kept == set(fresh.kept) and all(page.startswith("customers/") for page in kept)
+    assert sorted(map(repr, again.records)) == sorted(map(repr, fresh.records)) and again.made == fresh.made
+    renamed = pages.hub(team, issues, TODAY, "Team notes", fresh.made, fresh.kept)
+    assert all(renamed.pages[page] for page in kept)
+
+
 def test_the_index_is_in_parts_by_date_this_month_apart():
     """A new insight (or customer, theme, issue: placed by its first insight's date, its last day)
     goes into this month's small part; older ones into their half-year's, newest first."""

@@ -79,9 +79,10 @@ def _built(project: Project, name: str, out: Path, say) -> str:
     docs, store = config.owned_dir / DOCS, Store("hub-pages", project.root)  # by this code (cache.py)
     known = {page: made for page, made in (store.get("made") or {}).items() if (docs / page).is_file()}
     made = pages.hub(team, issues(project), project.today, str(project.settings.data.get("site_name") or "Notes"),
-                     known)
+                     known, store.get("kept"))
     _write_pages(docs, made.pages)
     store.put("made", made.made)
+    store.put("kept", made.kept)
     store.save()
     recover(out)
     for left in leftovers(out):

@@ -77,20 +77,25 @@ class Hub:
     pages: dict[str, str | None]
     records: list[Record]
     made: dict[str, str] = field(default_factory=dict)
+    kept: dict[str, tuple[bytes, list[Record]]] = field(default_factory=dict)
 
 
-def hub(team: View, issues: list[Issue], today: dt.date, title: str, known: dict[str, str] | None = None) -> Hub:
+def hub(team: View, issues: list[Issue], today: dt.date, title: str, known: dict[str, str] | None = None,
+        kept: dict[str, tuple[bytes, list[Record]]] | None = None) -> Hub:
     """The hub's pages; `known`: what each customer's page that is still there was made from (Hub.made
-    of the build before): one made from the same is not rendered again (8,000 of them at 10,000 insights)."""
+    of the build before): one made from the same is not rendered again (8,000 of them at 10,000
+    insights); `kept`: what each was made of and the search records it gave (Hub.kept of the build
+    before): one made of the same is not even made again."""
     if team.reader is not Reader.TEAM or team.drafts:
         raise TypeError("the hub is made from the team's view, without drafts")
-    return _Pages(team, issues, today, title, known or {}).hub()
+    return _Pages(team, issues, today, title, known or {}, kept or {}).hub()
 
 
 class _Pages:
-    def __init__(self, team: View, issues: list[Issue], today: dt.date, title: str, known: dict[str, str]):
+    def __init__(self, team: View, issues: list[Issue], today: dt.date, title: str, known: dict[str, str],
+                 kept: dict[str, tuple[bytes, list[Record]]]):
         self.team, self.issues, self.today, self.title = team, issues, today, title
-        self.known, self.made = known, {}
+        self.known, self.made, self.last, self.kept = known, {}, kept, {}
         self.templates: dict[str, tuple[str, int]] = {}  # template -> its file and time (template_file)
         entries = sorted(team, key=lambda e: (e.date, e.slug))
         self.insights = [e for e in entries if e.insight]
@@ -176,7 +181,7 @@ class _Pages:
         pages["learning/index.md"] = self.render("learning.md.jinja", months=sorted(months.items(), reverse=True))
         for month in months:
             pages[f"learning/{month}.md"] = self.month(month)
-        return Hub(pages, self.records, self.made)
+        return Hub(pages, self.records, self.made, self.kept)
 
     def template_file(self, template: str) -> tuple[str, int]:
         """Which file `template` is read from, and its time: looked up once a build, not once a page."""
@@ -258,8 +263,33 @@ class _Pages:
                          "last": notes[-1].date.isoformat()})
         return sorted(rows, key=lambda r: (r["letter"] == "other", text_key(r["name"])))
 
-    def customer(self, key: str, notes: list[Entry]) -> str:
+    def customer(self, key: str, notes: list[Entry]) -> str | None:
         name, page = self.customer_names[key], f"customers/{self.customer_slugs[key]}.md"
+        made_of, last = self.made_of(key, notes), self.last.get(page)
+        if made_of is not None and last is not None and last[0] == made_of and page in self.known:
+            self.made[page], self.kept[page] = self.known[page], last  # the page there, and its records
+            self.records.extend(last[1])
+            return None
+        first = len(self.records)
+        text = self.customer_page(key, notes, name, page)
+        if made_of is not None:
+            self.kept[page] = (made_of, self.records[first:])
+        return text
+
+    def made_of(self, key: str, notes: list[Entry]) -> bytes | None:
+        """Everything a customer's page and its search records are made of (customer, insight and
+        page), as a digest; None when an insight links to an entry (where that is shown is too)."""
+        if any("[" in e.body or "[" in e.insight.quote for e in notes):
+            return None
+        themes = {t: (self.spelled.get(theme_key(t)), self.theme_slugs.get(self.spelled.get(theme_key(t), ""), ""))
+                  for e in notes for t in e.insight.themes}
+        default = self.team.config.authors[0].id if self.team.config.authors else ""
+        made = (key, self.customer_names[key], self.customer_slugs[key], self.title, self.template_file("customer.md.jinja"),
+                sorted(self.author_names.items()), default, sorted(themes.items()),
+                [(e.slug, e.title, e.date, e.body, e.authors, repr(e.insight)) for e in notes])
+        return digest(repr(made).encode("utf-8", "surrogatepass"))
+
+    def customer_page(self, key: str, notes: list[Entry], name: str, page: str) -> str | None:
         raised = {self.spelled[theme_key(t)]: n for t, n in by_theme(notes).items()}
         contacts = sorted({c for e in notes for c in e.insight.contacts})
         segment = _latest(e.insight.segment for e in notes)
@@ -271,7 +301,7 @@ class _Pages:
                        themes=[(link_text(t), f"../themes/{self.theme_slugs[t]}.md", len(n))
                                for t, n in sorted(raised.items(), key=lambda kv: -len(kv[1]))],
                        first=notes[0].date.isoformat(), last=notes[-1].date.isoformat(), notes=shown)
-        return self.render_once(f"customers/{self.customer_slugs[key]}.md", "customer.md.jinja", **context)
+        return self.render_once(page, "customer.md.jinja", **context)
 
     def render_once(self, page: str, template: str, **context) -> str | None:
         """`render`, or None when `page` was made from exactly this before (Hub.made): the template
