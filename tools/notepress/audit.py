@@ -112,7 +112,7 @@ class Needles:
         self.prefixes: dict[int, set[str]] = defaultdict(set)  # hash of a short field's first words
         for key in self.short:
             self.prefixes[_prefix(key)].add(key)
-        self._forget_shown([text for e in public for text in _fields(e)], config, reader)
+        self._forget_shown([_fields(e) for e in public], config, reader)
         # What a site puts side by side in lists, feeds and search (titles, tags, summaries, URLs):
         # a run across the break between two such blocks is two public texts, not a hidden one.
         self.public_blocks = {tuple(tokens(text)) for e in public
@@ -134,19 +134,20 @@ class Needles:
         for text in texts:
             self._take(*self._held(tokens(text), runs))
 
-    def _forget_shown(self, texts: list[str], config: Config, reader: Reader) -> None:
-        """`forget(texts)`, what each text takes away kept by its digest (cache.py) for as long as
-        the same hidden texts are looked for: a text shown again (all but the new entry's, build
-        after build) is not read again. What a text takes away is found against every run and short
-        field before any is taken away, so it is the same whatever the other texts are."""
+    def _forget_shown(self, shown: list[list[str]], config: Config, reader: Reader) -> None:
+        """`forget` the texts of each shown entry, what they take away kept by their digest (cache.py)
+        for as long as the same hidden texts are looked for: an entry shown again (all but the new
+        one, build after build) is not read again. What a text takes away is found against every run
+        and short field before any is taken away, so it is the same whatever the other texts are."""
         hidden = _digest(repr((sorted(self.short), self.hidden_words)))
         store = Store(f"audit-forget-{reader.value}", config.root, key=hidden)
         found = []
-        for text in texts:
-            key = _digest(text)
+        for texts in shown:
+            key = _digest("\0".join(texts))
             hit = store.get(key)
             if hit is None:
-                hit = self._held(tokens(text))
+                held = [self._held(tokens(text)) for text in texts]
+                hit = (tuple(g for runs, _ in held for g in runs), tuple(k for _, shorts in held for k in shorts))
                 store.put(key, hit)
             found.append(hit)
         store.save()
