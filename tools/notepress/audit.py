@@ -530,9 +530,11 @@ def _private_files(config: Config, published: set[str]) -> dict[bytes, str]:
     for folder, dirs, files in os.walk(config.posts_dir):
         dirs[:] = [d for d in dirs if not d.startswith(".")]
         for name in files:
+            if name.lower().endswith(".md"):
+                continue
             path = Path(folder, name)
             rel = path.relative_to(config.root).as_posix()
-            if name.lower().endswith(".md") or not path.is_file():
+            if not path.is_file():
                 continue
             digest = hashlib.sha256(path.read_bytes()).digest()
             public.add(digest) if rel in published else out.setdefault(digest, rel)

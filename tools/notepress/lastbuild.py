@@ -132,7 +132,7 @@ def _walk(folder: Path):
                 continue
             yield rel, st
             if item.is_dir(follow_symlinks=False):
-                stack.append((Path(item.path), rel + "/"))
+                stack.append((item.path, rel + "/"))
 
 
 def tree(folder: Path, *, times: bool = False, skip: tuple[str, ...] = (), skip_dirs: tuple[Path, ...] = ()) -> str:

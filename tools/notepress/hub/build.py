@@ -166,9 +166,11 @@ def _write_pages(docs: Path, files: dict[str, str | None]) -> None:
             continue
         (docs / rel).parent.mkdir(parents=True, exist_ok=True)
         write_if_changed(docs / rel, data)
-    for path in [p for p in docs.rglob("*") if p.is_file()]:
-        if path.relative_to(docs).as_posix() not in wanted:
-            path.unlink()
+    for top, _, files in os.walk(docs):
+        rel_top = os.path.relpath(top, docs).replace(os.sep, "/")
+        for name in files:
+            if (name if rel_top == "." else f"{rel_top}/{name}") not in wanted:
+                os.unlink(os.path.join(top, name))
 
 
 def _complete(rendered: Path, made: pages.Hub, kept: Path, today: dt.date) -> None:
