@@ -300,7 +300,8 @@ def _page_names(seen) -> set[str]:
     as a slug), from the entries the team sees: a hidden entry's slug that is one of them is not it."""
     from markdown.extensions.toc import slugify
 
-    return {slugify(name, "-") for e in seen if e.insight for name in (e.insight.customer, *e.insight.themes)}
+    names = {name for e in seen if e.insight for name in (e.insight.customer, *e.insight.themes)}
+    return {slugify(name, "-") for name in names}
 
 
 def _prefix(key: str) -> int:

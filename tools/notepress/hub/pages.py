@@ -71,21 +71,22 @@ class Issue:
 @dataclass(frozen=True)
 class Hub:
     """The pages (path -> Markdown, or None for a page the same as the one `known` says was made
-    before) and search records of the team's view `team` on `today`; `made`: what each customer's
-    page was made from (a digest), for the next build's `known`."""
+    before) and search records of the team's view `team` on `today`; `made`: what each page that
+    grows with the repo (a customer's, a theme's, a letter's, a month's) was made from (a digest),
+    for the next build's `known`; `kept`: see `hub`."""
 
     pages: dict[str, str | None]
     records: list[Record]
     made: dict[str, str] = field(default_factory=dict)
-    kept: dict[str, tuple[bytes, list[Record]]] = field(default_factory=dict)
+    kept: dict[str, tuple[bytes, list[Record], dict]] = field(default_factory=dict)
 
 
 def hub(team: View, issues: list[Issue], today: dt.date, title: str, known: dict[str, str] | None = None,
-        kept: dict[str, tuple[bytes, list[Record]]] | None = None) -> Hub:
+        kept: dict[str, tuple[bytes, list[Record], dict]] | None = None) -> Hub:
     """The hub's pages; `known`: what each customer's page that is still there was made from (Hub.made
     of the build before): one made from the same is not rendered again (8,000 of them at 10,000
-    insights); `kept`: what each was made of and the search records it gave (Hub.kept of the build
-    before): one made of the same is not even made again."""
+    insights); `kept`: what each was made of, the search records and the row of the customers' lists
+    it gave (Hub.kept of the build before): one made of the same is not even made again."""
     if team.reader is not Reader.TEAM or team.drafts:
         raise TypeError("the hub is made from the team's view, without drafts")
     return _Pages(team, issues, today, title, known or {}, kept or {}).hub()
@@ -93,9 +94,10 @@ def hub(team: View, issues: list[Issue], today: dt.date, title: str, known: dict
 
 class _Pages:
     def __init__(self, team: View, issues: list[Issue], today: dt.date, title: str, known: dict[str, str],
-                 kept: dict[str, tuple[bytes, list[Record]]]):
+                 kept: dict[str, tuple[bytes, list[Record], dict]]):
         self.team, self.issues, self.today, self.title = team, issues, today, title
         self.known, self.made, self.last, self.kept = known, {}, kept, {}
+        self.rows: list[dict] = []  # the customers' rows (customer_row), as their pages are made
         self.templates: dict[str, tuple[str, int]] = {}  # template -> its file and time (template_file)
         entries = sorted(team, key=lambda e: (e.date, e.slug))
         self.insights = [e for e in entries if e.insight]
@@ -163,16 +165,16 @@ class _Pages:
         pages["themes/index.md"] = self.render("themes.md.jinja", rows=self.theme_rows())
         for name, notes in self.themes.items():
             pages[f"themes/{self.theme_slugs[name]}.md"] = self.theme(name, notes)
-        rows = self.customer_rows()
+        for key, notes in self.customers.items():
+            pages[f"customers/{self.customer_slugs[key]}.md"] = self.customer(key, notes)
+        rows = sorted(self.rows, key=lambda r: (r["letter"] == "other", text_key(r["name"])))
         letters = {letter: [r for r in rows if r["letter"] == letter] for letter in dict.fromkeys(r["letter"] for r in rows)}
         recent = sorted(rows, key=lambda r: r["last"], reverse=True)[:LATEST]
         pages["customers/index.md"] = self.render("customers.md.jinja", total=len(rows), rows=recent, depth="",
                                                   letters=[(letter, len(group)) for letter, group in letters.items()])
         for letter, group in letters.items():
-            pages[f"{BY_NAME}/{letter}.md"] = self.render("customers-letter.md.jinja", letter=letter.upper(), rows=group,
-                                                          depth="../customers/")
-        for key, notes in self.customers.items():
-            pages[f"customers/{self.customer_slugs[key]}.md"] = self.customer(key, notes)
+            pages[f"{BY_NAME}/{letter}.md"] = self.render_once(f"{BY_NAME}/{letter}.md", "customers-letter.md.jinja",
+                                                               letter=letter.upper(), rows=group, depth="../customers/")
         pages["newsletter/index.md"] = self.render("newsletter.md.jinja", issues=[
             (i.number, i.subject, _period(i)) for i in reversed(self.issues)])
         for issue in self.issues:
@@ -216,13 +218,13 @@ class _Pages:
                          "last": notes[-1].date.isoformat(), "spark": chart.spark(t), "trend": t.summary()})
         return sorted(rows, key=lambda r: (-r["customers"], -r["insights"], r["name"].casefold()))
 
-    def theme(self, name: str, notes: list[Entry]) -> str:
+    def theme(self, name: str, notes: list[Entry]) -> str | None:
         page = f"themes/{self.theme_slugs[name]}.md"
         t = chart.trend(notes, self.today)
         keys = Counter(e.insight.customer_key for e in notes)
         quoted = sorted((e for e in notes if e.insight.quote), key=lambda e: (-e.insight.importance, -e.date.toordinal()))
-        text = self.render(
-            "theme.md.jinja", name=name, raw=name, insights=len(notes), customers=len(keys), trend=t.summary(),
+        text = self.render_once(
+            page, "theme.md.jinja", name=name, raw=name, insights=len(notes), customers=len(keys), trend=t.summary(),
             chart=chart.bars(t, name), first=notes[0].date.isoformat(), last=notes[-1].date.isoformat(),
             who=[(link_text(self.customer_names[k]), f"../customers/{self.customer_slugs[k]}.md", n)
                  for k, n in keys.most_common(LATEST)], more_who=max(0, len(keys) - LATEST),
@@ -251,29 +253,29 @@ class _Pages:
         wanted = {e.slug for e in notes} | {theme_key(name)}
         return [e for e, linked in reversed(self.learning_links) if linked & wanted]
 
-    def customer_rows(self) -> list[dict]:
-        """Every customer by name: its page, segment, counts, when last heard, the letter it is listed under."""
-        rows = []
-        for key, notes in self.customers.items():
-            name = self.customer_names[key]
-            first = next((c for c in text_key(name) if c.isalnum()), "#")
-            rows.append({"name": link_text(name), "slug": self.customer_slugs[key], "letter": first if first.isascii() else "other",
-                         "segment": _latest(e.insight.segment for e in notes), "insights": len(notes),
-                         "themes": len({theme_key(t) for e in notes for t in e.insight.themes}),
-                         "last": notes[-1].date.isoformat()})
-        return sorted(rows, key=lambda r: (r["letter"] == "other", text_key(r["name"])))
+    def customer_row(self, key: str, notes: list[Entry]) -> dict:
+        """A customer as the customers' lists show it: its page, segment, counts, when last heard, the
+        letter it is listed under."""
+        name = self.customer_names[key]
+        first = next((c for c in text_key(name) if c.isalnum()), "#")
+        return {"name": link_text(name), "slug": self.customer_slugs[key], "letter": first if first.isascii() else "other",
+                "segment": _latest(e.insight.segment for e in notes), "insights": len(notes),
+                "themes": len({theme_key(t) for e in notes for t in e.insight.themes}),
+                "last": notes[-1].date.isoformat()}
 
     def customer(self, key: str, notes: list[Entry]) -> str | None:
         name, page = self.customer_names[key], f"customers/{self.customer_slugs[key]}.md"
         made_of, last = self.made_of(key, notes), self.last.get(page)
         if made_of is not None and last is not None and last[0] == made_of and page in self.known:
-            self.made[page], self.kept[page] = self.known[page], last  # the page there, and its records
+            self.made[page], self.kept[page] = self.known[page], last  # the page there, its records and row
             self.records.extend(last[1])
+            self.rows.append(last[2])
             return None
-        first = len(self.records)
+        first, row = len(self.records), self.customer_row(key, notes)
         text = self.customer_page(key, notes, name, page)
+        self.rows.append(row)
         if made_of is not None:
-            self.kept[page] = (made_of, self.records[first:])
+            self.kept[page] = (made_of, self.records[first:], row)
         return text
 
     def made_of(self, key: str, notes: list[Entry]) -> bytes | None:
@@ -331,7 +333,7 @@ class _Pages:
             filters, {"date": shown["date"], "customer": filters["customer"][0]}, {"date": shown["date"]}, shown["date"]))
         return shown
 
-    def month(self, month: str) -> str:
+    def month(self, month: str) -> str | None:
         page = f"learning/{month}.md"
         goals = {e.slug: e for e in self.team if e.goal}
         shown = []
@@ -350,7 +352,7 @@ class _Pages:
                 {"type": ["learning"], "writer": self.writers(e), "goal": served,
                  "competency": [c.replace("-", " ") for c in lp.competencies]}, {"date": e.date.isoformat()},
                 {"date": e.date.isoformat()}, e.date.isoformat()))
-        return self.render("month.md.jinja", month=_month_name(month), entries=shown)
+        return self.render_once(page, "month.md.jinja", month=_month_name(month), entries=shown)
 
     def issue(self, issue: Issue) -> str:
         page = f"newsletter/{issue.number:03d}.md"
