@@ -117,7 +117,10 @@ def _build(project: Project, engine: str, docs: Path, made: pages.Hub, out: Path
     folder = out.parent / f".{out.name}{WORK}" if kept else staging_dir(out)
     try:
         theme_dirs = engines.build(project, engine, docs, folder, say)
-        _complete(folder, made, project.config.owned_dir / SEARCH, project.today)
+        pages = _complete(folder, made, project.config.owned_dir / SEARCH, project.today,
+                          engines.pages_in(project, folder) if kept else None)
+        if kept:
+            engines.holds(project, folder, pages)
         _audit(project, folder, out, theme_dirs)
         if kept:
             if not exchange_in(folder, out):  # the first hub: nothing before it was kept
@@ -173,29 +176,34 @@ def _write_pages(docs: Path, files: dict[str, str | None]) -> None:
                 os.unlink(os.path.join(top, name))
 
 
-def _complete(rendered: Path, made: pages.Hub, kept: Path, today: dt.date) -> None:
+def _complete(rendered: Path, made: pages.Hub, kept: Path, today: dt.date, held: frozenset[str] | None) -> frozenset[str]:
     """What every hub has whatever the engine: no page of a page no longer made (MkDocs keeps what it
-    built before) nor its folder (customers/x/ names a customer), no sitemap (nothing is for search
-    engines), a robots.txt refusing them all, and the search index."""
-    wanted = {_output(rel) for rel in made.pages} | {"404.html"}
-    folders = []
-    for top, dirs, files in os.walk(rendered):  # the pages' folders, not the theme's nor the index's
-        rel_top = os.path.relpath(top, rendered)
-        if rel_top == ".":
-            dirs[:] = [d for d in dirs if d not in ("assets", search.BUNDLE)]
-        else:
-            folders.append(top)
-        for name in files:
-            rel = name if rel_top == "." else f"{rel_top}/{name}"
-            if name.endswith(".html") and rel not in wanted:
-                os.unlink(os.path.join(top, name))
-    for folder in reversed(folders):  # the deepest first
-        if not os.listdir(folder):
-            os.rmdir(folder)
+    built before: `held`, the pages the folder held, or all of them looked for) nor its folder
+    (customers/x/ names a customer), no sitemap (nothing is for search engines), a robots.txt
+    refusing them all, and the search index. Returns the pages it holds."""
+    wanted = frozenset({_output(rel) for rel in made.pages} | {"404.html"})
+    for rel in ((held if held is not None else _pages(rendered)) - wanted):
+        (rendered / rel).unlink(missing_ok=True)
+        folder = (rendered / rel).parent
+        while folder != rendered and folder.is_dir() and not os.listdir(folder):  # and its folders left empty
+            folder.rmdir()
+            folder = folder.parent
     for name in ("sitemap.xml", "sitemap.xml.gz"):
         (rendered / name).unlink(missing_ok=True)
     write_atomic(rendered / "robots.txt", ROBOTS.encode())
     search.write_index(made.records, rendered, kept, today)
+    return wanted
+
+
+def _pages(rendered: Path) -> frozenset[str]:
+    """Every page of `rendered` (in its pages' folders, not the theme's nor the index's)."""
+    found = set()
+    for top, dirs, files in os.walk(rendered):
+        rel_top = os.path.relpath(top, rendered)
+        if rel_top == ".":
+            dirs[:] = [d for d in dirs if d not in ("assets", search.BUNDLE)]
+        found.update(name if rel_top == "." else f"{rel_top}/{name}" for name in files if name.endswith(".html"))
+    return frozenset(found)
 
 
 def _output(rel: str) -> str:

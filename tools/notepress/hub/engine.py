@@ -139,18 +139,34 @@ def twin(project, hub: Path, work: Path) -> None:
     shutil.copytree(hub, work)
     rendered = _Rendered(project)
     rendered.set(work, rendered.get(hub))
+    rendered.hold(work, rendered.pages(hub))
+
+
+def pages_in(project, folder: Path) -> frozenset[str] | None:
+    """The pages (index.html, customers/x/index.html, ...) the hub's `folder` held when a build last
+    completed it (`holds`), or None when not known. MkDocs renders into the folder again only
+    the pages that changed: a page no longer made is still there."""
+    return _Rendered(project).pages(folder)
+
+
+def holds(project, folder: Path, pages: frozenset[str]) -> None:
+    _Rendered(project).hold(folder, pages)
 
 
 class _Rendered:
-    """Which settings each of the hub's two folders was rendered with, by the folder's inode (the two
-    swap places: output.exchange_in), in cache.py's store (keyed by the code too)."""
+    """Which settings each of the hub's two folders was rendered with, and the pages it holds, by the
+    folder's inode (the two swap places: output.exchange_in), in cache.py's store (keyed by the code too)."""
 
     def __init__(self, project):
         self.store = Store("hub-rendered", project.root)
         self.folders: dict[int, str] = dict(self.store.get("folders") or {})
+        self.held: dict[int, frozenset[str]] = dict(self.store.get("pages") or {})
 
     def get(self, folder: Path) -> str | None:
         return self.folders.get(folder.stat().st_ino) if folder.is_dir() else None
+
+    def pages(self, folder: Path) -> frozenset[str] | None:
+        return self.held.get(folder.stat().st_ino) if folder.is_dir() else None
 
     def set(self, folder: Path, stamp: str | None) -> None:
         """`folder` rendered with `stamp` (None: not known, as while a build renders into it)."""
@@ -158,7 +174,18 @@ class _Rendered:
             self.folders.pop(folder.stat().st_ino, None)
         else:
             self.folders[folder.stat().st_ino] = stamp
+        self.save()
+
+    def hold(self, folder: Path, pages: frozenset[str] | None) -> None:
+        if pages is None:
+            self.held.pop(folder.stat().st_ino, None)
+        else:
+            self.held[folder.stat().st_ino] = pages
+        self.save()
+
+    def save(self) -> None:
         self.store.put("folders", dict(self.folders))
+        self.store.put("pages", dict(self.held))
         self.store.save()
 
 
