@@ -434,8 +434,8 @@ def audit_site(site_dir: Path, entries: list[Entry], config: Config, label: str 
 
 
 def _files(folder: Path) -> list[tuple[str, str, os.stat_result]]:
-    """Every file under `folder` (its path, its path relative to it, its stat), in order: one walk, a
-    file's kind from the directory listing (a link counts when it leads to a file, which is read)."""
+    """Every file under `folder` (its path, its path relative to it, its stat): one walk, a file's
+    kind from the directory listing (a link counts when it leads to a file, which is read)."""
     out: list[tuple[str, str, os.stat_result]] = []
     stack = [(str(folder), "")]
     while stack:
@@ -446,7 +446,7 @@ def _files(folder: Path) -> list[tuple[str, str, os.stat_result]]:
                     stack.append((d.path, f"{inner}{d.name}/"))
                 elif d.is_file():
                     out.append((d.path, f"{inner}{d.name}", d.stat()))
-    return sorted(out, key=lambda f: f[1].split("/"))
+    return out
 
 
 def _disk_now() -> int | None:

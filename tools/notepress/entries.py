@@ -44,7 +44,7 @@ def find_sources(config: Config) -> list[Path]:
     for folder, dirs, files in os.walk(config.posts_dir):
         dirs[:] = [d for d in dirs if not d.startswith(".")]
         found += (os.path.join(folder, f) for f in files if not f.startswith(".") and f.lower().endswith(".md"))
-    return sorted((Path(p) for p in found if os.path.isfile(p)), key=lambda p: p.parts)
+    return [Path(p) for p in sorted(found, key=lambda p: p.split(os.sep)) if os.path.isfile(p)]
 
 
 @dataclass(frozen=True)
