@@ -486,11 +486,11 @@ class CleanFiles:
 
     FOLDERS = 2  # the site folders whose files are kept by their stat
 
-    def __init__(self, config: Config, needles: Needles, reader: Reader = Reader.PUBLIC, folder: Path | None = None):
+    def __init__(self, config: Config, needles: Needles, reader: Reader, folder: Path):
         kind = "audit" if reader is Reader.PUBLIC else f"audit-{reader.name.lower()}"  # each site its own
         self.store = Store(kind, config.root, key=needles.fingerprint())
-        st = folder.stat() if folder is not None else None
-        self.folder = (st.st_dev, st.st_ino) if st else None
+        st = folder.stat()
+        self.folder = (st.st_dev, st.st_ino)
         self.folders = dict(self.store.get("folders") or {})
         self.seen = self.folders.pop(self.folder, {})
         self.stamps: dict[str, tuple[tuple, bytes]] = {}
@@ -518,9 +518,8 @@ class CleanFiles:
         self.stamps[inner] = (stamp, digest)
 
     def save(self) -> None:
-        if self.folder is not None:
-            others = list(self.folders.items())[-(self.FOLDERS - 1):]
-            self.store.put("folders", {**dict(others), self.folder: self.stamps})
+        others = list(self.folders.items())[-(self.FOLDERS - 1):]
+        self.store.put("folders", {**dict(others), self.folder: self.stamps})
         self.store.save()
 
 
