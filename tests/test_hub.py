@@ -215,6 +215,8 @@ def test_an_insight_made_private_leaves_the_hub_at_the_next_build(hub, tmp_path)
     # (the newsletter issue that listed it), not May's
     found = [name for name, text in texts(root / "site-team").items() if "Acme Bank" in text or "by cheque" in text]
     assert found == []
+    pages = [p for p in (root / "site-team").rglob("*.html")]  # the pages made again link the ones left as they were
+    assert [p for p in pages if re.search(r'href="[^"]*\.md[#"]', p.read_text(encoding="utf-8"))] == []
     assert not (root / "site-team" / "customers" / "acme-bank").exists()
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import gzip
 import html
+import re
 from pathlib import Path
 
 import pytest
@@ -55,6 +56,8 @@ def test_an_insight_made_private_leaves_no_folder_named_for_it(init_copy):
     result = build(init_copy)
     assert result.exit_code == 0, result.output
     assert [p for p in (init_copy / "site-team").rglob("*") if "acme" in p.name or "refunds" in p.name] == []
+    pages = list((init_copy / "site-team").rglob("*.html"))  # pages made again link those left as they were
+    assert pages and [p for p in pages if re.search(r'href="[^"]*\.md[#"]', p.read_text(encoding="utf-8"))] == []
 
 
 def test_an_extension_that_reads_files_shows_no_file_of_posts_in_the_hub(init_copy):

@@ -97,11 +97,15 @@ def _mkdocs(project, docs: Path, work: Path, progress) -> list[Path]:
     quiet = _Without("A 'dirty' build is being performed")  # MkDocs' warning to its users of --dirty: the
     logger = logging.getLogger("mkdocs.commands.build")       # hub's navigation is the same on every page
     logger.addFilter(quiet)
+    links = _Without("Doc file ", "which is excluded from the built site")  # a link to a page left as it is
+    logging.getLogger("mkdocs.structure.pages").addFilter(links)
     with site._collecting(progress) as handler:
         try:
             config = load_config(config_file=_named(config_text, project.root), site_dir=str(work), docs_dir=str(docs))
             config.theme.static_templates.discard("sitemap.xml")  # nothing of the hub is for search engines
             config.theme.get_env = _compiled(config.theme.get_env)
+            if dirty:
+                config.plugins["notepress-hub-unchanged"] = _unchanged_left_out()
             mkdocs_build(config, dirty=dirty)
         except (MkDocsException, OSError) as e:
             raise NotepressError(Problem(site.ENGINE_CONFIG, 0, "", f"the team hub's build failed: "
@@ -109,6 +113,7 @@ def _mkdocs(project, docs: Path, work: Path, progress) -> list[Path]:
                                          "fix what MkDocs reports, then build again")) from None
         finally:
             logger.removeFilter(quiet)
+            logging.getLogger("mkdocs.structure.pages").removeFilter(links)
     rendered.set(work, stamp)
     return site.installed_theme_dirs(config)
 
@@ -123,13 +128,33 @@ def _compiled(get_env):
     return env
 
 
+def _unchanged_left_out():
+    """A plugin for MkDocs' dirty build of the hub: a page whose Markdown is not newer than its page in
+    the folder (MkDocs' own test of a dirty build) is left out of the build as excluded, so MkDocs
+    makes no page, navigation entry or check for the 8,000 that did not change; links to it still
+    resolve (to its page, there from before). The navigation's five pages always take part."""
+    from mkdocs.plugins import BasePlugin
+    from mkdocs.structure.files import InclusionLevel
+
+    class Unchanged(BasePlugin):
+        def on_files(self, files, config):
+            sections = {page for _, page in SECTIONS}
+            for file in files.documentation_pages():
+                if file.src_uri not in sections and not file.is_modified():
+                    file.inclusion = InclusionLevel.EXCLUDED
+            return files
+
+    return Unchanged()
+
+
 class _Without(logging.Filter):
-    def __init__(self, start: str):
+    def __init__(self, start: str, end: str = ""):
         super().__init__()
-        self.start = start
+        self.start, self.end = start, end
 
     def filter(self, record: logging.LogRecord) -> bool:
-        return not record.getMessage().startswith(self.start)
+        message = record.getMessage()
+        return not (message.startswith(self.start) and message.endswith(self.end))
 
 
 def twin(project, hub: Path, work: Path) -> None:
