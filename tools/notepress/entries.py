@@ -69,9 +69,11 @@ BOUNDARY_FIELDS = ("audience", "yaml", "customer", "contacts")
 
 
 def read_entries(config: Config, report: Report | None = None, *, cache: bool = True,
-                 today: dt.date | None = None, held_out: list[HeldOut] | None = None) -> tuple[list[Entry], Report]:
+                 today: dt.date | None = None, held_out: list[HeldOut] | None = None,
+                 digests: dict[str, bytes] | None = None) -> tuple[list[Entry], Report]:
     """Read and validate every entry. Duplicate slugs are reported naming both files. With
-    `held_out`, every entry left out for its errors (after its front matter was read) is added to it.
+    `held_out`, every entry left out for its errors (after its front matter was read) is added to it;
+    with `digests`, each file read, by its path, with the digest of the bytes it was read from.
 
     Files whose bytes are unchanged since the last run come from the cache (see cache.py). The
     rules that depend on `today` (a Project's; by default clock.today()) run after it, so a cached file is
@@ -85,7 +87,7 @@ def read_entries(config: Config, report: Report | None = None, *, cache: bool = 
     report.files_read += len(sources)
     read, held = [], []
     with _collector_paused():
-        for entry, problems, out in _read_all(config, sources, _store(config) if cache else None):
+        for entry, problems, out in _read_all(config, sources, _store(config) if cache else None, digests):
             report.problems.extend(problems)
             if entry is not None:
                 read.append(entry)
@@ -146,7 +148,8 @@ def _store(config: Config) -> Store:
                                               tuple(a.id for a in config.authors)))
 
 
-def _read_all(config: Config, sources: list[Path], store: Store | None) -> list[tuple[Entry | None, list, HeldOut]]:
+def _read_all(config: Config, sources: list[Path], store: Store | None,
+              digests: dict[str, bytes] | None = None) -> list[tuple[Entry | None, list, HeldOut]]:
     """(entry, problems, None) or (None, problems, the entry held out) for each source, in order:
     from the cache when its bytes are known. A file that cannot be read as an entry (its bytes,
     its front matter, its YAML) is held out with an audience that cannot be known."""
@@ -159,7 +162,9 @@ def _read_all(config: Config, sources: list[Path], store: Store | None) -> list[
             mine.error(path, 0, "", f"cannot be read: {e.strerror or e}", "make it a readable file or remove it")
             results.append((None, mine.problems, HeldOut(mine.rel(path), None)))
             continue
-        key = (str(path), digest(raw)) if store else None
+        key = (str(path), digest(raw))
+        if digests is not None:
+            digests[key[0]] = key[1]
         hit = store.get(key) if store else None
         if hit is None:
             held: list[HeldOut] = []

@@ -55,7 +55,7 @@ def fingerprint(project, *, engine: str, options: tuple) -> str:
         add("file", str(path), data)
         for name in sorted(set(ENV_TAG.findall(data.decode("utf-8", "replace")))):
             add("env", name, os.environ.get(name))
-    add("posts", tree(config.posts_dir, times=True))
+    add("posts", tree(config.posts_dir, times=True, read=project.read_digests))
     add("docs", tree(config.docs_dir))
     for folder in (found.custom_dir, root / "templates"):
         if folder is not None:
@@ -135,9 +135,11 @@ def _walk(folder: Path):
                 stack.append((item.path, rel + "/"))
 
 
-def tree(folder: Path, *, times: bool = False, skip: tuple[str, ...] = (), skip_dirs: tuple[Path, ...] = ()) -> str:
+def tree(folder: Path, *, times: bool = False, skip: tuple[str, ...] = (), skip_dirs: tuple[Path, ...] = (),
+         read: dict[str, bytes] | None = None) -> str:
     """Every file under `folder` by its path and content (and its modification time with `times`);
-    followed links are read as the engine reads them."""
+    followed links are read as the engine reads them. `read`: files already read, by their path,
+    with the digest of their bytes then (Project.read_digests), not read again."""
     h = hashlib.blake2b(digest_size=20)
     skipped = {os.path.normcase(os.path.realpath(p)) for p in skip_dirs}
     for top, dirs, files in os.walk(folder, followlinks=True):
@@ -147,9 +149,12 @@ def tree(folder: Path, *, times: bool = False, skip: tuple[str, ...] = (), skip_
             path = os.path.join(top, name)
             rel = os.path.relpath(path, folder)
             try:
-                with open(path, "rb") as f:
-                    digest = hashlib.file_digest(f, "blake2b").hexdigest() if hasattr(hashlib, "file_digest") \
-                        else hashlib.blake2b(f.read()).hexdigest()
+                if read and path in read:
+                    digest = read[path].hex()
+                else:
+                    with open(path, "rb") as f:
+                        digest = hashlib.file_digest(f, "blake2b").hexdigest() if hasattr(hashlib, "file_digest") \
+                            else hashlib.blake2b(f.read()).hexdigest()
                 stamp = os.stat(path).st_mtime_ns if times else 0
             except OSError as e:
                 digest, stamp = f"<{type(e).__name__}>", 0

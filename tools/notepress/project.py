@@ -98,14 +98,21 @@ class Project:
     # -- the entries -----------------------------------------------------------------------------------
 
     @functools.cached_property
-    def _read(self) -> tuple[list[Entry], tuple[Problem, ...], int, tuple[HeldOut, ...]]:
+    def _read(self) -> tuple[list[Entry], tuple[Problem, ...], int, tuple[HeldOut, ...], dict[str, bytes]]:
         held: list[HeldOut] = []
-        entries, report = read_entries(self.config, Report(self.root), today=self.today, held_out=held)
-        return entries, tuple(report.problems), report.files_read, tuple(held)
+        digests: dict[str, bytes] = {}
+        entries, report = read_entries(self.config, Report(self.root), today=self.today, held_out=held, digests=digests)
+        return entries, tuple(report.problems), report.files_read, tuple(held), digests
+
+    @property
+    def read_digests(self) -> dict[str, bytes]:
+        """Each entry's file as it was read (its path -> the digest of its bytes): what a build made
+        of posts/ is this, not the files as they are a moment later (lastbuild.fingerprint)."""
+        return self._read[4]
 
     def report(self) -> Report:
         """Every problem of notepress.yml and posts/ (a fresh Report the caller may add to)."""
-        entries, problems, files_read, _ = self._read
+        entries, problems, files_read, _, _ = self._read
         report = Report(self.root, [*self.config_problems, *problems])
         report.files_read = files_read
         return report

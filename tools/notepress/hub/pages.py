@@ -230,9 +230,10 @@ class _Pages:
                  for k, n in keys.most_common(LATEST)], more_who=max(0, len(keys) - LATEST),
             quotes=[{**self.line(e, page), "quote": self.links(e, page)(unquoted(e.insight.quote))}
                     for e in quoted[:QUOTES]],
-            evidence=[{**self.line(e, page), "url": e.insight.evidence} for e in reversed(notes) if e.insight.evidence][:LATEST],
+            evidence=[{**self.line(e, page), "url": e.insight.evidence}
+                      for e in [e for e in reversed(notes) if e.insight.evidence][:LATEST]],
             related=[{"title": link_text(e.title), "href": "../" + self.where(e), "date": e.date.isoformat()}
-                     for e in self.related(name, notes)][:LATEST],
+                     for e in self.related(name, notes)[:LATEST]],
             notes=[self.line(e, page) for e in reversed(notes[-LATEST:])], more=max(0, len(notes) - LATEST),
             browse="../../?" + urlencode({"theme": name}) + "#np-search")
         self.records.append(Record(f"themes/{self.theme_slugs[name]}/", f"Theme: {name}", name,  # no count: a new
