@@ -9,7 +9,8 @@ it is internal and carries `noindex`). Search is Pagefind's (search.py), so the 
 
 MkDocs renders in this process into the hub built before the last one (build.py keeps it beside the
 hub), and when nothing but pages changed since, only the pages whose Markdown changed (its `dirty`
-build). Zensical, in a process of its own, renders every page into a fresh folder, from its page cache.
+build; the others are left out of it altogether, as excluded pages that links still resolve to).
+Zensical, in a process of its own, renders every page into a fresh folder, from its page cache.
 """
 
 from __future__ import annotations
