@@ -2,8 +2,8 @@
 
 The tests test the notepress of this checkout (tools/ first on sys.path, and on PYTHONPATH for the
 processes they start: `mkdocs`, `notepress`, pre-commit), whichever checkout the venv was installed
-from. Nothing they do writes into the checkout: repos, sites and screenshots go to tmp_path, caches
-to temporary folders.
+from. Nothing they do writes into the checkout but Python's git-ignored __pycache__ folders: repos,
+sites and screenshots go to tmp_path, caches to temporary folders.
 
 The suite runs as if on TODAY (e2e_helpers.TODAY): pytest_configure sets NOTEPRESS_TODAY, notepress's
 one reading of the date (notepress.clock.today), for the whole session, and processes it starts
