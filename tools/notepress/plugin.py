@@ -60,6 +60,9 @@ class NotepressPlugin(BasePlugin[NotepressPluginConfig]):
         self.templating = False
 
     def on_config(self, config):
+        from .templates import compiled_envs
+
+        config.theme.get_env = compiled_envs(config.theme.get_env, "theme")  # Material's templates compiled once
         root = Path(config.config_file_path).resolve().parent
         # The posts are written for MkDocs (blog.post_link), whatever engine notepress.yml names.
         options = {"redact": self.config.redact, "strict": self.config.strict, "engine": "mkdocs"}
@@ -197,12 +200,9 @@ class NotepressPlugin(BasePlugin[NotepressPluginConfig]):
         return markdown
 
     def on_env(self, env, config, files):
-        """Material's templates compiled once, not at every build (Jinja checks each one's source).
-        Every page has been read and converted by now; next they are templated (`_render_again`)."""
+        """Every page has been read and converted by now; next they are templated (`_render_again`).
+        (The environment keeps Material's templates compiled: `on_config`.)"""
         self.templating = True
-        from .templates import compiled
-
-        env.bytecode_cache = compiled("theme")
         return env
 
     @event_priority(-100)  # after the blog (excerpt, readtime) and rss (description) have read the post

@@ -54,6 +54,17 @@ def _compiled(kind: str, folder: Path) -> jinja2.BytecodeCache | None:
     return _Compiled(str(folder / kind))
 
 
+def compiled_envs(get_env, kind: str):
+    """A theme's `get_env` (MkDocs' Theme.get_env, which makes a new environment at each call)
+    whose environments share one compiled-template cache of `kind`: Material's search and blog
+    plugins make one to translate each label, and compiled its templates again every build."""
+    def env() -> jinja2.Environment:
+        made = get_env()
+        made.bytecode_cache = compiled(kind)
+        return made
+    return env
+
+
 def placeholder_lines(root: Path) -> frozenset[str]:
     """The lines of an entry template's body that `notepress new` writes for the writer to replace
     ("Free reflection: what surprised you, …"), from the templates themselves: packaged and the
