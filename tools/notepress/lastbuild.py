@@ -142,12 +142,13 @@ def tree(folder: Path, *, times: bool = False, skip: tuple[str, ...] = (), skip_
     with the digest of their bytes then (Project.read_digests), not read again."""
     h = hashlib.blake2b(digest_size=20)
     skipped = {os.path.normcase(os.path.realpath(p)) for p in skip_dirs}
+    start = len(os.path.join(str(folder), ""))  # os.walk's folders are `folder` joined with more
     for top, dirs, files in os.walk(folder, followlinks=True):
         dirs[:] = sorted(d for d in dirs if d not in skip
                          and os.path.normcase(os.path.realpath(os.path.join(top, d))) not in skipped)
         for name in sorted(files):
             path = os.path.join(top, name)
-            rel = os.path.relpath(path, folder)
+            rel = path[start:]
             try:
                 if read and path in read:
                     digest = read[path].hex()
