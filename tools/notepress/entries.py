@@ -15,6 +15,7 @@ import datetime as dt
 import difflib
 import gc
 import os
+import pickle
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -165,13 +166,15 @@ def _read_all(config: Config, sources: list[Path], store: Store | None,
         key = (str(path), digest(raw))
         if digests is not None:
             digests[key[0]] = key[1]
-        hit = store.get(key) if store else None
-        if hit is None:
+        kept = store.get(key) if store else None
+        if kept is None:
             held: list[HeldOut] = []
             entry = parse_entry(path, raw, config, mine, held)
             hit = (entry, mine.problems, None if entry else held[0] if held else HeldOut(mine.rel(path), None))
-            if store:
-                store.put(key, hit)
+            if store:  # each entry pickled on its own: a new one does not make the store pickle all again
+                store.put(key, pickle.dumps(hit, protocol=5))
+        else:
+            hit = pickle.loads(kept)
         results.append(hit)
     if store:
         store.save()
