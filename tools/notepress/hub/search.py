@@ -51,8 +51,8 @@ def write_index(records: list[Record], site_dir: Path, kept: Path, today: dt.dat
     for name in set(os.listdir(out)) - set(names.values()) - {PARTS}:
         shutil.rmtree(out / name) if (out / name).is_dir() else (out / name).unlink()
     for digest in names.values():
-        if not (out / digest).is_dir():
-            _link_tree(kept / digest, out / digest)
+        if not (out / digest).is_dir():  # its files as hard links: a part, once written, is never written again
+            shutil.copytree(kept / digest, out / digest, copy_function=os.link)
     write_atomic(out / PARTS, json.dumps([f"{digest}/" for digest in names.values()]).encode())
     for old in set(os.listdir(kept)) - set(names.values()):
         shutil.rmtree(kept / old, ignore_errors=True)
@@ -110,15 +110,6 @@ def _index(parts: dict[str, list[Record]], kept: Path, language: str) -> None:
     except (OSError, RuntimeError, AssertionError) as e:
         raise NotepressError(Problem("", 0, "", f"Pagefind could not index the hub: {e}",
                                      "reinstall it (pip install --force-reinstall 'pagefind[extended]')")) from None
-
-
-def _link_tree(source: Path, dest: Path) -> None:
-    """`dest` holding `source`'s files as hard links: a part, once written, is never written again."""
-    for folder, _, files in os.walk(source):
-        rel = Path(folder).relative_to(source)
-        (dest / rel).mkdir(parents=True, exist_ok=True)
-        for name in files:
-            os.link(Path(folder, name), dest / rel / name)
 
 
 def _service_class():
