@@ -117,8 +117,6 @@ def _build(project: Project, engine: str, docs: Path, made: pages.Hub, out: Path
     folder = out.parent / f".{out.name}{WORK}" if kept else staging_dir(out)
     held = engines.pages_in(project, folder) if kept else None  # what the folder holds before this build
     try:
-        if held is not None:
-            engines.holds(project, folder, None)  # not known while MkDocs renders into it
         theme_dirs = engines.build(project, engine, docs, folder, say)
         pages = _complete(folder, made, project.config.owned_dir / SEARCH, project.today, held)
         if kept:

@@ -151,12 +151,12 @@ class _Without(logging.Filter):
 
 def twin(project, hub: Path, work: Path) -> None:
     """A copy of the hub MkDocs just rendered, for the next build to render into (on the first build
-    there is no hub before it to keep): files with their times, and the settings they were rendered with."""
+    there is no hub before it to keep): files with their times, the settings they were rendered with
+    and the pages they are."""
     shutil.rmtree(work, ignore_errors=True)
     shutil.copytree(hub, work)
     rendered = _Rendered(project)
-    rendered.set(work, rendered.get(hub))
-    rendered.hold(work, rendered.pages(hub))
+    rendered.set(work, rendered.get(hub), rendered.pages(hub))
 
 
 def pages_in(project, folder: Path) -> frozenset[str] | None:
@@ -167,7 +167,8 @@ def pages_in(project, folder: Path) -> frozenset[str] | None:
 
 
 def holds(project, folder: Path, pages: frozenset[str]) -> None:
-    _Rendered(project).hold(folder, pages)
+    rendered = _Rendered(project)
+    rendered.set(folder, rendered.get(folder), pages)
 
 
 class _Rendered:
@@ -176,33 +177,22 @@ class _Rendered:
 
     def __init__(self, project):
         self.store = Store("hub-rendered", project.root)
-        self.folders: dict[int, str] = dict(self.store.get("folders") or {})
-        self.held: dict[int, frozenset[str]] = dict(self.store.get("pages") or {})
+        self.folders: dict[int, tuple[str, frozenset[str] | None]] = dict(self.store.get("folders") or {})
 
     def get(self, folder: Path) -> str | None:
-        return self.folders.get(folder.stat().st_ino) if folder.is_dir() else None
+        return self.folders.get(folder.stat().st_ino, (None, None))[0] if folder.is_dir() else None
 
     def pages(self, folder: Path) -> frozenset[str] | None:
-        return self.held.get(folder.stat().st_ino) if folder.is_dir() else None
+        return self.folders.get(folder.stat().st_ino, (None, None))[1] if folder.is_dir() else None
 
-    def set(self, folder: Path, stamp: str | None) -> None:
-        """`folder` rendered with `stamp` (None: not known, as while a build renders into it)."""
+    def set(self, folder: Path, stamp: str | None, pages: frozenset[str] | None = None) -> None:
+        """`folder` rendered with `stamp`, holding `pages` (None: not known, as while a build renders
+        into it: neither is)."""
         if stamp is None:
             self.folders.pop(folder.stat().st_ino, None)
         else:
-            self.folders[folder.stat().st_ino] = stamp
-        self.save()
-
-    def hold(self, folder: Path, pages: frozenset[str] | None) -> None:
-        if pages is None:
-            self.held.pop(folder.stat().st_ino, None)
-        else:
-            self.held[folder.stat().st_ino] = pages
-        self.save()
-
-    def save(self) -> None:
+            self.folders[folder.stat().st_ino] = (stamp, pages)
         self.store.put("folders", dict(self.folders))
-        self.store.put("pages", dict(self.held))
         self.store.save()
 
 
