@@ -169,11 +169,9 @@ def _write_pages(docs: Path, files: dict[str, str | None]) -> None:
             continue
         (docs / rel).parent.mkdir(parents=True, exist_ok=True)
         write_if_changed(docs / rel, data)
-    for top, _, files in os.walk(docs):
-        rel_top = os.path.relpath(top, docs).replace(os.sep, "/")
-        for name in files:
-            if (name if rel_top == "." else f"{rel_top}/{name}") not in wanted:
-                os.unlink(os.path.join(top, name))
+    for rel in _files_in(docs):
+        if rel not in wanted:
+            (docs / rel).unlink()
 
 
 def _complete(rendered: Path, made: pages.Hub, kept: Path, today: dt.date, held: frozenset[str] | None) -> frozenset[str]:
@@ -197,13 +195,19 @@ def _complete(rendered: Path, made: pages.Hub, kept: Path, today: dt.date, held:
 
 def _pages(rendered: Path) -> frozenset[str]:
     """Every page of `rendered` (in its pages' folders, not the theme's nor the index's)."""
-    found = set()
-    for top, dirs, files in os.walk(rendered):
-        rel_top = os.path.relpath(top, rendered)
-        if rel_top == ".":
-            dirs[:] = [d for d in dirs if d not in ("assets", search.BUNDLE)]
-        found.update(name if rel_top == "." else f"{rel_top}/{name}" for name in files if name.endswith(".html"))
-    return frozenset(found)
+    return frozenset(rel for rel in _files_in(rendered, ("assets", search.BUNDLE)) if rel.endswith(".html"))
+
+
+def _files_in(folder: Path, skip: tuple[str, ...] = ()) -> list[str]:
+    """Every file under `folder`, by its path inside it (`customers/x/index.html`), but in its
+    top-level folders named in `skip`."""
+    found = []
+    for top, dirs, files in os.walk(folder):
+        inner = os.path.relpath(top, folder).replace(os.sep, "/")
+        if inner == ".":
+            dirs[:] = [d for d in dirs if d not in skip]
+        found += [name if inner == "." else f"{inner}/{name}" for name in files]
+    return found
 
 
 def _output(rel: str) -> str:

@@ -83,10 +83,10 @@ class Hub:
 
 def hub(team: View, issues: list[Issue], today: dt.date, title: str, known: dict[str, str] | None = None,
         kept: dict[str, tuple[bytes, list[Record], dict]] | None = None) -> Hub:
-    """The hub's pages; `known`: what each customer's page that is still there was made from (Hub.made
-    of the build before): one made from the same is not rendered again (8,000 of them at 10,000
-    insights); `kept`: what each was made of, the search records and the row of the customers' lists
-    it gave (Hub.kept of the build before): one made of the same is not even made again."""
+    """The hub's pages; `known`: what each page that is still there was made from (Hub.made of the
+    build before): one made from the same is not rendered again (8,000 customers' at 10,000
+    insights); `kept`: what each customer's page was made of, the search records and the row of the
+    customers' lists it gave (Hub.kept of the build before): one made of the same is not even made again."""
     if team.reader is not Reader.TEAM or team.drafts:
         raise TypeError("the hub is made from the team's view, without drafts")
     return _Pages(team, issues, today, title, known or {}, kept or {}).hub()
