@@ -256,6 +256,26 @@ def test_the_index_is_in_parts_by_date_this_month_apart():
     assert list(parts) == ["2026-11", "2026-07", "2026-01", "2025-07"]
 
 
+def test_every_file_of_the_index_is_whole_however_large_its_part(tmp_path):
+    """A part's files come from Pagefind in one answer (its reader stopped at 2 MiB) and are written
+    by us: Pagefind's own writing answered before its last bytes were on disk and a cut wasm was
+    published once. Every compressed file of a part of 100 long records (an answer over 2 MiB) is whole."""
+    import random
+
+    from notepress.hub.pages import Record
+    from notepress.hub.search import write_index
+
+    rnd = random.Random(7)  # text that packs badly: 100 records make the answer over 2 MiB
+    records = [Record(f"i/{n}/", f"Insight {n}", rnd.randbytes(4_000).hex(), day="2026-03-02") for n in range(100)]
+    assert write_index(records, tmp_path / "site", tmp_path / "kept", TODAY) == 1
+    (part,) = [p for p in (tmp_path / "site" / "pagefind").iterdir() if p.is_dir()]
+    files = [p for p in part.rglob("*") if p.is_file()]
+    assert sum(p.stat().st_size for p in files) * (4 / 3) ** 2 > 2 ** 21  # base64 in JSON in base64
+    packed = [p for p in files if p.suffix in {".pf_meta", ".pf_fragment", ".pf_index", ".pf_filter", ".pagefind"}]
+    assert len(packed) > 100 and all(gzip.decompress(p.read_bytes()) for p in packed)
+    assert json.loads((part / "pagefind-entry.json").read_text())["languages"]["en"]["page_count"] == 100
+
+
 @pytest.mark.parametrize("folder", ["site", "docs", "posts/hub", "."])
 def test_the_hub_is_refused_in_a_public_folder(hub, folder):
     result = run_cli("-C", str(hub.root), "build", "--for", "team", "--site-dir", folder)

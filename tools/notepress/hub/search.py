@@ -5,15 +5,15 @@ and per result), so search stays fast at any number of insights, where one index
 would not. The records are made from the team's view (pages.Record), never by reading the built
 pages: what is indexed is exactly what the hub's pages were made from, on either engine.
 
-The index is in parts, merged by the browser (Pagefind's `mergeIndex`), each holding the records
-of a period, newest first (so that a list of insights by date is in order across parts): every
-record is placed by its date (an entry's; a customer's or theme's first insight; an issue's last
-day). Everything from the first of this month on is one small part; before it, a part per
-half-year. Each part is made once for its records and kept in `.notepress/team-search/`, so a new
-insight (or customer) makes Pagefind index this month's few hundred records again, not the
-hub, and a change to an older entry its half-year. (Each part costs a query its own Pagefind
-files, ~70 kB: quarters made 877 kB a query at 10,000 insights; half-years, fewer.) Pagefind runs
-as its own binary (the `pagefind` package's), in a process of its own.
+The index is in parts, merged by the browser (Pagefind's `mergeIndex`), each holding the records of
+a period, newest first (so that a list of insights by date is in order across parts): every record
+is placed by its date (an entry's; a customer's or theme's first insight; an issue's last day).
+Everything from the first of this month on is one small part; before it, a part per half-year. Each
+part is made once for its records (by this code: `cache.code_digest`) and kept in
+`.notepress/team-search/`, so a new insight (or customer) makes Pagefind index this month's few hundred records
+again, not the hub, and a change to an older entry its half-year. (Each part costs a query its own
+Pagefind files, ~70 kB: quarters made 877 kB a query at 10,000 insights; half-years, fewer.)
+Pagefind runs as its own binary (the `pagefind` package's), in a process of its own.
 """
 
 from __future__ import annotations
@@ -28,6 +28,7 @@ import shutil
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+from ..cache import code_digest
 from ..output import write_atomic
 from ..problems import NotepressError, Problem
 from .pages import Record
@@ -72,10 +73,8 @@ def _parts(records: list[Record], today: dt.date) -> dict[str, list[Record]]:
 
 
 def _digest(group: list[Record], language: str) -> str:
-    from importlib.metadata import version
-
     h = hashlib.blake2b(digest_size=16)
-    h.update(repr((version("pagefind"), language)).encode())
+    h.update(repr((code_digest(), language)).encode())  # made by this code and Pagefind's version
     for r in sorted(group, key=lambda r: r.url):
         h.update(repr((r.url, r.title, r.content, sorted(r.filters.items()), sorted(r.meta.items()),
                        sorted(r.sort.items()))).encode("utf-8", "surrogatepass"))
@@ -98,9 +97,13 @@ def _index(parts: dict[str, list[Record]], kept: Path, language: str) -> None:
                     url="/" + r.url, content=r.content or r.title, language=language,
                     meta={"title": r.title, **r.meta}, filters={k: v for k, v in r.filters.items() if v},
                     sort=r.sort or None) for r in group))
+                files = await index.get_files()  # not write_files: see Service
                 scratch = kept / f".{digest}.new"
                 shutil.rmtree(scratch, ignore_errors=True)
-                await index.write_files(output_path=str(scratch))
+                for file in files:
+                    path = scratch / file["path"]
+                    path.parent.mkdir(parents=True, exist_ok=True)
+                    path.write_bytes(file["content"])
                 os.replace(scratch, kept / digest)
 
     kept.mkdir(parents=True, exist_ok=True)
@@ -116,25 +119,40 @@ def _service_class():
     from pagefind.service import PagefindService
 
     class Service(PagefindService):
-        """Pagefind's service, reading its answers as they come. pagefind 1.5's own reader sleeps
-        0.1 s before each answer (`PagefindService._wait_for_responses`): ten records a second, 17
-        minutes for 10,000 insights. The same reading, without the sleep."""
+        """Pagefind's service, reading its answers as they come.
+
+        pagefind 1.5's own reader sleeps 0.1 s before each answer: ten records a second, 17 minutes
+        for 10,000 insights. Its reader also stops at answers over 2 MiB, and the index's files
+        are taken as one answer (`get_files`), not written by Pagefind (`write_files`): Pagefind
+        answers a write before its last bytes are on disk (tokio files, never flushed), and the
+        service is stopped right after, so a file could be left cut short (its wasm was, once, in
+        a test). Files we write ourselves are whole before the part is renamed into place."""
 
         async def _wait_for_responses(self) -> None:
-            while True:
-                output = await self._backend.stdout.readuntil(b",")
-                response = json.loads(base64.b64decode(output[:-1])) or {}
-                number = response.get("message_id")
-                if number is None and (response.get("payload") or {}).get("original_message"):
-                    number = json.loads(response["payload"]["original_message"]).get("message_id")  # unparsed
-                future = self._responses.get(number)
-                if future is None or future.done():
-                    continue  # an answer to no request (the wrapper's own reader drops those too)
-                payload = response["payload"]
-                if payload["type"] == "Error":
-                    future.set_exception(RuntimeError(payload.get("message", "Pagefind failed")))
-                else:
-                    future.set_result(payload)
+            pieces: list[bytes] = []
+            while chunk := await self._backend.stdout.read(1 << 20):
+                *ends, rest = chunk.split(b",")  # an answer is base64 and a comma
+                for end in ends:
+                    pieces.append(end)
+                    self._answer(json.loads(base64.b64decode(b"".join(pieces))) or {})
+                    pieces = []
+                pieces.append(rest)
+            for future in self._responses.values():  # the binary stopped: no answer will come
+                if not future.done():
+                    future.set_exception(RuntimeError("Pagefind stopped before it answered"))
+
+        def _answer(self, response: dict) -> None:
+            number = response.get("message_id")
+            if number is None and (response.get("payload") or {}).get("original_message"):
+                number = json.loads(response["payload"]["original_message"]).get("message_id")  # unparsed
+            future = self._responses.get(number)
+            if future is None or future.done():
+                return  # an answer to no request (the wrapper's own reader drops those too)
+            payload = response["payload"]
+            if payload["type"] == "Error":
+                future.set_exception(RuntimeError(payload.get("message", "Pagefind failed")))
+            else:
+                future.set_result(payload)
 
     return Service
 
