@@ -55,6 +55,14 @@ class Record:
     sort: dict[str, str] = field(default_factory=dict)  # what results may be ordered by (the browse list: date)
     day: str = ""  # the date that places it in the index's parts (search.py): an entry's, a page's first
 
+    @cached_property
+    def key(self) -> bytes:
+        """Everything the search index takes of it, as a digest (search.py: a part is made again when
+        one of its records' changed); pickled with it, so that a record kept from the last build
+        (Hub.kept) has it already."""
+        return digest(repr((self.url, self.title, self.content, sorted(self.filters.items()), sorted(self.meta.items()),
+                            sorted(self.sort.items()))).encode("utf-8", "surrogatepass"))
+
 
 @dataclass(frozen=True)
 class Issue:
@@ -183,6 +191,8 @@ class _Pages:
         pages["learning/index.md"] = self.render("learning.md.jinja", months=sorted(months.items(), reverse=True))
         for month in months:
             pages[f"learning/{month}.md"] = self.month(month)
+        for record in self.records:  # made now, so that the store keeps it with the records kept
+            record.key
         return Hub(pages, self.records, self.made, self.kept)
 
     def template_file(self, template: str) -> tuple[str, int]:
@@ -286,11 +296,16 @@ class _Pages:
             return None
         themes = {t: (self.spelled.get(theme_key(t)), self.theme_slugs.get(self.spelled.get(theme_key(t), ""), ""))
                   for e in notes for t in e.insight.themes}
-        default = self.team.config.authors[0].id if self.team.config.authors else ""
-        made = (key, self.customer_names[key], self.customer_slugs[key], self.title, self.template_file("customer.md.jinja"),
-                sorted(self.author_names.items()), default, sorted(themes.items()),
+        made = (key, self.customer_names[key], self.customer_slugs[key], self.customer_pages, sorted(themes.items()),
                 [(e.slug, e.title, e.date, e.body, e.authors, repr(e.insight)) for e in notes])
         return digest(repr(made).encode("utf-8", "surrogatepass"))
+
+    @cached_property
+    def customer_pages(self) -> bytes:
+        """What every customer's page is made with (made_of): the hub's title, the template, the writers."""
+        default = self.team.config.authors[0].id if self.team.config.authors else ""
+        return digest(repr((self.title, self.template_file("customer.md.jinja"), sorted(self.author_names.items()),
+                            default)).encode("utf-8", "surrogatepass"))
 
     def customer_page(self, key: str, notes: list[Entry], name: str, page: str) -> str | None:
         raised = {self.spelled[theme_key(t)]: n for t, n in by_theme(notes).items()}

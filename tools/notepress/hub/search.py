@@ -75,9 +75,7 @@ def _parts(records: list[Record], today: dt.date) -> dict[str, list[Record]]:
 def _digest(group: list[Record], language: str) -> str:
     h = hashlib.blake2b(digest_size=16)
     h.update(repr((code_digest(), language)).encode())  # made by this code and Pagefind's version
-    for r in sorted(group, key=lambda r: r.url):
-        h.update(repr((r.url, r.title, r.content, sorted(r.filters.items()), sorted(r.meta.items()),
-                       sorted(r.sort.items()))).encode("utf-8", "surrogatepass"))
+    h.update(b"".join(sorted(r.key for r in group)))
     return h.hexdigest()
 
 
