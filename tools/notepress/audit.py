@@ -85,7 +85,8 @@ class Needles:
         # names (a configured term or a customer the team reads about is the team's to read).
         public = gate(entries, config, reader, today=today)
         hidden = [e for e in entries if e not in public]
-        names = confidential(entries, config) if reader is Reader.PUBLIC else _unseen_names(hidden, list(public), config)
+        shown = [_fields(e) for e in public]
+        names = confidential(entries, config) if reader is Reader.PUBLIC else _unseen_names(hidden, public, shown, config)
         terms = list(names)
         self.terms = Terms(terms)
         self.term_kind = {t: (n.kind, n.source) for t, n in names.items()}
@@ -112,11 +113,11 @@ class Needles:
         self.prefixes: dict[int, set[str]] = defaultdict(set)  # hash of a short field's first words
         for key in self.short:
             self.prefixes[_prefix(key)].add(key)
-        self._forget_shown([_fields(e) for e in public], config, reader)
+        self._forget_shown(shown, config, reader)
         # What a site puts side by side in lists, feeds and search (titles, tags, summaries, URLs):
         # a run across the break between two such blocks is two public texts, not a hidden one.
-        self.public_blocks = {tuple(tokens(text)) for e in public
-                              for text in (e.title, e.summary, *e.tags, e.post_path, config.site_url + e.post_path)}
+        self.public_blocks = {tuple(tokens(text)) for e in public for path in (e.post_path,)
+                              for text in (e.title, e.summary, *e.tags, path, config.site_url + path)}
         # words on each side of a break that a run, a short field or a term can reach across it
         self.window = max([SHINGLE, *self.terms.keys, *(len(k.split()) for k in self.short)]) - 1
         self.blocks: dict[str, tuple[frozenset, tuple[str, ...], tuple[str, ...], bool]] = {}  # hits, first, last words, public
@@ -268,9 +269,9 @@ class Needles:
         return _as_written(text, origin.text) if origin else text
 
 
-def _unseen_names(hidden: list[Entry], seen: list[Entry], config: Config) -> dict:
+def _unseen_names(hidden: list[Entry], seen: Iterable[Entry], fields: list[list[str]], config: Config) -> dict:
     """The names of customers and contacts that only entries of `hidden` name: none that an entry of
-    `seen` names, or has in its text."""
+    `seen` names, or has in its text (`fields`: each one's `_fields`)."""
     sources = {e.source for e in hidden}
     names = {t: n for t, n in confidential(hidden, config).items() if n.source in sources}
     if not names:
@@ -280,8 +281,8 @@ def _unseen_names(hidden: list[Entry], seen: list[Entry], config: Config) -> dic
     # looked for (cache.py): a new insight is the only entry read at the next build.
     known = Store("team-names", config.root, key=_digest(repr(sorted(names))))
     seen_names: set[str] = set()
-    for e in seen:
-        texts = _fields(e) + list(e.insight.contacts if e.insight else ())
+    for e, texts in zip(seen, fields):
+        texts = texts + list(e.insight.contacts if e.insight else ())
         key = _digest("\0".join(texts))
         found = known.get(key)
         if found is None:
