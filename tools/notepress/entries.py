@@ -39,13 +39,25 @@ TOUR = dt.timedelta(days=548)  # a goal's horizon: a "tour of duty" of 12-18 mon
 def find_sources(config: Config) -> list[Path]:
     """Every file under posts/ ending in .md, in any case, except under a name that starts with `.`:
     dot-files, and folders such as Obsidian's .trash/ and .obsidian/ (whatever they hold stays unread)."""
-    if not config.posts_dir.is_dir():
-        return []
-    found = []
-    for folder, dirs, files in os.walk(config.posts_dir):
-        dirs[:] = [d for d in dirs if not d.startswith(".")]
-        found += (os.path.join(folder, f) for f in files if not f.startswith(".") and f.lower().endswith(".md"))
-    return [Path(p) for p in sorted(found, key=lambda p: p.split(os.sep)) if os.path.isfile(p)]
+    found: list[str] = []
+
+    def walk(folder: str) -> None:  # in order of the paths' parts; a file's kind from the listing
+        try:
+            with os.scandir(folder) as listing:
+                items = sorted(listing, key=lambda d: d.name)
+        except OSError:  # an unreadable folder is left out, as os.walk leaves it
+            return
+        for d in items:
+            if d.name.startswith("."):
+                continue
+            if d.is_dir(follow_symlinks=False):
+                walk(d.path)
+            elif d.name.lower().endswith(".md") and d.is_file():
+                found.append(d.path)
+
+    if config.posts_dir.is_dir():
+        walk(str(config.posts_dir))
+    return [Path(p) for p in found]
 
 
 @dataclass(frozen=True)
