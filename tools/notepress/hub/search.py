@@ -31,13 +31,13 @@ from pathlib import Path
 from ..cache import code_digest
 from ..output import write_atomic
 from ..problems import NotepressError, Problem
-from .pages import Record
+from .pages import Record, Stub, unpacked
 
 BUNDLE = "pagefind"  # the folder of the index and of its UI, in the hub's root
 PARTS = "bundles.json"  # in it: the parts' folders, the first one the primary
 
 
-def write_index(records: list[Record], site_dir: Path, kept: Path, today: dt.date, language: str = "en") -> int:
+def write_index(records: list[Record | Stub], site_dir: Path, kept: Path, today: dt.date, language: str = "en") -> int:
     """Index `records` into `site_dir/pagefind/`, in parts by their dates on `today`, each made by
     Pagefind only when `kept` has none for exactly its records, and linked into the site only when
     it is not there yet (parts are never written in place: the published hub keeps its files);
@@ -60,11 +60,11 @@ def write_index(records: list[Record], site_dir: Path, kept: Path, today: dt.dat
     return len(missing)
 
 
-def _parts(records: list[Record], today: dt.date) -> dict[str, list[Record]]:
+def _parts(records: list[Record | Stub], today: dt.date) -> dict[str, list[Record | Stub]]:
     """The records by part, newest first: from the first of `today`'s month on, one; before it, by
     half-year (named by their first month: 2026-11, 2026-07, 2026-01, ...)."""
     recent = today.replace(day=1).isoformat()
-    parts: dict[str, list[Record]] = {}
+    parts: dict[str, list[Record | Stub]] = {}
     for r in records:
         day = r.day or recent
         name = recent[:7] if day >= recent else f"{day[:4]}-{'01' if day[5:7] <= '06' else '07'}"
@@ -72,14 +72,14 @@ def _parts(records: list[Record], today: dt.date) -> dict[str, list[Record]]:
     return {name: parts[name] for name in sorted(parts, reverse=True)}
 
 
-def _digest(group: list[Record], language: str) -> str:
+def _digest(group: list[Record | Stub], language: str) -> str:
     h = hashlib.blake2b(digest_size=16)
     h.update(repr((code_digest(), language)).encode())  # made by this code and Pagefind's version
     h.update(b"".join(sorted(r.key for r in group)))
     return h.hexdigest()
 
 
-def _index(parts: dict[str, list[Record]], kept: Path, language: str) -> None:
+def _index(parts: dict[str, list[Record | Stub]], kept: Path, language: str) -> None:
     """Each part into `kept/<digest>/`, by one Pagefind service (written beside, then renamed)."""
     try:
         from pagefind.index import IndexConfig
@@ -94,7 +94,7 @@ def _index(parts: dict[str, list[Record]], kept: Path, language: str) -> None:
                 await asyncio.gather(*(index.add_custom_record(
                     url="/" + r.url, content=r.content or r.title, language=language,
                     meta={"title": r.title, **r.meta}, filters={k: v for k, v in r.filters.items() if v},
-                    sort=r.sort or None) for r in group))
+                    sort=r.sort or None) for r in unpacked(group)))
                 files = await index.get_files()  # not write_files: see Service
                 scratch = kept / f".{digest}.new"
                 shutil.rmtree(scratch, ignore_errors=True)
