@@ -19,8 +19,8 @@ import unicodedata
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import NamedTuple
 from functools import cached_property
+from typing import NamedTuple
 from urllib.parse import urlencode
 
 from markdown.extensions.toc import slugify
