@@ -185,6 +185,20 @@ def browser():
             b.close()
 
 
+@pytest.fixture(scope="session")
+def tab(browser):
+    """One page of the session's browser, for every test that only visits pages and looks at them
+    (test_browser, test_reader_browser, test_validators, ...): opening a page costs about 0.8 s of
+    CPU (a browser context and a renderer process), a visit about 0.2 s. A user sets the viewport
+    (and timeout) it needs and visits its own address; each module's site has a port, so an origin,
+    of its own, and no storage is shared between them."""
+    page = browser.new_page()
+    try:
+        yield page
+    finally:
+        page.close()
+
+
 def isolate_git_config(monkeypatch: pytest.MonkeyPatch, folder: Path) -> Path:
     """No user or system git config while `monkeypatch` lasts: an empty one in `folder` instead."""
     config = folder / "gitconfig"

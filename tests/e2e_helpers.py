@@ -115,6 +115,21 @@ def screenshot(page, path: Path, full_page: bool = True) -> None:
         page.screenshot(path=str(path), full_page=full_page)
 
 
+# Resolves when every finite animation and transition of the page has ended (an infinite one, a
+# spinner, never does: left out).
+TRANSITIONS_ENDED = """() => Promise.all(document.getAnimations()
+    .filter(a => a.effect && a.effect.getComputedTiming().endTime !== Infinity)
+    .map(a => a.finished.catch(() => null)))"""
+
+
+def resize(page, width: int, height: int = 900) -> None:
+    """The page's window made `width` wide, as a reader resizes it, and its layout settled: Material
+    moves its search box with a CSS transition when the width crosses a breakpoint, and a page
+    measured mid-way is wider than its window for a moment. (Waited for, not slept on.)"""
+    page.set_viewport_size({"width": width, "height": height})
+    page.evaluate(TRANSITIONS_ENDED)
+
+
 def as_in_a_terminal() -> None:
     """For a child process (`preexec_fn`): Ctrl+C reaches it as in a terminal. CI runs the suite from a
     background shell, where SIGINT is ignored, and a child inherits that: Python would not even install

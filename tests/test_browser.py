@@ -29,14 +29,12 @@ def served(example_build):
 
 
 @pytest.fixture(scope="module")
-def page(served, browser, tmp_path_factory):
-    pg = browser.new_page(viewport={"width": 1280, "height": 900})
-    try:
-        pg.set_default_timeout(15_000)
-        pg.shots = tmp_path_factory.mktemp("screenshots")  # for a failing run, never in the checkout
-        yield pg
-    finally:
-        pg.close()
+def page(served, tab, tmp_path_factory):
+    """The session's page (conftest's `tab`), at a desktop's width, for the module's tests."""
+    tab.set_viewport_size({"width": 1280, "height": 900})
+    tab.set_default_timeout(15_000)
+    tab.shots = tmp_path_factory.mktemp("screenshots")  # for a failing run, never in the checkout
+    return tab
 
 
 def _public(entries):

@@ -56,17 +56,15 @@ def page_url(tmp_path_factory):
 
 
 @pytest.mark.parametrize("width", [375, 600])
-def test_the_issue_fits_the_viewport_without_horizontal_scrolling(browser, page_url, width, tmp_path):
-    page = browser.new_page(viewport={"width": width, "height": 900})
-    try:
-        page.goto(page_url)
-        assert page.locator("h1").first.inner_text() == "Customer notes #1"
-        assert page.get_by_text("What customers told us").is_visible()
-        assert not page.locator(".preheader").is_visible()
-        screenshot(page, tmp_path / f"newsletter-{width}.png")  # never in the checkout
-        measured = page.evaluate(OVERFLOW)
-    finally:
-        page.close()
+def test_the_issue_fits_the_viewport_without_horizontal_scrolling(tab, page_url, width, tmp_path):
+    page = tab  # the session's page (conftest)
+    page.set_viewport_size({"width": width, "height": 900})
+    page.goto(page_url)
+    assert page.locator("h1").first.inner_text() == "Customer notes #1"
+    assert page.get_by_text("What customers told us").is_visible()
+    assert not page.locator(".preheader").is_visible()
+    screenshot(page, tmp_path / f"newsletter-{width}.png")  # never in the checkout
+    measured = page.evaluate(OVERFLOW)
     assert measured["clientWidth"] == width
     assert measured["scrollWidth"] <= measured["clientWidth"], measured
     assert measured["bodyScrollWidth"] <= measured["clientWidth"], measured

@@ -105,7 +105,7 @@ def shown(page: str) -> str:
 @pytest.mark.browser
 @pytest.mark.skipif(not CHROMIUM.exists() and not os.environ.get("CI"), reason=f"{CHROMIUM} is not installed")
 def test_serve_starts_with_a_broken_entry_shows_the_problem_never_builds_it_until_it_is_fixed(
-        repo, serve, engine, browser, tmp_path):
+        repo, serve, engine, tab, tmp_path):
     """The preview of a repo with a broken entry, a scheduled post and a draft: the problem in a panel
     on every page, each post marked; in Chromium at both widths; and a build has none of it."""
     good, learning, problem = break_entry(repo), repo / init_entry(repo, "learning"), broken(repo)
@@ -125,7 +125,7 @@ def test_serve_starts_with_a_broken_entry_shows_the_problem_never_builds_it_unti
         assert DRAFT_TITLE in page and 'class="md-draft"' in page
     assert SCHEDULED_MARK in shown(fetch(base + SCHEDULED_URL))  # and so does the post's own page
     assert problem in out.read_text()  # and the terminal says it too
-    look_in_chromium(browser, base, tmp_path)
+    look_in_chromium(tab, base, tmp_path)
 
     result = run_cli("-C", str(repo), "build", "--engine", engine)  # what the preview shows is never built
     assert result.exit_code == 1
@@ -150,29 +150,25 @@ def test_serve_starts_with_a_broken_entry_shows_the_problem_never_builds_it_unti
     assert not [p for p in (repo / "site").rglob("*.html") if 'class="md-draft"' in p.read_text(encoding="utf-8")]
 
 
-def look_in_chromium(browser, base: str, shots: Path) -> None:
+def look_in_chromium(page, base: str, shots: Path) -> None:
     """The blog's listing (a scheduled post, a draft, the problems panel) at a desktop's and a phone's
     width: the panel first on the page, above the header, inside the window, nothing wider than it;
     axe-core finds nothing serious at the phone's width. Screenshots with NOTEPRESS_TEST_SCREENSHOTS."""
     from axe_playwright_python.sync_playwright import Axe
 
-    page = browser.new_page()
-    try:
-        page.goto(base + "blog/")  # once: the page is laid out again at each width
-        for width in (1280, 390):
-            page.set_viewport_size({"width": width, "height": 900})
-            screenshot(page, shots / f"listing-{width}.png")
-            box, header = (page.locator(s).first.bounding_box() for s in ("#notepress-problems", ".md-header"))
-            assert page.get_by_role("heading", name="notepress: 1 problem").is_visible()
-            assert 0 <= box["x"] and box["x"] + box["width"] <= width, (width, box)
-            assert 0 <= box["y"] and box["y"] + box["height"] <= header["y"], (width, box, header)
-            assert page.evaluate("document.documentElement.scrollWidth") <= width
-            assert page.get_by_text(SCHEDULED_MARK).first.is_visible()
-        violations = Axe().run(page, options={"resultTypes": ["violations"]}).response["violations"]
-        assert [f"{v['id']} at {v['nodes'][0]['target']}: {v['help']}" for v in violations
-                if v["impact"] in ("serious", "critical")] == []
-    finally:
-        page.close()
+    page.goto(base + "blog/")  # once: the page is laid out again at each width
+    for width in (1280, 390):
+        page.set_viewport_size({"width": width, "height": 900})
+        screenshot(page, shots / f"listing-{width}.png")
+        box, header = (page.locator(s).first.bounding_box() for s in ("#notepress-problems", ".md-header"))
+        assert page.get_by_role("heading", name="notepress: 1 problem").is_visible()
+        assert 0 <= box["x"] and box["x"] + box["width"] <= width, (width, box)
+        assert 0 <= box["y"] and box["y"] + box["height"] <= header["y"], (width, box, header)
+        assert page.evaluate("document.documentElement.scrollWidth") <= width
+        assert page.get_by_text(SCHEDULED_MARK).first.is_visible()
+    violations = Axe().run(page, options={"resultTypes": ["violations"]}).response["violations"]
+    assert [f"{v['id']} at {v['nodes'][0]['target']}: {v['help']}" for v in violations
+            if v["impact"] in ("serious", "critical")] == []
 
 
 def test_serve_redact_replaces_a_confidential_term(repo, serve):
