@@ -198,10 +198,8 @@ def test_a_leak_into_the_hub_stops_its_build_and_keeps_the_last_one(hub, tmp_pat
 
 
 def test_an_insight_made_private_leaves_the_hub_at_the_next_build(hub, tmp_path):
-    """On MkDocs, which renders again only the pages that changed: its section and its customer's page
-    (no other insight names Acme Bank) are gone, from the pages and the search index."""
-    if hub.engine != "mkdocs":
-        pytest.skip("Zensical renders every page into a fresh folder")
+    """Its section and its customer's page (no other insight names Acme Bank) are gone, from the
+    pages and the search index."""
     root = tmp_path / "notes"
     shutil.copytree(hub.root, root, ignore=shutil.ignore_patterns(".git"))
     path = root / "posts" / "insights" / "2026-10-02-acme-bank-partial-refunds.md"
@@ -218,6 +216,39 @@ def test_an_insight_made_private_leaves_the_hub_at_the_next_build(hub, tmp_path)
     pages = [p for p in (root / "site-team").rglob("*.html")]  # the pages made again link the ones left as they were
     assert [p for p in pages if re.search(r'href="[^"]*\.md[#"]', p.read_text(encoding="utf-8"))] == []
     assert not (root / "site-team" / "customers" / "acme-bank").exists()
+
+
+def test_a_new_insight_renders_only_its_pages_again_as_a_build_from_nothing_would(hub, tmp_path):
+    """Either engine renders into the hub before the last one only the pages whose Markdown changed,
+    the others left out of its build with links to them resolved: after a new customer's insight
+    most pages were not rendered again, and the hub is file for file the one a first build makes."""
+    root = tmp_path / "notes"
+    shutil.copytree(hub.root, root, ignore=shutil.ignore_patterns(".git"))
+    hub_build = ("build", "--for", "team", "--engine", hub.engine)
+
+    def insight(customer: str) -> None:
+        (root / "posts" / "insights" / f"{TODAY}-{customer.split()[0].lower()}-call.md").write_text(
+            f"---\ntitle: {customer} reconciles by hand\ndate: {TODAY}\ntype: insight\naudience: internal\n"
+            f"customer: {customer}\nsource: call\nthemes: [partial payments]\nquote: We match them by hand.\n---\n\n"
+            "They export the payments every Friday.\n")
+
+    assert run_cli("-C", str(root), *hub_build).exit_code == 0  # the copy's first two render every page: its
+    insight("Yarrow Foods")  # caches are its own, and know neither of its folders
+    assert run_cli("-C", str(root), *hub_build).exit_code == 0
+    insight("Zephyr Freight")
+    (root / "before").write_text("")
+    since = (root / "before").stat().st_mtime_ns  # the file system's clock, as the pages' times
+    result = run_cli("-C", str(root), *hub_build)
+    assert result.exit_code == 0, result.output
+    pages = {p.relative_to(root / "site-team").as_posix(): p for p in (root / "site-team").rglob("*.html")}
+    again = {rel for rel, path in pages.items() if path.stat().st_mtime_ns >= since}
+    assert "customers/zephyr-freight/index.html" in again and "customers/acme-bank/index.html" not in again
+    assert len(again) < len(pages) / 2
+    assert [rel for rel in again if re.search(r'href="[^"]*\.md[#"]', pages[rel].read_text(encoding="utf-8"))] == []
+    fresh = tmp_path / "fresh"
+    shutil.copytree(root, fresh, ignore=shutil.ignore_patterns(".git", "site-team", ".site-team.*"))
+    assert run_cli("-C", str(fresh), *hub_build).exit_code == 0
+    assert texts(root / "site-team") == texts(fresh / "site-team")
 
 
 def test_a_customer_page_kept_from_the_build_before_is_the_one_made_again(hub):

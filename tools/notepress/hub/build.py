@@ -23,7 +23,7 @@ from ..audience import Reader
 from ..cache import Store
 from ..audit import audit_site
 from ..newsletter import archive
-from ..output import BuildLock, exchange_in, leftovers, recover, staging_dir, swap_in, write_atomic, write_if_changed
+from ..output import BuildLock, exchange_in, leftovers, recover, write_atomic, write_if_changed
 from ..problems import NotepressError, Problem
 from ..project import Project, opened
 from ..publish import audited, leak_problems, os_problem
@@ -110,27 +110,17 @@ def _inputs(project: Project, engine: str, out: Path) -> str:
 
 
 def _build(project: Project, engine: str, docs: Path, made: pages.Hub, out: Path, say) -> None:
-    """Render, complete, audit, swap in. MkDocs renders into the hub built before the last one
-    (`out`'s twin, kept by output.exchange_in), again only the pages whose Markdown changed since
-    it was made; Zensical into a new folder."""
-    kept = engine == "mkdocs"
-    folder = out.parent / f".{out.name}{WORK}" if kept else staging_dir(out)
-    held = engines.pages_in(project, folder) if kept else None  # what the folder holds before this build
-    try:
-        theme_dirs = engines.build(project, engine, docs, folder, say)
-        pages = _complete(folder, made, project.config.owned_dir / SEARCH, project.today, held)
-        if kept:
-            engines.holds(project, folder, pages)
-        _audit(project, folder, out, theme_dirs)
-        if kept:
-            if not exchange_in(folder, out):  # the first hub: nothing before it was kept
-                engines.twin(project, out, folder)
-        else:
-            swap_in(folder, out)
-    except BaseException:
-        if not kept:
-            shutil.rmtree(folder, ignore_errors=True)
-        raise
+    """Render, complete, audit, swap in. Either engine renders into the hub built before the last
+    one (`out`'s twin, kept by output.exchange_in), again only the pages whose Markdown changed
+    since it was made (engine.py)."""
+    folder = out.parent / f".{out.name}{WORK}"
+    held = engines.pages_in(project, folder)  # what the folder holds before this build
+    theme_dirs = engines.build(project, engine, docs, folder, out, say)
+    pages = _complete(folder, made, project.config.owned_dir / SEARCH, project.today, held)
+    engines.holds(project, folder, pages)
+    _audit(project, folder, out, theme_dirs)
+    if not exchange_in(folder, out):  # the first hub: nothing before it was kept
+        engines.twin(project, out, folder)
 
 
 def target(project: Project, site_dir: Path | str | None) -> Path:
@@ -179,7 +169,7 @@ def _complete(rendered: Path, made: pages.Hub, kept: Path, today: dt.date, held:
     built before: `held`, the pages the folder held, or all of them looked for) nor its folder
     (customers/x/ names a customer), no sitemap (nothing is for search engines), a robots.txt
     refusing them all, and the search index. Returns the pages it holds."""
-    wanted = frozenset({_output(rel) for rel in made.pages} | {"404.html"})
+    wanted = frozenset({engines.output(rel) for rel in made.pages} | {"404.html"})
     for rel in ((held if held is not None else _pages(rendered)) - wanted):
         (rendered / rel).unlink(missing_ok=True)
         folder = (rendered / rel).parent
@@ -208,12 +198,6 @@ def _files_in(folder: Path, skip: tuple[str, ...] = ()) -> list[str]:
             dirs[:] = [d for d in dirs if d not in skip]
         found += [name if inner == "." else f"{inner}/{name}" for name in files]
     return found
-
-
-def _output(rel: str) -> str:
-    """Where an engine writes the page of `rel` (directory URLs): themes/x.md -> themes/x/index.html."""
-    stem = rel.removesuffix(".md")
-    return "index.html" if stem == "index" else f"{stem.removesuffix('/index')}/index.html"
 
 
 def _audit(project: Project, rendered: Path, out: Path, theme_dirs: list[Path]) -> None:
