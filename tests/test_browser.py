@@ -75,10 +75,9 @@ def _search(page, base: str, query: str, shot: str):
     box.press_sequentially(query[-1])
     page.wait_for_function(answered, arg=[status, zensical, True])  # the index has answered
     screenshot(page, page.shots / shot, full_page=False)
-    return _settled(lambda: (page.locator(status).first.inner_text(timeout=1000),
-                             [items.nth(i).inner_text(timeout=1000) for i in range(items.count())],
-                             [page.locator(links).nth(i).get_attribute("href", timeout=1000) or ""
-                              for i in range(page.locator(links).count())]))
+    # each read in three round trips to the browser, not two per result
+    return _settled(lambda: (page.locator(status).first.inner_text(timeout=1000), items.all_inner_texts(),
+                             page.locator(links).evaluate_all("links => links.map(a => a.getAttribute('href') || '')")))
 
 
 def _settled(read, pause: float = 0.1, agreeing: int = 3, tries: int = 60):
