@@ -10,10 +10,10 @@ a period, newest first (so that a list of insights by date is in order across pa
 is placed by its date (an entry's; a customer's or theme's first insight; an issue's last day).
 Everything from the first of this month on is one small part; before it, a part per half-year. Each
 part is made once for its records (by this code: `cache.code_digest`) and kept in
-`.notepress/team-search/`, so a new insight (or customer) makes Pagefind index this month's few hundred records
-again, not the hub, and a change to an older entry its half-year. (Each part costs a query its own
-Pagefind files, ~70 kB: quarters made 877 kB a query at 10,000 insights; half-years, fewer.)
-Pagefind runs as its own binary (the `pagefind` package's), in a process of its own.
+`.notepress/team-search/`, so a new insight (or customer) makes Pagefind index this month's few
+hundred records again, not the hub, and a change to an older entry its half-year. (Each part costs a
+query its own Pagefind files, ~70 kB: quarters made 877 kB a query at 10,000 insights; half-years,
+fewer.) Pagefind runs as its own binary (the `pagefind` package's), in a process of its own.
 """
 
 from __future__ import annotations
