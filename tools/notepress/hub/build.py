@@ -159,7 +159,7 @@ def _write_pages(docs: Path, files: dict[str, str | None]) -> None:
             continue
         (docs / rel).parent.mkdir(parents=True, exist_ok=True)
         write_if_changed(docs / rel, data)
-    for rel in _files_in(docs):
+    for rel in engines.files_in(docs):
         if rel not in wanted:
             (docs / rel).unlink()
 
@@ -185,19 +185,7 @@ def _complete(rendered: Path, made: pages.Hub, kept: Path, today: dt.date, held:
 
 def _pages(rendered: Path) -> frozenset[str]:
     """Every page of `rendered` (in its pages' folders, not the theme's nor the index's)."""
-    return frozenset(rel for rel in _files_in(rendered, ("assets", search.BUNDLE)) if rel.endswith(".html"))
-
-
-def _files_in(folder: Path, skip: tuple[str, ...] = ()) -> list[str]:
-    """Every file under `folder`, by its path inside it (`customers/x/index.html`), but in its
-    top-level folders named in `skip`."""
-    found = []
-    for top, dirs, files in os.walk(folder):
-        inner = os.path.relpath(top, folder).replace(os.sep, "/")
-        if inner == ".":
-            dirs[:] = [d for d in dirs if d not in skip]
-        found += [name if inner == "." else f"{inner}/{name}" for name in files]
-    return found
+    return frozenset(rel for rel in engines.files_in(rendered, ("assets", search.BUNDLE)) if rel.endswith(".html"))
 
 
 def _audit(project: Project, rendered: Path, out: Path, theme_dirs: list[Path]) -> None:

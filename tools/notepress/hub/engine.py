@@ -246,19 +246,28 @@ def _changed(docs: Path, work: Path) -> set[str]:
     """The pages of `docs` (by their path inside it) whose Markdown is newer than their page in
     `work`, or that have none there; and the navigation's five, which every build renders."""
     changed = {page for _, page in SECTIONS}
-    for top, dirs, files in os.walk(docs):
-        inner = os.path.relpath(top, docs).replace(os.sep, "/")
-        for name in files:
-            if not name.endswith(".md"):
+    for rel in files_in(docs):
+        if not rel.endswith(".md"):
+            continue
+        try:
+            if os.stat(os.path.join(docs, rel)).st_mtime_ns <= os.stat(os.path.join(work, output(rel))).st_mtime_ns:
                 continue
-            rel = name if inner == "." else f"{inner}/{name}"
-            try:
-                if os.stat(os.path.join(top, name)).st_mtime_ns <= os.stat(work / output(rel)).st_mtime_ns:
-                    continue
-            except FileNotFoundError:
-                pass
-            changed.add(rel)
+        except FileNotFoundError:
+            pass
+        changed.add(rel)
     return changed
+
+
+def files_in(folder: Path, skip: tuple[str, ...] = ()) -> list[str]:
+    """Every file under `folder`, by its path inside it (`customers/x/index.html`), but in its
+    top-level folders named in `skip`."""
+    found = []
+    for top, dirs, files in os.walk(folder):
+        inner = os.path.relpath(top, folder).replace(os.sep, "/")
+        if inner == ".":
+            dirs[:] = [d for d in dirs if d not in skip]
+        found += [name if inner == "." else f"{inner}/{name}" for name in files]
+    return found
 
 
 def output(rel: str) -> str:
