@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from conftest import lines
-from e2e_helpers import CHROMIUM, SPACE, TAG, TODAY, init_entry, norm, run_cli, screenshot, site_texts
+from e2e_helpers import CHROMIUM, SPACE, TAG, TODAY, init_entry, norm, resize, run_cli, screenshot, site_texts
 from notepress import api, panel
 from notepress.problems import Problem
 from test_serve import fetch, start_notepress_serve, stop, wait_for
@@ -156,9 +156,9 @@ def look_in_chromium(page, base: str, shots: Path) -> None:
     axe-core finds nothing serious at the phone's width. Screenshots with NOTEPRESS_TEST_SCREENSHOTS."""
     from axe_playwright_python.sync_playwright import Axe
 
-    page.goto(base + "blog/")  # once: the page is laid out again at each width
-    for width in (1280, 390):
-        page.set_viewport_size({"width": width, "height": 900})
+    page.goto(base + "blog/")  # once: the page is laid out again at each width (the session's page
+    for width in (1280, 390):  # may come at another: measured once Material's transitions have ended)
+        resize(page, width)
         screenshot(page, shots / f"listing-{width}.png")
         box, header = (page.locator(s).first.bounding_box() for s in ("#notepress-problems", ".md-header"))
         assert page.get_by_role("heading", name="notepress: 1 problem").is_visible()
