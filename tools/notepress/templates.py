@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 from functools import cache, lru_cache
 from pathlib import Path
@@ -54,13 +55,33 @@ def _compiled(kind: str, folder: Path) -> jinja2.BytecodeCache | None:
     return _Compiled(str(folder / kind))
 
 
+class _ThemeLoader(jinja2.FileSystemLoader):
+    """MkDocs' loader of a theme's folders, listing them without hidden folders: MkDocs lists a
+    theme's files to copy its static ones into the site and leaves out every path with a part that
+    starts with a dot (`.*`, `*/.*`), so walking Material's .icons/ (14,348 of its 14,509 files)
+    was 45 ms of every build thrown away. Everything else is Jinja's FileSystemLoader."""
+
+    def list_templates(self) -> list[str]:
+        found = set()
+        for searchpath in self.searchpath:
+            for folder, subfolders, files in os.walk(searchpath, followlinks=self.followlinks):
+                subfolders[:] = [name for name in subfolders if not name.startswith(".")]
+                inside = os.path.relpath(folder, searchpath).replace(os.path.sep, "/")
+                prefix = "" if inside == "." else f"{inside}/"
+                found.update(prefix + name for name in files)
+        return sorted(found)
+
+
 def compiled_envs(get_env, kind: str):
     """A theme's `get_env` (MkDocs' Theme.get_env, which makes a new environment at each call)
-    whose environments share one compiled-template cache of `kind`: Material's search and blog
-    plugins make one to translate each label, and compiled its templates again every build."""
+    whose environments share one compiled-template cache of `kind` (Material's search and blog
+    plugins make one to translate each label, and compiled its templates again every build), and
+    list the theme's files without its hidden folders (`_ThemeLoader`)."""
     def env() -> jinja2.Environment:
         made = get_env()
         made.bytecode_cache = compiled(kind)
+        if type(made.loader) is jinja2.FileSystemLoader:
+            made.loader = _ThemeLoader(made.loader.searchpath, made.loader.encoding, made.loader.followlinks)
         return made
     return env
 
