@@ -114,3 +114,26 @@ def test_the_code_digest_covers_every_file_of_the_package_and_the_installed_vers
     names = {p.name for p in PACKAGE.rglob("*") if p.is_file() and "__pycache__" not in p.parts}
     assert {"schema.py", "project.py", "newsletter.html.jinja"} <= names
     assert any("PyYAML" in d or "pyyaml" in d.lower() for d in cache.installed_distributions())
+
+
+def test_the_word_frequencies_learned_in_one_repo_stay_after_a_check_of_another(tmp_path):
+    """wordfreq's list (0.3 s to load) is read only for a word no repo of this user has named yet:
+    after `check` in repo A then in repo B (other customers), `check` in A again runs with wordfreq
+    unimportable and finds the same problems (it was loaded again for A's names before)."""
+    env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path / "cache")}
+    repos = {}
+    for name, customer in (("a", "Quillfeather Logistics"), ("b", "Zanderwick Outfitters")):
+        root = copy_example(tmp_path / name)
+        (root / "posts" / "essays" / "leak.md").write_text(
+            f"---\ntitle: A visit\ndate: 2026-11-02\ntype: essay\naudience: public\n---\n\n{customer.split()[0]} said so.\n",
+            encoding="utf-8")
+        (root / "posts" / "insights" / "visit.md").write_text(
+            f"---\ntitle: Visit\ndate: 2026-11-01\ntype: insight\naudience: internal\ncustomer: {customer}\n"
+            "source: interview\nthemes: [exports]\n---\n\nThey export by hand.\n", encoding="utf-8")
+        repos[name] = root
+    first = [_notepress(PACKAGE.parent, "-C", str(repos[n]), "check", env=env) for n in ("a", "b")][0]
+    assert "Quillfeather" in first.stderr, first.stderr
+    blocked = subprocess.run([sys.executable, "-c", "import sys; sys.modules['wordfreq'] = None\n"
+                              "from notepress.cli import main; main()", "-C", str(repos["a"]), "check"],
+                             env={**env, "PYTHONPATH": str(PACKAGE.parent)}, capture_output=True, text=True)
+    assert (blocked.returncode, blocked.stderr) == (first.returncode, first.stderr)

@@ -77,11 +77,13 @@ def installed_distributions() -> list[str]:
 class Store:
     """A cache of one kind for one writing repo (see the module's comment)."""
 
-    def __init__(self, kind: str, root: Path, key: object = None):
+    def __init__(self, kind: str, root: Path, key: object = None, keep: bool = False):
+        """`keep`: what was read stays, asked for or not (a store whose values never go stale and
+        that several repos share); otherwise only what this run asked for or put is written back."""
         self.path = repo_file(kind, root)
         self.key = (code_digest(), key)
         self.old: dict = self._load()
-        self.new: dict = {}
+        self.new: dict = dict(self.old) if keep else {}
 
     def _load(self) -> dict:
         try:

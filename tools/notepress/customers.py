@@ -105,9 +105,10 @@ def confidential(entries: Iterable[Entry], config: Config) -> dict[str, Name]:
     # The writers' own names are on every page (author, copyright): a contact sharing a first name or a
     # surname with one is protected by the whole name, not by that word alone.
     writers = {w for author in config.authors for w in tokens(author.name)}
-    # One store for every repo (a word's frequency is the language's, not the repo's): wordfreq's list
-    # (0.15-0.3 s to load) is loaded only for a word no repo of this user has named yet.
-    store = Store("zipf", Path("wordfreq"), key=LANGUAGE)
+    # One store for every repo (a word's frequency is the language's, not the repo's), which keeps every
+    # word it was told: wordfreq's list (0.3 s to load) is loaded only for a word no repo of this user
+    # has named yet, not again for one repo's names after a build of another.
+    store = Store("zipf", Path("wordfreq"), key=LANGUAGE, keep=True)
     frequency = functools.partial(_remembered, store)
     for whole in [*customers, *aliases, *contacts]:
         person = whole.kind == "contact"
