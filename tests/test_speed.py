@@ -303,3 +303,20 @@ def test_the_audit_searches_again_when_a_public_text_no_longer_excuses_a_run(bui
     assert api.audit(built) == []
     essay.write_text(original, encoding="utf-8")  # the site still shows it
     assert any(f.file == f"site/{ESSAY_URL}/index.html" and f.kind == "text" for f in api.audit(built))
+
+
+def test_the_theme_is_listed_without_its_hidden_folders_and_nothing_else_changes():
+    """MkDocs copies a theme's static files from its loader's listing and drops every path with a part
+    that starts with a dot: the listing that skips hidden folders (Material's .icons/) is the same
+    after that filter."""
+    import jinja2
+    from mkdocs.config import load_config
+
+    from notepress.templates import compiled_envs
+
+    theme = load_config(str(REPO / "mkdocs.yml")).theme
+    env = compiled_envs(theme.get_env, "theme")()
+    everything = jinja2.FileSystemLoader(theme.dirs).list_templates()
+    hidden = [n for n in everything if n.startswith(".") or "/." in n]
+    assert len(hidden) > 10_000  # Material's icons: what the listing no longer walks
+    assert env.list_templates() == [n for n in everything if n not in hidden]
