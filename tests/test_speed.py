@@ -320,3 +320,34 @@ def test_the_theme_is_listed_without_its_hidden_folders_and_nothing_else_changes
     hidden = [n for n in everything if n.startswith(".") or "/." in n]
     assert len(hidden) > 10_000  # Material's icons: what the listing no longer walks
     assert env.list_templates() == [n for n in everything if n not in hidden]
+
+
+def test_a_template_compiled_for_another_file_is_not_compiled_again_and_names_its_own_file(tmp_path, monkeypatch):
+    """overrides/main.html of a second repo (the same source) takes the first one's compiled code, with
+    its own file name: an error in it names the second repo's file; an edited copy is compiled."""
+    import traceback
+
+    import jinja2
+
+    from notepress.templates import compiled
+
+    source = "{% macro broken() %}{{ 1 // 0 }}{% endmacro %}<p>{{ word }}</p>{{ broken() if fail else '' }}"
+    folders = [tmp_path / name for name in ("one", "two", "three")]
+    for folder in folders:
+        folder.mkdir()
+        (folder / "main.html").write_text(source, encoding="utf-8")
+    (folders[2] / "main.html").write_text(source.replace("<p>", "<p class=x>"), encoding="utf-8")
+    compiles = []
+    monkeypatch.setattr(jinja2.Environment, "compile", lambda self, *a, _c=jinja2.Environment.compile, **k:
+                        compiles.append(a[2] if len(a) > 2 else k.get("filename")) or _c(self, *a, **k))
+    cache = compiled(f"probe-{tmp_path.name}")
+    envs = [jinja2.Environment(loader=jinja2.FileSystemLoader(str(f)), bytecode_cache=cache) for f in folders]
+    assert [env.get_template("main.html").render(word="hi", fail=False) for env in envs] == \
+        ["<p>hi</p>", "<p>hi</p>", "<p class=x>hi</p>"]
+    assert compiles == [str(folders[0] / "main.html"), str(folders[2] / "main.html")]
+    second = envs[1].get_template("main.html")
+    assert second.filename == str(folders[1] / "main.html")
+    with pytest.raises(ZeroDivisionError) as raised:
+        second.render(word="hi", fail=True)
+    frames = [f.filename for f in traceback.extract_tb(raised.value.__traceback__)]
+    assert str(folders[1] / "main.html") in frames and str(folders[0] / "main.html") not in frames

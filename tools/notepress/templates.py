@@ -6,6 +6,7 @@ import os
 import re
 from functools import cache, lru_cache
 from pathlib import Path
+from types import CodeType
 
 import jinja2
 
@@ -17,11 +18,25 @@ PACKAGED = Path(__file__).parent / "templates"
 
 class _Compiled(jinja2.FileSystemBytecodeCache):
     """Compiled templates, kept in memory for the process and on disk for the next one. Jinja
-    compares a template's source with what was compiled, so an edited template is compiled again."""
+    compares a template's source with what was compiled, so an edited template is compiled again.
+    A template with the same name and source as one compiled for another file (overrides/main.html
+    of another repo, or of a copy of this one) is not compiled again in the process: its code is
+    taken with the file name changed (Jinja names a template's file after its code's)."""
 
     def __init__(self, directory: str):
         super().__init__(directory)
         self._held: dict[str, tuple[str, object]] = {}
+        self._by_source: dict[tuple[str, str], CodeType] = {}
+
+    def get_bucket(self, environment, name, filename, source) -> jinja2.bccache.Bucket:
+        bucket = super().get_bucket(environment, name, filename, source)
+        bucket.template = name  # for dump_bytecode
+        if bucket.code is None and (name, bucket.checksum) in self._by_source:
+            bucket.code = _refiled(self._by_source[name, bucket.checksum], filename or "<template>")
+            self._held[bucket.key] = (bucket.checksum, bucket.code)
+        elif bucket.code is not None:
+            self._by_source[name, bucket.checksum] = bucket.code
+        return bucket
 
     def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
         checksum, code = self._held.get(bucket.key, (None, None))
@@ -34,10 +49,17 @@ class _Compiled(jinja2.FileSystemBytecodeCache):
 
     def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
         self._held[bucket.key] = (bucket.checksum, bucket.code)
+        self._by_source[bucket.template, bucket.checksum] = bucket.code
         try:
             super().dump_bytecode(bucket)
         except OSError:  # a read-only cache folder: compiled again by the next process
             pass
+
+
+def _refiled(code: CodeType, filename: str) -> CodeType:
+    """`code` and the code of every function in it, as if compiled from `filename`."""
+    return code.replace(co_filename=filename, co_consts=tuple(
+        _refiled(c, filename) if isinstance(c, CodeType) else c for c in code.co_consts))
 
 
 def compiled(kind: str) -> jinja2.BytecodeCache | None:
