@@ -324,7 +324,8 @@ def test_the_theme_is_listed_without_its_hidden_folders_and_nothing_else_changes
 
 def test_a_template_compiled_for_another_file_is_not_compiled_again_and_names_its_own_file(tmp_path, monkeypatch):
     """overrides/main.html of a second repo (the same source) takes the first one's compiled code, with
-    its own file name: an error in it names the second repo's file; an edited copy is compiled."""
+    its own file name: an error in it names the second repo's file; an edited copy is compiled; the
+    next process finds the code on disk for a copy in yet another folder."""
     import traceback
 
     import jinja2
@@ -351,3 +352,11 @@ def test_a_template_compiled_for_another_file_is_not_compiled_again_and_names_it
         second.render(word="hi", fail=True)
     frames = [f.filename for f in traceback.extract_tb(raised.value.__traceback__)]
     assert str(folders[1] / "main.html") in frames and str(folders[0] / "main.html") not in frames
+    # the next process (a cache of the same folder, nothing in memory), for a fourth copy
+    (tmp_path / "four").mkdir()
+    (tmp_path / "four" / "main.html").write_text(source, encoding="utf-8")
+    later = jinja2.Environment(loader=jinja2.FileSystemLoader(str(tmp_path / "four")),
+                               bytecode_cache=type(cache)(cache.directory))
+    assert later.get_template("main.html").render(word="yo", fail=False) == "<p>yo</p>"
+    assert later.get_template("main.html").filename == str(tmp_path / "four" / "main.html")
+    assert len(compiles) == 2

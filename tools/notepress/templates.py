@@ -20,8 +20,8 @@ class _Compiled(jinja2.FileSystemBytecodeCache):
     """Compiled templates, kept in memory for the process and on disk for the next one. Jinja
     compares a template's source with what was compiled, so an edited template is compiled again.
     A template with the same name and source as one compiled for another file (overrides/main.html
-    of another repo, or of a copy of this one) is not compiled again in the process: its code is
-    taken with the file name changed (Jinja names a template's file after its code's)."""
+    of another repo, or of a copy of this one) is not compiled again: its code is taken with the
+    file name changed (Jinja names a template's file after its code's)."""
 
     def __init__(self, directory: str):
         super().__init__(directory)
@@ -31,12 +31,24 @@ class _Compiled(jinja2.FileSystemBytecodeCache):
     def get_bucket(self, environment, name, filename, source) -> jinja2.bccache.Bucket:
         bucket = super().get_bucket(environment, name, filename, source)
         bucket.template = name  # for dump_bytecode
-        if bucket.code is None and (name, bucket.checksum) in self._by_source:
-            bucket.code = _refiled(self._by_source[name, bucket.checksum], filename or "<template>")
+        if bucket.code is not None:
+            self._by_source[name, bucket.checksum] = bucket.code
+            return bucket
+        same = self._by_source.get((name, bucket.checksum))
+        if same is None:  # compiled by an earlier process, for another file?
+            probe = self._by_source_bucket(bucket)
+            super().load_bytecode(probe)
+            same = probe.code
+        if same is not None:
+            bucket.code = _refiled(same, filename or "<template>")
             self._held[bucket.key] = (bucket.checksum, bucket.code)
-        elif bucket.code is not None:
             self._by_source[name, bucket.checksum] = bucket.code
         return bucket
+
+    def _by_source_bucket(self, bucket: jinja2.bccache.Bucket) -> jinja2.bccache.Bucket:
+        """Where the code of a template's name and source is kept on disk, whatever its file."""
+        key = self.get_cache_key(f"{bucket.template}\0source\0{bucket.checksum}")
+        return jinja2.bccache.Bucket(bucket.environment, key, bucket.checksum)
 
     def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
         checksum, code = self._held.get(bucket.key, (None, None))
@@ -50,8 +62,11 @@ class _Compiled(jinja2.FileSystemBytecodeCache):
     def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
         self._held[bucket.key] = (bucket.checksum, bucket.code)
         self._by_source[bucket.template, bucket.checksum] = bucket.code
+        probe = self._by_source_bucket(bucket)
+        probe.code = bucket.code
         try:
             super().dump_bytecode(bucket)
+            super().dump_bytecode(probe)
         except OSError:  # a read-only cache folder: compiled again by the next process
             pass
 
