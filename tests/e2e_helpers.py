@@ -130,6 +130,22 @@ def resize(page, width: int, height: int = 900) -> None:
     page.evaluate(TRANSITIONS_ENDED)
 
 
+@functools.cache
+def _axe_core() -> str:
+    from axe_playwright_python.sync_playwright import Axe
+
+    return Axe().axe_script
+
+
+def axe_violations(page) -> list[dict]:
+    """axe-core's violations (every rule, every impact) on the page as it is now. axe-core (570 kB of
+    script, about 0.1 s of CPU to send and evaluate) is put into a document once: a page laid out
+    again at another width, or changed by the test, is checked again with the axe it already has."""
+    if not page.evaluate("typeof window.axe === 'object' && typeof window.axe.run === 'function'"):
+        page.evaluate(_axe_core())
+    return page.evaluate("axe.run({resultTypes: ['violations']})")["violations"]
+
+
 def as_in_a_terminal() -> None:
     """For a child process (`preexec_fn`): Ctrl+C reaches it as in a terminal. CI runs the suite from a
     background shell, where SIGINT is ignored, and a child inherits that: Python would not even install

@@ -22,7 +22,7 @@ from urllib.parse import urljoin, urlsplit
 import pytest
 import yaml
 
-from e2e_helpers import TODAY, run_cli, screenshot, static_server
+from e2e_helpers import TODAY, axe_violations, run_cli, screenshot, static_server
 
 pytestmark = [pytest.mark.site, pytest.mark.browser]
 FIXTURES = Path(__file__).parent / "fixtures" / "hub"
@@ -173,10 +173,8 @@ def test_search_finds_every_internal_insight_in_chromium(hub, browser, tmp_path)
 
 def axe_serious(page) -> list[str]:
     """axe-core's serious and critical findings on the page as it is."""
-    from axe_playwright_python.sync_playwright import Axe
-
     page.wait_for_load_state("networkidle")  # the theme's scripts and styles all in
-    found = Axe().run(page, options={"resultTypes": ["violations"]}).response["violations"]
+    found = axe_violations(page)
     return [f"{page.url}: {v['id']} at {v['nodes'][0]['target']}" for v in found if v["impact"] in ("serious", "critical")]
 
 

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from conftest import lines
-from e2e_helpers import CHROMIUM, SPACE, TAG, TODAY, init_entry, norm, resize, run_cli, screenshot, site_texts
+from e2e_helpers import CHROMIUM, SPACE, TAG, TODAY, axe_violations, init_entry, norm, resize, run_cli, screenshot, site_texts
 from notepress import api, panel
 from notepress.problems import Problem
 from test_serve import fetch, start_notepress_serve, stop, wait_for
@@ -154,8 +154,6 @@ def look_in_chromium(page, base: str, shots: Path) -> None:
     """The blog's listing (a scheduled post, a draft, the problems panel) at a desktop's and a phone's
     width: the panel first on the page, above the header, inside the window, nothing wider than it;
     axe-core finds nothing serious at the phone's width. Screenshots with NOTEPRESS_TEST_SCREENSHOTS."""
-    from axe_playwright_python.sync_playwright import Axe
-
     page.goto(base + "blog/")  # once: the page is laid out again at each width (the session's page
     for width in (1280, 390):  # may come at another: measured once Material's transitions have ended)
         resize(page, width)
@@ -166,7 +164,7 @@ def look_in_chromium(page, base: str, shots: Path) -> None:
         assert 0 <= box["y"] and box["y"] + box["height"] <= header["y"], (width, box, header)
         assert page.evaluate("document.documentElement.scrollWidth") <= width
         assert page.get_by_text(SCHEDULED_MARK).first.is_visible()
-    violations = Axe().run(page, options={"resultTypes": ["violations"]}).response["violations"]
+    violations = axe_violations(page)
     assert [f"{v['id']} at {v['nodes'][0]['target']}: {v['help']}" for v in violations
             if v["impact"] in ("serious", "critical")] == []
 

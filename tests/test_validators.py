@@ -13,7 +13,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from e2e_helpers import resize, static_server
+from e2e_helpers import axe_violations, resize, static_server
 
 pytestmark = [pytest.mark.site, pytest.mark.browser]
 LINKCHECKER = Path(sys.executable).with_name("linkchecker")
@@ -51,19 +51,17 @@ def link_check(example_build, init_site, tmp_path_factory):
 
 @pytest.mark.usefixtures("link_check")  # LinkChecker runs in the background meanwhile
 def test_axe_core_finds_nothing_serious(example_build, tab):
-    from axe_playwright_python.sync_playwright import Axe
-
     site, page = example_build.site, tab
     post = next(site.glob("blog/2*/*/*/*/index.html")).parent.relative_to(site).as_posix() + "/"
     year = next(site.glob("blog/archive/2*")).name
-    axe, found = Axe(), []
+    found = []
     with static_server(site) as base:
         for width, paths in PAGES.items():
             resize(page, width)
             for path in (p.format(post=post, year=year) for p in paths):
                 if page.url != base + path:  # the post, last at 1280 px and first at 390 px: laid out again
                     page.goto(base + path)
-                violations = axe.run(page, options={"resultTypes": ["violations"]}).response["violations"]
+                violations = axe_violations(page)
                 found += [f"{width} px {path or '/'}: {v['id']} ({v['impact']}) at {v['nodes'][0]['target']}: "
                           f"{v['help']}" for v in violations if v["impact"] in ("serious", "critical")]
     assert found == []
