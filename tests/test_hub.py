@@ -22,7 +22,7 @@ from urllib.parse import urljoin, urlsplit
 import pytest
 import yaml
 
-from e2e_helpers import TODAY, axe_violations, run_cli, screenshot, static_server
+from e2e_helpers import TODAY, axe_violations, resize, run_cli, screenshot, static_server
 
 pytestmark = [pytest.mark.site, pytest.mark.browser]
 FIXTURES = Path(__file__).parent / "fixtures" / "hub"
@@ -135,7 +135,7 @@ def test_the_workflow_uploads_the_blog_only(hub):
     assert "site-team/" in (hub.root / ".gitignore").read_text().splitlines()
 
 
-def test_search_finds_every_internal_insight_in_chromium(hub, browser, tmp_path):
+def test_search_finds_every_internal_insight_in_chromium(hub, tab, tmp_path):
     """The front page's search (Pagefind's index) on the hub served in a folder of its host (/hub/),
     at 1280 px (MkDocs) and 390 px (Zensical): each insight found by words of its title, its result
     linking to its section; a theme chosen as a filter alone lists its insights newest first (across
@@ -143,9 +143,11 @@ def test_search_finds_every_internal_insight_in_chromium(hub, browser, tmp_path)
     serious there, on a theme's page or on the customers' list."""
     titles = {slug: yaml.safe_load((FIXTURES / "insights" / f"{slug}.md").read_text().split("---")[1])["title"]
               for slug in INTERNAL}
+    page = tab  # the session's page (a new one costs about 0.8 s of CPU); the hub's server has an origin of its own
+    page.set_default_timeout(30_000)
     with static_server(hub.hub, mount="/hub/") as base:
         for width in WIDTHS[hub.engine]:
-            page = browser.new_page(viewport={"width": width, "height": 900})
+            resize(page, width)
             page.goto(base)
             box = page.wait_for_selector("#np-q")
             for slug, title in titles.items():
@@ -168,7 +170,6 @@ def test_search_finds_every_internal_insight_in_chromium(hub, browser, tmp_path)
                 page.goto(base + path)
                 serious += axe_serious(page)
             assert serious == []
-            page.close()
 
 
 def axe_serious(page) -> list[str]:
