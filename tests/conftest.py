@@ -78,8 +78,9 @@ def _scope(nodeid: str) -> str:
 def pytest_xdist_auto_num_workers(config):
     """-n auto: one worker more than the cores this process may use. About a tenth of each worker's
     time is spent waiting on servers, Chromium and MkDocs' live reload; a third worker on two cores
-    fills that (idle 19-20 s of the cores' time -> 3.5-4.5 s) for 1-2 s more CPU of its own start
-    and browser: 71.8-79.0 s against 77.0-81.7 s, alternated runs of the same code (December 2026)."""
+    fills that (idle 19-20 s of the cores' time -> 3.5-4.5 s), for 4-10 s more CPU (its own start
+    and browser, three processes sharing two cores): 71.8-79.0 s against 77.0-81.7 s, alternated
+    runs of the same code (December 2026)."""
     try:
         cores = len(os.sched_getaffinity(0))
     except AttributeError:  # not on Linux
