@@ -131,8 +131,10 @@ def test_the_word_frequencies_learned_in_one_repo_stay_after_a_check_of_another(
             f"---\ntitle: Visit\ndate: 2026-11-01\ntype: insight\naudience: internal\ncustomer: {customer}\n"
             "source: interview\nthemes: [exports]\n---\n\nThey export by hand.\n", encoding="utf-8")
         repos[name] = root
-    first = [_notepress(PACKAGE.parent, "-C", str(repos[n]), "check", env=env) for n in ("a", "b")][0]
+    first = _notepress(PACKAGE.parent, "-C", str(repos["a"]), "check", env=env)
     assert "Quillfeather" in first.stderr, first.stderr
+    other = _notepress(PACKAGE.parent, "-C", str(repos["b"]), "check", env=env)
+    assert "Zanderwick" in other.stderr, other.stderr
     blocked = subprocess.run([sys.executable, "-c", "import sys; sys.modules['wordfreq'] = None\n"
                               "from notepress.cli import main; main()", "-C", str(repos["a"]), "check"],
                              env={**env, "PYTHONPATH": str(PACKAGE.parent)}, capture_output=True, text=True)
