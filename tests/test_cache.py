@@ -116,6 +116,25 @@ def test_the_code_digest_covers_every_file_of_the_package_and_the_installed_vers
     assert any("PyYAML" in d or "pyyaml" in d.lower() for d in cache.installed_distributions())
 
 
+def test_a_process_with_a_folder_twice_on_its_path_has_the_code_digest_of_one_without(tmp_path, monkeypatch):
+    """The code digest is the same in a process whose path names a folder with a distribution in it
+    twice (pytest's worker: tools/ from its conftest and from the editable install) as in the
+    `notepress` it starts (once): before, every cache one wrote was empty to the other."""
+    import notepress.cache as cache
+
+    (tmp_path / "extra-1.0.dist-info").mkdir()
+    monkeypatch.setattr(sys, "path", [str(tmp_path), *sys.path, str(tmp_path)])
+    cache.code_digest.cache_clear()
+    try:
+        here = cache.code_digest()
+    finally:
+        cache.code_digest.cache_clear()
+    started = subprocess.run([sys.executable, "-c", "from notepress.cache import code_digest; print(code_digest())"],
+                             env={**os.environ, "PYTHONPATH": os.pathsep.join([str(tmp_path), str(PACKAGE.parent)])},
+                             capture_output=True, text=True, check=True)
+    assert started.stdout.strip() == here
+
+
 def test_the_word_frequencies_learned_in_one_repo_stay_after_a_check_of_another(tmp_path):
     """wordfreq's list (0.3 s to load) is read only for a word no repo of this user has named yet:
     after `check` in repo A then in repo B (other customers), `check` in A again runs with wordfreq
@@ -139,3 +158,4 @@ def test_the_word_frequencies_learned_in_one_repo_stay_after_a_check_of_another(
                               "from notepress.cli import main; main()", "-C", str(repos["a"]), "check"],
                              env={**env, "PYTHONPATH": str(PACKAGE.parent)}, capture_output=True, text=True)
     assert (blocked.returncode, blocked.stderr) == (first.returncode, first.stderr)
+

@@ -63,14 +63,16 @@ def code_digest() -> str:
 
 def installed_distributions() -> list[str]:
     """The installed distributions with their versions, from the names of their metadata folders
-    on sys.path (`PyYAML-6.0.3.dist-info`): one directory listing per path entry, no metadata read."""
-    found = []
-    for entry in sys.path:
+    on sys.path (`PyYAML-6.0.3.dist-info`): one directory listing per path entry, no metadata read.
+    A folder on the path twice counts once: pytest's worker has tools/ twice (its conftest and the
+    editable install), the `notepress` it starts once, and the two must find each other's caches."""
+    found = set()
+    for entry in dict.fromkeys(sys.path):
         try:
             names = os.listdir(entry or ".")
         except OSError:
             continue
-        found += [f"{entry}/{n}" for n in names if n.endswith((".dist-info", ".egg-info", ".pth"))]
+        found.update(f"{entry}/{n}" for n in names if n.endswith((".dist-info", ".egg-info", ".pth")))
     return sorted(found)
 
 
