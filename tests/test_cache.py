@@ -159,3 +159,16 @@ def test_the_word_frequencies_learned_in_one_repo_stay_after_a_check_of_another(
                              env={**env, "PYTHONPATH": str(PACKAGE.parent)}, capture_output=True, text=True)
     assert (blocked.returncode, blocked.stderr) == (first.returncode, first.stderr)
 
+
+def test_two_processes_that_learn_words_at_once_keep_both(tmp_path, monkeypatch):
+    """A kept store (the words' frequencies) opened by two processes at once, each learning a word:
+    the one that saves last keeps the other's word too (before, it wrote back only what it had read
+    and learned, and the next check loaded wordfreq's list again for the lost word)."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    hook, serve = (Store("zipf", Path("wordfreq"), key="en", keep=True) for _ in range(2))
+    hook.put("quillfeather", 0.0)
+    serve.put("zanderwick", 0.0)
+    hook.save()
+    serve.save()
+    later = Store("zipf", Path("wordfreq"), key="en", keep=True)
+    assert (later.get("quillfeather"), later.get("zanderwick")) == (0.0, 0.0)

@@ -80,10 +80,12 @@ class Store:
     """A cache of one kind for one writing repo (see the module's comment)."""
 
     def __init__(self, kind: str, root: Path, key: object = None, keep: bool = False):
-        """`keep`: what was read stays, asked for or not (a store whose values never go stale and
-        that several repos share); otherwise only what this run asked for or put is written back."""
+        """`keep`: what was read stays, asked for or not, and what another process saved meanwhile
+        too (a store whose values never go stale and that several repos share); otherwise only what
+        this run asked for or put is written back."""
         self.path = repo_file(kind, root)
         self.key = (code_digest(), key)
+        self.keep = keep
         self.old: dict = self._load()
         self.new: dict = dict(self.old) if keep else {}
 
@@ -116,8 +118,11 @@ class Store:
         read-only cache folder only makes the next run slower)."""
         if self.new.keys() == self.old.keys() and all(self.new[k] is self.old[k] for k in self.new):
             return
+        # a kept store merges with what is there now: two checks at once (a commit's hook beside
+        # `serve`) each keep the other's words instead of the last one dropping the first one's
+        items = {**self._load(), **self.new} if self.keep else self.new
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            write_atomic(self.path, pickle.dumps({"key": self.key, "items": self.new}, protocol=5))
+            write_atomic(self.path, pickle.dumps({"key": self.key, "items": items}, protocol=5))
         except (OSError, pickle.PicklingError, TypeError, AttributeError):
             pass
