@@ -42,10 +42,14 @@ FIXTURES = Path(__file__).parent / "fixtures"
 
 def pytest_configure(config):
     """The session runs as if on TODAY (NOTEPRESS_TODAY, inherited by the processes it starts);
-    notepress's entry cache goes to a folder of this test session, not the user's ~/.cache;
+    notepress's caches go to one folder of this test session, not the user's ~/.cache: made by the
+    controller, inherited by its xdist workers and every process they start (caches are per repo
+    but for the words' frequencies and compiled templates, which every repo shares: one worker's
+    wordfreq load or template compile serves the others, as on a writer's machine);
     Hypothesis keeps its examples outside the checkout (not in ./.hypothesis)."""
     os.environ["NOTEPRESS_TODAY"] = TODAY.isoformat()
-    os.environ["XDG_CACHE_HOME"] = tempfile.mkdtemp(prefix="notepress-test-cache-")
+    if not os.environ.get("PYTEST_XDIST_WORKER"):
+        os.environ["XDG_CACHE_HOME"] = tempfile.mkdtemp(prefix="notepress-test-cache-")
     os.environ.setdefault("HYPOTHESIS_STORAGE_DIRECTORY",
                           str(Path(tempfile.gettempdir()) / "notepress-test-hypothesis"))
 
