@@ -10,7 +10,7 @@ import shutil
 import pytest
 
 from conftest import FIXTURES, lines, snapshot
-from e2e_helpers import copy_example
+from e2e_helpers import REPO, copy_example
 
 DRAFT = ["newsletter", "draft", "--since", "2026-11-01", "--until", "2026-11-14"]
 
@@ -116,3 +116,27 @@ def test_mkdocs_folders_that_overlap_notepress_folders_are_refused(mkdocs, archi
 
     assert_refused(result, [f"mkdocs.yml:{line}: {problem} {FIX_OVERLAP}"])
     assert snapshot(example) == before
+
+
+def test_notepress_reads_mkdocs_yml_as_mkdocs_does(initialized, tmp_path, monkeypatch):
+    """notepress reads mkdocs.yml with libyaml's parser and MkDocs' own loader (its constructors and
+    resolver): the settings are MkDocs' own reading of the file, for this checkout's, the one
+    `init` writes, and one with an environment variable, a Python name and an inherited file."""
+    from mkdocs.utils.yaml import yaml_load
+
+    from notepress.site import ENGINE_CONFIG, read_settings
+
+    monkeypatch.setenv("NOTEPRESS_TEST_SITE_NAME", "Notes from the field")
+    tagged = tmp_path / "tagged"
+    tagged.mkdir()
+    (tagged / "base.yml").write_text("theme:\n  name: material\n  features: [navigation.tabs]\nsite_dir: public\n",
+                                     encoding="utf-8")
+    (tagged / ENGINE_CONFIG).write_text(
+        "INHERIT: base.yml\nsite_name: !ENV [NOTEPRESS_TEST_SITE_NAME, notes]\nsite_url: !ENV [NOTEPRESS_UNSET, '']\n"
+        "markdown_extensions:\n  - pymdownx.emoji:\n      emoji_index: !!python/name:material.extensions.emoji.twemoji\n"
+        "extra:\n  dates: [2026-11-02, '2026-11-03']\n  on: yes\n  count: 0x1f\n", encoding="utf-8")
+    for root in (REPO, initialized, tagged):
+        with (root / ENGINE_CONFIG).open("rb") as f:
+            assert read_settings(root).data == yaml_load(f), root
+    assert read_settings(tagged).data["site_name"] == "Notes from the field"
+    assert read_settings(tagged).site_dir == (tagged / "public").resolve()
