@@ -100,7 +100,7 @@ def read_settings(root: Path) -> Settings | None:
         raise NotepressError(report.problems)
     try:
         # MkDocs' loader (its !ENV tag, INHERIT) on libyaml's parser: the same constructor and
-        # resolver, a tenth of the time (4 ms a read, and a command may open the project more than once)
+        # resolver; a read of the example's mkdocs.yml 4.2 -> 1.6 ms, and a command may read it more than once
         data = yaml_load(_named(raw, path), get_yaml_loader(getattr(yaml, "CLoader", yaml.Loader))) or {}
     except Exception as e:  # noqa: BLE001 - MkDocs' loader raises several kinds for bad tags and INHERIT
         raise NotepressError(Problem(ENGINE_CONFIG, 1, "", _one_line(e), "fix the file"))
