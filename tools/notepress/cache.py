@@ -66,13 +66,13 @@ def installed_distributions() -> list[str]:
     on sys.path (`PyYAML-6.0.3.dist-info`): one directory listing per path entry, no metadata read.
     A folder on the path twice counts once: pytest's worker has tools/ twice (its conftest and the
     editable install), the `notepress` it starts once, and the two must find each other's caches."""
-    found = set()
+    found = []
     for entry in dict.fromkeys(sys.path):
         try:
             names = os.listdir(entry or ".")
         except OSError:
             continue
-        found.update(f"{entry}/{n}" for n in names if n.endswith((".dist-info", ".egg-info", ".pth")))
+        found += [f"{entry}/{n}" for n in names if n.endswith((".dist-info", ".egg-info", ".pth"))]
     return sorted(found)
 
 
